@@ -1,0 +1,361 @@
+//! A seeded generator of realistic synthetic caseloads, for demos and
+//! benchmarks. The same spec and date always give the same workspace.
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::lists::ListKind;
+use crate::model::{
+    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
+    ReferralStatus, Sex, Workspace,
+};
+
+/// How big a synthetic caseload to make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoSpec {
+    pub seed: u64,
+    pub referrals: usize,
+    /// How many days back from today the referrals reach.
+    pub span_days: u32,
+}
+
+impl DemoSpec {
+    /// The demo caseload: about 300 referrals over two years.
+    pub fn standard() -> Self {
+        Self {
+            seed: 2026,
+            referrals: 300,
+            span_days: 730,
+        }
+    }
+
+    /// A smaller caseload for quick tests (still several storage chunks).
+    pub fn small() -> Self {
+        Self {
+            seed: 7,
+            referrals: 150,
+            span_days: 365,
+        }
+    }
+
+    /// A caseload of any size, for benchmarks.
+    pub fn sized(referrals: usize) -> Self {
+        Self {
+            seed: 42,
+            referrals,
+            span_days: 730,
+        }
+    }
+}
+
+/// Fictional practices: name, reference prefix, registered list size.
+const PRACTICES: [(&str, &str, u32); 7] = [
+    ("Riverside Medical Practice", "RV", 11_200),
+    ("Canal Street Surgery", "CS", 6_400),
+    ("Hillview Health Centre", "HV", 14_800),
+    ("Northgate Family Practice", "NG", 8_900),
+    ("Larchfield Surgery", "LF", 4_300),
+    ("Millbrook Health Centre", "MB", 9_700),
+    ("Westerton Road Practice", "WR", 7_100),
+];
+
+/// Relative frequency of each reason id, loosely following published
+/// social prescribing caseloads (isolation and mental wellbeing lead).
+const REASON_WEIGHTS: [(&str, u32); 17] = [
+    ("loneliness", 26),
+    ("low_mood", 30),
+    ("bereavement", 8),
+    ("money", 16),
+    ("housing", 9),
+    ("work", 6),
+    ("caring", 6),
+    ("activity", 10),
+    ("long_term_condition", 9),
+    ("alcohol_drugs", 3),
+    ("relationships", 5),
+    ("food", 4),
+    ("digital", 3),
+    ("transport", 3),
+    ("legal", 1),
+    ("domestic_abuse", 1),
+    ("other", 3),
+];
+
+const ROLE_WEIGHTS: [(&str, u32); 12] = [
+    ("gp", 46),
+    ("practice_nurse", 11),
+    ("other_clinician", 8),
+    ("reception", 7),
+    ("practice_manager", 1),
+    ("community_mh", 5),
+    ("hospital", 2),
+    ("social_work", 3),
+    ("community_org", 3),
+    ("self", 9),
+    ("family_friend", 3),
+    ("other", 2),
+];
+
+const AGE_WEIGHTS: [(AgeBand, u32); 9] = [
+    (AgeBand::Under18, 2),
+    (AgeBand::From18To24, 7),
+    (AgeBand::From25To34, 11),
+    (AgeBand::From35To44, 13),
+    (AgeBand::From45To54, 16),
+    (AgeBand::From55To64, 17),
+    (AgeBand::From65To74, 15),
+    (AgeBand::From75To84, 13),
+    (AgeBand::Over85, 6),
+];
+
+const NOTES: [&str; 8] = [
+    "Prefers phone contact in the mornings.",
+    "Recently bereaved; GP asked for a gentle approach.",
+    "Interested in walking groups.",
+    "Letters about rent arrears; wants help with a benefits check.",
+    "Caring for a parent; little time for self.",
+    "Would like to get back into volunteering.",
+    "",
+    "",
+];
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
+    let total: u32 = weighted.iter().map(|(_, w)| w).sum();
+    let mut roll = rng.gen_range(0..total);
+    for (item, weight) in weighted {
+        if roll < *weight {
+            return *item;
+        }
+        roll -= weight;
+    }
+    weighted[weighted.len() - 1].0
+}
+
+fn random_id(rng: &mut ChaCha8Rng) -> [u8; 16] {
+    let mut bytes = [0u8; 16];
+    rng.fill(&mut bytes);
+    bytes
+}
+
+fn at_time(date: NaiveDate, rng: &mut ChaCha8Rng) -> DateTime<Utc> {
+    let secs = rng.gen_range(8 * 3600..18 * 3600);
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap_or(NaiveTime::MIN);
+    date.and_time(time).and_utc()
+}
+
+/// Makes a synthetic workspace of `spec.referrals` referrals ending `today`.
+pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let mut ws = Workspace::new();
+    for (name, _, size) in PRACTICES {
+        ws.settings.practices.push(Practice {
+            id: PracticeId::from_random(random_id(&mut rng)),
+            name: name.to_owned(),
+            list_size: Some(size),
+            retired: false,
+        });
+    }
+    // Bigger practices refer more.
+    let practice_weights: Vec<(usize, u32)> = PRACTICES
+        .iter()
+        .enumerate()
+        .map(|(i, (_, _, size))| (i, size / 100))
+        .collect();
+    let mut numbers = [0u32; PRACTICES.len()];
+    let mut people_of: Vec<Vec<PersonId>> = vec![Vec::new(); PRACTICES.len()];
+    let span = spec.span_days.max(1);
+    for _ in 0..spec.referrals {
+        // Referrals grow over time as the service becomes known: the square
+        // root skews dates towards the recent end.
+        let back = span - ((rng.gen::<f64>().sqrt() * f64::from(span)) as u32).min(span);
+        let date = today
+            .checked_sub_days(Days::new(u64::from(back)))
+            .unwrap_or(today);
+        let pi = pick(&mut rng, &practice_weights);
+        let practice = ws.settings.practices[pi].id;
+        // About one person in eight comes back for a second episode.
+        let returning = !people_of[pi].is_empty() && rng.gen_bool(0.12);
+        let person = if returning {
+            *people_of[pi].choose(&mut rng).unwrap_or(&people_of[pi][0])
+        } else {
+            numbers[pi] += 1;
+            let id = PersonId::from_random(random_id(&mut rng));
+            let person = Person {
+                id,
+                reference: format!("{}-{:05}", PRACTICES[pi].1, numbers[pi] * 7 % 99_991),
+                age_band: rng.gen_bool(0.93).then(|| pick(&mut rng, &AGE_WEIGHTS)),
+                sex: rng.gen_bool(0.95).then(|| {
+                    if rng.gen_bool(0.61) {
+                        Sex::Female
+                    } else if rng.gen_bool(0.97) {
+                        Sex::Male
+                    } else {
+                        Sex::PreferNotToSay
+                    }
+                }),
+                ethnic_group: rng.gen_bool(0.85).then(|| {
+                    let groups = EthnicGroup::ALL;
+                    let weights: Vec<(EthnicGroup, u32)> = groups
+                        .iter()
+                        .zip([9, 4, 3, 80, 2, 2])
+                        .map(|(g, w)| (*g, w))
+                        .collect();
+                    pick(&mut rng, &weights)
+                }),
+                deprivation_quintile: rng
+                    .gen_bool(0.9)
+                    .then(|| pick(&mut rng, &[(1u8, 34), (2, 25), (3, 18), (4, 13), (5, 10)])),
+            };
+            people_of[pi].push(id);
+            ws.people.insert(id, person);
+            id
+        };
+        let reason_count = pick(&mut rng, &[(1usize, 45), (2, 38), (3, 17)]);
+        let mut reasons: Vec<String> = Vec::new();
+        while reasons.len() < reason_count {
+            let r = pick(&mut rng, &REASON_WEIGHTS).to_owned();
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+        let age = (today - date).num_days();
+        let status = match age {
+            0..=6 => ReferralStatus::Referred,
+            7..=20 => {
+                if rng.gen_bool(0.5) {
+                    ReferralStatus::WaitingList
+                } else {
+                    ReferralStatus::Active
+                }
+            }
+            21..=120 => {
+                if rng.gen_bool(0.85) {
+                    ReferralStatus::Active
+                } else {
+                    ReferralStatus::Closed
+                }
+            }
+            _ => match rng.gen_range(0..100) {
+                0..=4 => ReferralStatus::Active,
+                5..=11 => ReferralStatus::Declined,
+                12..=16 => ReferralStatus::NeedsBeyond,
+                _ => ReferralStatus::Closed,
+            },
+        };
+        let created = at_time(date, &mut rng);
+        let updated = created + chrono::Duration::days(rng.gen_range(0..=age.min(90)));
+        let id = ReferralId::from_random(random_id(&mut rng));
+        let notes = NOTES[rng.gen_range(0..NOTES.len())].to_owned();
+        ws.referrals.insert(
+            id,
+            Referral {
+                id,
+                person,
+                practice,
+                referral_date: date,
+                referrer_role: pick(&mut rng, &ROLE_WEIGHTS).to_owned(),
+                reasons,
+                notes,
+                status,
+                created,
+                updated,
+            },
+        );
+    }
+    // Place people in the order they were first referred, as a real
+    // workspace fills its chunks.
+    let mut order: Vec<(NaiveDate, PersonId)> = ws
+        .referrals
+        .values()
+        .map(|r| (r.referral_date, r.person))
+        .collect();
+    order.sort();
+    for (_, person) in order {
+        ws.place(person);
+    }
+    debug_assert!(ws
+        .referrals
+        .values()
+        .all(|r| ws.settings.lists.contains(ListKind::Reasons, &r.reasons[0])));
+    ws
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::today;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn the_same_seed_gives_the_same_caseload() {
+        let a = generate(&DemoSpec::standard(), today());
+        let b = generate(&DemoSpec::standard(), today());
+        assert_eq!(a, b);
+        let mut other = DemoSpec::standard();
+        other.seed += 1;
+        assert_ne!(a, generate(&other, today()));
+    }
+
+    #[test]
+    fn the_demo_looks_like_a_real_service() {
+        let ws = generate(&DemoSpec::standard(), today());
+        assert_eq!(ws.settings.practices.len(), 7);
+        assert_eq!(ws.referrals.len(), 300);
+        assert!(
+            ws.people.len() > 220 && ws.people.len() < 300,
+            "{}",
+            ws.people.len()
+        );
+        let earliest = ws
+            .referrals
+            .values()
+            .map(|r| r.referral_date)
+            .min()
+            .expect("some");
+        let latest = ws
+            .referrals
+            .values()
+            .map(|r| r.referral_date)
+            .max()
+            .expect("some");
+        assert!(earliest >= today() - Days::new(730));
+        assert!(latest <= today());
+        assert!(
+            (today() - earliest).num_days() > 600,
+            "spans about two years"
+        );
+        let practices: BTreeSet<PracticeId> = ws.referrals.values().map(|r| r.practice).collect();
+        assert_eq!(practices.len(), 7, "every practice refers");
+        let gp = ws
+            .referrals
+            .values()
+            .filter(|r| r.referrer_role == "gp")
+            .count();
+        assert!(gp > 90 && gp < 190, "GPs refer most but not all: {gp}");
+        let open = ws.referrals.values().filter(|r| r.status.is_open()).count();
+        assert!(
+            open > 30 && open < 200,
+            "a believable open caseload: {open}"
+        );
+        let references: BTreeSet<String> = ws
+            .people
+            .values()
+            .map(|p| p.reference.to_lowercase())
+            .collect();
+        assert_eq!(references.len(), ws.people.len(), "references are unique");
+        for p in ws.people.values() {
+            assert_eq!(crate::reference::check_reference(&p.reference), None);
+        }
+    }
+
+    #[test]
+    fn generated_referrals_pass_validation() {
+        let ws = generate(&DemoSpec::small(), today());
+        for r in ws.referrals.values() {
+            let draft = crate::referral::ReferralDraft::from_referral(&ws, r);
+            assert_eq!(draft.validate(&ws, today(), Some(r.id)).err(), None);
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The stored document format: versioned documents, chunked records, and the
+//! one load path (parse → check format → migrate → check → swap in).
+//!
+//! A workspace is stored as one settings document and any number of record
+//! chunks. Each chunk holds up to [`CHUNK_CAPACITY`] people with all their
+//! referrals, so saving one edit rewrites one bounded chunk, never the whole
+//! caseload. Chunks are found by their keys, so no index can fall out of step
+//! with them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::{Person, PersonId, Referral, Settings, Workspace};
+
+/// People per record chunk.
+pub const CHUNK_CAPACITY: usize = 100;
+
+/// Prefix of every key Linkwork writes.
+pub const KEY_PREFIX: &str = "linkwork/";
+
+/// A kind of stored document, with its name and the versions we can read.
+#[derive(Debug)]
+pub struct DocKind {
+    /// The `format` field every document of this kind carries.
+    pub format: &'static str,
+    /// The version this build writes.
+    pub current: u32,
+    /// Steps that turn version `n` into `n + 1`, starting at version 1.
+    pub migrations: &'static [Migration],
+}
+
+/// One migration step on the raw JSON of a document.
+pub type Migration = fn(&mut Value) -> Result<(), String>;
+
+/// Workspace settings: practices and lists.
+pub const SETTINGS_DOC: DocKind = DocKind {
+    format: "linkwork.settings",
+    current: 1,
+    migrations: &[],
+};
+
+/// A chunk of people and their referrals.
+pub const RECORDS_DOC: DocKind = DocKind {
+    format: "linkwork.records",
+    current: 1,
+    migrations: &[],
+};
+
+/// Why a stored or imported document cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("it is not readable data (it may have been cut short or changed by hand): {0}")]
+    NotJson(String),
+    #[error("it is not Linkwork data")]
+    NotLinkwork,
+    #[error("it holds {found} data where {expected} data was expected")]
+    WrongFormat {
+        expected: &'static str,
+        found: String,
+    },
+    #[error("it has no version number")]
+    NoVersion,
+    #[error("it was saved by a newer version of Linkwork (format version {found}; this version reads up to {supported})")]
+    Newer { found: u64, supported: u32 },
+    #[error("it could not be upgraded from version {from}: {detail}")]
+    Migration { from: u32, detail: String },
+    #[error("its contents are damaged: {0}")]
+    Invalid(String),
+}
+
+/// Wraps a payload with its `format` and `version`.
+fn envelope<T: Serialize>(kind: &DocKind, payload: &T) -> String {
+    #[derive(Serialize)]
+    struct Envelope<'a, T> {
+        format: &'a str,
+        version: u32,
+        #[serde(flatten)]
+        payload: &'a T,
+    }
+    serde_json::to_string(&Envelope {
+        format: kind.format,
+        version: kind.current,
+        payload,
+    })
+    .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"))
+}
+
+/// The one decode path for every versioned document: parse, check the format
+/// name, refuse newer versions, migrate older ones step by step, then read it
+/// into its typed form.
+pub fn decode<T: DeserializeOwned>(kind: &DocKind, text: &str) -> Result<T, FormatError> {
+    let mut value: Value =
+        serde_json::from_str(text).map_err(|e| FormatError::NotJson(e.to_string()))?;
+    let obj = value.as_object().ok_or(FormatError::NotLinkwork)?;
+    let format = obj
+        .get("format")
+        .and_then(Value::as_str)
+        .ok_or(FormatError::NotLinkwork)?;
+    if format != kind.format {
+        return Err(FormatError::WrongFormat {
+            expected: kind.format,
+            found: format.to_owned(),
+        });
+    }
+    let version = obj
+        .get("version")
+        .and_then(Value::as_u64)
+        .ok_or(FormatError::NoVersion)?;
+    if version == 0 {
+        return Err(FormatError::NoVersion);
+    }
+    if version > u64::from(kind.current) {
+        return Err(FormatError::Newer {
+            found: version,
+            supported: kind.current,
+        });
+    }
+    let mut at = u32::try_from(version).unwrap_or(kind.current);
+    while at < kind.current {
+        let step = kind
+            .migrations
+            .get(at as usize - 1)
+            .ok_or(FormatError::Migration {
+                from: at,
+                detail: "no upgrade step is known".into(),
+            })?;
+        step(&mut value).map_err(|detail| FormatError::Migration { from: at, detail })?;
+        at += 1;
+    }
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("format");
+        obj.remove("version");
+    }
+    serde_json::from_value(value).map_err(|e| FormatError::Invalid(e.to_string()))
+}
+
+/// A key in a workspace's storage namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StoreKey {
+    Settings,
+    Records(u32),
+}
+
+impl StoreKey {
+    /// The full key in local storage for a namespace (`main`, `demo`, …).
+    pub fn name(self, namespace: &str) -> String {
+        match self {
+            StoreKey::Settings => format!("{KEY_PREFIX}{namespace}/settings"),
+            StoreKey::Records(n) => format!("{KEY_PREFIX}{namespace}/records/{n}"),
+        }
+    }
+
+    /// Reads a full key back, if it belongs to this namespace.
+    pub fn parse(key: &str, namespace: &str) -> Option<StoreKey> {
+        let rest = key.strip_prefix(KEY_PREFIX)?.strip_prefix(namespace)?;
+        let rest = rest.strip_prefix('/')?;
+        if rest == "settings" {
+            return Some(StoreKey::Settings);
+        }
+        let n = rest.strip_prefix("records/")?;
+        if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) || n.len() > 9 {
+            return None;
+        }
+        n.parse().ok().map(StoreKey::Records)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct SettingsDoc {
+    settings: Settings,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RecordsDoc {
+    chunk: u32,
+    people: Vec<Person>,
+    referrals: Vec<Referral>,
+}
+
+/// Encodes the settings document.
+pub fn encode_settings(settings: &Settings) -> String {
+    envelope(
+        &SETTINGS_DOC,
+        &SettingsDoc {
+            settings: settings.clone(),
+        },
+    )
+}
+
+impl Workspace {
+    /// Encodes one record chunk: its people and all their referrals.
+    pub fn encode_chunk(&self, chunk: u32) -> String {
+        let people: Vec<Person> = self
+            .placement
+            .iter()
+            .filter(|(_, c)| **c == chunk)
+            .filter_map(|(id, _)| self.people.get(id).cloned())
+            .collect();
+        let ids: BTreeSet<PersonId> = people.iter().map(|p| p.id).collect();
+        let referrals: Vec<Referral> = self
+            .referrals
+            .values()
+            .filter(|r| ids.contains(&r.person))
+            .cloned()
+            .collect();
+        envelope(
+            &RECORDS_DOC,
+            &RecordsDoc {
+                chunk,
+                people,
+                referrals,
+            },
+        )
+    }
+
+    /// The value to store under a key.
+    pub fn encode(&self, key: StoreKey) -> String {
+        match key {
+            StoreKey::Settings => encode_settings(&self.settings),
+            StoreKey::Records(n) => self.encode_chunk(n),
+        }
+    }
+
+    /// Every key of this workspace, for a full save (the demo, or tests).
+    pub fn all_keys(&self) -> Vec<StoreKey> {
+        let chunks: BTreeSet<u32> = self.placement.values().copied().collect();
+        std::iter::once(StoreKey::Settings)
+            .chain(chunks.into_iter().map(StoreKey::Records))
+            .collect()
+    }
+
+    /// Puts a person in a chunk if they are not in one yet, and returns it.
+    /// New people fill the highest chunk until it holds [`CHUNK_CAPACITY`].
+    pub(crate) fn place(&mut self, person: PersonId) -> u32 {
+        if let Some(chunk) = self.placement.get(&person) {
+            return *chunk;
+        }
+        let last = self.placement.values().copied().max();
+        let chunk = match last {
+            Some(last)
+                if self.placement.values().filter(|c| **c == last).count() < CHUNK_CAPACITY =>
+            {
+                last
+            }
+            Some(last) => last + 1,
+            None => 0,
+        };
+        self.placement.insert(person, chunk);
+        chunk
+    }
+}
+
+/// A stored value that could not be used, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The full storage key.
+    pub key: String,
+    pub error: FormatError,
+}
+
+/// What loading found: the usable workspace and anything that was not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub workspace: Workspace,
+    /// Values that could not be read. While there are any, the app must not
+    /// write to this namespace, or it could overwrite what is left of them.
+    pub problems: Vec<Problem>,
+}
+
+/// Loads a workspace from the stored `(key, value)` pairs of a namespace.
+/// Keys of other namespaces are ignored. Missing settings give the default
+/// settings; nothing at all gives an empty workspace.
+pub fn load_workspace<'a>(
+    namespace: &str,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Loaded {
+    let mut ws = Workspace::new();
+    let mut problems = Vec::new();
+    let mut chunks: BTreeMap<u32, (&str, RecordsDoc)> = BTreeMap::new();
+    for (key, value) in entries {
+        match StoreKey::parse(key, namespace) {
+            None => {}
+            Some(StoreKey::Settings) => match decode::<SettingsDoc>(&SETTINGS_DOC, value) {
+                Ok(doc) => ws.settings = doc.settings,
+                Err(error) => problems.push(Problem {
+                    key: key.to_owned(),
+                    error,
+                }),
+            },
+            Some(StoreKey::Records(n)) => match decode::<RecordsDoc>(&RECORDS_DOC, value) {
+                Ok(doc) if doc.chunk != n => problems.push(Problem {
+                    key: key.to_owned(),
+                    error: FormatError::Invalid(format!(
+                        "it says it is part {} but is stored as part {n}",
+                        doc.chunk
+                    )),
+                }),
+                Ok(doc) => {
+                    chunks.insert(n, (key, doc));
+                }
+                Err(error) => problems.push(Problem {
+                    key: key.to_owned(),
+                    error,
+                }),
+            },
+        }
+    }
+    for (n, (key, doc)) in chunks {
+        if let Err(detail) = check_chunk(&ws, &doc) {
+            problems.push(Problem {
+                key: key.to_owned(),
+                error: FormatError::Invalid(detail),
+            });
+            continue;
+        }
+        for person in doc.people {
+            ws.placement.insert(person.id, n);
+            ws.people.insert(person.id, person);
+        }
+        for referral in doc.referrals {
+            ws.referrals.insert(referral.id, referral);
+        }
+    }
+    Loaded {
+        workspace: ws,
+        problems,
+    }
+}
+
+/// Checks a chunk against itself and what is already loaded.
+fn check_chunk(ws: &Workspace, doc: &RecordsDoc) -> Result<(), String> {
+    let mut ids = BTreeSet::new();
+    for p in &doc.people {
+        if ws.people.contains_key(&p.id) || !ids.insert(p.id) {
+            return Err(format!("a person appears twice ({})", p.reference));
+        }
+    }
+    let mut referral_ids = BTreeSet::new();
+    for r in &doc.referrals {
+        if !ids.contains(&r.person) {
+            return Err("a referral belongs to a person who is not in the same part".into());
+        }
+        if ws.referrals.contains_key(&r.id) || !referral_ids.insert(r.id) {
+            return Err("a referral appears twice".into());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{arb_workspace, fixture, practice_ws};
+    use proptest::prelude::*;
+
+    fn stored(ws: &Workspace, ns: &str) -> Vec<(String, String)> {
+        ws.all_keys()
+            .into_iter()
+            .map(|k| (k.name(ns), ws.encode(k)))
+            .collect()
+    }
+
+    fn load(ns: &str, entries: &[(String, String)]) -> Loaded {
+        load_workspace(ns, entries.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    proptest! {
+        #[test]
+        fn any_workspace_survives_save_then_load(ws in arb_workspace()) {
+            let entries = stored(&ws, "main");
+            let loaded = load("main", &entries);
+            prop_assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+            prop_assert_eq!(loaded.workspace, ws);
+        }
+
+        #[test]
+        fn store_keys_round_trip(n in 0u32..1_000_000) {
+            prop_assert_eq!(StoreKey::parse(&StoreKey::Records(n).name("demo"), "demo"), Some(StoreKey::Records(n)));
+            prop_assert_eq!(StoreKey::parse(&StoreKey::Records(n).name("demo"), "main"), None);
+        }
+    }
+
+    #[test]
+    fn nothing_stored_is_an_empty_workspace_with_suggested_lists() {
+        let loaded = load("main", &[]);
+        assert!(loaded.problems.is_empty());
+        assert_eq!(loaded.workspace, Workspace::new());
+        assert_eq!(loaded.workspace.settings.lists.reasons.len(), 17);
+    }
+
+    #[test]
+    fn version_1_fixtures_load() {
+        let entries = vec![
+            (
+                "linkwork/main/settings".to_owned(),
+                fixture("v1/settings.json"),
+            ),
+            (
+                "linkwork/main/records/0".to_owned(),
+                fixture("v1/records-0.json"),
+            ),
+        ];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ws = loaded.workspace;
+        assert_eq!(ws.settings.practices.len(), 2);
+        assert_eq!(ws.settings.practices[0].name, "Riverside Medical Practice");
+        assert_eq!(ws.people.len(), 2);
+        assert_eq!(ws.referrals.len(), 3);
+        let p = ws.person_by_reference("RV-0001").expect("fixture person");
+        assert_eq!(ws.referrals_of(p.id).len(), 2);
+        // What it loads is what it writes back, byte for byte.
+        assert_eq!(
+            ws.encode(StoreKey::Records(0)),
+            fixture("v1/records-0.json").trim()
+        );
+    }
+
+    #[test]
+    fn newer_versions_are_refused_not_read() {
+        let ws = practice_ws();
+        let text = encode_settings(&ws.settings).replace("\"version\":1", "\"version\":2");
+        let loaded = load("main", &[("linkwork/main/settings".into(), text)]);
+        assert_eq!(
+            loaded.problems[0].error,
+            FormatError::Newer {
+                found: 2,
+                supported: 1
+            }
+        );
+        assert!(loaded.problems[0]
+            .error
+            .to_string()
+            .contains("newer version"));
+    }
+
+    #[test]
+    fn damaged_values_are_reported_by_key_and_the_rest_still_loads() {
+        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut entries = stored(&ws, "main");
+        assert!(entries.len() >= 3, "demo spans several chunks");
+        let damaged_key = entries[1].0.clone();
+        let half = entries[1].1.len() / 2;
+        entries[1].1.truncate(half);
+        let loaded = load("main", &entries);
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].key, damaged_key);
+        assert!(matches!(loaded.problems[0].error, FormatError::NotJson(_)));
+        assert!(!loaded.workspace.referrals.is_empty());
+        assert!(loaded.workspace.referrals.len() < ws.referrals.len());
+    }
+
+    #[test]
+    fn wrong_format_missing_version_and_foreign_json_are_named() {
+        let cases = [
+            ("[1,2]", FormatError::NotLinkwork),
+            ("{\"a\":1}", FormatError::NotLinkwork),
+            (
+                "{\"format\":\"linkwork.records\",\"version\":1}",
+                FormatError::WrongFormat {
+                    expected: "linkwork.settings",
+                    found: "linkwork.records".into(),
+                },
+            ),
+            ("{\"format\":\"linkwork.settings\"}", FormatError::NoVersion),
+            (
+                "{\"format\":\"linkwork.settings\",\"version\":0}",
+                FormatError::NoVersion,
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                decode::<SettingsDoc>(&SETTINGS_DOC, text).err(),
+                Some(want),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            decode::<SettingsDoc>(
+                &SETTINGS_DOC,
+                "{\"format\":\"linkwork.settings\",\"version\":1}"
+            ),
+            Err(FormatError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_chunk_stored_under_the_wrong_number_is_refused() {
+        let ws = crate::testing::one_referral_ws();
+        let text = ws.encode(StoreKey::Records(0));
+        let loaded = load("main", &[("linkwork/main/records/5".into(), text)]);
+        assert_eq!(loaded.problems.len(), 1);
+        assert!(loaded.workspace.referrals.is_empty());
+    }
+
+    #[test]
+    fn a_referral_copied_into_two_chunks_is_refused_once() {
+        let ws = crate::testing::one_referral_ws();
+        let text = ws.encode(StoreKey::Records(0));
+        let copy = text.replace("\"chunk\":0", "\"chunk\":1");
+        let loaded = load(
+            "main",
+            &[
+                ("linkwork/main/records/0".into(), text),
+                ("linkwork/main/records/1".into(), copy),
+            ],
+        );
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].key, "linkwork/main/records/1");
+        assert_eq!(loaded.workspace.referrals.len(), 1);
+    }
+
+    #[test]
+    fn migrations_run_in_order_up_to_the_current_version() {
+        fn add_b(v: &mut Value) -> Result<(), String> {
+            v["b"] = Value::from(2);
+            Ok(())
+        }
+        fn double_b(v: &mut Value) -> Result<(), String> {
+            let b = v["b"].as_i64().ok_or("b missing")?;
+            v["b"] = Value::from(b * 2);
+            Ok(())
+        }
+        const KIND: DocKind = DocKind {
+            format: "t",
+            current: 3,
+            migrations: &[add_b, double_b],
+        };
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct T {
+            b: i64,
+        }
+        assert_eq!(
+            decode::<T>(&KIND, "{\"format\":\"t\",\"version\":1}"),
+            Ok(T { b: 4 })
+        );
+        assert_eq!(
+            decode::<T>(&KIND, "{\"format\":\"t\",\"version\":2,\"b\":5}"),
+            Ok(T { b: 10 })
+        );
+        assert_eq!(
+            decode::<T>(&KIND, "{\"format\":\"t\",\"version\":3,\"b\":5}"),
+            Ok(T { b: 5 })
+        );
+        assert_eq!(
+            decode::<T>(&KIND, "{\"format\":\"t\",\"version\":2}"),
+            Err(FormatError::Migration {
+                from: 2,
+                detail: "b missing".into()
+            })
+        );
+    }
+
+    #[test]
+    fn people_fill_chunks_up_to_capacity() {
+        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
+        for c in ws.placement.values() {
+            *counts.entry(*c).or_default() += 1;
+        }
+        let sizes: Vec<usize> = counts.values().copied().collect();
+        let (last, full) = sizes.split_last().expect("at least one chunk");
+        assert!(full.iter().all(|n| *n == CHUNK_CAPACITY), "{counts:?}");
+        assert!(*last <= CHUNK_CAPACITY);
+    }
+}

@@ -1,0 +1,25 @@
+//! Linkwork's pure domain: the model, validation, the caseload list, the
+//! stored document format and its migrations, and the demo generator.
+//!
+//! Nothing here touches the browser, so it is tested natively in seconds.
+
+pub mod caseload;
+pub mod demo;
+pub mod format;
+pub mod lists;
+pub mod model;
+pub mod reference;
+pub mod referral;
+
+#[cfg(test)]
+mod testing;
+
+pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
+pub use format::{load_workspace, FormatError, Loaded, Problem, StoreKey};
+pub use lists::{ListItem, ListKind, Lists};
+pub use model::{
+    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
+    ReferralStatus, Settings, Sex, Workspace,
+};
+pub use reference::{check_reference, ReferenceWarning};
+pub use referral::{Field, IdSource, ReferralDraft, ReferralError, Saved, ValidReferral};

@@ -1,0 +1,359 @@
+//! The plain data of a workspace: settings, people and referrals.
+//!
+//! Everything here is serialisable and free of UI concerns; the app keeps a
+//! [`Workspace`] in one signal and persists it through [`crate::format`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::lists::Lists;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// Builds an id from 16 random bytes supplied by the caller (the
+            /// browser's `crypto.getRandomValues` in the app, a seeded RNG in tests).
+            pub fn from_random(bytes: [u8; 16]) -> Self {
+                Self(uuid::Builder::from_random_bytes(bytes).into_uuid())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Identifies a practice within a workspace.
+    PracticeId
+);
+id_type!(
+    /// Identifies a person within a workspace (never shown; the reference is).
+    PersonId
+);
+id_type!(
+    /// Identifies one referral episode.
+    ReferralId
+);
+
+/// A GP practice the link worker is based in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Practice {
+    pub id: PracticeId,
+    pub name: String,
+    /// Registered list size, for rates per 1,000 patients.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_size: Option<u32>,
+    /// Retired practices stay on old referrals but are not offered for new ones.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
+}
+
+/// Workspace-wide settings: practices and the configurable lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub practices: Vec<Practice>,
+    pub lists: Lists,
+    /// The practice chosen on the last saved referral, used as the next default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_practice: Option<PracticeId>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            practices: Vec::new(),
+            lists: Lists::suggested(),
+            last_practice: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The practice with this id, if it exists.
+    pub fn practice(&self, id: PracticeId) -> Option<&Practice> {
+        self.practices.iter().find(|p| p.id == id)
+    }
+
+    /// Practices offered for new referrals, in the order they were added.
+    pub fn active_practices(&self) -> impl Iterator<Item = &Practice> {
+        self.practices.iter().filter(|p| !p.retired)
+    }
+
+    /// The practice a new referral should default to: the last one used if
+    /// it is still active, otherwise the only active practice, if there is one.
+    pub fn default_practice(&self) -> Option<PracticeId> {
+        let active: Vec<&Practice> = self.active_practices().collect();
+        match self.last_practice {
+            Some(id) if active.iter().any(|p| p.id == id) => Some(id),
+            _ if active.len() == 1 => Some(active[0].id),
+            _ => None,
+        }
+    }
+}
+
+/// Age bands, as used in NHS and ONS reporting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum AgeBand {
+    #[serde(rename = "under_18")]
+    Under18,
+    #[serde(rename = "18_24")]
+    From18To24,
+    #[serde(rename = "25_34")]
+    From25To34,
+    #[serde(rename = "35_44")]
+    From35To44,
+    #[serde(rename = "45_54")]
+    From45To54,
+    #[serde(rename = "55_64")]
+    From55To64,
+    #[serde(rename = "65_74")]
+    From65To74,
+    #[serde(rename = "75_84")]
+    From75To84,
+    #[serde(rename = "85_plus")]
+    Over85,
+}
+
+/// Sex, as recorded for equality monitoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+    PreferNotToSay,
+}
+
+/// ONS 2021 census high-level ethnic groups.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EthnicGroup {
+    Asian,
+    Black,
+    Mixed,
+    White,
+    Other,
+    PreferNotToSay,
+}
+
+/// An option in a fixed list: its stored value and the words people see.
+pub trait Choice: Sized + Copy + 'static {
+    /// Every value, in display order.
+    const ALL: &'static [Self];
+    /// The words shown to people.
+    fn label(self) -> &'static str;
+    /// A stable short code, used in form values and filters.
+    fn code(self) -> &'static str;
+    /// The value with this code.
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.code() == code)
+    }
+}
+
+macro_rules! choice {
+    ($ty:ty { $($variant:ident => $code:literal, $label:literal;)* }) => {
+        impl Choice for $ty {
+            const ALL: &'static [Self] = &[$(Self::$variant),*];
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),* }
+            }
+            fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code),* }
+            }
+        }
+    };
+}
+
+choice!(AgeBand {
+    Under18 => "under_18", "Under 18";
+    From18To24 => "18_24", "18 to 24";
+    From25To34 => "25_34", "25 to 34";
+    From35To44 => "35_44", "35 to 44";
+    From45To54 => "45_54", "45 to 54";
+    From55To64 => "55_64", "55 to 64";
+    From65To74 => "65_74", "65 to 74";
+    From75To84 => "75_84", "75 to 84";
+    Over85 => "85_plus", "85 and over";
+});
+
+choice!(Sex {
+    Female => "female", "Female";
+    Male => "male", "Male";
+    PreferNotToSay => "prefer_not_to_say", "Prefer not to say";
+});
+
+choice!(EthnicGroup {
+    Asian => "asian", "Asian, Asian British or Asian Welsh";
+    Black => "black", "Black, Black British, Black Welsh, Caribbean or African";
+    Mixed => "mixed", "Mixed or Multiple ethnic groups";
+    White => "white", "White";
+    Other => "other", "Other ethnic group";
+    PreferNotToSay => "prefer_not_to_say", "Prefer not to say";
+});
+
+/// A person referred, known by a pseudonymous reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    /// Pseudonymous reference, unique in the workspace (case-insensitively).
+    pub reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_band: Option<AgeBand>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<Sex>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnic_group: Option<EthnicGroup>,
+    /// Index of Multiple Deprivation quintile, 1 (most deprived) to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprivation_quintile: Option<u8>,
+}
+
+/// Where a referral episode is in its journey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferralStatus {
+    /// Received, awaiting first contact.
+    Referred,
+    WaitingList,
+    Active,
+    Closed,
+    /// The person declined social prescribing (SNOMED 871711000000103).
+    Declined,
+    /// Needs beyond social prescribing; support was arranged elsewhere.
+    NeedsBeyond,
+}
+
+choice!(ReferralStatus {
+    Referred => "referred", "Referred";
+    WaitingList => "waiting_list", "Waiting list";
+    Active => "active", "Active";
+    Closed => "closed", "Closed";
+    Declined => "declined", "Declined";
+    NeedsBeyond => "needs_beyond", "Needs beyond social prescribing";
+});
+
+impl ReferralStatus {
+    /// Whether the person is still waiting for a first contact.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, Self::Referred | Self::WaitingList)
+    }
+
+    /// Whether the episode is still open (on the caseload).
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Referred | Self::WaitingList | Self::Active)
+    }
+
+    /// Statuses a person may pick by hand when editing a referral. Closing,
+    /// declining and onward referral come with the reasons they need.
+    pub const EDITABLE: &'static [Self] = &[Self::Referred, Self::WaitingList, Self::Active];
+}
+
+/// One episode of social prescribing support for a person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub id: ReferralId,
+    pub person: PersonId,
+    pub practice: PracticeId,
+    pub referral_date: NaiveDate,
+    /// Id of an item in [`Lists::referrer_roles`].
+    pub referrer_role: String,
+    /// Ids of items in [`Lists::reasons`]; at least one.
+    pub reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    pub status: ReferralStatus,
+    pub created: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+}
+
+/// Everything a link worker has recorded, in memory.
+///
+/// People and their referrals are kept together in storage chunks so that one
+/// edit rewrites one bounded chunk; `placement` remembers which chunk a person
+/// lives in and is rebuilt on load, never stored separately.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Workspace {
+    pub settings: Settings,
+    pub people: BTreeMap<PersonId, Person>,
+    pub referrals: BTreeMap<ReferralId, Referral>,
+    pub(crate) placement: BTreeMap<PersonId, u32>,
+}
+
+impl Workspace {
+    /// A workspace with default settings and no records.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The person with this reference, ignoring case and surrounding spaces.
+    pub fn person_by_reference(&self, reference: &str) -> Option<&Person> {
+        let wanted = normalise_reference(reference);
+        self.people
+            .values()
+            .find(|p| normalise_reference(&p.reference) == wanted)
+    }
+
+    /// Referrals of one person, oldest first.
+    pub fn referrals_of(&self, person: PersonId) -> Vec<&Referral> {
+        let mut list: Vec<&Referral> = self
+            .referrals
+            .values()
+            .filter(|r| r.person == person)
+            .collect();
+        list.sort_by_key(|r| (r.referral_date, r.created));
+        list
+    }
+
+    /// The storage chunk a person's records live in, if they are placed.
+    pub fn chunk_of(&self, person: PersonId) -> Option<u32> {
+        self.placement.get(&person).copied()
+    }
+}
+
+/// The comparable form of a reference: trimmed and lower-cased.
+pub fn normalise_reference(reference: &str) -> String {
+    reference.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes_match_stored_names<T: Choice + Serialize + std::fmt::Debug>() {
+        for value in T::ALL {
+            let stored = serde_json::to_value(value).expect("serialises");
+            assert_eq!(stored.as_str(), Some(value.code()), "{value:?}");
+            assert_eq!(
+                T::from_code(value.code()).map(|v| v.code()),
+                Some(value.code())
+            );
+        }
+    }
+
+    #[test]
+    fn choice_codes_are_the_stored_names() {
+        codes_match_stored_names::<AgeBand>();
+        codes_match_stored_names::<Sex>();
+        codes_match_stored_names::<EthnicGroup>();
+        codes_match_stored_names::<ReferralStatus>();
+    }
+}

@@ -1,0 +1,265 @@
+//! Warnings for person references that look like personal data.
+//!
+//! A reference should be pseudonymous (for example `RV-0412`). These checks
+//! never block saving; they warn, so a link worker can think again before a
+//! name, NHS number or date of birth ends up in the record.
+
+use std::fmt;
+
+/// What a reference looks like, when it looks personal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceWarning {
+    /// Ten digits with a valid NHS number check digit.
+    NhsNumber,
+    /// Ten or more digits in a row, like a phone or NHS number.
+    LongNumber,
+    /// A date, such as a date of birth.
+    Date,
+    /// Only words made of letters, like a name.
+    Name,
+    /// An email address.
+    Email,
+    /// A UK postcode, part of an address.
+    Postcode,
+}
+
+impl fmt::Display for ReferenceWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NhsNumber => "This looks like an NHS number.",
+            Self::LongNumber => "This looks like an NHS or phone number.",
+            Self::Date => "This looks like a date, perhaps a date of birth.",
+            Self::Name => "This looks like it could be a name.",
+            Self::Email => "This looks like an email address.",
+            Self::Postcode => "This looks like a postcode.",
+        })?;
+        f.write_str(" Use a pseudonymous reference instead, such as RV-0412.")
+    }
+}
+
+/// Checks a reference and returns the first warning that applies.
+pub fn check_reference(reference: &str) -> Option<ReferenceWarning> {
+    let r = reference.trim();
+    if r.is_empty() {
+        return None;
+    }
+    let digits: String = r.chars().filter(char::is_ascii_digit).collect();
+    let only_number_chars = r
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
+    if only_number_chars && digits.len() == 10 && is_valid_nhs_number(&digits) {
+        return Some(ReferenceWarning::NhsNumber);
+    }
+    if r.contains('@') && r.contains('.') {
+        return Some(ReferenceWarning::Email);
+    }
+    if looks_like_date(r) {
+        return Some(ReferenceWarning::Date);
+    }
+    if longest_digit_run(r) >= 10 || (only_number_chars && digits.len() >= 10) {
+        return Some(ReferenceWarning::LongNumber);
+    }
+    if looks_like_postcode(r) {
+        return Some(ReferenceWarning::Postcode);
+    }
+    if looks_like_name(r) {
+        return Some(ReferenceWarning::Name);
+    }
+    None
+}
+
+/// NHS numbers are ten digits; the last is a modulus 11 check digit.
+pub fn is_valid_nhs_number(digits: &str) -> bool {
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 10 || digits.chars().count() != 10 {
+        return false;
+    }
+    let sum: u32 = d[..9]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v * (10 - i as u32))
+        .sum();
+    let check = 11 - (sum % 11);
+    let check = if check == 11 { 0 } else { check };
+    check != 10 && check == d[9]
+}
+
+fn longest_digit_run(s: &str) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    best
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+fn looks_like_date(s: &str) -> bool {
+    // Numeric dates: d/m/yy, dd.mm.yyyy, yyyy-mm-dd, with any separator.
+    let parts: Vec<&str> = s
+        .split(['/', '-', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let numeric = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    if numeric {
+        let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+        let (a, b, c) = (n[0], n[1], n[2]);
+        let dmy = (1..=31).contains(&a) && (1..=12).contains(&b) && plausible_year(parts[2], c);
+        let mdy = (1..=12).contains(&a) && (1..=31).contains(&b) && plausible_year(parts[2], c);
+        let ymd = parts[0].len() == 4
+            && (1900..=2100).contains(&a)
+            && (1..=12).contains(&b)
+            && (1..=31).contains(&c);
+        return dmy || mdy || ymd;
+    }
+    // Written dates: "12 March 1980", "March 12 1980", "12 mar 80".
+    let lower = s.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has_month = words
+        .iter()
+        .any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)));
+    let numbers = words
+        .iter()
+        .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .count();
+    has_month && numbers >= 2 && words.len() <= 4
+}
+
+fn plausible_year(text: &str, value: u32) -> bool {
+    match text.len() {
+        2 => true,
+        4 => (1900..=2100).contains(&value),
+        _ => false,
+    }
+}
+
+fn looks_like_postcode(s: &str) -> bool {
+    // Outward code (A9, A99, AA9, AA99, A9A, AA9A), a space, inward code (9AA).
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let c: Vec<char> = compact.to_ascii_uppercase().chars().collect();
+    if !(5..=7).contains(&c.len()) {
+        return false;
+    }
+    let (outward, inward) = c.split_at(c.len() - 3);
+    let inward_ok = inward[0].is_ascii_digit()
+        && inward[1].is_ascii_alphabetic()
+        && inward[2].is_ascii_alphabetic();
+    let outward_ok = outward[0].is_ascii_alphabetic()
+        && outward.iter().any(char::is_ascii_digit)
+        && outward.iter().all(char::is_ascii_alphanumeric)
+        && outward
+            .iter()
+            .find(|c| !c.is_ascii_alphabetic())
+            .is_some_and(char::is_ascii_digit);
+    let letters_first = outward
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    inward_ok && outward_ok && (1..=2).contains(&letters_first)
+}
+
+fn looks_like_name(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() > 4 {
+        return false;
+    }
+    let wordlike = |w: &&str| {
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        letters >= 2
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+            && w.chars().any(|c| "aeiouyAEIOUY".contains(c))
+    };
+    let all_words = words.iter().all(wordlike);
+    // A single all-capital short word is more likely initials or a code.
+    let single_code =
+        words.len() == 1 && words[0].chars().all(|c| c.is_ascii_uppercase()) && words[0].len() <= 4;
+    all_words && !single_code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pseudonymous_references_pass() {
+        for ok in [
+            "RV-0412",
+            "LW 17",
+            "ab12",
+            "P-2024-031",
+            "JS",
+            "X9",
+            "ref 3b",
+        ] {
+            assert_eq!(check_reference(ok), None, "{ok} should be fine");
+        }
+    }
+
+    #[test]
+    fn nhs_numbers_are_recognised_by_check_digit() {
+        assert!(is_valid_nhs_number("9434765919"));
+        assert!(!is_valid_nhs_number("9434765918"));
+        assert_eq!(
+            check_reference("943 476 5919"),
+            Some(ReferenceWarning::NhsNumber)
+        );
+        assert_eq!(
+            check_reference("9434765918"),
+            Some(ReferenceWarning::LongNumber)
+        );
+        assert_eq!(
+            check_reference("07700900123"),
+            Some(ReferenceWarning::LongNumber)
+        );
+    }
+
+    #[test]
+    fn dates_are_recognised() {
+        for d in [
+            "12/03/1980",
+            "1980-03-12",
+            "3.12.80",
+            "12 March 1980",
+            "mar 12 80",
+        ] {
+            assert_eq!(check_reference(d), Some(ReferenceWarning::Date), "{d}");
+        }
+    }
+
+    #[test]
+    fn names_emails_and_postcodes_are_recognised() {
+        assert_eq!(check_reference("Jane Smith"), Some(ReferenceWarning::Name));
+        assert_eq!(check_reference("o'brien"), Some(ReferenceWarning::Name));
+        assert_eq!(
+            check_reference("mary-ann jones"),
+            Some(ReferenceWarning::Name)
+        );
+        assert_eq!(
+            check_reference("jane@example.org"),
+            Some(ReferenceWarning::Email)
+        );
+        assert_eq!(check_reference("G12 8QQ"), Some(ReferenceWarning::Postcode));
+        assert_eq!(check_reference("sw1a1aa"), Some(ReferenceWarning::Postcode));
+    }
+
+    #[test]
+    fn the_warning_suggests_what_to_do() {
+        let text = ReferenceWarning::Name.to_string();
+        assert!(text.contains("pseudonymous reference"));
+    }
+}

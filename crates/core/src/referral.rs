@@ -1,0 +1,570 @@
+//! Recording a referral: the form's draft, its validation and saving it.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::lists::ListKind;
+use crate::model::{
+    normalise_reference, AgeBand, EthnicGroup, Person, PersonId, PracticeId, Referral, ReferralId,
+    ReferralStatus, Sex, Workspace,
+};
+
+/// Longest accepted person reference, in characters.
+pub const MAX_REFERENCE_LEN: usize = 40;
+/// Longest accepted referral note, in characters.
+pub const MAX_NOTES_LEN: usize = 4000;
+/// Earliest accepted referral date.
+pub const EARLIEST_REFERRAL: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(d) => d,
+    None => panic!("2000-01-01 is a valid date"),
+};
+
+/// What the referral form holds, as typed. Everything is plain text or a
+/// choice, so a half-filled form can be kept and restored as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReferralDraft {
+    pub reference: String,
+    pub practice: Option<PracticeId>,
+    /// ISO date, as an `<input type="date">` gives it.
+    pub referral_date: String,
+    pub referrer_role: String,
+    pub reasons: Vec<String>,
+    pub notes: String,
+    pub status: Option<ReferralStatus>,
+    pub age_band: Option<AgeBand>,
+    pub sex: Option<Sex>,
+    pub ethnic_group: Option<EthnicGroup>,
+    pub deprivation_quintile: Option<u8>,
+}
+
+/// The form fields that can carry an error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Reference,
+    Practice,
+    ReferralDate,
+    ReferrerRole,
+    Reasons,
+    Notes,
+    Deprivation,
+}
+
+/// Why a referral cannot be saved, one field at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReferralError {
+    ReferenceMissing,
+    ReferenceTooLong,
+    /// Another person already has this reference (only when editing).
+    ReferenceTaken,
+    PracticeMissing,
+    PracticeUnknown,
+    DateMissing,
+    DateInvalid,
+    DateInFuture,
+    DateTooEarly,
+    RoleMissing,
+    RoleUnknown,
+    ReasonMissing,
+    ReasonUnknown(String),
+    NotesTooLong,
+    DeprivationOutOfRange,
+}
+
+impl ReferralError {
+    /// The field the error belongs next to.
+    pub fn field(&self) -> Field {
+        match self {
+            Self::ReferenceMissing | Self::ReferenceTooLong | Self::ReferenceTaken => {
+                Field::Reference
+            }
+            Self::PracticeMissing | Self::PracticeUnknown => Field::Practice,
+            Self::DateMissing | Self::DateInvalid | Self::DateInFuture | Self::DateTooEarly => {
+                Field::ReferralDate
+            }
+            Self::RoleMissing | Self::RoleUnknown => Field::ReferrerRole,
+            Self::ReasonMissing | Self::ReasonUnknown(_) => Field::Reasons,
+            Self::NotesTooLong => Field::Notes,
+            Self::DeprivationOutOfRange => Field::Deprivation,
+        }
+    }
+}
+
+impl fmt::Display for ReferralError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ReferenceMissing => {
+                f.write_str("Enter a reference for the person, such as RV-0412.")
+            }
+            Self::ReferenceTooLong => {
+                write!(
+                    f,
+                    "Keep the reference to {MAX_REFERENCE_LEN} characters or fewer."
+                )
+            }
+            Self::ReferenceTaken => {
+                f.write_str("Another person already has this reference. Choose a different one.")
+            }
+            Self::PracticeMissing => f.write_str("Choose the practice."),
+            Self::PracticeUnknown => {
+                f.write_str("That practice is no longer in the workspace. Choose another.")
+            }
+            Self::DateMissing => f.write_str("Enter the referral date."),
+            Self::DateInvalid => f.write_str("Enter a real date, for example 21/11/2026."),
+            Self::DateInFuture => f.write_str("The referral date cannot be in the future."),
+            Self::DateTooEarly => f.write_str("The referral date must be in 2000 or later."),
+            Self::RoleMissing => f.write_str("Choose who made the referral."),
+            Self::RoleUnknown => {
+                f.write_str("That referrer role is not in the list. Choose another.")
+            }
+            Self::ReasonMissing => f.write_str("Choose at least one reason for the referral."),
+            Self::ReasonUnknown(id) => {
+                write!(f, "The reason \u{201c}{id}\u{201d} is not in the list.")
+            }
+            Self::NotesTooLong => write!(f, "Keep notes to {MAX_NOTES_LEN} characters or fewer."),
+            Self::DeprivationOutOfRange => {
+                f.write_str("The deprivation quintile must be from 1 to 5.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReferralError {}
+
+/// A referral that passed validation, ready to save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidReferral {
+    draft: ReferralDraft,
+    date: NaiveDate,
+}
+
+impl ReferralDraft {
+    /// A fresh draft for a new referral: today's date and the usual practice.
+    pub fn new_for(ws: &Workspace, today: NaiveDate) -> Self {
+        Self {
+            practice: ws.settings.default_practice(),
+            referral_date: today.format("%Y-%m-%d").to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// The draft for editing an existing referral.
+    pub fn from_referral(ws: &Workspace, referral: &Referral) -> Self {
+        let person = ws.people.get(&referral.person);
+        Self {
+            reference: person.map(|p| p.reference.clone()).unwrap_or_default(),
+            practice: Some(referral.practice),
+            referral_date: referral.referral_date.format("%Y-%m-%d").to_string(),
+            referrer_role: referral.referrer_role.clone(),
+            reasons: referral.reasons.clone(),
+            notes: referral.notes.clone(),
+            status: Some(referral.status),
+            age_band: person.and_then(|p| p.age_band),
+            sex: person.and_then(|p| p.sex),
+            ethnic_group: person.and_then(|p| p.ethnic_group),
+            deprivation_quintile: person.and_then(|p| p.deprivation_quintile),
+        }
+    }
+
+    /// Checks every field and returns all the errors at once.
+    ///
+    /// `editing` is the referral being edited, if any: its person may keep
+    /// their reference, but may not take another person's.
+    pub fn validate(
+        &self,
+        ws: &Workspace,
+        today: NaiveDate,
+        editing: Option<ReferralId>,
+    ) -> Result<ValidReferral, Vec<ReferralError>> {
+        let mut errors = Vec::new();
+        let reference = self.reference.trim();
+        if reference.is_empty() {
+            errors.push(ReferralError::ReferenceMissing);
+        } else if reference.chars().count() > MAX_REFERENCE_LEN {
+            errors.push(ReferralError::ReferenceTooLong);
+        } else if let Some(id) = editing {
+            let own = ws.referrals.get(&id).map(|r| r.person);
+            if let Some(other) = ws.person_by_reference(reference) {
+                if Some(other.id) != own {
+                    errors.push(ReferralError::ReferenceTaken);
+                }
+            }
+        }
+        match self.practice {
+            None => errors.push(ReferralError::PracticeMissing),
+            Some(id) => {
+                let unchanged = editing
+                    .and_then(|e| ws.referrals.get(&e))
+                    .is_some_and(|r| r.practice == id);
+                match ws.settings.practice(id) {
+                    Some(p) if !p.retired || unchanged => {}
+                    _ => errors.push(ReferralError::PracticeUnknown),
+                }
+            }
+        }
+        let date = match self.referral_date.trim() {
+            "" => {
+                errors.push(ReferralError::DateMissing);
+                None
+            }
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Err(_) => {
+                    errors.push(ReferralError::DateInvalid);
+                    None
+                }
+                Ok(d) if d > today => {
+                    errors.push(ReferralError::DateInFuture);
+                    None
+                }
+                Ok(d) if d < EARLIEST_REFERRAL => {
+                    errors.push(ReferralError::DateTooEarly);
+                    None
+                }
+                Ok(d) => Some(d),
+            },
+        };
+        let lists = &ws.settings.lists;
+        if self.referrer_role.is_empty() {
+            errors.push(ReferralError::RoleMissing);
+        } else if !lists.contains(ListKind::ReferrerRoles, &self.referrer_role) {
+            errors.push(ReferralError::RoleUnknown);
+        }
+        if self.reasons.is_empty() {
+            errors.push(ReferralError::ReasonMissing);
+        } else if let Some(bad) = self
+            .reasons
+            .iter()
+            .find(|r| !lists.contains(ListKind::Reasons, r))
+        {
+            errors.push(ReferralError::ReasonUnknown(bad.clone()));
+        }
+        if self.notes.chars().count() > MAX_NOTES_LEN {
+            errors.push(ReferralError::NotesTooLong);
+        }
+        if self
+            .deprivation_quintile
+            .is_some_and(|q| !(1..=5).contains(&q))
+        {
+            errors.push(ReferralError::DeprivationOutOfRange);
+        }
+        match date {
+            Some(date) if errors.is_empty() => Ok(ValidReferral {
+                draft: self.clone(),
+                date,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// What saving a referral changed, so the caller knows what to persist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub referral: ReferralId,
+    pub person: PersonId,
+    /// Whether the person was new to the workspace.
+    pub new_person: bool,
+    /// The storage chunk holding the person and their referrals.
+    pub chunk: u32,
+}
+
+/// Ids for new records, supplied by the caller (random bytes in the app).
+pub trait IdSource {
+    /// 16 fresh random bytes.
+    fn next_bytes(&mut self) -> [u8; 16];
+}
+
+impl Workspace {
+    /// Saves a validated referral: a new one when `editing` is `None`,
+    /// otherwise an update of that referral (and of its person's details).
+    ///
+    /// A new referral whose reference matches an existing person is added to
+    /// that person's record instead of creating a duplicate.
+    pub fn save_referral(
+        &mut self,
+        valid: ValidReferral,
+        editing: Option<ReferralId>,
+        now: DateTime<Utc>,
+        ids: &mut dyn IdSource,
+    ) -> Saved {
+        let ValidReferral { draft, date } = valid;
+        let reference = draft.reference.trim().to_owned();
+        let existing_person = match editing.and_then(|id| self.referrals.get(&id)) {
+            Some(r) => Some(r.person),
+            None => self.person_by_reference(&reference).map(|p| p.id),
+        };
+        let (person_id, new_person) = match existing_person {
+            Some(id) => (id, false),
+            None => (PersonId::from_random(ids.next_bytes()), true),
+        };
+        let person = self.people.entry(person_id).or_insert_with(|| Person {
+            id: person_id,
+            reference: reference.clone(),
+            age_band: None,
+            sex: None,
+            ethnic_group: None,
+            deprivation_quintile: None,
+        });
+        if normalise_reference(&person.reference) != normalise_reference(&reference)
+            || editing.is_some()
+        {
+            person.reference = reference;
+        }
+        // Details given on the form update the person; blanks on a new
+        // referral for a known person keep what was recorded before.
+        let overwrite = editing.is_some();
+        if overwrite || draft.age_band.is_some() {
+            person.age_band = draft.age_band;
+        }
+        if overwrite || draft.sex.is_some() {
+            person.sex = draft.sex;
+        }
+        if overwrite || draft.ethnic_group.is_some() {
+            person.ethnic_group = draft.ethnic_group;
+        }
+        if overwrite || draft.deprivation_quintile.is_some() {
+            person.deprivation_quintile = draft.deprivation_quintile;
+        }
+        let practice = draft.practice.unwrap_or_else(|| {
+            unreachable!("validation guarantees a practice on a valid referral")
+        });
+        let referral_id = match editing {
+            Some(id) => id,
+            None => ReferralId::from_random(ids.next_bytes()),
+        };
+        let previous = self.referrals.get(&referral_id);
+        let referral = Referral {
+            id: referral_id,
+            person: person_id,
+            practice,
+            referral_date: date,
+            referrer_role: draft.referrer_role,
+            reasons: draft.reasons,
+            notes: draft.notes.trim().to_owned(),
+            status: draft
+                .status
+                .or(previous.map(|r| r.status))
+                .unwrap_or(ReferralStatus::Referred),
+            created: previous.map_or(now, |r| r.created),
+            updated: now,
+        };
+        self.referrals.insert(referral_id, referral);
+        self.settings.last_practice = Some(practice);
+        let chunk = self.place(person_id);
+        Saved {
+            referral: referral_id,
+            person: person_id,
+            new_person,
+            chunk,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Practice;
+    use crate::testing::{practice_ws, SeqIds};
+
+    use crate::testing::today;
+
+    fn now() -> DateTime<Utc> {
+        today().and_hms_opt(9, 30, 0).expect("valid time").and_utc()
+    }
+
+    fn good_draft(ws: &Workspace) -> ReferralDraft {
+        ReferralDraft {
+            reference: "RV-0001".into(),
+            referrer_role: "gp".into(),
+            reasons: vec!["loneliness".into()],
+            ..ReferralDraft::new_for(ws, today())
+        }
+    }
+
+    fn fields(errors: &[ReferralError]) -> Vec<Field> {
+        errors.iter().map(ReferralError::field).collect()
+    }
+
+    #[test]
+    fn an_empty_form_names_every_required_field() {
+        let ws = Workspace::new();
+        let errors = ReferralDraft::default()
+            .validate(&ws, today(), None)
+            .expect_err("empty form is invalid");
+        assert_eq!(
+            fields(&errors),
+            vec![
+                Field::Reference,
+                Field::Practice,
+                Field::ReferralDate,
+                Field::ReferrerRole,
+                Field::Reasons
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_draft_defaults_to_today_and_the_only_practice() {
+        let ws = practice_ws();
+        let draft = ReferralDraft::new_for(&ws, today());
+        assert_eq!(draft.referral_date, "2026-11-21");
+        assert_eq!(draft.practice, Some(ws.settings.practices[0].id));
+    }
+
+    #[test]
+    fn future_and_malformed_dates_are_refused() {
+        let ws = practice_ws();
+        let mut draft = good_draft(&ws);
+        draft.referral_date = "2026-11-22".into();
+        assert_eq!(
+            draft.validate(&ws, today(), None),
+            Err(vec![ReferralError::DateInFuture])
+        );
+        draft.referral_date = "2026-02-30".into();
+        assert_eq!(
+            draft.validate(&ws, today(), None),
+            Err(vec![ReferralError::DateInvalid])
+        );
+        draft.referral_date = "1999-12-31".into();
+        assert_eq!(
+            draft.validate(&ws, today(), None),
+            Err(vec![ReferralError::DateTooEarly])
+        );
+    }
+
+    #[test]
+    fn unknown_practice_role_and_reason_are_refused() {
+        let ws = practice_ws();
+        let mut draft = good_draft(&ws);
+        draft.practice = Some(PracticeId::from_random([9; 16]));
+        draft.referrer_role = "astrologer".into();
+        draft.reasons = vec!["loneliness".into(), "boredom".into()];
+        let errors = draft.validate(&ws, today(), None).expect_err("invalid");
+        assert_eq!(
+            errors,
+            vec![
+                ReferralError::PracticeUnknown,
+                ReferralError::RoleUnknown,
+                ReferralError::ReasonUnknown("boredom".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_retired_practice_is_refused_for_new_referrals_only() {
+        let mut ws = practice_ws();
+        let mut ids = SeqIds::default();
+        let draft = good_draft(&ws);
+        let valid = draft.validate(&ws, today(), None).expect("valid");
+        let saved = ws.save_referral(valid, None, now(), &mut ids);
+        ws.settings.practices[0].retired = true;
+        assert_eq!(
+            draft.validate(&ws, today(), None),
+            Err(vec![ReferralError::PracticeUnknown])
+        );
+        let edit = ReferralDraft::from_referral(&ws, &ws.referrals[&saved.referral]);
+        assert!(edit.validate(&ws, today(), Some(saved.referral)).is_ok());
+    }
+
+    #[test]
+    fn overlong_reference_and_notes_and_bad_quintile_are_refused() {
+        let ws = practice_ws();
+        let mut draft = good_draft(&ws);
+        draft.reference = "x".repeat(MAX_REFERENCE_LEN + 1);
+        draft.notes = "n".repeat(MAX_NOTES_LEN + 1);
+        draft.deprivation_quintile = Some(6);
+        assert_eq!(
+            fields(&draft.validate(&ws, today(), None).expect_err("invalid")),
+            vec![Field::Reference, Field::Notes, Field::Deprivation]
+        );
+    }
+
+    #[test]
+    fn a_second_referral_for_a_known_reference_joins_that_person() {
+        let mut ws = practice_ws();
+        let mut ids = SeqIds::default();
+        let mut draft = good_draft(&ws);
+        draft.sex = Some(Sex::Female);
+        let first = ws.save_referral(
+            draft.validate(&ws, today(), None).expect("valid"),
+            None,
+            now(),
+            &mut ids,
+        );
+        assert!(first.new_person);
+        let mut again = good_draft(&ws);
+        again.reference = " rv-0001 ".into();
+        let second = ws.save_referral(
+            again.validate(&ws, today(), None).expect("valid"),
+            None,
+            now(),
+            &mut ids,
+        );
+        assert!(!second.new_person);
+        assert_eq!(first.person, second.person);
+        assert_eq!(ws.people.len(), 1);
+        assert_eq!(ws.referrals.len(), 2);
+        // Blank details on the second form keep what the first recorded.
+        assert_eq!(ws.people[&first.person].sex, Some(Sex::Female));
+        assert_eq!(ws.referrals_of(first.person).len(), 2);
+    }
+
+    #[test]
+    fn editing_cannot_take_another_persons_reference() {
+        let mut ws = practice_ws();
+        let mut ids = SeqIds::default();
+        for reference in ["A-1", "B-2"] {
+            let mut d = good_draft(&ws);
+            d.reference = reference.into();
+            let v = d.validate(&ws, today(), None).expect("valid");
+            ws.save_referral(v, None, now(), &mut ids);
+        }
+        let b = ws
+            .referrals
+            .values()
+            .find(|r| ws.people[&r.person].reference == "B-2")
+            .expect("B-2 exists")
+            .clone();
+        let mut edit = ReferralDraft::from_referral(&ws, &b);
+        edit.reference = "a-1".into();
+        assert_eq!(
+            edit.validate(&ws, today(), Some(b.id)),
+            Err(vec![ReferralError::ReferenceTaken])
+        );
+        edit.reference = "B-2 renamed".into();
+        let v = edit.validate(&ws, today(), Some(b.id)).expect("valid");
+        let saved = ws.save_referral(v, Some(b.id), now(), &mut ids);
+        assert_eq!(ws.people[&saved.person].reference, "B-2 renamed");
+        assert_eq!(ws.referrals[&b.id].created, b.created);
+    }
+
+    #[test]
+    fn saving_remembers_the_practice_for_next_time() {
+        let mut ws = practice_ws();
+        let second = Practice {
+            id: PracticeId::from_random([7; 16]),
+            name: "Second".into(),
+            list_size: None,
+            retired: false,
+        };
+        ws.settings.practices.push(second.clone());
+        assert_eq!(ReferralDraft::new_for(&ws, today()).practice, None);
+        let mut draft = good_draft(&ws);
+        draft.practice = Some(second.id);
+        let v = draft.validate(&ws, today(), None).expect("valid");
+        ws.save_referral(v, None, now(), &mut SeqIds::default());
+        assert_eq!(
+            ReferralDraft::new_for(&ws, today()).practice,
+            Some(second.id)
+        );
+    }
+
+    #[test]
+    fn error_messages_say_what_to_do() {
+        assert_eq!(
+            ReferralError::ReasonMissing.to_string(),
+            "Choose at least one reason for the referral."
+        );
+        assert!(ReferralError::DateInFuture.to_string().contains("future"));
+    }
+}

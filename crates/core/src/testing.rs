@@ -1,0 +1,185 @@
+//! Shared helpers for the crate's tests.
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+
+use crate::model::{
+    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
+    ReferralStatus, Sex, Workspace,
+};
+use crate::referral::IdSource;
+
+/// The fixed "today" of the tests.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date")
+}
+
+/// Reads a file from `crates/core/fixtures`.
+pub fn fixture(name: &str) -> String {
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", name]
+        .iter()
+        .collect();
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// Counting ids, so tests are repeatable.
+#[derive(Default)]
+pub struct SeqIds(u128);
+
+impl IdSource for SeqIds {
+    fn next_bytes(&mut self) -> [u8; 16] {
+        self.0 += 1;
+        self.0.to_be_bytes()
+    }
+}
+
+/// A workspace with one practice and no records.
+pub fn practice_ws() -> Workspace {
+    let mut ws = Workspace::new();
+    ws.settings.practices.push(Practice {
+        id: PracticeId::from_random([1; 16]),
+        name: "Riverside Medical Practice".into(),
+        list_size: Some(11_200),
+        retired: false,
+    });
+    ws
+}
+
+/// A workspace with one practice, one person and one referral.
+pub fn one_referral_ws() -> Workspace {
+    let mut ws = practice_ws();
+    let person = PersonId::from_random([2; 16]);
+    ws.people.insert(
+        person,
+        Person {
+            id: person,
+            reference: "RV-0001".into(),
+            age_band: None,
+            sex: None,
+            ethnic_group: None,
+            deprivation_quintile: None,
+        },
+    );
+    let id = ReferralId::from_random([3; 16]);
+    let at = Utc
+        .with_ymd_and_hms(2026, 11, 2, 10, 0, 0)
+        .single()
+        .expect("valid time");
+    ws.referrals.insert(
+        id,
+        Referral {
+            id,
+            person,
+            practice: ws.settings.practices[0].id,
+            referral_date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
+            referrer_role: "gp".into(),
+            reasons: vec!["loneliness".into()],
+            notes: String::new(),
+            status: ReferralStatus::Referred,
+            created: at,
+            updated: at,
+        },
+    );
+    ws.place(person);
+    ws
+}
+
+fn arb_choice<T: Choice + std::fmt::Debug>() -> impl Strategy<Value = Option<T>> {
+    proptest::option::of(proptest::sample::select(T::ALL))
+}
+
+prop_compose! {
+    fn arb_referral(practices: Vec<PracticeId>, people: Vec<PersonId>)(
+        id in any::<[u8; 16]>(),
+        practice in proptest::sample::select(practices),
+        person in proptest::sample::select(people),
+        days in 0i64..9000,
+        role in proptest::sample::select(vec!["gp", "self", "hospital", "retired-role"]),
+        reasons in proptest::collection::vec(proptest::sample::select(vec!["loneliness", "money", "housing", "x"]), 1..4),
+        notes in ".{0,40}",
+        status in proptest::sample::select(ReferralStatus::ALL),
+        secs in 0i64..2_000_000_000,
+    ) -> Referral {
+        let date = NaiveDate::from_ymd_opt(2001, 1, 1).expect("valid") + chrono::Duration::days(days);
+        let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
+        Referral {
+            id: ReferralId::from_random(id),
+            person,
+            practice,
+            referral_date: date,
+            referrer_role: role.to_owned(),
+            reasons: reasons.into_iter().map(str::to_owned).collect(),
+            notes,
+            status,
+            created: at,
+            updated: at + chrono::Duration::seconds(secs % 1000),
+        }
+    }
+}
+
+prop_compose! {
+    fn arb_person()(
+        id in any::<[u8; 16]>(),
+        reference in "[A-Za-z0-9 \\-'\"<>&é]{1,20}",
+        age_band in arb_choice::<AgeBand>(),
+        sex in arb_choice::<Sex>(),
+        ethnic_group in arb_choice::<EthnicGroup>(),
+        deprivation_quintile in proptest::option::of(1u8..=5),
+    ) -> Person {
+        Person { id: PersonId::from_random(id), reference, age_band, sex, ethnic_group, deprivation_quintile }
+    }
+}
+
+/// Any workspace: random practices, lists edits, people and referrals.
+pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
+    (
+        proptest::collection::vec(
+            (
+                "[a-zA-Z '&]{1,30}",
+                proptest::option::of(0u32..50_000),
+                any::<bool>(),
+                any::<[u8; 16]>(),
+            ),
+            1..5,
+        ),
+        proptest::collection::vec(arb_person(), 1..250),
+        proptest::option::of("[a-z ]{1,12}"),
+    )
+        .prop_flat_map(|(practices, people, extra_reason)| {
+            let practices: Vec<Practice> = practices
+                .into_iter()
+                .map(|(name, list_size, retired, id)| Practice {
+                    id: PracticeId::from_random(id),
+                    name,
+                    list_size,
+                    retired,
+                })
+                .collect();
+            let practice_ids: Vec<PracticeId> = practices.iter().map(|p| p.id).collect();
+            let person_ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
+            let referrals =
+                proptest::collection::vec(arb_referral(practice_ids, person_ids), 0..300);
+            (Just(practices), Just(people), Just(extra_reason), referrals)
+        })
+        .prop_map(|(practices, people, extra_reason, referrals)| {
+            let mut ws = Workspace::new();
+            ws.settings.last_practice = practices.first().map(|p| p.id);
+            ws.settings.practices = practices;
+            if let Some(label) = extra_reason {
+                let _ = ws
+                    .settings
+                    .lists
+                    .add(crate::lists::ListKind::Reasons, &label);
+            }
+            for p in people {
+                ws.place(p.id);
+                ws.people.insert(p.id, p);
+            }
+            for r in referrals {
+                ws.referrals.insert(r.id, r);
+            }
+            ws
+        })
+}

@@ -1,0 +1,6 @@
+//! One routed page per file.
+
+pub mod caseload;
+pub mod not_found;
+pub mod referral;
+pub mod settings;

@@ -1,0 +1,447 @@
+//! Recording a new referral, or opening and editing one.
+
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use linkwork_core::lists::ListKind;
+use linkwork_core::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
+use linkwork_core::{
+    check_reference, AgeBand, Choice, EthnicGroup, Field, ReferralDraft, ReferralError, ReferralId,
+    ReferralStatus, Sex,
+};
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::field_error::FieldError;
+use crate::platform::{show_date, today};
+use crate::route::{self, Route};
+use crate::state::{use_state, Notice};
+
+/// The id of the form control that an error belongs to.
+fn field_id(field: Field) -> &'static str {
+    match field {
+        Field::Reference => "f-reference",
+        Field::Practice => "f-practice",
+        Field::ReferralDate => "f-date",
+        Field::ReferrerRole => "f-role",
+        Field::Reasons => "f-reasons",
+        Field::Notes => "f-notes",
+        Field::Deprivation => "f-deprivation",
+    }
+}
+
+/// The referral form: new when `id` is `None`, otherwise the referral with
+/// that id, shown and editable.
+#[component]
+pub fn ReferralPage(
+    /// The referral to open, or `None` to record a new one.
+    id: Option<ReferralId>,
+) -> impl IntoView {
+    let state = use_state();
+    let existing = state
+        .ws
+        .with_untracked(|ws| id.and_then(|id| ws.referrals.get(&id).cloned()));
+    if id.is_some() && existing.is_none() {
+        return view! {
+            <h1>"Referral not found"</h1>
+            <p>"This referral is not in the open workspace. It may belong to the demo, or to another workspace."</p>
+            <p><a href="#/">"Back to the caseload"</a></p>
+        }
+        .into_any();
+    }
+    let draft = RwSignal::new(state.ws.with_untracked(|ws| match &existing {
+        Some(r) => ReferralDraft::from_referral(ws, r),
+        None => ReferralDraft::new_for(ws, today()),
+    }));
+    let errors = RwSignal::new(Vec::<ReferralError>::new());
+    let submitted = RwSignal::new(false);
+    let reference_input = NodeRef::<html::Input>::new();
+    // A new referral starts in its first field, ready to type.
+    Effect::new(move |_| {
+        if let (None, Some(input)) = (id, reference_input.get()) {
+            let _ = input.focus();
+        }
+    });
+
+    // Once the person has tried to save, errors follow their corrections.
+    Effect::new(move |_| {
+        let d = draft.get();
+        if submitted.get_untracked() {
+            let result = state.ws.with_untracked(|ws| d.validate(ws, today(), id));
+            errors.set(result.err().unwrap_or_default());
+        }
+    });
+
+    let error_for = move |field: Field| {
+        Signal::derive(move || {
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| e.field() == field)
+                    .map(ToString::to_string)
+            })
+        })
+    };
+    let invalid = move |field: Field| {
+        move || {
+            errors
+                .with(|e| e.iter().any(|e| e.field() == field))
+                .to_string()
+        }
+    };
+    let summary = Signal::derive(move || {
+        errors.with(|e| {
+            e.iter()
+                .map(|e| (field_id(e.field()).to_owned(), e.to_string()))
+                .collect::<Vec<_>>()
+        })
+    });
+
+    let save = move || {
+        if state.read_only() {
+            return;
+        }
+        submitted.set(true);
+        let d = draft.get_untracked();
+        match state.save_referral(&d, id) {
+            Ok(_) => {
+                errors.set(Vec::new());
+                let verb = if id.is_some() { "updated" } else { "saved" };
+                state.notice.set(Some(Notice {
+                    text: format!("Referral for {} {verb}.", d.reference.trim()),
+                    on: Route::Caseload,
+                }));
+                route::go(Route::Caseload);
+            }
+            Err(e) => errors.set(e),
+        }
+    };
+    let on_submit = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        save();
+    };
+    let on_keydown = move |e: ev::KeyboardEvent| {
+        if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
+            e.prevent_default();
+            save();
+        }
+    };
+
+    let reference_warning = move || {
+        draft
+            .with(|d| check_reference(&d.reference))
+            .map(|w| w.to_string())
+    };
+    let known_person = move || {
+        if id.is_some() {
+            return None;
+        }
+        let reference = draft.with(|d| d.reference.clone());
+        state.ws.with(|ws| {
+            let person = ws.person_by_reference(&reference)?;
+            let count = ws.referrals_of(person.id).len();
+            Some(format!(
+                "{} is already known ({count} earlier referral{}). This referral will be added to their record.",
+                person.reference,
+                if count == 1 { "" } else { "s" }
+            ))
+        })
+    };
+    let current = existing.as_ref().map(|r| r.practice);
+    let practices = move || {
+        state.ws.with(|ws| {
+            ws.settings
+                .practices
+                .iter()
+                .filter(|p| !p.retired || Some(p.id) == current)
+                .map(|p| (p.id, p.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let no_practices = move || practices().is_empty();
+    let list_items = move |kind: ListKind, keep: Vec<String>| {
+        state.ws.with(|ws| {
+            ws.settings
+                .lists
+                .get(kind)
+                .iter()
+                .filter(|i| !i.retired || keep.contains(&i.id))
+                .map(|i| (i.id.clone(), i.label.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let kept_role = existing
+        .as_ref()
+        .map(|r| vec![r.referrer_role.clone()])
+        .unwrap_or_default();
+    let kept_reasons = existing
+        .as_ref()
+        .map(|r| r.reasons.clone())
+        .unwrap_or_default();
+    let heading = if id.is_some() {
+        "Referral"
+    } else {
+        "New referral"
+    };
+    let meta = existing.as_ref().map(|r| {
+        format!(
+            "Recorded {}, last changed {}.",
+            show_date(r.created.date_naive()),
+            show_date(r.updated.date_naive())
+        )
+    });
+    let status_locked = existing
+        .as_ref()
+        .is_some_and(|r| !ReferralStatus::EDITABLE.contains(&r.status));
+
+    view! {
+        <div class="page-head">
+            <h1>{heading}</h1>
+            {meta.map(|m| view! { <p class="muted">{m}</p> })}
+        </div>
+        <ErrorSummary errors=summary/>
+        <Show when=move || state.read_only()>
+            <p class="banner banner--warning">"Saving is paused while some stored data cannot be read (see above)."</p>
+        </Show>
+        <form class="form" novalidate on:submit=on_submit on:keydown=on_keydown data-testid="referral-form">
+            <div class="form-grid">
+                <div class="field" class:field--error=move || error_for(Field::Reference).get().is_some()>
+                    <label for="f-reference">"Person reference"</label>
+                    <p class="hint" id="f-reference-hint">"A pseudonymous reference, not a name or NHS number. For example RV-0412."</p>
+                    <FieldError id="f-reference-error".into() message=error_for(Field::Reference)/>
+                    <input
+                        id="f-reference"
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        maxlength=MAX_REFERENCE_LEN
+                        node_ref=reference_input
+                        aria-describedby="f-reference-hint f-reference-error f-reference-warning"
+                        aria-invalid=invalid(Field::Reference)
+                        prop:value=move || draft.with(|d| d.reference.clone())
+                        on:input=move |e| draft.update(|d| d.reference = event_target_value(&e))
+                        data-testid="field-reference"
+                    />
+                    <div id="f-reference-warning">
+                        {move || reference_warning().map(|w| view! { <p class="field-warning" data-testid="reference-warning">{w}</p> })}
+                        {move || known_person().map(|k| view! { <p class="hint hint--info" data-testid="known-person">{k}</p> })}
+                    </div>
+                </div>
+
+                <div class="field" class:field--error=move || error_for(Field::ReferralDate).get().is_some()>
+                    <label for="f-date">"Referral date"</label>
+                    <FieldError id="f-date-error".into() message=error_for(Field::ReferralDate)/>
+                    <input
+                        id="f-date"
+                        type="date"
+                        max=today().format("%Y-%m-%d").to_string()
+                        aria-describedby="f-date-error"
+                        aria-invalid=invalid(Field::ReferralDate)
+                        prop:value=move || draft.with(|d| d.referral_date.clone())
+                        on:input=move |e| draft.update(|d| d.referral_date = event_target_value(&e))
+                        data-testid="field-date"
+                    />
+                </div>
+
+                <div class="field" class:field--error=move || error_for(Field::Practice).get().is_some()>
+                    <label for="f-practice">"Practice"</label>
+                    <FieldError id="f-practice-error".into() message=error_for(Field::Practice)/>
+                    <select
+                        id="f-practice"
+                        aria-describedby="f-practice-error"
+                        aria-invalid=invalid(Field::Practice)
+                        on:change=move |e| {
+                            let v = event_target_value(&e);
+                            draft.update(|d| d.practice = v.parse().ok());
+                        }
+                        data-testid="field-practice"
+                    >
+                        <option value="" selected=move || draft.with(|d| d.practice.is_none())>"Choose a practice"</option>
+                        {move || {
+                            practices()
+                                .into_iter()
+                                .map(|(pid, name)| {
+                                    view! {
+                                        <option value=pid.to_string() selected=move || draft.with(|d| d.practice == Some(pid))>
+                                            {name}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                    <Show when=no_practices>
+                        <p class="hint hint--info" data-testid="no-practices">
+                            "No practices yet. "
+                            <a href="#/settings">"Add your practice in Settings"</a>
+                            " first."
+                        </p>
+                    </Show>
+                </div>
+
+                <div class="field" class:field--error=move || error_for(Field::ReferrerRole).get().is_some()>
+                    <label for="f-role">"Referred by"</label>
+                    <FieldError id="f-role-error".into() message=error_for(Field::ReferrerRole)/>
+                    <select
+                        id="f-role"
+                        aria-describedby="f-role-error"
+                        aria-invalid=invalid(Field::ReferrerRole)
+                        on:change=move |e| {
+                            let v = event_target_value(&e);
+                            draft.update(|d| d.referrer_role = v);
+                        }
+                        data-testid="field-role"
+                    >
+                        <option value="" selected=move || draft.with(|d| d.referrer_role.is_empty())>"Choose who referred"</option>
+                        {move || {
+                            list_items(ListKind::ReferrerRoles, kept_role.clone())
+                                .into_iter()
+                                .map(|(rid, label)| {
+                                    let key = rid.clone();
+                                    view! {
+                                        <option value=rid selected=move || draft.with(|d| d.referrer_role == key)>{label}</option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+            </div>
+
+            <fieldset class="field field--wide" class:field--error=move || error_for(Field::Reasons).get().is_some()
+                aria-describedby="f-reasons-error">
+                <legend>"Reasons for referral"</legend>
+                <p class="hint">"Choose all that apply."</p>
+                <FieldError id="f-reasons-error".into() message=error_for(Field::Reasons)/>
+                <div class="checkbox-grid" data-testid="field-reasons">
+                    {move || {
+                        list_items(ListKind::Reasons, kept_reasons.clone())
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (rid, label))| {
+                                let input_id = if i == 0 { "f-reasons".to_owned() } else { format!("f-reason-{rid}") };
+                                let key = rid.clone();
+                                let toggle = rid.clone();
+                                view! {
+                                    <div class="checkbox">
+                                        <input
+                                            type="checkbox"
+                                            id=input_id.clone()
+                                            value=rid.clone()
+                                            prop:checked=move || draft.with(|d| d.reasons.contains(&key))
+                                            on:change=move |e| {
+                                                let on = event_target_checked(&e);
+                                                draft.update(|d| {
+                                                    d.reasons.retain(|r| *r != toggle);
+                                                    if on {
+                                                        d.reasons.push(toggle.clone());
+                                                    }
+                                                });
+                                            }
+                                            data-testid=format!("reason-{rid}")
+                                        />
+                                        <label for=input_id>{label}</label>
+                                    </div>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+            </fieldset>
+
+            {(!status_locked && id.is_some()).then(|| view! {
+                <div class="field">
+                    <label for="f-status">"Status"</label>
+                    <select id="f-status" data-testid="field-status" on:change=move |e| {
+                        let v = event_target_value(&e);
+                        draft.update(|d| d.status = ReferralStatus::from_code(&v));
+                    }>
+                        {ReferralStatus::EDITABLE.iter().map(|s| {
+                            let s = *s;
+                            view! { <option value=s.code() selected=move || draft.with(|d| d.status == Some(s))>{s.label()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+            {status_locked.then(|| {
+                let label = existing.as_ref().map(|r| r.status.label()).unwrap_or_default();
+                view! { <p class="field">"Status: " <strong>{label}</strong></p> }
+            })}
+
+            <div class="field field--wide" class:field--error=move || error_for(Field::Notes).get().is_some()>
+                <label for="f-notes">"Notes (optional)"</label>
+                <p class="hint" id="f-notes-hint">"What the referrer said, or anything useful for the first contact. Avoid names and other identifying details."</p>
+                <FieldError id="f-notes-error".into() message=error_for(Field::Notes)/>
+                <textarea
+                    id="f-notes"
+                    rows="3"
+                    maxlength=MAX_NOTES_LEN
+                    aria-describedby="f-notes-hint f-notes-error"
+                    aria-invalid=invalid(Field::Notes)
+                    prop:value=move || draft.with(|d| d.notes.clone())
+                    on:input=move |e| draft.update(|d| d.notes = event_target_value(&e))
+                    data-testid="field-notes"
+                ></textarea>
+            </div>
+
+            <details class="details" open=existing.is_some()>
+                <summary>"About the person (optional, for equality monitoring)"</summary>
+                <div class="form-grid">
+                    {choice_select::<AgeBand>("f-age", "Age band", draft, |d| d.age_band, |d, v| d.age_band = v)}
+                    {choice_select::<Sex>("f-sex", "Sex", draft, |d| d.sex, |d, v| d.sex = v)}
+                    {choice_select::<EthnicGroup>("f-ethnic", "Ethnic group", draft, |d| d.ethnic_group, |d, v| d.ethnic_group = v)}
+                    <div class="field" class:field--error=move || error_for(Field::Deprivation).get().is_some()>
+                        <label for="f-deprivation">"Deprivation quintile (IMD)"</label>
+                        <FieldError id="f-deprivation-error".into() message=error_for(Field::Deprivation)/>
+                        <select id="f-deprivation" aria-describedby="f-deprivation-error" on:change=move |e| {
+                            let v = event_target_value(&e);
+                            draft.update(|d| d.deprivation_quintile = v.parse().ok());
+                        }>
+                            <option value="" selected=move || draft.with(|d| d.deprivation_quintile.is_none())>"Not recorded"</option>
+                            {(1u8..=5).map(|q| {
+                                let label = match q {
+                                    1 => "1 (most deprived)".to_owned(),
+                                    5 => "5 (least deprived)".to_owned(),
+                                    q => q.to_string(),
+                                };
+                                view! { <option value=q.to_string() selected=move || draft.with(|d| d.deprivation_quintile == Some(q))>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+            </details>
+
+            <div class="form-actions">
+                <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-referral">
+                    "Save referral"
+                </button>
+                <span class="hint">"or press Ctrl+Enter"</span>
+                <a class="button button--link" href="#/">"Cancel"</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// A labelled select for an optional fixed-list value of the draft.
+fn choice_select<T: Choice + PartialEq + Send + Sync>(
+    id: &'static str,
+    label: &'static str,
+    draft: RwSignal<ReferralDraft>,
+    get: fn(&ReferralDraft) -> Option<T>,
+    set: fn(&mut ReferralDraft, Option<T>),
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |e| {
+                let v = event_target_value(&e);
+                draft.update(|d| set(d, T::from_code(&v)));
+            }>
+                <option value="" selected=move || draft.with(|d| get(d).is_none())>"Not recorded"</option>
+                {T::ALL.iter().map(|c| {
+                    let c = *c;
+                    view! { <option value=c.code() selected=move || draft.with(|d| get(d) == Some(c))>{c.label()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

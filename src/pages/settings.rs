@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+use linkwork_core::ListKind;
+
+use crate::components::list_editor::ListEditor;
+use crate::components::practice_editor::PracticeEditor;
+
+/// Workspace settings: practices and the configurable lists.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    view! {
+        <div class="page-head">
+            <h1>"Settings"</h1>
+            <p class="muted">"These apply to this workspace only."</p>
+        </div>
+        <PracticeEditor/>
+        <section class="panel" aria-labelledby="lists-heading">
+            <h2 id="lists-heading">"Lists"</h2>
+            <p class="hint">
+                "Rename an item and every record using it shows the new name. "
+                "Hide an item to stop offering it; records that use it keep it."
+            </p>
+            {ListKind::ALL.map(|kind| view! { <ListEditor kind=kind/> }).collect_view()}
+        </section>
+    }
+}

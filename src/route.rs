@@ -1,0 +1,65 @@
+//! Hash routes (`#/new`, `#/referral/…`), so every address can be reloaded
+//! from any static host and sub-path without server rewrites.
+
+use linkwork_core::ReferralId;
+
+/// A page of the app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    Caseload,
+    NewReferral,
+    Referral(ReferralId),
+    Settings,
+    NotFound,
+}
+
+impl Route {
+    /// Reads a route from `location.hash`.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let path = path.split('?').next().unwrap_or("");
+        match path.split('/').collect::<Vec<_>>().as_slice() {
+            [""] => Route::Caseload,
+            ["new"] => Route::NewReferral,
+            ["settings"] => Route::Settings,
+            ["referral", id] => id.parse().map_or(Route::NotFound, Route::Referral),
+            _ => Route::NotFound,
+        }
+    }
+
+    /// The address of the route, for links.
+    pub fn href(self) -> String {
+        match self {
+            Route::Caseload | Route::NotFound => "#/".into(),
+            Route::NewReferral => "#/new".into(),
+            Route::Settings => "#/settings".into(),
+            Route::Referral(id) => format!("#/referral/{id}"),
+        }
+    }
+
+    /// The page title. It never names a person.
+    pub fn title(self) -> &'static str {
+        match self {
+            Route::Caseload => "Caseload",
+            Route::NewReferral => "New referral",
+            Route::Referral(_) => "Referral",
+            Route::Settings => "Settings",
+            Route::NotFound => "Page not found",
+        }
+    }
+}
+
+/// The current route.
+pub fn current() -> Route {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::parse(&hash)
+}
+
+/// Goes to a route, adding it to the browser history.
+pub fn go(route: Route) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(&route.href());
+    }
+}

@@ -1,0 +1,224 @@
+//! Browser tests: the storage adapter and the storage banner, in headless
+//! Chromium (`cargo test -p linkwork --target wasm32-unknown-unknown`).
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use linkwork::app::{handle_persist, handle_retry};
+use linkwork::components::storage_banner::StorageBanner;
+use linkwork::state::AppState;
+use linkwork::storage::{self, recovery_key, Namespace, StorageError};
+use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::{FormatError, Practice, PracticeId, ReferralDraft, StoreKey};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local() -> web_sys::Storage {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("local storage in the test browser")
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("timer");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("timer fires");
+}
+
+fn today() -> chrono::NaiveDate {
+    linkwork::platform::today()
+}
+
+/// Protects: what the app writes through the adapter is what it reads back.
+#[wasm_bindgen_test]
+fn storage_round_trips_a_whole_workspace() {
+    local().clear().expect("clear");
+    let ws = generate(&DemoSpec::small(), today());
+    for key in ws.all_keys() {
+        storage::write(Namespace::Main, key, &ws.encode(key)).expect("write");
+    }
+    let loaded = storage::load(Namespace::Main).expect("storage available");
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    assert_eq!(loaded.workspace, ws);
+    // The demo namespace is separate: it is still empty.
+    let demo = storage::load(Namespace::Demo).expect("storage available");
+    assert!(demo.workspace.referrals.is_empty());
+}
+
+/// Protects: a corrupted value is reported by name, copied aside, and the
+/// original is left exactly as it was.
+#[wasm_bindgen_test]
+fn a_corrupted_value_is_reported_and_preserved() {
+    local().clear().expect("clear");
+    let ws = generate(&DemoSpec::small(), today());
+    for key in ws.all_keys() {
+        storage::write(Namespace::Main, key, &ws.encode(key)).expect("write");
+    }
+    let key = StoreKey::Records(1).name("main");
+    let damaged = "{\"format\":\"linkwork.records\",\"version\":1,\"chunk\":1,\"people\":[{\"id\":";
+    local().set_item(&key, damaged).expect("set");
+    let loaded = storage::load(Namespace::Main).expect("storage available");
+    assert_eq!(loaded.problems.len(), 1);
+    assert_eq!(loaded.problems[0].key, key);
+    assert!(matches!(loaded.problems[0].error, FormatError::NotJson(_)));
+    assert_eq!(
+        local().get_item(&key).expect("get").as_deref(),
+        Some(damaged)
+    );
+    assert_eq!(
+        local()
+            .get_item(&recovery_key(&key))
+            .expect("get")
+            .as_deref(),
+        Some(damaged)
+    );
+    // Loading again does not pile up copies.
+    let _ = storage::load(Namespace::Main);
+    let copies = (0..local().length().expect("len"))
+        .filter_map(|i| local().key(i).ok().flatten())
+        .filter(|k| k.starts_with("linkwork/recovery/"))
+        .count();
+    assert_eq!(copies, 1);
+}
+
+/// Protects: the app opens read-only with a banner when data is newer than it
+/// understands, and never writes over it.
+#[wasm_bindgen_test]
+async fn newer_data_makes_the_app_read_only_and_is_not_overwritten() {
+    local().clear().expect("clear");
+    let key = StoreKey::Settings.name("main");
+    let newer = "{\"format\":\"linkwork.settings\",\"version\":99,\"settings\":{}}";
+    local().set_item(&key, newer).expect("set");
+    let (state, container) = mount_banner();
+    assert!(state.read_only());
+    let _ = state.update_settings(|s| {
+        s.practices.push(test_practice());
+        Ok::<(), ()>(())
+    });
+    sleep(50).await;
+    assert_eq!(local().get_item(&key).expect("get").as_deref(), Some(newer));
+    let text = container.text_content().unwrap_or_default();
+    assert!(text.contains("newer version of Linkwork"), "{text}");
+}
+
+fn test_practice() -> Practice {
+    Practice {
+        id: PracticeId::from_random([1; 16]),
+        name: "Riverside Medical Practice".into(),
+        list_size: None,
+        retired: false,
+    }
+}
+
+/// Mounts the storage banner with a fresh root state and its persist effects.
+fn mount_banner() -> (AppState, web_sys::HtmlElement) {
+    let container: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    let cell: Rc<RefCell<Option<AppState>>> = Rc::new(RefCell::new(None));
+    let inner = Rc::clone(&cell);
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        let state = AppState::new();
+        provide_context(state);
+        handle_persist(state);
+        handle_retry(state);
+        *inner.borrow_mut() = Some(state);
+        view! { <StorageBanner/> }
+    });
+    handle.forget();
+    let state = cell.borrow().expect("mounted");
+    (state, container)
+}
+
+/// Fills local storage with filler until the browser refuses more.
+fn fill_storage() -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut size = 1 << 20;
+    while size >= 64 {
+        let filler = "x".repeat(size);
+        let key = format!("filler/{}", keys.len());
+        if local().set_item(&key, &filler).is_ok() {
+            keys.push(key);
+        } else {
+            size /= 2;
+        }
+    }
+    keys
+}
+
+/// Protects: when storage is full, saving shows a plain message, keeps the
+/// referral in memory, and saves it once space is freed.
+#[wasm_bindgen_test]
+async fn a_full_quota_keeps_the_edit_and_says_so() {
+    local().clear().expect("clear");
+    let (state, container) = mount_banner();
+    state
+        .update_settings(|s| {
+            s.practices.push(test_practice());
+            Ok::<(), ()>(())
+        })
+        .expect("settings change");
+    sleep(20).await;
+    assert!(!state.unsaved(), "settings saved while there is room");
+
+    let filler = fill_storage();
+    assert!(!filler.is_empty());
+    let draft = ReferralDraft {
+        reference: "QF-0001".into(),
+        referrer_role: "gp".into(),
+        reasons: vec!["loneliness".into()],
+        ..state
+            .ws
+            .with_untracked(|ws| ReferralDraft::new_for(ws, today()))
+    };
+    let saved = state.save_referral(&draft, None).expect("valid referral");
+    sleep(50).await;
+
+    assert_eq!(
+        state.save_error.get_untracked(),
+        Some(StorageError::QuotaExceeded)
+    );
+    assert!(state.unsaved());
+    assert!(state
+        .ws
+        .with_untracked(|ws| ws.referrals.contains_key(&saved.referral)));
+    let banner = container
+        .query_selector("[data-testid=save-error]")
+        .expect("query")
+        .expect("the save error is on screen");
+    let text = banner.text_content().unwrap_or_default();
+    assert!(text.contains("storage for Linkwork is full"), "{text}");
+    assert!(local()
+        .get_item(&StoreKey::Records(saved.chunk).name("main"))
+        .expect("get")
+        .is_none());
+
+    for key in filler {
+        local().remove_item(&key).expect("remove");
+    }
+    sleep(5600).await; // the retry runs every 5 seconds
+    assert!(!state.unsaved(), "retried once space was freed");
+    assert_eq!(state.save_error.get_untracked(), None);
+    let reloaded = storage::load(Namespace::Main).expect("storage available");
+    assert!(reloaded.workspace.referrals.contains_key(&saved.referral));
+    assert!(container
+        .query_selector("[data-testid=save-error]")
+        .expect("query")
+        .is_none());
+}

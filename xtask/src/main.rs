@@ -1,0 +1,49 @@
+//! Developer tasks for Linkwork, run as `cargo xtask <command>` from anywhere in the repository.
+//!
+//! Every command first installs the tooling it needs (skipping what is already there), so a
+//! fresh machine with only rustup, node and npm can build and test the app.
+//! The Rust side is std-only: it shells out to cargo, rustup, trunk, npm, node and apt-get.
+
+mod proc;
+mod tasks;
+mod tooling;
+
+use std::process::ExitCode;
+
+/// Result of an xtask operation; the error is a message for the user.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// Usage text printed by `cargo xtask help` and on unknown commands.
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve   install tooling, then `trunk serve` the app at http://127.0.0.1:8080/
+  dist    install tooling, then build the release app into dist/ and print asset sizes
+  test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
+          release build and end-to-end browser tests (tests/e2e/*.test.mjs)
+  bench   build dist/, then run tests/e2e/bench.mjs if it exists
+  help    print this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => tasks::serve(),
+        Some("dist") => tasks::dist(),
+        Some("test") => tasks::test(),
+        Some("bench") => tasks::bench(),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

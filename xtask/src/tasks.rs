@@ -1,0 +1,202 @@
+//! The `cargo xtask` commands: serve, dist, test and bench.
+
+use crate::proc::{cmd, root, run};
+use crate::tooling::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::Result;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Address of the development server (also in Trunk.toml).
+const SERVE_ADDRESS: &str = "127.0.0.1";
+/// Port of the development server (also in Trunk.toml).
+const SERVE_PORT: &str = "8080";
+
+/// `cargo xtask serve`: builds and serves the app with live reload.
+pub fn serve() -> Result {
+    tooling::ensure_build_tools()?;
+    run(&mut cargo("fetch"))?;
+    println!("\nserving Linkwork at http://{SERVE_ADDRESS}:{SERVE_PORT}/ (Ctrl-C to stop)\n");
+    let args = [
+        "serve",
+        "--offline",
+        "--address",
+        SERVE_ADDRESS,
+        "--port",
+        SERVE_PORT,
+    ];
+    run(&mut cmd("trunk", &args))
+}
+
+/// `cargo xtask dist`: the release build in `dist/`.
+pub fn dist() -> Result {
+    tooling::ensure_build_tools()?;
+    build_dist()
+}
+
+/// `cargo xtask bench`: builds `dist/`, then runs `tests/e2e/bench.mjs` when it exists.
+pub fn bench() -> Result {
+    tooling::ensure_build_tools()?;
+    build_dist()?;
+    let script = "tests/e2e/bench.mjs";
+    if !root().join(script).exists() {
+        println!("\nno benchmarks defined ({script} does not exist)");
+        return Ok(());
+    }
+    tooling::ensure_browser()?;
+    run(cmd("node", &[script]).env("LINKWORK_DIST", dist_dir()))
+}
+
+/// `cargo xtask test`: every check, in order, stopping at the first failure.
+pub fn test() -> Result {
+    let mut steps = Steps::default();
+    let result = test_steps(&mut steps);
+    steps.print_summary();
+    result
+}
+
+/// The steps of `cargo xtask test`.
+fn test_steps(steps: &mut Steps) -> Result {
+    steps.run("tooling", tooling::ensure_build_tools)?;
+    steps.run("browser", tooling::ensure_browser)?;
+    steps.run("fmt", || run(&mut cargo("fmt --all -- --check")))?;
+    steps.run("clippy (native)", || {
+        run(&mut cargo(
+            "clippy --workspace --all-targets -- -D warnings",
+        ))
+    })?;
+    steps.run("clippy (wasm)", || {
+        let args =
+            format!("clippy -p linkwork --all-targets --target {WASM_TARGET} -- -D warnings");
+        run(&mut cargo(&args))
+    })?;
+    // The app crate's tests only run in the browser (next step).
+    steps.run("native tests", || {
+        run(&mut cargo("test --workspace --exclude linkwork"))
+    })?;
+    steps.run("wasm browser tests", || {
+        run(cargo(&format!("test -p linkwork --target {WASM_TARGET}"))
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+    })?;
+    steps.run("release build", build_dist)?;
+    steps.run("end-to-end tests", e2e_tests)
+}
+
+/// A cargo command from a space-separated argument line.
+fn cargo(args: &str) -> Command {
+    cmd("cargo", &args.split_whitespace().collect::<Vec<_>>())
+}
+
+/// Builds the release app into `dist/` (tooling must be installed) and prints asset sizes.
+fn build_dist() -> Result {
+    run(&mut cargo("fetch"))?;
+    run(&mut cmd("trunk", &["build", "--release", "--offline"]))?;
+    print_sizes(&dist_dir())
+}
+
+/// The absolute path of the release build.
+fn dist_dir() -> PathBuf {
+    root().join("dist")
+}
+
+/// Runs the node test runner over `tests/e2e/*.test.mjs` against the built `dist/`.
+fn e2e_tests() -> Result {
+    let dir = root().join("tests/e2e");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/e2e/{name}"))
+        .collect();
+    if files.is_empty() {
+        println!("no tests/e2e/*.test.mjs files: nothing to run");
+        return Ok(());
+    }
+    files.sort();
+    let mut command = cmd("node", &["--test", "--test-reporter=spec"]);
+    command.args(&files).env("LINKWORK_DIST", dist_dir());
+    run(&mut command)
+}
+
+/// Prints raw and `gzip -9` sizes of the wasm, js and css files under `dist`.
+fn print_sizes(dist: &Path) -> Result {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    files.retain(|path| {
+        let ext = path.extension().and_then(|ext| ext.to_str());
+        matches!(ext, Some("wasm" | "js" | "css"))
+    });
+    files.sort();
+    println!("\n{:<50} {:>12} {:>12}", dist.display(), "raw", "gzip -9");
+    for path in files {
+        let name = path
+            .strip_prefix(dist)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let raw = fs::metadata(&path)
+            .map(|meta| meta.len())
+            .unwrap_or_default();
+        let gzip = gzip_size(&path).map_or_else(|| "?".into(), kib);
+        println!("{name:<50} {:>12} {gzip:>12}", kib(raw));
+    }
+    Ok(())
+}
+
+/// All files below `dir`, recursively.
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The size of `path` compressed with `gzip -9`, if gzip is available.
+fn gzip_size(path: &Path) -> Option<u64> {
+    let out = cmd("gzip", &["-9", "-c"])
+        .arg(path)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then_some(out.stdout.len() as u64)
+}
+
+/// A byte count in KiB with one decimal.
+fn kib(bytes: u64) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// Names, durations and outcomes of the `test` steps run so far.
+#[derive(Default)]
+struct Steps(Vec<(&'static str, Duration, bool)>);
+
+impl Steps {
+    /// Runs one named step and records its duration; a failure names the step.
+    fn run(&mut self, name: &'static str, step: impl FnOnce() -> Result) -> Result {
+        println!("\n==> {name}");
+        let start = Instant::now();
+        let result = step();
+        self.0.push((name, start.elapsed(), result.is_ok()));
+        result.map_err(|err| format!("step `{name}` failed: {err}"))
+    }
+
+    /// Prints every step run with its outcome and duration, and the total.
+    fn print_summary(&self) {
+        println!("\nsummary:");
+        for (name, time, ok) in &self.0 {
+            let outcome = if *ok { "ok" } else { "FAILED" };
+            println!("  {outcome:<6} {name:<20} {:>7.1} s", time.as_secs_f64());
+        }
+        let total: Duration = self.0.iter().map(|(_, time, _)| *time).sum();
+        println!("  {:<6} {:<20} {:>7.1} s", "", "total", total.as_secs_f64());
+    }
+}
