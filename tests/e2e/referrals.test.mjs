@@ -125,7 +125,8 @@ test('the demo caseload loads under a banner and clears without touching real da
   await page.click(byTestId('load-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
   await page.waitForSelector(byTestId('caseload-row'));
-  assert.match(await page.textContent(byTestId('result-count')), /of 300 referrals/);
+  // The same figure the native demo test pins: the browser generates the same caseload.
+  assert.equal(await page.textContent(byTestId('result-count')), '87 of 300 referrals');
   assert.match(await page.title(), /\(demo\)/);
   assert.equal(await page.$$eval(byTestId('caseload-row'), (r) => r.length), 50, 'first page of 50');
   await screenshot(page, 'demo-caseload');

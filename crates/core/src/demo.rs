@@ -2,7 +2,6 @@
 //! benchmarks. The same spec and date always give the same workspace.
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
-use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -133,6 +132,13 @@ fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
     weighted[weighted.len() - 1].0
 }
 
+/// A random index below `len`. Drawn as `u32`, never `usize`, so the browser
+/// (32-bit) and native builds (64-bit) generate the same caseload.
+fn index(rng: &mut ChaCha8Rng, len: usize) -> usize {
+    let len = u32::try_from(len).unwrap_or(u32::MAX);
+    rng.gen_range(0..len) as usize
+}
+
 fn random_id(rng: &mut ChaCha8Rng) -> [u8; 16] {
     let mut bytes = [0u8; 16];
     rng.fill(&mut bytes);
@@ -178,7 +184,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         // About one person in eight comes back for a second episode.
         let returning = !people_of[pi].is_empty() && rng.gen_bool(0.12);
         let person = if returning {
-            *people_of[pi].choose(&mut rng).unwrap_or(&people_of[pi][0])
+            people_of[pi][index(&mut rng, people_of[pi].len())]
         } else {
             numbers[pi] += 1;
             let id = PersonId::from_random(random_id(&mut rng));
@@ -247,7 +253,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         let created = at_time(date, &mut rng);
         let updated = created + chrono::Duration::days(rng.gen_range(0..=age.min(90)));
         let id = ReferralId::from_random(random_id(&mut rng));
-        let notes = NOTES[rng.gen_range(0..NOTES.len())].to_owned();
+        let notes = NOTES[index(&mut rng, NOTES.len())].to_owned();
         ws.referrals.insert(
             id,
             Referral {
@@ -288,6 +294,9 @@ mod tests {
     use crate::testing::today;
     use std::collections::BTreeSet;
 
+    /// Open referrals in the standard demo (also asserted end to end).
+    const DEMO_OPEN: usize = 87;
+
     #[test]
     fn the_same_seed_gives_the_same_caseload() {
         let a = generate(&DemoSpec::standard(), today());
@@ -296,6 +305,17 @@ mod tests {
         let mut other = DemoSpec::standard();
         other.seed += 1;
         assert_ne!(a, generate(&other, today()));
+    }
+
+    /// The browser test of the demo checks this same figure on screen, which
+    /// proves the browser (32-bit) generates exactly what native code does.
+    #[test]
+    fn the_demo_open_caseload_is_the_same_every_day() {
+        for day in [today(), today() + Days::new(1), today() - Days::new(400)] {
+            let ws = generate(&DemoSpec::standard(), day);
+            let open = ws.referrals.values().filter(|r| r.status.is_open()).count();
+            assert_eq!(open, DEMO_OPEN, "on {day}");
+        }
     }
 
     #[test]
