@@ -39,3 +39,16 @@ impl IdSource for BrowserIds {
 pub fn show_date(date: NaiveDate) -> String {
     date.format("%-d %b %Y").to_string()
 }
+
+/// Formats a count with thousands separators: 11,200.
+pub fn show_count(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -2,7 +2,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::{Practice, PracticeId};
 
-use crate::platform::BrowserIds;
+use crate::platform::{show_count, BrowserIds};
 use crate::state::use_state;
 use linkwork_core::IdSource;
 
@@ -147,7 +147,7 @@ fn PracticeRow(
         "{}{}",
         practice
             .list_size
-            .map(|n| format!("{n} registered patients"))
+            .map(|n| format!("{} registered patients", show_count(n)))
             .unwrap_or_else(|| "List size not recorded".into()),
         if retired {
             " · hidden from new referrals"
