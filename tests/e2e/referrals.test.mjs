@@ -40,6 +40,7 @@ test('a referral recorded with the keyboard alone is in the caseload after a rel
   const { page } = app;
   await page.waitForSelector(byTestId('empty-caseload'));
   await addPracticeByKeyboard(page, 'Riverside Medical Practice', '11200');
+  assert.match(await page.textContent(byTestId('practice-list')), /11,200 registered patients/);
 
   await tabTo(page, 'nav-new');
   await page.keyboard.press('Enter');
