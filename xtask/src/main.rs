@@ -22,7 +22,7 @@ commands:
   dist    install tooling, then build the release app into dist/ and print asset sizes
   test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
           release build and end-to-end browser tests (tests/e2e/*.test.mjs)
-  bench   build dist/, then run tests/e2e/bench.mjs if it exists
+  bench   build dist/, then write the benchmark caseloads and run tests/e2e/bench.mjs
   help    print this text";
 
 fn main() -> ExitCode {

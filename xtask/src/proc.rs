@@ -38,6 +38,13 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
     command
 }
 
+/// A command from a line of space-separated words (no quoting), like [`cmd`].
+pub fn cmd_line(line: &str) -> Command {
+    let mut words = line.split_whitespace();
+    let program = words.next().unwrap_or_default();
+    cmd(program, &words.collect::<Vec<_>>())
+}
+
 /// Prints `command`, runs it with inherited output and fails unless it exits successfully.
 pub fn run(command: &mut Command) -> Result {
     let line = describe(command);

@@ -1,11 +1,11 @@
 //! The `cargo xtask` commands: serve, dist, test and bench.
 
-use crate::proc::{cmd, root, run};
+use crate::proc::{cmd, cmd_line, root, run};
 use crate::tooling::{self, CHROMEDRIVER, WASM_TARGET};
 use crate::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Address of the development server (also in Trunk.toml).
@@ -13,20 +13,26 @@ const SERVE_ADDRESS: &str = "127.0.0.1";
 /// Port of the development server (also in Trunk.toml).
 const SERVE_PORT: &str = "8080";
 
-/// `cargo xtask serve`: builds and serves the app with live reload.
+/// Where `cargo xtask bench` writes the caseload fixtures and `bench.mjs` its results.
+const BENCH_DIR: &str = "target/bench";
+
+/// The caseloads `tests/e2e/bench.mjs` reads from [`BENCH_DIR`]: the size argument of the
+/// `storage_fixture` example of linkwork-core, and the file it writes.
+const BENCH_FIXTURES: [(&str, &str); 2] = [
+    ("demo", "caseload-demo.json"),
+    ("5000", "caseload-5000.json"),
+];
+
+/// `cargo xtask serve`: builds and serves the app with live reload. The debug build goes to
+/// `target/trunk-serve`, so `dist/` keeps holding the release build.
 pub fn serve() -> Result {
     tooling::ensure_build_tools()?;
-    run(&mut cargo("fetch"))?;
+    run(&mut cmd_line("cargo fetch"))?;
     println!("\nserving Linkwork at http://{SERVE_ADDRESS}:{SERVE_PORT}/ (Ctrl-C to stop)\n");
-    let args = [
-        "serve",
-        "--offline",
-        "--address",
-        SERVE_ADDRESS,
-        "--port",
-        SERVE_PORT,
-    ];
-    run(&mut cmd("trunk", &args))
+    let args = format!(
+        "trunk serve --offline --dist target/trunk-serve --address {SERVE_ADDRESS} --port {SERVE_PORT}"
+    );
+    run(&mut cmd_line(&args))
 }
 
 /// `cargo xtask dist`: the release build in `dist/`.
@@ -35,7 +41,8 @@ pub fn dist() -> Result {
     build_dist()
 }
 
-/// `cargo xtask bench`: builds `dist/`, then runs `tests/e2e/bench.mjs` when it exists.
+/// `cargo xtask bench`: builds `dist/`, then, when `tests/e2e/bench.mjs` exists, writes its
+/// caseload fixtures and runs it.
 pub fn bench() -> Result {
     tooling::ensure_build_tools()?;
     build_dist()?;
@@ -45,7 +52,14 @@ pub fn bench() -> Result {
         return Ok(());
     }
     tooling::ensure_browser()?;
-    run(cmd("node", &[script]).env("LINKWORK_DIST", dist_dir()))
+    let dir = root().join(BENCH_DIR);
+    fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    for (size, file) in BENCH_FIXTURES {
+        let example = "cargo run --release --quiet -p linkwork-core --example storage_fixture";
+        let line = format!("{example} -- {size} {BENCH_DIR}/{file}");
+        run(&mut cmd_line(&line))?;
+    }
+    run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
 }
 
 /// `cargo xtask test`: every check, in order, stopping at the first failure.
@@ -58,41 +72,32 @@ pub fn test() -> Result {
 
 /// The steps of `cargo xtask test`.
 fn test_steps(steps: &mut Steps) -> Result {
+    let fmt = "cargo fmt --all -- --check";
+    let clippy = "cargo clippy --workspace --all-targets -- -D warnings";
+    let clippy_wasm =
+        format!("cargo clippy -p linkwork --all-targets --target {WASM_TARGET} -- -D warnings");
+    // The app crate's tests only run in the browser (next step).
+    let native_tests = "cargo test --workspace --exclude linkwork";
+    let mut wasm_tests = cmd_line(&format!("cargo test -p linkwork --target {WASM_TARGET}"));
+    wasm_tests
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+
     steps.run("tooling", tooling::ensure_build_tools)?;
     steps.run("browser", tooling::ensure_browser)?;
-    steps.run("fmt", || run(&mut cargo("fmt --all -- --check")))?;
-    steps.run("clippy (native)", || {
-        run(&mut cargo(
-            "clippy --workspace --all-targets -- -D warnings",
-        ))
-    })?;
-    steps.run("clippy (wasm)", || {
-        let args =
-            format!("clippy -p linkwork --all-targets --target {WASM_TARGET} -- -D warnings");
-        run(&mut cargo(&args))
-    })?;
-    // The app crate's tests only run in the browser (next step).
-    steps.run("native tests", || {
-        run(&mut cargo("test --workspace --exclude linkwork"))
-    })?;
-    steps.run("wasm browser tests", || {
-        run(cargo(&format!("test -p linkwork --target {WASM_TARGET}"))
-            .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
-    })?;
+    steps.run("fmt", || run(&mut cmd_line(fmt)))?;
+    steps.run("clippy (native)", || run(&mut cmd_line(clippy)))?;
+    steps.run("clippy (wasm)", || run(&mut cmd_line(&clippy_wasm)))?;
+    steps.run("native tests", || run(&mut cmd_line(native_tests)))?;
+    steps.run("wasm browser tests", || run(&mut wasm_tests))?;
     steps.run("release build", build_dist)?;
     steps.run("end-to-end tests", e2e_tests)
 }
 
-/// A cargo command from a space-separated argument line.
-fn cargo(args: &str) -> Command {
-    cmd("cargo", &args.split_whitespace().collect::<Vec<_>>())
-}
-
 /// Builds the release app into `dist/` (tooling must be installed) and prints asset sizes.
 fn build_dist() -> Result {
-    run(&mut cargo("fetch"))?;
-    run(&mut cmd("trunk", &["build", "--release", "--offline"]))?;
+    run(&mut cmd_line("cargo fetch"))?;
+    run(&mut cmd_line("trunk build --release --offline"))?;
     print_sizes(&dist_dir())
 }
 
