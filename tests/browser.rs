@@ -39,14 +39,20 @@ fn today() -> chrono::NaiveDate {
     linkwork::platform::today()
 }
 
-/// Protects: what the app writes through the adapter is what it reads back.
-#[wasm_bindgen_test]
-fn storage_round_trips_a_whole_workspace() {
+/// Empties local storage and writes the small demo workspace as `main`.
+fn store_small_demo() -> linkwork_core::Workspace {
     local().clear().expect("clear");
     let ws = generate(&DemoSpec::small(), today());
     for key in ws.all_keys() {
         storage::write(Namespace::Main, key, &ws.encode(key)).expect("write");
     }
+    ws
+}
+
+/// Protects: what the app writes through the adapter is what it reads back.
+#[wasm_bindgen_test]
+fn storage_round_trips_a_whole_workspace() {
+    let ws = store_small_demo();
     let loaded = storage::load(Namespace::Main).expect("storage available");
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     assert_eq!(loaded.workspace, ws);
@@ -59,11 +65,7 @@ fn storage_round_trips_a_whole_workspace() {
 /// original is left exactly as it was.
 #[wasm_bindgen_test]
 fn a_corrupted_value_is_reported_and_preserved() {
-    local().clear().expect("clear");
-    let ws = generate(&DemoSpec::small(), today());
-    for key in ws.all_keys() {
-        storage::write(Namespace::Main, key, &ws.encode(key)).expect("write");
-    }
+    store_small_demo();
     let key = StoreKey::Records(1).name("main");
     let damaged = "{\"format\":\"linkwork.records\",\"version\":1,\"chunk\":1,\"people\":[{\"id\":";
     local().set_item(&key, damaged).expect("set");

@@ -200,17 +200,8 @@ impl Lists {
     /// Adds an item with a label, deriving a fresh id from it.
     /// Returns the new id, or an error if the label is blank or already used.
     pub fn add(&mut self, kind: ListKind, label: &str) -> Result<String, ListError> {
-        let label = label.trim();
-        if label.is_empty() {
-            return Err(ListError::Blank);
-        }
         let items = self.get_mut(kind);
-        if items
-            .iter()
-            .any(|item| item.label.eq_ignore_ascii_case(label))
-        {
-            return Err(ListError::Duplicate(label.to_owned()));
-        }
+        let label = free_label(items, label, None)?;
         let base = slug(label);
         let mut id = base.clone();
         let mut n = 2;
@@ -228,17 +219,8 @@ impl Lists {
 
     /// Renames an item, keeping its id.
     pub fn rename(&mut self, kind: ListKind, id: &str, label: &str) -> Result<(), ListError> {
-        let label = label.trim();
-        if label.is_empty() {
-            return Err(ListError::Blank);
-        }
         let items = self.get_mut(kind);
-        if items
-            .iter()
-            .any(|item| item.id != id && item.label.eq_ignore_ascii_case(label))
-        {
-            return Err(ListError::Duplicate(label.to_owned()));
-        }
+        let label = free_label(items, label, Some(id))?;
         let item = items
             .iter_mut()
             .find(|item| item.id == id)
@@ -273,6 +255,26 @@ pub enum ListError {
     Duplicate(String),
     #[error("That item is no longer in the list.")]
     Unknown,
+}
+
+/// The trimmed label, if it is not blank and no other item (than `except`)
+/// already has it.
+fn free_label<'a>(
+    items: &[ListItem],
+    label: &'a str,
+    except: Option<&str>,
+) -> Result<&'a str, ListError> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(ListError::Blank);
+    }
+    if items
+        .iter()
+        .any(|item| Some(item.id.as_str()) != except && item.label.eq_ignore_ascii_case(label))
+    {
+        return Err(ListError::Duplicate(label.to_owned()));
+    }
+    Ok(label)
 }
 
 /// A lower-case id made of letters, digits and underscores.
