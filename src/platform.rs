@@ -1,7 +1,7 @@
 //! Small bridges to the browser: the clock and random ids.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use linkwork_core::IdSource;
+use linkwork_core::Random;
 
 /// Today's date in the person's own time zone.
 pub fn today() -> NaiveDate {
@@ -15,23 +15,21 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// Ids from the browser's cryptographic random source.
+/// The browser's cryptographic random source, for ids, salts and nonces.
 pub struct BrowserIds;
 
-impl IdSource for BrowserIds {
-    fn next_bytes(&mut self) -> [u8; 16] {
-        let mut bytes = [0u8; 16];
-        let filled = web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-        if !filled {
-            // Every browser Linkwork supports has WebCrypto; this keeps ids
-            // unique (not secret) if one somehow does not.
-            for (i, b) in bytes.iter_mut().enumerate() {
-                *b = ((js_sys::Math::random() * 256.0) as u8) ^ (i as u8);
-            }
+impl Random for BrowserIds {
+    fn fill(&mut self, out: &mut [u8]) {
+        let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+        // getRandomValues takes at most 65,536 bytes at a time.
+        for part in out.chunks_mut(65_536) {
+            let filled = crypto
+                .as_ref()
+                .is_some_and(|c| c.get_random_values_with_u8_array(part).is_ok());
+            // Keys, nonces and salts must never come from a weak source:
+            // every browser Linkwork runs in has WebCrypto.
+            assert!(filled, "the browser's cryptographic random source is unavailable");
         }
-        bytes
     }
 }
 

@@ -4,7 +4,7 @@ use linkwork_core::{Practice, PracticeId};
 
 use crate::platform::{show_count, BrowserIds};
 use crate::state::use_state;
-use linkwork_core::IdSource;
+use linkwork_core::Random;
 
 /// Why a practice could not be added or changed.
 fn check(
@@ -56,7 +56,7 @@ pub fn PracticeEditor() -> impl IntoView {
                 None,
             )?;
             s.practices.push(Practice {
-                id: PracticeId::from_random(BrowserIds.next_bytes()),
+                id: PracticeId::from_random(BrowserIds.bytes16()),
                 name: n,
                 list_size: l,
                 retired: false,

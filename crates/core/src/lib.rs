@@ -4,6 +4,7 @@
 //! Nothing here touches the browser, so it is tested natively in seconds.
 
 pub mod caseload;
+pub mod crypto;
 pub mod demo;
 pub mod format;
 pub mod lists;
@@ -22,4 +23,5 @@ pub use model::{
     ReferralStatus, Settings, Sex, Workspace,
 };
 pub use reference::{check_reference, ReferenceWarning};
-pub use referral::{Field, IdSource, ReferralDraft, ReferralError, Saved, ValidReferral};
+pub use crypto::Random;
+pub use referral::{Field, ReferralDraft, ReferralError, Saved, ValidReferral};

@@ -4,6 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::crypto::Random;
 use crate::lists::ListKind;
 use crate::model::{
     normalise_reference, AgeBand, EthnicGroup, Person, PersonId, PracticeId, Referral, ReferralId,
@@ -268,12 +269,6 @@ pub struct Saved {
     pub chunk: u32,
 }
 
-/// Ids for new records, supplied by the caller (random bytes in the app).
-pub trait IdSource {
-    /// 16 fresh random bytes.
-    fn next_bytes(&mut self) -> [u8; 16];
-}
-
 impl Workspace {
     /// Saves a validated referral: a new one when `editing` is `None`,
     /// otherwise an update of that referral (and of its person's details).
@@ -285,7 +280,7 @@ impl Workspace {
         valid: ValidReferral,
         editing: Option<ReferralId>,
         now: DateTime<Utc>,
-        ids: &mut dyn IdSource,
+        ids: &mut dyn Random,
     ) -> Saved {
         let ValidReferral { draft, date } = valid;
         let reference = draft.reference.trim().to_owned();
@@ -295,7 +290,7 @@ impl Workspace {
         };
         let (person_id, new_person) = match existing_person {
             Some(id) => (id, false),
-            None => (PersonId::from_random(ids.next_bytes()), true),
+            None => (PersonId::from_random(ids.bytes16()), true),
         };
         let person = self.people.entry(person_id).or_insert_with(|| Person {
             id: person_id,
@@ -330,7 +325,7 @@ impl Workspace {
         });
         let referral_id = match editing {
             Some(id) => id,
-            None => ReferralId::from_random(ids.next_bytes()),
+            None => ReferralId::from_random(ids.bytes16()),
         };
         let previous = self.referrals.get(&referral_id);
         let referral = Referral {
@@ -364,7 +359,7 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::model::Practice;
-    use crate::testing::{practice_ws, SeqIds};
+    use crate::testing::{practice_ws, SeqRandom};
 
     use crate::testing::today;
 
@@ -453,7 +448,7 @@ mod tests {
     #[test]
     fn a_retired_practice_is_refused_for_new_referrals_only() {
         let mut ws = practice_ws();
-        let mut ids = SeqIds::default();
+        let mut ids = SeqRandom::default();
         let draft = good_draft(&ws);
         let valid = draft.validate(&ws, today(), None).expect("valid");
         let saved = ws.save_referral(valid, None, now(), &mut ids);
@@ -482,7 +477,7 @@ mod tests {
     #[test]
     fn a_second_referral_for_a_known_reference_joins_that_person() {
         let mut ws = practice_ws();
-        let mut ids = SeqIds::default();
+        let mut ids = SeqRandom::default();
         let mut draft = good_draft(&ws);
         draft.sex = Some(Sex::Female);
         let first = ws.save_referral(
@@ -512,7 +507,7 @@ mod tests {
     #[test]
     fn editing_cannot_take_another_persons_reference() {
         let mut ws = practice_ws();
-        let mut ids = SeqIds::default();
+        let mut ids = SeqRandom::default();
         for reference in ["A-1", "B-2"] {
             let mut d = good_draft(&ws);
             d.reference = reference.into();
@@ -552,7 +547,7 @@ mod tests {
         let mut draft = good_draft(&ws);
         draft.practice = Some(second.id);
         let v = draft.validate(&ws, today(), None).expect("valid");
-        ws.save_referral(v, None, now(), &mut SeqIds::default());
+        ws.save_referral(v, None, now(), &mut SeqRandom::default());
         assert_eq!(
             ReferralDraft::new_for(&ws, today()).practice,
             Some(second.id)

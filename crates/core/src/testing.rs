@@ -9,7 +9,7 @@ use crate::model::{
     AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
     ReferralStatus, Sex, Workspace,
 };
-use crate::referral::IdSource;
+use crate::crypto::Random;
 
 /// The fixed "today" of the tests.
 pub fn today() -> NaiveDate {
@@ -24,14 +24,19 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
-/// Counting ids, so tests are repeatable.
-#[derive(Default)]
-pub struct SeqIds(u128);
+/// A seeded random source, so tests are repeatable.
+pub struct SeqRandom(rand_chacha::ChaCha8Rng);
 
-impl IdSource for SeqIds {
-    fn next_bytes(&mut self) -> [u8; 16] {
-        self.0 += 1;
-        self.0.to_be_bytes()
+impl Default for SeqRandom {
+    fn default() -> Self {
+        use rand::SeedableRng;
+        Self(rand_chacha::ChaCha8Rng::seed_from_u64(1))
+    }
+}
+
+impl Random for SeqRandom {
+    fn fill(&mut self, out: &mut [u8]) {
+        rand::RngCore::fill_bytes(&mut self.0, out);
     }
 }
 
