@@ -28,7 +28,10 @@ impl Random for BrowserIds {
                 .is_some_and(|c| c.get_random_values_with_u8_array(part).is_ok());
             // Keys, nonces and salts must never come from a weak source:
             // every browser Linkwork runs in has WebCrypto.
-            assert!(filled, "the browser's cryptographic random source is unavailable");
+            assert!(
+                filled,
+                "the browser's cryptographic random source is unavailable"
+            );
         }
     }
 }

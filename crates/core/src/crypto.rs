@@ -287,7 +287,10 @@ mod tests {
     #[test]
     fn a_wrong_passphrase_cannot_open() {
         let sealed = vault("correct horse").seal("k", "secret", &mut SeqRandom::default());
-        assert_eq!(vault("wrong horse").open("k", &sealed), Err(CryptoError::Integrity));
+        assert_eq!(
+            vault("wrong horse").open("k", &sealed),
+            Err(CryptoError::Integrity)
+        );
     }
 
     #[test]
@@ -300,7 +303,11 @@ mod tests {
             let c = u32::from(changed[i]);
             changed[i] = char::from_u32(if c == 0x4000 { 0x4001 } else { c - 1 }).expect("valid");
             let text: String = changed.into_iter().collect();
-            assert_eq!(v.open("k", &text), Err(CryptoError::Integrity), "change at {i}");
+            assert_eq!(
+                v.open("k", &text),
+                Err(CryptoError::Integrity),
+                "change at {i}"
+            );
         }
     }
 
@@ -308,7 +315,10 @@ mod tests {
     fn a_value_moved_to_another_key_fails() {
         let v = vault("correct horse");
         let sealed = v.seal("linkwork/ws/a/records/0", "x", &mut SeqRandom::default());
-        assert_eq!(v.open("linkwork/ws/a/records/1", &sealed), Err(CryptoError::Integrity));
+        assert_eq!(
+            v.open("linkwork/ws/a/records/1", &sealed),
+            Err(CryptoError::Integrity)
+        );
     }
 
     #[test]
@@ -318,7 +328,8 @@ mod tests {
         let mut nonces = BTreeSet::new();
         for _ in 0..2000 {
             let sealed = v.seal("k", "same text every time", &mut rng);
-            let bytes = unpack(sealed.strip_prefix(SEALED_PREFIX).expect("prefix")).expect("packed");
+            let bytes =
+                unpack(sealed.strip_prefix(SEALED_PREFIX).expect("prefix")).expect("packed");
             assert!(nonces.insert(bytes[..12].to_vec()), "nonce reused");
         }
     }
@@ -349,6 +360,9 @@ mod tests {
         assert_ne!(a.0.as_ref(), c.0.as_ref());
         let mut bad = KdfParams::for_tests([1; 16]);
         bad.algorithm = "md5".into();
-        assert!(matches!(derive_key("x", &bad), Err(CryptoError::BadParams(_))));
+        assert!(matches!(
+            derive_key("x", &bad),
+            Err(CryptoError::BadParams(_))
+        ));
     }
 }

@@ -35,12 +35,28 @@ pub struct DocKind {
 /// One migration step on the raw JSON of a document.
 pub type Migration = fn(&mut Value) -> Result<(), String>;
 
-/// Workspace settings: practices and lists.
+/// Workspace settings: practices, lists, locking and backup reminders.
+/// Version 2 added `auto_lock_minutes` and `backup_reminder_days`.
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[settings_v1_to_v2],
 };
+
+/// Version 1 settings had no locking or backup settings: use the defaults.
+fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
+    let settings = doc
+        .get_mut("settings")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no settings in it")?;
+    settings
+        .entry("auto_lock_minutes")
+        .or_insert(Value::from(crate::model::DEFAULT_AUTO_LOCK_MINUTES));
+    settings
+        .entry("backup_reminder_days")
+        .or_insert(Value::from(crate::model::DEFAULT_BACKUP_REMINDER_DAYS));
+    Ok(())
+}
 
 /// A chunk of people and their referrals.
 pub const RECORDS_DOC: DocKind = DocKind {
@@ -69,6 +85,10 @@ pub enum FormatError {
     Migration { from: u32, detail: String },
     #[error("its contents are damaged: {0}")]
     Invalid(String),
+    #[error(
+        "it failed its integrity check: it was changed or damaged, or belongs to another workspace"
+    )]
+    Integrity,
 }
 
 /// Wraps a payload with its `format` and `version`.
@@ -239,14 +259,16 @@ impl Workspace {
             return *chunk;
         }
         let last = self.placement.values().copied().max();
-        let chunk = match last {
-            Some(last)
-                if self.placement.values().filter(|c| **c == last).count() < CHUNK_CAPACITY =>
+        let highest = last.max(self.reserved.iter().next_back().copied());
+        let chunk = match (last, highest) {
+            (Some(last), Some(highest))
+                if last == highest
+                    && self.placement.values().filter(|c| **c == last).count() < CHUNK_CAPACITY =>
             {
                 last
             }
-            Some(last) => last + 1,
-            None => 0,
+            (_, Some(highest)) => highest + 1,
+            (_, None) => 0,
         };
         self.placement.insert(person, chunk);
         chunk
@@ -270,6 +292,22 @@ pub struct Loaded {
     pub problems: Vec<Problem>,
 }
 
+impl Loaded {
+    /// Whether nothing may be written: the settings could not be read, or
+    /// something was written by a newer version. Unreadable record chunks
+    /// alone do not block writing; they are set aside and never written.
+    pub fn blocks_writing(&self) -> bool {
+        blocks_writing(&self.problems)
+    }
+}
+
+/// See [`Loaded::blocks_writing`].
+pub fn blocks_writing(problems: &[Problem]) -> bool {
+    problems
+        .iter()
+        .any(|p| matches!(p.error, FormatError::Newer { .. }) || !p.key.contains("/records/"))
+}
+
 /// Loads a workspace from the stored `(key, value)` pairs of a namespace.
 /// Keys of other namespaces are ignored. Missing settings give the default
 /// settings; nothing at all gives an empty workspace.
@@ -277,11 +315,38 @@ pub fn load_workspace<'a>(
     namespace: &str,
     entries: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Loaded {
+    load_workspace_with(namespace, entries, |_, value| Ok(value.to_owned()))
+}
+
+/// Like [`load_workspace`], with `open` turning each stored value into its
+/// document text first (decrypting it, for an encrypted workspace).
+pub fn load_workspace_with<'a>(
+    namespace: &str,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+    open: impl Fn(&str, &str) -> Result<String, FormatError>,
+) -> Loaded {
     let mut ws = Workspace::new();
     let mut problems = Vec::new();
     let mut chunks: BTreeMap<u32, (&str, RecordsDoc)> = BTreeMap::new();
-    for (key, value) in entries {
-        match StoreKey::parse(key, namespace) {
+    for (key, stored) in entries {
+        let parsed = StoreKey::parse(key, namespace);
+        if let Some(StoreKey::Records(n)) = parsed {
+            // Until it is known to be good, never put new people there.
+            ws.reserved.insert(n);
+        }
+        let value = match parsed.map(|_| open(key, stored)) {
+            None => continue,
+            Some(Ok(text)) => text,
+            Some(Err(error)) => {
+                problems.push(Problem {
+                    key: key.to_owned(),
+                    error,
+                });
+                continue;
+            }
+        };
+        let value = value.as_str();
+        match parsed {
             None => {}
             Some(StoreKey::Settings) => match decode::<SettingsDoc>(&SETTINGS_DOC, value) {
                 Ok(doc) => ws.settings = doc.settings,
@@ -323,6 +388,7 @@ pub fn load_workspace<'a>(
         for referral in doc.referrals {
             ws.referrals.insert(referral.id, referral);
         }
+        ws.reserved.remove(&n);
     }
     Loaded {
         workspace: ws,
@@ -412,6 +478,9 @@ mod tests {
         assert_eq!(ws.referrals.len(), 3);
         let p = ws.person_by_reference("RV-0001").expect("fixture person");
         assert_eq!(ws.referrals_of(p.id).len(), 2);
+        // Version 1 settings gain the version 2 defaults.
+        assert_eq!(ws.settings.auto_lock_minutes, 5);
+        assert_eq!(ws.settings.backup_reminder_days, 7);
         // What it loads is what it writes back, byte for byte.
         assert_eq!(
             ws.encode(StoreKey::Records(0)),
@@ -420,15 +489,59 @@ mod tests {
     }
 
     #[test]
+    fn version_2_settings_fixture_loads() {
+        let entries = vec![(
+            "linkwork/main/settings".to_owned(),
+            fixture("v2/settings.json"),
+        )];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = &loaded.workspace.settings;
+        assert_eq!(settings.auto_lock_minutes, 10);
+        assert_eq!(settings.backup_reminder_days, 14);
+        assert_eq!(
+            encode_settings(settings),
+            fixture("v2/settings.json").trim()
+        );
+    }
+
+    #[test]
+    fn an_unreadable_chunk_is_set_aside_and_never_reused() {
+        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut entries = stored(&ws, "main");
+        let chunks = entries.len() - 1;
+        // Damage the last, part-filled chunk: the one new people would join.
+        let last = entries.len() - 1;
+        entries[last].1 = "garbage".into();
+        let mut loaded = load("main", &entries);
+        assert!(
+            !loaded.blocks_writing(),
+            "a damaged chunk alone leaves the rest usable"
+        );
+        let damaged = StoreKey::parse(&entries[last].0, "main");
+        // A new person goes to a fresh chunk, never the damaged one.
+        let new = loaded.workspace.place(PersonId::from_random([0xEE; 16]));
+        assert_eq!(new, chunks as u32);
+        assert_ne!(Some(StoreKey::Records(new)), damaged);
+        assert!(!loaded
+            .workspace
+            .all_keys()
+            .contains(&damaged.expect("records key")));
+        // Damaged settings, or newer data anywhere, block writing.
+        entries[0].1 = "garbage".into();
+        assert!(load("main", &entries).blocks_writing());
+    }
+
+    #[test]
     fn newer_versions_are_refused_not_read() {
         let ws = practice_ws();
-        let text = encode_settings(&ws.settings).replace("\"version\":1", "\"version\":2");
+        let text = encode_settings(&ws.settings).replace("\"version\":2", "\"version\":3");
         let loaded = load("main", &[("linkwork/main/settings".into(), text)]);
         assert_eq!(
             loaded.problems[0].error,
             FormatError::Newer {
-                found: 2,
-                supported: 1
+                found: 3,
+                supported: 2
             }
         );
         assert!(loaded.problems[0]
@@ -482,6 +595,13 @@ mod tests {
             decode::<SettingsDoc>(
                 &SETTINGS_DOC,
                 "{\"format\":\"linkwork.settings\",\"version\":1}"
+            ),
+            Err(FormatError::Migration { from: 1, .. })
+        ));
+        assert!(matches!(
+            decode::<SettingsDoc>(
+                &SETTINGS_DOC,
+                "{\"format\":\"linkwork.settings\",\"version\":2}"
             ),
             Err(FormatError::Invalid(_))
         ));

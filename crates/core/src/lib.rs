@@ -16,6 +16,7 @@ pub mod referral;
 mod testing;
 
 pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
+pub use crypto::Random;
 pub use format::{load_workspace, FormatError, Loaded, Problem, StoreKey};
 pub use lists::{ListItem, ListKind, Lists};
 pub use model::{
@@ -23,5 +24,4 @@ pub use model::{
     ReferralStatus, Settings, Sex, Workspace,
 };
 pub use reference::{check_reference, ReferenceWarning};
-pub use crypto::Random;
 pub use referral::{Field, ReferralDraft, ReferralError, Saved, ValidReferral};

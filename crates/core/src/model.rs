@@ -76,7 +76,16 @@ pub struct Settings {
     /// The practice chosen on the last saved referral, used as the next default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_practice: Option<PracticeId>,
+    /// Minutes without use before the workspace locks itself.
+    pub auto_lock_minutes: u32,
+    /// Days after the last backup before a reminder appears.
+    pub backup_reminder_days: u32,
 }
+
+/// Default idle time before locking, in minutes.
+pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
+/// Default days between backup reminders.
+pub const DEFAULT_BACKUP_REMINDER_DAYS: u32 = 7;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -84,6 +93,8 @@ impl Default for Settings {
             practices: Vec::new(),
             lists: Lists::suggested(),
             last_practice: None,
+            auto_lock_minutes: DEFAULT_AUTO_LOCK_MINUTES,
+            backup_reminder_days: DEFAULT_BACKUP_REMINDER_DAYS,
         }
     }
 }
@@ -296,6 +307,9 @@ pub struct Workspace {
     pub people: BTreeMap<PersonId, Person>,
     pub referrals: BTreeMap<ReferralId, Referral>,
     pub(crate) placement: BTreeMap<PersonId, u32>,
+    /// Chunks that could not be read: never written, never given new people,
+    /// so the stored original stays for recovery.
+    pub(crate) reserved: std::collections::BTreeSet<u32>,
 }
 
 impl Workspace {

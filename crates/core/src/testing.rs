@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
+use crate::crypto::Random;
 use crate::model::{
     AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
     ReferralStatus, Sex, Workspace,
 };
-use crate::crypto::Random;
 
 /// The fixed "today" of the tests.
 pub fn today() -> NaiveDate {
