@@ -91,8 +91,9 @@ pub enum FormatError {
     Integrity,
 }
 
-/// Wraps a payload with its `format` and `version`.
-fn envelope<T: Serialize>(kind: &DocKind, payload: &T) -> String {
+/// Wraps a payload with its `format` and `version`: the one encode path for
+/// every versioned document.
+pub fn encode_doc<T: Serialize>(kind: &DocKind, payload: &T) -> String {
     #[derive(Serialize)]
     struct Envelope<'a, T> {
         format: &'a str,
@@ -202,7 +203,7 @@ struct RecordsDoc {
 
 /// Encodes the settings document.
 pub fn encode_settings(settings: &Settings) -> String {
-    envelope(
+    encode_doc(
         &SETTINGS_DOC,
         &SettingsDoc {
             settings: settings.clone(),
@@ -226,7 +227,7 @@ impl Workspace {
             .filter(|r| ids.contains(&r.person))
             .cloned()
             .collect();
-        envelope(
+        encode_doc(
             &RECORDS_DOC,
             &RecordsDoc {
                 chunk,

@@ -11,6 +11,7 @@ pub mod lists;
 pub mod model;
 pub mod reference;
 pub mod referral;
+pub mod vault_store;
 
 #[cfg(test)]
 mod testing;

@@ -1,0 +1,651 @@
+//! Encrypted workspaces on a shared browser profile: each has a plaintext
+//! description (name, key settings, a key check) and encrypted documents;
+//! plus encrypted backup files and the move of older unencrypted data.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{derive_key, CryptoError, KdfParams, Random, Vault};
+use crate::format::{
+    decode, load_workspace, load_workspace_with, DocKind, FormatError, Loaded, KEY_PREFIX,
+};
+use crate::model::Workspace;
+
+/// The description of an encrypted workspace, stored in plain text.
+pub const WORKSPACE_DOC: DocKind = DocKind {
+    format: "linkwork.workspace",
+    current: 1,
+    migrations: &[],
+};
+
+/// An encrypted backup file.
+pub const BACKUP_DOC: DocKind = DocKind {
+    format: "linkwork.backup",
+    current: 1,
+    migrations: &[],
+};
+
+/// The text sealed in `check`, to tell a wrong passphrase at once.
+const CHECK_TEXT: &str = "linkwork key check";
+/// Associated data of a backup's payload.
+const BACKUP_AAD: &str = "linkwork.backup";
+/// Longest workspace name.
+pub const MAX_NAME_LEN: usize = 40;
+/// Shortest passphrase accepted.
+pub const MIN_PASSPHRASE_LEN: usize = 10;
+
+/// What the lock screen knows about a workspace without its passphrase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceMeta {
+    /// Random id, hex; part of every storage key of the workspace.
+    pub id: String,
+    /// Display name shown on the lock screen (for example a first name).
+    pub name: String,
+    pub kdf: KdfParams,
+    /// [`CHECK_TEXT`] sealed under the workspace key.
+    pub check: String,
+    pub created: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_backup: Option<DateTime<Utc>>,
+}
+
+/// Why a workspace could not be created or unlocked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AccessError {
+    #[error("Enter a name for the workspace.")]
+    NameMissing,
+    #[error("Keep the name to {MAX_NAME_LEN} characters or fewer.")]
+    NameTooLong,
+    #[error("There is already a workspace called \u{201c}{0}\u{201d} in this browser.")]
+    NameTaken(String),
+    #[error("Use a passphrase of at least {MIN_PASSPHRASE_LEN} characters; three or four unrelated words work well.")]
+    PassphraseTooShort,
+    #[error("The two passphrases are not the same.")]
+    PassphraseMismatch,
+    #[error("That passphrase is not right for this workspace. Check Caps Lock and try again.")]
+    WrongPassphrase,
+    #[error("This workspace's key settings cannot be used here ({0}).")]
+    Unusable(String),
+}
+
+impl WorkspaceMeta {
+    /// The storage namespace of the workspace's documents.
+    pub fn namespace(&self) -> String {
+        namespace_of(&self.id)
+    }
+
+    /// The storage key of this description.
+    pub fn key(&self) -> String {
+        meta_key(&self.id)
+    }
+
+    /// Creates a workspace: checks the name and passphrase, derives the key.
+    pub fn create(
+        name: &str,
+        passphrase: &str,
+        confirm: &str,
+        existing: &[WorkspaceMeta],
+        now: DateTime<Utc>,
+        rng: &mut dyn Random,
+    ) -> Result<(WorkspaceMeta, Vault), Vec<AccessError>> {
+        let name = name.trim();
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(AccessError::NameMissing);
+        } else if name.chars().count() > MAX_NAME_LEN {
+            errors.push(AccessError::NameTooLong);
+        } else if existing.iter().any(|m| m.name.eq_ignore_ascii_case(name)) {
+            errors.push(AccessError::NameTaken(name.to_owned()));
+        }
+        if passphrase.chars().count() < MIN_PASSPHRASE_LEN {
+            errors.push(AccessError::PassphraseTooShort);
+        } else if passphrase != confirm {
+            errors.push(AccessError::PassphraseMismatch);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let id = hex::encode(rng.bytes16());
+        let kdf = KdfParams::recommended(rng);
+        Self::with_key(id, name, passphrase, kdf, now, None, rng).map_err(|e| vec![e])
+    }
+
+    /// A description for `id` with a fresh key from `passphrase`.
+    fn with_key(
+        id: String,
+        name: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+        created: DateTime<Utc>,
+        last_backup: Option<DateTime<Utc>>,
+        rng: &mut dyn Random,
+    ) -> Result<(WorkspaceMeta, Vault), AccessError> {
+        let key = derive_key(passphrase, &kdf).map_err(|e| AccessError::Unusable(e.to_string()))?;
+        let vault = Vault::new(&key);
+        let check = vault.seal(&meta_key(&id), CHECK_TEXT, rng);
+        Ok((
+            WorkspaceMeta {
+                id,
+                name: name.to_owned(),
+                kdf,
+                check,
+                created,
+                last_backup,
+            },
+            vault,
+        ))
+    }
+
+    /// Derives the key from a passphrase and checks it against `check`.
+    pub fn unlock(&self, passphrase: &str) -> Result<Vault, AccessError> {
+        let key =
+            derive_key(passphrase, &self.kdf).map_err(|e| AccessError::Unusable(e.to_string()))?;
+        let vault = Vault::new(&key);
+        match vault.open(&self.key(), &self.check) {
+            Ok(text) if text == CHECK_TEXT => Ok(vault),
+            _ => Err(AccessError::WrongPassphrase),
+        }
+    }
+
+    /// The stored form of this description.
+    pub fn encode(&self) -> String {
+        crate::format::encode_doc(&WORKSPACE_DOC, self)
+    }
+
+    /// Reads a stored description through the one decode path.
+    pub fn decode(text: &str) -> Result<Self, FormatError> {
+        decode(&WORKSPACE_DOC, text)
+    }
+}
+
+/// The namespace of a workspace id.
+pub fn namespace_of(id: &str) -> String {
+    format!("ws/{id}")
+}
+
+/// The storage key of a workspace's description.
+pub fn meta_key(id: &str) -> String {
+    format!("{KEY_PREFIX}ws/{id}/meta")
+}
+
+/// The workspace id in a description key, if it is one.
+pub fn parse_meta_key(key: &str) -> Option<&str> {
+    let id = key
+        .strip_prefix(KEY_PREFIX)?
+        .strip_prefix("ws/")?
+        .strip_suffix("/meta")?;
+    (!id.is_empty() && id.chars().all(|c| c.is_ascii_hexdigit())).then_some(id)
+}
+
+/// Maps a decryption failure to the format error shown for a stored value.
+fn opened(result: Result<String, CryptoError>) -> Result<String, FormatError> {
+    result.map_err(|e| match e {
+        CryptoError::TooLarge => FormatError::Invalid(e.to_string()),
+        _ => FormatError::Integrity,
+    })
+}
+
+/// Loads an encrypted workspace from its stored entries.
+pub fn load_sealed<'a>(
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Loaded {
+    load_workspace_with(&meta.namespace(), entries, |key, value| {
+        opened(vault.open(key, value))
+    })
+}
+
+/// Every `(key, sealed value)` of a workspace, for a full write.
+pub fn seal_all(
+    ws: &Workspace,
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    rng: &mut dyn Random,
+) -> Vec<(String, String)> {
+    let ns = meta.namespace();
+    ws.all_keys()
+        .into_iter()
+        .map(|k| {
+            let name = k.name(&ns);
+            let sealed = vault.seal(&name, &ws.encode(k), rng);
+            (name, sealed)
+        })
+        .collect()
+}
+
+/// Reads unencrypted data an earlier version stored under `namespace`
+/// (`main`), for moving into a new encrypted workspace. Unreadable values
+/// stop the move: nothing would be left behind unnoticed.
+pub fn read_plain<'a>(
+    namespace: &str,
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Workspace, Vec<crate::format::Problem>> {
+    let loaded = load_workspace(namespace, entries);
+    if loaded.problems.is_empty() {
+        Ok(loaded.workspace)
+    } else {
+        Err(loaded.problems)
+    }
+}
+
+/// Re-encrypts a workspace under a new passphrase as a new workspace id, so
+/// the old copy stays intact until the new one is completely written.
+pub fn change_passphrase(
+    ws: &Workspace,
+    meta: &WorkspaceMeta,
+    new_passphrase: &str,
+    confirm: &str,
+    rng: &mut dyn Random,
+) -> Result<(WorkspaceMeta, Vault, Vec<(String, String)>), AccessError> {
+    if new_passphrase.chars().count() < MIN_PASSPHRASE_LEN {
+        return Err(AccessError::PassphraseTooShort);
+    }
+    if new_passphrase != confirm {
+        return Err(AccessError::PassphraseMismatch);
+    }
+    let id = hex::encode(rng.bytes16());
+    let kdf = KdfParams::recommended(rng);
+    let (new_meta, vault) = WorkspaceMeta::with_key(
+        id,
+        &meta.name,
+        new_passphrase,
+        kdf,
+        meta.created,
+        meta.last_backup,
+        rng,
+    )?;
+    let entries = seal_all(ws, &new_meta, &vault, rng);
+    Ok((new_meta, vault, entries))
+}
+
+/// What a backup holds, readable before its passphrase is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backup {
+    /// The workspace's name when it was backed up.
+    pub name: String,
+    pub created: DateTime<Utc>,
+    pub kdf: KdfParams,
+    /// Base64 of nonce and ciphertext of the deflated documents.
+    pub payload: String,
+}
+
+/// A backup opened with its passphrase: ready to show and restore.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenedBackup {
+    pub name: String,
+    pub created: DateTime<Utc>,
+    pub kdf: KdfParams,
+    pub workspace: Workspace,
+}
+
+/// Why a backup file cannot be restored.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum BackupError {
+    #[error("This file is not a Linkwork backup: {0}.")]
+    Format(FormatError),
+    #[error("That passphrase does not open this backup, or the file was changed or damaged.")]
+    Integrity,
+    #[error("Part of the backup is damaged ({key}: {error}). Nothing was restored.")]
+    Damaged { key: String, error: FormatError },
+}
+
+/// The documents of a backup payload, as stored (key suffix → document).
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    documents: BTreeMap<String, String>,
+}
+
+/// Namespace used for documents inside a backup.
+const BACKUP_NS: &str = "backup";
+
+/// Writes an encrypted backup file of a workspace under its own key.
+pub fn export_backup(
+    ws: &Workspace,
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    now: DateTime<Utc>,
+    rng: &mut dyn Random,
+) -> String {
+    let documents = ws
+        .all_keys()
+        .into_iter()
+        .map(|k| (k.name(BACKUP_NS), ws.encode(k)))
+        .collect();
+    let payload = serde_json::to_string(&Payload { documents })
+        .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"));
+    let sealed = vault.seal(BACKUP_AAD, &payload, rng);
+    let bytes = crate::crypto::unpack(sealed.trim_start_matches(crate::crypto::SEALED_PREFIX))
+        .unwrap_or_else(|| unreachable!("seal always packs well-formed text"));
+    crate::format::encode_doc(
+        &BACKUP_DOC,
+        &Backup {
+            name: meta.name.clone(),
+            created: now,
+            kdf: meta.kdf.clone(),
+            payload: base64::engine::general_purpose::STANDARD.encode(bytes),
+        },
+    )
+}
+
+/// Reads a backup file's outer layer (no passphrase needed).
+pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
+    decode(&BACKUP_DOC, text).map_err(BackupError::Format)
+}
+
+/// Opens a backup with its passphrase and validates every document in it.
+pub fn open_backup(backup: &Backup, passphrase: &str) -> Result<OpenedBackup, BackupError> {
+    let key = derive_key(passphrase, &backup.kdf).map_err(|_| BackupError::Integrity)?;
+    let vault = Vault::new(&key);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(backup.payload.trim())
+        .map_err(|_| BackupError::Integrity)?;
+    let sealed = format!(
+        "{}{}",
+        crate::crypto::SEALED_PREFIX,
+        crate::crypto::pack(&bytes)
+    );
+    let text = vault
+        .open(BACKUP_AAD, &sealed)
+        .map_err(|_| BackupError::Integrity)?;
+    let payload: Payload = serde_json::from_str(&text).map_err(|e| BackupError::Damaged {
+        key: "contents".into(),
+        error: FormatError::Invalid(e.to_string()),
+    })?;
+    let loaded = load_workspace(
+        BACKUP_NS,
+        payload
+            .documents
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    if let Some(p) = loaded.problems.into_iter().next() {
+        return Err(BackupError::Damaged {
+            key: p.key,
+            error: p.error,
+        });
+    }
+    Ok(OpenedBackup {
+        name: backup.name.clone(),
+        created: backup.created,
+        kdf: backup.kdf.clone(),
+        workspace: loaded.workspace,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::KdfParams;
+    use crate::demo::{generate, DemoSpec};
+    use crate::testing::{today, SeqRandom};
+
+    fn now() -> DateTime<Utc> {
+        today().and_hms_opt(10, 0, 0).expect("valid").and_utc()
+    }
+
+    /// A workspace description with cheap key settings, for fast tests.
+    fn quick_meta(name: &str, pass: &str, rng: &mut SeqRandom) -> (WorkspaceMeta, Vault) {
+        WorkspaceMeta::with_key(
+            hex::encode(rng.bytes16()),
+            name,
+            pass,
+            KdfParams::for_tests(rng.bytes16()),
+            now(),
+            None,
+            rng,
+        )
+        .expect("created")
+    }
+
+    #[test]
+    fn creating_checks_name_and_passphrase() {
+        let mut rng = SeqRandom::default();
+        let (existing, _) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let errors = WorkspaceMeta::create(
+            " sam ",
+            "short",
+            "short",
+            &[existing.clone()],
+            now(),
+            &mut rng,
+        )
+        .expect_err("invalid");
+        assert_eq!(
+            errors,
+            vec![
+                AccessError::NameTaken("sam".into()),
+                AccessError::PassphraseTooShort
+            ]
+        );
+        let errors = WorkspaceMeta::create(
+            "",
+            "correct horse battery",
+            "correct horse batterz",
+            &[],
+            now(),
+            &mut rng,
+        )
+        .expect_err("invalid");
+        assert_eq!(
+            errors,
+            vec![AccessError::NameMissing, AccessError::PassphraseMismatch]
+        );
+    }
+
+    #[test]
+    fn created_workspaces_use_owasp_parameters_and_unlock_with_their_passphrase() {
+        let mut rng = SeqRandom::default();
+        let (meta, _) = WorkspaceMeta::create(
+            "Alex",
+            "correct horse battery",
+            "correct horse battery",
+            &[],
+            now(),
+            &mut rng,
+        )
+        .expect("created");
+        assert_eq!((meta.kdf.m_kib, meta.kdf.t, meta.kdf.p), (19_456, 2, 1));
+        let decoded = WorkspaceMeta::decode(&meta.encode()).expect("decodes");
+        assert_eq!(decoded, meta);
+        assert!(decoded.unlock("correct horse battery").is_ok());
+        assert_eq!(
+            decoded.unlock("correct horse batterY").err(),
+            Some(AccessError::WrongPassphrase)
+        );
+    }
+
+    #[test]
+    fn a_sealed_workspace_round_trips_and_holds_no_plaintext() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let entries = seal_all(&ws, &meta, &vault, &mut rng);
+        for (key, value) in &entries {
+            assert!(key.starts_with(&format!("linkwork/ws/{}/", meta.id)));
+            assert!(
+                !value.contains("loneliness")
+                    && !value.contains("RV-")
+                    && !value.contains("Riverside")
+            );
+        }
+        let loaded = load_sealed(
+            &meta,
+            &vault,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.workspace, ws);
+        // Another passphrase's vault reads nothing, and says why.
+        let (_, other) = quick_meta("Other", "another passphrase", &mut rng);
+        let wrong = load_sealed(
+            &meta,
+            &other,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(wrong
+            .problems
+            .iter()
+            .all(|p| p.error == FormatError::Integrity));
+        assert!(wrong.workspace.referrals.is_empty());
+    }
+
+    #[test]
+    fn a_tampered_chunk_is_isolated_and_the_rest_loads() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let mut entries = seal_all(&ws, &meta, &vault, &mut rng);
+        let (key, value) = entries[1].clone();
+        let mut chars: Vec<char> = value.chars().collect();
+        let i = chars.len() / 2;
+        chars[i] = char::from_u32(u32::from(chars[i]) ^ 1).expect("valid");
+        entries[1].1 = chars.into_iter().collect();
+        let loaded = load_sealed(
+            &meta,
+            &vault,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert_eq!(loaded.problems.len(), 1);
+        assert_eq!(loaded.problems[0].key, key);
+        assert_eq!(loaded.problems[0].error, FormatError::Integrity);
+        assert!(!loaded.blocks_writing());
+        assert!(!loaded.workspace.referrals.is_empty());
+    }
+
+    #[test]
+    fn unencrypted_data_moves_into_an_encrypted_workspace_unchanged() {
+        let mut rng = SeqRandom::default();
+        let ws = generate(&DemoSpec::small(), today());
+        let plain: Vec<(String, String)> = ws
+            .all_keys()
+            .into_iter()
+            .map(|k| (k.name("main"), ws.encode(k)))
+            .collect();
+        let read = read_plain("main", plain.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .expect("readable");
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let sealed = seal_all(&read, &meta, &vault, &mut rng);
+        let loaded = load_sealed(
+            &meta,
+            &vault,
+            sealed.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert_eq!(loaded.workspace, ws);
+        // Version 1 plaintext (the foundation's format) moves too.
+        let v1 = vec![
+            (
+                "linkwork/main/settings".to_owned(),
+                crate::testing::fixture("v1/settings.json"),
+            ),
+            (
+                "linkwork/main/records/0".to_owned(),
+                crate::testing::fixture("v1/records-0.json"),
+            ),
+        ];
+        let read =
+            read_plain("main", v1.iter().map(|(k, v)| (k.as_str(), v.as_str()))).expect("readable");
+        assert_eq!(read.referrals.len(), 3);
+        // Damaged plaintext stops the move rather than leave data behind.
+        let broken = vec![("linkwork/main/records/0".to_owned(), "{".to_owned())];
+        assert!(read_plain("main", broken.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_err());
+    }
+
+    #[test]
+    fn changing_the_passphrase_re_encrypts_everything() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let (new_meta, new_vault, entries) = change_passphrase(
+            &ws,
+            &meta,
+            "a new long passphrase",
+            "a new long passphrase",
+            &mut rng,
+        )
+        .expect("changed");
+        assert_ne!(new_meta.id, meta.id);
+        assert_eq!(new_meta.name, "Sam");
+        assert!(new_meta.unlock("correct horse battery").is_err());
+        assert!(new_meta.unlock("a new long passphrase").is_ok());
+        let loaded = load_sealed(
+            &new_meta,
+            &new_vault,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert_eq!(loaded.workspace, ws);
+        let old = load_sealed(
+            &meta,
+            &vault,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(
+            old.workspace.referrals.is_empty(),
+            "the old key opens none of it"
+        );
+        assert_eq!(
+            change_passphrase(&ws, &meta, "short", "short", &mut rng).err(),
+            Some(AccessError::PassphraseTooShort)
+        );
+    }
+
+    #[test]
+    fn a_backup_restores_identical_data_only_with_its_passphrase() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let file = export_backup(&ws, &meta, &vault, now(), &mut rng);
+        assert!(!file.contains("loneliness"));
+        let backup = read_backup(&file).expect("a backup");
+        assert_eq!(backup.name, "Sam");
+        assert_eq!(
+            open_backup(&backup, "wrong passphrase").err(),
+            Some(BackupError::Integrity)
+        );
+        let opened = open_backup(&backup, "correct horse battery").expect("opens");
+        assert_eq!(opened.workspace, ws);
+        assert_eq!(opened.created, now());
+    }
+
+    #[test]
+    fn damaged_or_foreign_backup_files_are_refused_with_a_reason() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let file = export_backup(&ws, &meta, &vault, now(), &mut rng);
+        assert!(matches!(
+            read_backup("not json"),
+            Err(BackupError::Format(FormatError::NotJson(_)))
+        ));
+        assert!(matches!(
+            read_backup(&ws.encode(crate::format::StoreKey::Settings)),
+            Err(BackupError::Format(FormatError::WrongFormat { .. }))
+        ));
+        let newer = file.replace("\"version\":1", "\"version\":9");
+        assert!(matches!(
+            read_backup(&newer),
+            Err(BackupError::Format(FormatError::Newer { .. }))
+        ));
+        let mut backup = read_backup(&file).expect("a backup");
+        let mut payload = backup.payload.into_bytes();
+        let i = payload.len() / 2;
+        payload[i] = if payload[i] == b'A' { b'B' } else { b'A' };
+        backup.payload = String::from_utf8(payload).expect("ascii");
+        assert_eq!(
+            open_backup(&backup, "correct horse battery").err(),
+            Some(BackupError::Integrity)
+        );
+        assert!(BackupError::Integrity.to_string().contains("passphrase"));
+    }
+
+    #[test]
+    fn meta_keys_parse() {
+        assert_eq!(parse_meta_key("linkwork/ws/ab12/meta"), Some("ab12"));
+        assert_eq!(parse_meta_key("linkwork/ws/ab12/settings"), None);
+        assert_eq!(parse_meta_key("linkwork/ws//meta"), None);
+        assert_eq!(parse_meta_key("linkwork/main/settings"), None);
+    }
+}
