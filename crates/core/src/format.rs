@@ -276,6 +276,51 @@ impl Workspace {
     }
 }
 
+impl Workspace {
+    /// Replaces what one stored document holds (the settings, or one chunk)
+    /// with a newer stored text, as when another tab saved it. Nothing
+    /// changes if the text cannot be used.
+    pub fn apply_document(&mut self, key: StoreKey, text: &str) -> Result<(), FormatError> {
+        match key {
+            StoreKey::Settings => {
+                self.settings = decode::<SettingsDoc>(&SETTINGS_DOC, text)?.settings;
+            }
+            StoreKey::Records(n) => {
+                let doc: RecordsDoc = decode(&RECORDS_DOC, text)?;
+                if doc.chunk != n {
+                    return Err(FormatError::Invalid(format!(
+                        "it says it is part {} but is stored as part {n}",
+                        doc.chunk
+                    )));
+                }
+                let mut rest = self.clone();
+                let old: BTreeSet<PersonId> = rest
+                    .placement
+                    .iter()
+                    .filter(|(_, c)| **c == n)
+                    .map(|(p, _)| *p)
+                    .collect();
+                for p in &old {
+                    rest.people.remove(p);
+                    rest.placement.remove(p);
+                }
+                rest.referrals.retain(|_, r| !old.contains(&r.person));
+                check_chunk(&rest, &doc).map_err(FormatError::Invalid)?;
+                for person in doc.people {
+                    rest.placement.insert(person.id, n);
+                    rest.people.insert(person.id, person);
+                }
+                for referral in doc.referrals {
+                    rest.referrals.insert(referral.id, referral);
+                }
+                rest.reserved.remove(&n);
+                *self = rest;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A stored value that could not be used, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -448,6 +493,43 @@ mod tests {
             prop_assert_eq!(StoreKey::parse(&StoreKey::Records(n).name("demo"), "demo"), Some(StoreKey::Records(n)));
             prop_assert_eq!(StoreKey::parse(&StoreKey::Records(n).name("demo"), "main"), None);
         }
+    }
+
+    #[test]
+    fn applying_another_tabs_documents_brings_the_workspace_up_to_date() {
+        let before =
+            crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut after = before.clone();
+        // The other tab edits a referral, adds a person, and renames a practice.
+        let id = *after.referrals.keys().next().expect("referrals");
+        after.referrals.get_mut(&id).expect("exists").notes = "changed elsewhere".into();
+        let person = crate::model::Person {
+            id: PersonId::from_random([0xAB; 16]),
+            reference: "NEW-1".into(),
+            age_band: None,
+            sex: None,
+            ethnic_group: None,
+            deprivation_quintile: None,
+        };
+        after.people.insert(person.id, person.clone());
+        let chunk_of_new = after.place(person.id);
+        after.settings.practices[0].name = "Renamed".into();
+        let chunk_of_edit = after.chunk_of(after.referrals[&id].person).expect("placed");
+        let mut mirror = before.clone();
+        for key in [
+            StoreKey::Settings,
+            StoreKey::Records(chunk_of_edit),
+            StoreKey::Records(chunk_of_new),
+        ] {
+            mirror
+                .apply_document(key, &after.encode(key))
+                .expect("applies");
+        }
+        assert_eq!(mirror, after);
+        // A broken text changes nothing.
+        let copy = mirror.clone();
+        assert!(mirror.apply_document(StoreKey::Records(0), "{").is_err());
+        assert_eq!(mirror, copy);
     }
 
     #[test]
