@@ -5,18 +5,23 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::components::backup_reminder::BackupReminder;
 use crate::components::header::Header;
 use crate::components::storage_banner::StorageBanner;
 use crate::pages::caseload::CaseloadPage;
+use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
 use crate::route::{self, Route};
-use crate::state::AppState;
+use crate::state::{AppState, Session};
 use crate::storage::{self, StorageError};
+use crate::tabs;
 
 /// How often unsaved changes are retried after a failed write.
 const RETRY_EVERY: Duration = Duration::from_secs(5);
+/// How often the idle time is checked.
+const IDLE_CHECK_EVERY: Duration = Duration::from_secs(5);
 
 /// The whole app.
 #[component]
@@ -28,19 +33,31 @@ pub fn App() -> impl IntoView {
     handle_persist(state);
     handle_retry(state);
     handle_unload_guard(state);
+    handle_idle_lock(state);
+    handle_lock_shortcut(state);
+    handle_other_tabs(state);
 
+    let locked = move || state.session.with(|s| *s == Session::Locked);
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
         <div class="page" data-testid="app-root">
             <StorageBanner/>
+            <Show when=move || !locked()>
+                <BackupReminder/>
+            </Show>
             <main id="main" tabindex="-1">
-                {move || match state.route.get() {
-                    Route::Caseload => view! { <CaseloadPage/> }.into_any(),
-                    Route::NewReferral => view! { <ReferralPage id=None/> }.into_any(),
-                    Route::Referral(id) => view! { <ReferralPage id=Some(id)/> }.into_any(),
-                    Route::Settings => view! { <SettingsPage/> }.into_any(),
-                    Route::NotFound => view! { <NotFoundPage/> }.into_any(),
+                {move || {
+                    if locked() {
+                        return view! { <LockPage/> }.into_any();
+                    }
+                    match state.route.get() {
+                        Route::Caseload => view! { <CaseloadPage/> }.into_any(),
+                        Route::NewReferral => view! { <ReferralPage id=None/> }.into_any(),
+                        Route::Referral(id) => view! { <ReferralPage id=Some(id)/> }.into_any(),
+                        Route::Settings => view! { <SettingsPage/> }.into_any(),
+                        Route::NotFound => view! { <NotFoundPage/> }.into_any(),
+                    }
                 }}
             </main>
         </div>
@@ -66,12 +83,10 @@ pub fn handle_routes(state: AppState) {
 /// Keeps the document title in step with the page; it never names a person.
 pub fn handle_title(state: AppState) {
     Effect::new(move |_| {
-        let page = state.route.get().title();
-        let demo = matches!(state.namespace.get(), storage::Namespace::Demo);
-        let title = if demo {
-            format!("{page} (demo) – Linkwork")
-        } else {
-            format!("{page} – Linkwork")
+        let title = match state.session.get() {
+            Session::Locked => "Locked – Linkwork".to_owned(),
+            Session::Demo => format!("{} (demo) – Linkwork", state.route.get().title()),
+            Session::Open(_) => format!("{} – Linkwork", state.route.get().title()),
         };
         document().set_title(&title);
     });
@@ -82,20 +97,25 @@ pub fn handle_title(state: AppState) {
 pub fn handle_persist(state: AppState) {
     Effect::new(move |_| {
         let dirty = state.dirty.get();
-        if dirty.is_empty() || state.problems.with_untracked(|p| !p.is_empty()) {
+        if dirty.is_empty() || state.read_only_untracked() {
             return;
         }
-        let namespace = state.namespace.get_untracked();
+        if let Session::Open(meta) = state.session.get_untracked() {
+            if !tabs::still_mine(&meta, state) {
+                return;
+            }
+        }
         let mut written = Vec::new();
         let mut failure: Option<StorageError> = None;
-        state.ws.with_untracked(|ws| {
-            for key in &dirty {
-                match storage::write(namespace, *key, &ws.encode(*key)) {
-                    Ok(()) => written.push(*key),
-                    Err(e) => failure = Some(e),
-                }
+        for key in &dirty {
+            let Some((name, value)) = state.stored_value(*key) else {
+                continue;
+            };
+            match storage::write(&name, &value) {
+                Ok(()) => written.push(*key),
+                Err(e) => failure = Some(e),
             }
-        });
+        }
         state.save_error.set(failure);
         if !written.is_empty() {
             state.dirty.update(|d| {
@@ -103,6 +123,7 @@ pub fn handle_persist(state: AppState) {
                     d.remove(&key);
                 }
             });
+            state.refresh_usage();
         }
     });
 }
@@ -111,7 +132,7 @@ pub fn handle_persist(state: AppState) {
 pub fn handle_retry(state: AppState) {
     let handle = set_interval_with_handle(
         move || {
-            if state.save_error.with_untracked(Option::is_some) && state.unsaved() {
+            if state.save_error.with_untracked(Option::is_some) && state.unsaved_untracked() {
                 // Touching the set re-runs the persist effect.
                 state.dirty.update(|_| {});
             }
@@ -126,10 +147,104 @@ pub fn handle_retry(state: AppState) {
 /// Asks before the tab closes while changes are not yet saved.
 pub fn handle_unload_guard(state: AppState) {
     let handle = window_event_listener(ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
-        if state.unsaved() {
+        if state.unsaved_untracked() {
             e.prevent_default();
             e.set_return_value("Some changes are not saved yet.");
+        } else if let Session::Open(meta) = state.session.get_untracked() {
+            tabs::release(&meta, state);
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Locks the workspace after the configured minutes without use.
+pub fn handle_idle_lock(state: AppState) {
+    let last = StoredValue::new(js_sys::Date::now());
+    let touch = move || last.set_value(js_sys::Date::now());
+    let handles = [
+        window_event_listener(ev::keydown, move |_| touch()),
+        window_event_listener(ev::pointerdown, move |_| touch()),
+        window_event_listener(ev::pointermove, move |_| touch()),
+        window_event_listener(ev::wheel, move |_| touch()),
+        window_event_listener(ev::focus, move |_| touch()),
+    ];
+    let interval = set_interval_with_handle(
+        move || {
+            if !matches!(state.session.get_untracked(), Session::Open(_)) {
+                touch();
+                return;
+            }
+            let minutes = state.ws.with_untracked(|ws| ws.settings.auto_lock_minutes);
+            let idle_ms = js_sys::Date::now() - last.get_value();
+            if minutes > 0 && idle_ms >= f64::from(minutes) * 60_000.0 {
+                state.lock();
+            }
+        },
+        IDLE_CHECK_EVERY,
+    );
+    on_cleanup(move || {
+        for h in handles {
+            h.remove();
+        }
+        if let Ok(h) = interval {
+            h.clear();
+        }
+    });
+}
+
+/// Ctrl+Shift+L locks at once, from anywhere.
+pub fn handle_lock_shortcut(state: AppState) {
+    let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
+        if e.ctrl_key() && e.shift_key() && e.key().eq_ignore_ascii_case("l") {
+            e.prevent_default();
+            if state.session.with_untracked(|s| *s != Session::Locked) {
+                state.lock();
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Keeps a workspace open in two tabs consistent: the editing tab renews
+/// its claim; the other shows each change as it is saved.
+pub fn handle_other_tabs(state: AppState) {
+    let beat = set_interval_with_handle(
+        move || {
+            if let Session::Open(meta) = state.session.get_untracked() {
+                tabs::heartbeat(&meta, state);
+            }
+        },
+        Duration::from_millis(u64::from(tabs::HEARTBEAT_MS)),
+    );
+    let listener = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
+        let Some(key) = e.key() else { return };
+        let value = e.new_value();
+        let session = state.session.get_untracked();
+        if let Session::Open(meta) = &session {
+            if tabs::taken_over(meta, state, &key, value.as_deref()) {
+                state.other_tab.set(true);
+                return;
+            }
+        }
+        let Some(space) = session.space() else { return };
+        let Some(store_key) = storage::parse_in(&space, &key) else {
+            return;
+        };
+        if state.dirty.with_untracked(|d| d.contains(&store_key)) {
+            return;
+        }
+        let Some(text) = value.and_then(|v| state.open_value(&key, &v)) else {
+            return;
+        };
+        state.ws.update(|ws| {
+            let _ = ws.apply_document(store_key, &text);
+        });
+        state.refresh_usage();
+    });
+    on_cleanup(move || {
+        listener.remove();
+        if let Ok(h) = beat {
+            h.clear();
+        }
+    });
 }

@@ -10,6 +10,7 @@ pub mod platform;
 pub mod route;
 pub mod state;
 pub mod storage;
+pub mod tabs;
 
 /// Mounts the app on the page's `<body>`.
 pub fn start() {

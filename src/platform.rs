@@ -53,3 +53,42 @@ pub fn show_count(n: u32) -> String {
     }
     out
 }
+
+/// Asks the browser to keep this site's storage under pressure, and records
+/// the answer in `granted` (`None` while unknown or unsupported).
+pub fn request_persistence(granted: leptos::prelude::RwSignal<Option<bool>>) {
+    use leptos::prelude::Set;
+    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return;
+    };
+    let Ok(promise) = manager.persist() else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        if let Ok(answer) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            granted.set(answer.as_bool());
+        }
+    });
+}
+
+/// Offers a text file for download.
+pub fn download(file_name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not prepare the file".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not prepare the file".to_owned())?;
+    let document = leptos::prelude::document();
+    let anchor: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "the browser could not start the download".to_owned())?
+        .unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}

@@ -59,7 +59,12 @@ pub fn current() -> Route {
 
 /// Goes to a route, adding it to the browser history.
 pub fn go(route: Route) {
+    go_href(&route.href());
+}
+
+/// Goes to an address such as `#/new`.
+pub fn go_href(href: &str) {
     if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(&route.href());
+        let _ = w.location().set_hash(href);
     }
 }

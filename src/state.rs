@@ -1,25 +1,62 @@
 //! The one root state, provided through context.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
+use linkwork_core::crypto::Vault;
 use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::format::blocks_writing;
+use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
-    Problem, ReferralDraft, ReferralError, ReferralId, Saved, Settings, StoreKey, Workspace,
+    Loaded, Problem, ReferralDraft, ReferralError, ReferralId, Saved, Settings, StoreKey, Workspace,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::platform::{now, today, BrowserIds};
 use crate::route::{self, Route};
-use crate::storage::{self, Namespace, StorageError};
+use crate::storage::{self, Space, StorageError};
+
+/// Who is at the keyboard: nobody (locked), a demo visitor, or the owner of
+/// one workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Session {
+    Locked,
+    Demo,
+    Open(WorkspaceMeta),
+}
+
+impl Session {
+    /// Where the open session's documents live.
+    pub fn space(&self) -> Option<Space> {
+        match self {
+            Session::Locked => None,
+            Session::Demo => Some(Space::Demo),
+            Session::Open(meta) => Some(Space::Workspace(meta.id.clone())),
+        }
+    }
+}
+
+/// A half-filled form, kept (encrypted) across a lock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormDraft {
+    /// The address of the form's page.
+    pub href: String,
+    pub draft: ReferralDraft,
+}
+
+/// Storage key suffix of a locked workspace's half-filled form.
+const DRAFT_SUFFIX: &str = "draft";
 
 /// Everything the app knows, in signals. Persisted data lives in `ws`; the
 /// rest describes the session.
 #[derive(Clone, Copy)]
 pub struct AppState {
+    pub session: RwSignal<Session>,
+    /// The key of the open workspace. Dropping it wipes it.
+    vault: StoredValue<Option<Arc<Vault>>>,
     /// The open workspace.
     pub ws: RwSignal<Workspace>,
-    /// Which stored workspace is open: the real one or the demo.
-    pub namespace: RwSignal<Namespace>,
     /// The page shown.
     pub route: RwSignal<Route>,
     /// Keys changed in memory and not yet written to storage.
@@ -28,11 +65,25 @@ pub struct AppState {
     pub save_error: RwSignal<Option<StorageError>>,
     /// Why storage could not be read at all.
     pub load_error: RwSignal<Option<StorageError>>,
-    /// Stored values that could not be read. While any remain, nothing is
-    /// written, so nothing can overwrite them.
+    /// Stored values that could not be read.
     pub problems: RwSignal<Vec<Problem>>,
+    /// Set while another tab is the one editing this workspace.
+    pub other_tab: RwSignal<bool>,
     /// A short confirmation shown after an action ("Referral saved").
     pub notice: RwSignal<Option<Notice>>,
+    /// The open form's current content, so a lock can keep it.
+    pub form_draft: RwSignal<Option<FormDraft>>,
+    /// A form kept across a lock, waiting for its page to open again.
+    pub restore_draft: RwSignal<Option<FormDraft>>,
+    /// Sealed changes that could not be saved before a lock (storage full):
+    /// `(key, sealed value)`, put back after unlocking.
+    held: StoredValue<Vec<(String, String)>>,
+    /// Units of local storage in use, refreshed after writes.
+    pub used_units: RwSignal<u64>,
+    /// This tab's id, for the editing lock between tabs.
+    pub tab_id: StoredValue<String>,
+    /// Whether the browser agreed to keep storage persistent.
+    pub persisted: RwSignal<Option<bool>>,
 }
 
 /// A confirmation for the page it was raised for.
@@ -49,44 +100,266 @@ pub fn use_state() -> AppState {
 }
 
 impl AppState {
-    /// Creates the state and opens the workspace that was open last time.
+    /// Creates the state, locked.
     pub fn new() -> Self {
         let state = Self {
+            session: RwSignal::new(Session::Locked),
+            vault: StoredValue::new(None),
             ws: RwSignal::new(Workspace::new()),
-            namespace: RwSignal::new(Namespace::Main),
             route: RwSignal::new(route::current()),
             dirty: RwSignal::new(BTreeSet::new()),
             save_error: RwSignal::new(None),
             load_error: RwSignal::new(None),
             problems: RwSignal::new(Vec::new()),
+            other_tab: RwSignal::new(false),
             notice: RwSignal::new(None),
+            form_draft: RwSignal::new(None),
+            restore_draft: RwSignal::new(None),
+            held: StoredValue::new(Vec::new()),
+            used_units: RwSignal::new(0),
+            tab_id: StoredValue::new(hex_id()),
+            persisted: RwSignal::new(None),
         };
-        state.open(storage::active_namespace());
+        state.refresh_usage();
         state
     }
 
-    /// Loads a namespace into memory, replacing what is shown.
-    pub fn open(&self, namespace: Namespace) {
-        let (ws, problems, error) = match storage::load(namespace) {
-            Ok(loaded) => (loaded.workspace, loaded.problems, None),
-            Err(e) => (Workspace::new(), Vec::new(), Some(e)),
-        };
-        self.namespace.set(namespace);
-        self.ws.set(ws);
-        self.problems.set(problems);
-        self.load_error.set(error);
-        self.dirty.set(BTreeSet::new());
-        self.save_error.set(None);
+    /// Whether edits are refused: stored data could not be read safely, or
+    /// another tab is editing this workspace.
+    pub fn read_only(&self) -> bool {
+        self.other_tab.get() || self.problems.with(|p| blocks_writing(p))
     }
 
-    /// Whether edits are refused because stored data could not be read.
-    pub fn read_only(&self) -> bool {
-        !self.problems.with(Vec::is_empty)
+    /// [`Self::read_only`], without subscribing to changes.
+    pub fn read_only_untracked(&self) -> bool {
+        self.other_tab.get_untracked() || self.problems.with_untracked(|p| blocks_writing(p))
     }
 
     /// Whether there are changes not yet in storage.
     pub fn unsaved(&self) -> bool {
         !self.dirty.with(BTreeSet::is_empty)
+    }
+
+    /// [`Self::unsaved`], without subscribing to changes.
+    pub fn unsaved_untracked(&self) -> bool {
+        !self.dirty.with_untracked(BTreeSet::is_empty)
+    }
+
+    /// Where the open session's documents live.
+    pub fn space(&self) -> Option<Space> {
+        self.session.with_untracked(Session::space)
+    }
+
+    /// The stored value for a document of the open session: sealed under the
+    /// workspace key, or plain for the demo.
+    pub fn stored_value(&self, key: StoreKey) -> Option<(String, String)> {
+        let space = self.space()?;
+        let name = key.name(&space.namespace());
+        let text = self.ws.with_untracked(|ws| ws.encode(key));
+        let value = match space {
+            Space::Demo => text,
+            Space::Workspace(_) => {
+                let vault = self.vault.get_value()?;
+                vault.seal(&name, &text, &mut BrowserIds)
+            }
+        };
+        Some((name, value))
+    }
+
+    /// Opens the contents of a stored document of the open session.
+    pub fn open_value(&self, name: &str, value: &str) -> Option<String> {
+        match self.space()? {
+            Space::Demo => Some(value.to_owned()),
+            Space::Workspace(_) => self.vault.get_value()?.open(name, value).ok(),
+        }
+    }
+
+    /// Recounts local storage use.
+    pub fn refresh_usage(&self) {
+        if let Ok(units) = storage::used_units() {
+            self.used_units.set(units);
+        }
+    }
+
+    /// Shows a loaded workspace.
+    fn show(&self, session: Session, loaded: Result<Loaded, StorageError>) {
+        let (ws, problems, error) = match loaded {
+            Ok(loaded) => (loaded.workspace, loaded.problems, None),
+            Err(e) => (Workspace::new(), Vec::new(), Some(e)),
+        };
+        self.session.set(session);
+        self.ws.set(ws);
+        self.problems.set(problems);
+        self.load_error.set(error);
+        self.dirty.set(BTreeSet::new());
+        self.save_error.set(None);
+        self.other_tab.set(false);
+        self.refresh_usage();
+    }
+
+    /// Unlocks a workspace with its passphrase (slow: derives the key).
+    pub fn unlock(&self, meta: &WorkspaceMeta, passphrase: &str) -> Result<(), AccessError> {
+        let vault = meta.unlock(passphrase)?;
+        self.open_with(meta.clone(), vault);
+        Ok(())
+    }
+
+    /// Opens a workspace whose key is known, restoring anything kept over the lock.
+    fn open_with(&self, meta: WorkspaceMeta, vault: Vault) {
+        let vault = Arc::new(vault);
+        self.vault.set_value(Some(Arc::clone(&vault)));
+        let mut loaded = storage::load_workspace_sealed(&meta, &vault);
+        // Changes that could not be saved before the lock go back on top.
+        let held = std::mem::take(&mut *self.held.write_value());
+        let mut redo = BTreeSet::new();
+        if let Ok(loaded) = loaded.as_mut() {
+            for (name, sealed) in held {
+                let key = storage::parse_in(&Space::Workspace(meta.id.clone()), &name);
+                let text = vault.open(&name, &sealed).ok();
+                if let (Some(key), Some(text)) = (key, text) {
+                    if loaded.workspace.apply_document(key, &text).is_ok() {
+                        redo.insert(key);
+                    }
+                }
+            }
+        }
+        let draft_key = self.draft_key(&meta);
+        let draft = storage::read(&draft_key)
+            .ok()
+            .flatten()
+            .and_then(|v| vault.open(&draft_key, &v).ok())
+            .and_then(|text| serde_json::from_str::<FormDraft>(&text).ok());
+        let _ = storage::remove(&draft_key);
+        self.show(Session::Open(meta), loaded);
+        if !redo.is_empty() {
+            self.dirty.set(redo);
+        }
+        if let Some(draft) = draft {
+            let href = draft.href.clone();
+            self.restore_draft.set(Some(draft));
+            route::go_href(&href);
+        }
+        if let Session::Open(meta) = self.session.get_untracked() {
+            crate::tabs::on_open(&meta, *self);
+        }
+        crate::platform::request_persistence(self.persisted);
+    }
+
+    fn draft_key(&self, meta: &WorkspaceMeta) -> String {
+        format!(
+            "{}{DRAFT_SUFFIX}",
+            Space::Workspace(meta.id.clone()).prefix()
+        )
+    }
+
+    /// Creates a workspace, moving any unencrypted records of earlier
+    /// versions into it (encrypted), then opens it.
+    pub fn create_workspace(
+        &self,
+        name: &str,
+        passphrase: &str,
+        confirm: &str,
+        existing: &[WorkspaceMeta],
+    ) -> Result<(), CreateError> {
+        let (meta, vault) =
+            WorkspaceMeta::create(name, passphrase, confirm, existing, now(), &mut BrowserIds)
+                .map_err(CreateError::Access)?;
+        let legacy = storage::legacy_entries();
+        let moved = if legacy.is_empty() {
+            None
+        } else {
+            Some(
+                vault_store::read_plain(
+                    storage::LEGACY_NS,
+                    legacy.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                )
+                .map_err(CreateError::LegacyUnreadable)?,
+            )
+        };
+        let ws = moved.clone().unwrap_or_default();
+        self.write_new_workspace(&meta, &vault, &ws)?;
+        if moved.is_some() {
+            // Only once the encrypted copy reads back identical.
+            let check =
+                storage::load_workspace_sealed(&meta, &vault).map_err(CreateError::Storage)?;
+            if check.workspace != ws || !check.problems.is_empty() {
+                return Err(CreateError::VerifyFailed);
+            }
+            for (key, _) in &legacy {
+                storage::remove(key).map_err(CreateError::Storage)?;
+            }
+        }
+        self.open_with(meta, vault);
+        Ok(())
+    }
+
+    /// Writes a whole workspace, then its description (which makes it appear).
+    fn write_new_workspace(
+        &self,
+        meta: &WorkspaceMeta,
+        vault: &Vault,
+        ws: &Workspace,
+    ) -> Result<(), CreateError> {
+        let entries = vault_store::seal_all(ws, meta, vault, &mut BrowserIds);
+        if let Err(e) = storage::write_all(&entries) {
+            let _ = storage::remove_prefix(&Space::Workspace(meta.id.clone()).prefix());
+            return Err(CreateError::Storage(e));
+        }
+        storage::write(&meta.key(), &meta.encode()).map_err(CreateError::Storage)
+    }
+
+    /// Restores an opened backup as a new workspace, and opens it.
+    pub fn restore_backup(
+        &self,
+        backup: &OpenedBackup,
+        name: &str,
+        passphrase: &str,
+        existing: &[WorkspaceMeta],
+    ) -> Result<(), CreateError> {
+        let (mut meta, vault) = WorkspaceMeta::create(
+            name,
+            passphrase,
+            passphrase,
+            existing,
+            now(),
+            &mut BrowserIds,
+        )
+        .map_err(CreateError::Access)?;
+        meta.last_backup = Some(backup.created);
+        self.write_new_workspace(&meta, &vault, &backup.workspace)?;
+        self.open_with(meta, vault);
+        Ok(())
+    }
+
+    /// Locks: keeps a half-filled form (encrypted), wipes the key and clears
+    /// personal data from memory and the screen.
+    pub fn lock(&self) {
+        if let (Session::Open(meta), Some(vault)) =
+            (self.session.get_untracked(), self.vault.get_value())
+        {
+            if let Some(draft) = self.form_draft.get_untracked() {
+                let key = self.draft_key(&meta);
+                if let Ok(text) = serde_json::to_string(&draft) {
+                    let sealed = vault.seal(&key, &text, &mut BrowserIds);
+                    if storage::write(&key, &sealed).is_err() {
+                        self.held.update_value(|h| h.push((key, sealed)));
+                    }
+                }
+            }
+            // Changes storage would not take stay in memory, sealed.
+            let dirty = self.dirty.get_untracked();
+            for key in dirty {
+                if let Some(pair) = self.stored_value(key) {
+                    self.held.update_value(|h| h.push(pair));
+                }
+            }
+            crate::tabs::release(&meta, *self);
+        }
+        self.vault.set_value(None);
+        self.form_draft.set(None);
+        self.restore_draft.set(None);
+        self.notice.set(None);
+        self.show(Session::Locked, Ok(Loaded::empty()));
     }
 
     /// Marks keys as changed; the persist effect writes them.
@@ -124,29 +397,29 @@ impl AppState {
         Ok(())
     }
 
-    /// Creates the demo caseload in its own namespace and opens it.
-    pub fn load_demo(&self) -> Result<(), StorageError> {
-        storage::clear(Namespace::Demo)?;
-        let ws = generate(&DemoSpec::standard(), today());
-        for key in ws.all_keys() {
-            storage::write(Namespace::Demo, key, &ws.encode(key))?;
+    /// Opens the demo caseload, creating it if there is none.
+    pub fn open_demo(&self) -> Result<(), StorageError> {
+        if !storage::has_demo() {
+            let ws = generate(&DemoSpec::standard(), today());
+            let entries: Vec<(String, String)> = ws
+                .all_keys()
+                .into_iter()
+                .map(|k| (k.name(&Space::Demo.namespace()), ws.encode(k)))
+                .collect();
+            if let Err(e) = storage::write_all(&entries) {
+                let _ = storage::remove_prefix(&Space::Demo.prefix());
+                return Err(e);
+            }
         }
-        storage::set_active_namespace(Namespace::Demo)?;
-        self.open(Namespace::Demo);
+        self.show(Session::Demo, storage::load_demo());
+        route::go(Route::Caseload);
         Ok(())
     }
 
-    /// Deletes the demo caseload and returns to the real workspace.
+    /// Deletes the demo caseload and returns to the lock screen.
     pub fn clear_demo(&self) -> Result<(), StorageError> {
-        storage::clear(Namespace::Demo)?;
-        self.leave_demo()
-    }
-
-    /// Returns to the real workspace, keeping the demo for later.
-    pub fn leave_demo(&self) -> Result<(), StorageError> {
-        storage::set_active_namespace(Namespace::Main)?;
-        self.open(Namespace::Main);
-        route::go(Route::Caseload);
+        storage::remove_prefix(&Space::Demo.prefix())?;
+        self.lock();
         Ok(())
     }
 
@@ -159,8 +432,92 @@ impl AppState {
         for key in keys {
             storage::set_aside(&key)?;
         }
-        self.open(self.namespace.get_untracked());
+        match self.session.get_untracked() {
+            Session::Locked => {}
+            Session::Demo => self.show(Session::Demo, storage::load_demo()),
+            Session::Open(meta) => {
+                if let Some(vault) = self.vault.get_value() {
+                    self.show(
+                        Session::Open(meta.clone()),
+                        storage::load_workspace_sealed(&meta, &vault),
+                    );
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// Records a backup as made now, in the workspace description.
+    pub fn mark_backed_up(&self) -> Result<(), StorageError> {
+        let Session::Open(mut meta) = self.session.get_untracked() else {
+            return Ok(());
+        };
+        meta.last_backup = Some(now());
+        storage::write(&meta.key(), &meta.encode())?;
+        self.session.set(Session::Open(meta));
+        Ok(())
+    }
+
+    /// The backup file of the open workspace.
+    pub fn backup_file(&self) -> Option<String> {
+        let Session::Open(meta) = self.session.get_untracked() else {
+            return None;
+        };
+        let vault = self.vault.get_value()?;
+        Some(self.ws.with_untracked(|ws| {
+            vault_store::export_backup(ws, &meta, &vault, now(), &mut BrowserIds)
+        }))
+    }
+
+    /// Re-encrypts the open workspace under a new passphrase. The new copy
+    /// is written in full before the old one is removed.
+    pub fn change_passphrase(&self, new: &str, confirm: &str) -> Result<(), CreateError> {
+        let (Session::Open(meta), Some(_)) = (self.session.get_untracked(), self.vault.get_value())
+        else {
+            return Ok(());
+        };
+        if self.unsaved() {
+            return Err(CreateError::Unsaved);
+        }
+        let (new_meta, vault, entries) = self
+            .ws
+            .with_untracked(|ws| {
+                vault_store::change_passphrase(ws, &meta, new, confirm, &mut BrowserIds)
+            })
+            .map_err(CreateError::from)?;
+        if let Err(e) = storage::write_all(&entries) {
+            let _ = storage::remove_prefix(&Space::Workspace(new_meta.id.clone()).prefix());
+            return Err(CreateError::Storage(e));
+        }
+        storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
+        crate::tabs::release(&meta, *self);
+        let _ = storage::remove_prefix(&Space::Workspace(meta.id.clone()).prefix());
+        self.vault.set_value(Some(Arc::new(vault)));
+        self.session.set(Session::Open(new_meta.clone()));
+        crate::tabs::claim(&new_meta, *self);
+        self.refresh_usage();
+        Ok(())
+    }
+}
+
+/// Why a workspace could not be created, restored or re-keyed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CreateError {
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "))]
+    Access(Vec<AccessError>),
+    #[error("{0}")]
+    Storage(StorageError),
+    #[error("Records saved by an earlier version could not all be read, so they were left where they are, untouched: {}", .0.iter().map(|p| p.error.to_string()).collect::<Vec<_>>().join("; "))]
+    LegacyUnreadable(Vec<Problem>),
+    #[error("The encrypted copy did not read back the same, so your earlier records were left where they are. Please try again.")]
+    VerifyFailed,
+    #[error("Some changes are not saved yet. Wait until they are, then change the passphrase.")]
+    Unsaved,
+}
+
+impl From<AccessError> for CreateError {
+    fn from(e: AccessError) -> Self {
+        CreateError::Access(vec![e])
     }
 }
 
@@ -168,4 +525,14 @@ impl Default for AppState {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A random id for this tab.
+fn hex_id() -> String {
+    use linkwork_core::Random;
+    BrowserIds
+        .bytes16()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

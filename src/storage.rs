@@ -1,51 +1,57 @@
 //! The only code that touches the browser's local storage.
 //!
-//! Keys are typed ([`StoreKey`] in a [`Namespace`]); a missing value is the
+//! Keys are typed ([`StoreKey`] within a [`Space`]); a missing value is the
 //! default, and every other failure becomes a [`StorageError`] that the app
 //! shows in plain words. Nothing here unwraps: a failure never silently drops
 //! or overwrites data.
 
 use gloo_storage::{LocalStorage, Storage as _};
-use linkwork_core::format::KEY_PREFIX;
+use linkwork_core::crypto::Vault;
+use linkwork_core::format::{Problem, KEY_PREFIX};
+use linkwork_core::vault_store::{self, parse_meta_key, WorkspaceMeta};
 use linkwork_core::{load_workspace, Loaded, StoreKey};
 use wasm_bindgen::JsCast;
 
-/// Where a workspace's data lives. The demo never shares keys with real data.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Namespace {
-    Main,
+/// Where a workspace's documents live.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Space {
+    /// The demo caseload: synthetic, unencrypted, never mixed with real data.
     Demo,
+    /// An encrypted workspace, by id.
+    Workspace(String),
 }
 
-impl Namespace {
-    /// The key segment for this namespace.
-    pub fn code(self) -> &'static str {
+impl Space {
+    /// The namespace segment of its keys.
+    pub fn namespace(&self) -> String {
         match self {
-            Namespace::Main => "main",
-            Namespace::Demo => "demo",
+            Space::Demo => DEMO_NS.into(),
+            Space::Workspace(id) => vault_store::namespace_of(id),
         }
     }
 
-    fn from_code(code: &str) -> Option<Self> {
-        match code {
-            "main" => Some(Namespace::Main),
-            "demo" => Some(Namespace::Demo),
-            _ => None,
-        }
+    /// The full prefix of its keys.
+    pub fn prefix(&self) -> String {
+        format!("{KEY_PREFIX}{}/", self.namespace())
     }
 }
 
-/// Remembers which namespace was open, so a reload returns to it.
-const ACTIVE_KEY: &str = "linkwork/active";
+/// Namespace of the demo.
+const DEMO_NS: &str = "demo";
+/// Namespace of unencrypted data from before workspaces were encrypted.
+pub const LEGACY_NS: &str = "main";
 /// Copies of values that could not be read, kept for recovery.
 const RECOVERY_PREFIX: &str = "linkwork/recovery/";
+/// Chromium's local storage limit for one origin, in UTF-16 code units
+/// (10 MiB at two bytes each).
+pub const QUOTA_UNITS: u64 = 5 * 1024 * 1024;
 
 /// Why storage could not be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum StorageError {
-    #[error("This browser is not letting Linkwork save anything (storage is turned off, or this is a private window). You can keep working, but nothing will be kept when this tab closes.")]
+    #[error("This browser is not letting Linkwork save anything (storage is turned off, or this is a private window). You can look around, but nothing will be kept when this tab closes.")]
     Unavailable,
-    #[error("The browser's storage for Linkwork is full, so your latest changes are not saved yet. They are still on this screen and Linkwork will keep trying. Free some space (for example, clear the demo caseload) and do not close this tab until this message goes away.")]
+    #[error("The browser's storage for Linkwork is full, so your latest changes are not saved yet. They are still on this screen and Linkwork will keep trying. Download a backup now, then free some space (for example, clear the demo caseload). Do not close this tab until this message goes away.")]
     QuotaExceeded,
     #[error("The browser refused to save ({0}). Your latest changes are still on this screen and Linkwork will keep trying. Do not close this tab until this message goes away.")]
     Refused(String),
@@ -71,13 +77,18 @@ fn classify(err: wasm_bindgen::JsValue) -> StorageError {
     }
 }
 
-/// All `(key, value)` pairs Linkwork has stored in a namespace.
-fn entries(store: &web_sys::Storage, namespace: Namespace) -> Vec<(String, String)> {
-    let prefix = format!("{KEY_PREFIX}{}/", namespace.code());
+fn keys(store: &web_sys::Storage) -> Vec<String> {
     let len = store.length().unwrap_or(0);
     (0..len)
         .filter_map(|i| store.key(i).ok().flatten())
-        .filter(|k| k.starts_with(&prefix))
+        .collect()
+}
+
+/// All `(key, value)` pairs whose keys start with `prefix`.
+fn entries(store: &web_sys::Storage, prefix: &str) -> Vec<(String, String)> {
+    keys(store)
+        .into_iter()
+        .filter(|k| k.starts_with(prefix))
         .filter_map(|k| {
             let v = store.get_item(&k).ok().flatten()?;
             Some((k, v))
@@ -85,24 +96,79 @@ fn entries(store: &web_sys::Storage, namespace: Namespace) -> Vec<(String, Strin
         .collect()
 }
 
-/// Loads a namespace through the one load path in `linkwork_core::format`.
-/// Values that cannot be read are copied aside for recovery; the originals are
-/// left exactly as they were.
-pub fn load(namespace: Namespace) -> Result<Loaded, StorageError> {
-    let store = storage()?;
-    let entries = entries(&store, namespace);
-    let loaded = load_workspace(
-        namespace.code(),
-        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    for problem in &loaded.problems {
+/// Copies each unreadable value aside for recovery. The originals are left
+/// exactly as they were.
+fn preserve_problems(store: &web_sys::Storage, entries: &[(String, String)], problems: &[Problem]) {
+    for problem in problems {
         if let Some((_, value)) = entries.iter().find(|(k, _)| *k == problem.key) {
-            // Best effort: if storage is full the copy fails, but the
-            // original stays untouched because the app goes read-only.
-            let _ = preserve(&store, &problem.key, value);
+            // Best effort: if storage is full the copy fails, but the original
+            // stays untouched: the app never writes to an unreadable key.
+            let _ = preserve(store, &problem.key, value);
         }
     }
+}
+
+/// The encrypted workspaces in this browser, by name, and descriptions that
+/// could not be read.
+pub fn list_workspaces() -> Result<(Vec<WorkspaceMeta>, Vec<Problem>), StorageError> {
+    let store = storage()?;
+    let mut metas = Vec::new();
+    let mut problems = Vec::new();
+    for key in keys(&store) {
+        if parse_meta_key(&key).is_none() {
+            continue;
+        }
+        let Some(text) = store.get_item(&key).ok().flatten() else {
+            continue;
+        };
+        match WorkspaceMeta::decode(&text) {
+            Ok(meta) => metas.push(meta),
+            Err(error) => problems.push(Problem { key, error }),
+        }
+    }
+    metas.sort_by_key(|m| m.name.to_lowercase());
+    Ok((metas, problems))
+}
+
+/// Loads an encrypted workspace with its key.
+pub fn load_workspace_sealed(meta: &WorkspaceMeta, vault: &Vault) -> Result<Loaded, StorageError> {
+    let store = storage()?;
+    let entries = entries(&store, &Space::Workspace(meta.id.clone()).prefix());
+    let loaded = vault_store::load_sealed(
+        meta,
+        vault,
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    preserve_problems(&store, &entries, &loaded.problems);
     Ok(loaded)
+}
+
+/// Loads the demo caseload.
+pub fn load_demo() -> Result<Loaded, StorageError> {
+    let store = storage()?;
+    let entries = entries(&store, &Space::Demo.prefix());
+    let loaded = load_workspace(
+        DEMO_NS,
+        entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    );
+    preserve_problems(&store, &entries, &loaded.problems);
+    Ok(loaded)
+}
+
+/// Whether a demo caseload is stored.
+pub fn has_demo() -> bool {
+    storage().is_ok_and(|s| {
+        keys(&s)
+            .iter()
+            .any(|k| k.starts_with(&Space::Demo.prefix()))
+    })
+}
+
+/// Unencrypted records from before workspaces were encrypted.
+pub fn legacy_entries() -> Vec<(String, String)> {
+    storage()
+        .map(|s| entries(&s, &format!("{KEY_PREFIX}{LEGACY_NS}/")))
+        .unwrap_or_default()
 }
 
 /// The recovery key a damaged value is copied to.
@@ -131,11 +197,28 @@ fn preserve(store: &web_sys::Storage, key: &str, value: &str) -> Result<String, 
     Ok(target)
 }
 
+/// Reads one value.
+pub fn read(key: &str) -> Result<Option<String>, StorageError> {
+    storage()?.get_item(key).map_err(classify)
+}
+
 /// Writes one value.
-pub fn write(namespace: Namespace, key: StoreKey, value: &str) -> Result<(), StorageError> {
-    storage()?
-        .set_item(&key.name(namespace.code()), value)
-        .map_err(classify)
+pub fn write(key: &str, value: &str) -> Result<(), StorageError> {
+    storage()?.set_item(key, value).map_err(classify)
+}
+
+/// Removes one value.
+pub fn remove(key: &str) -> Result<(), StorageError> {
+    storage()?.remove_item(key).map_err(classify)
+}
+
+/// Writes values in order, stopping at the first failure.
+pub fn write_all(values: &[(String, String)]) -> Result<(), StorageError> {
+    let store = storage()?;
+    for (key, value) in values {
+        store.set_item(key, value).map_err(classify)?;
+    }
+    Ok(())
 }
 
 /// Removes a damaged value, after making sure a recovery copy exists.
@@ -147,30 +230,47 @@ pub fn set_aside(key: &str) -> Result<(), StorageError> {
     store.remove_item(key).map_err(classify)
 }
 
-/// Removes every value of a namespace (used for the demo only).
-pub fn clear(namespace: Namespace) -> Result<(), StorageError> {
+/// Removes every value whose key starts with `prefix`.
+pub fn remove_prefix(prefix: &str) -> Result<(), StorageError> {
     let store = storage()?;
-    for (key, _) in entries(&store, namespace) {
+    for key in keys(&store).into_iter().filter(|k| k.starts_with(prefix)) {
         store.remove_item(&key).map_err(classify)?;
     }
     Ok(())
 }
 
-/// The namespace that was open last time (the real one if none was).
-pub fn active_namespace() -> Namespace {
-    storage()
-        .ok()
-        .and_then(|s| s.get_item(ACTIVE_KEY).ok().flatten())
-        .and_then(|code| Namespace::from_code(&code))
-        .unwrap_or(Namespace::Main)
+/// How much of the origin's local storage is in use, in UTF-16 code units.
+pub fn used_units() -> Result<u64, StorageError> {
+    let store = storage()?;
+    let target: &wasm_bindgen::JsValue = store.as_ref();
+    let mut used = 0u64;
+    for key in keys(&store) {
+        // Measure the value where it is, without copying it into wasm.
+        let value = js_sys::Reflect::get(target, &key.as_str().into())
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::JsString>().ok())
+            .map_or(0, |s| s.length());
+        used += u64::from(value) + key.encode_utf16().count() as u64;
+    }
+    Ok(used)
 }
 
-/// Remembers the open namespace.
-pub fn set_active_namespace(namespace: Namespace) -> Result<(), StorageError> {
-    let store = storage()?;
-    match namespace {
-        Namespace::Main => store.remove_item(ACTIVE_KEY),
-        Namespace::Demo => store.set_item(ACTIVE_KEY, namespace.code()),
+/// Names a storage key in words.
+pub fn describe_key(key: &str) -> String {
+    let ns = key
+        .strip_prefix(KEY_PREFIX)
+        .and_then(|rest| rest.rsplit_once(['/']).map(|(a, _)| a))
+        .map(|a| a.trim_end_matches("/records").to_owned())
+        .unwrap_or_default();
+    match StoreKey::parse(key, &ns) {
+        Some(StoreKey::Settings) => "Settings (practices and lists)".into(),
+        Some(StoreKey::Records(n)) => format!("Records, part {}", n + 1),
+        None if parse_meta_key(key).is_some() => "Workspace description".into(),
+        None => key.to_owned(),
     }
-    .map_err(classify)
+}
+
+/// The key's [`StoreKey`] within a space, if it is one of its documents.
+pub fn parse_in(space: &Space, key: &str) -> Option<StoreKey> {
+    StoreKey::parse(key, &space.namespace())
 }

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 
 use crate::components::demo_banner::DemoBanner;
 use crate::route::Route;
-use crate::state::use_state;
+use crate::state::{use_state, Session};
 
-/// The site header: the name, the main navigation and the demo banner.
+/// The site header: the name, the main navigation, the lock button and the
+/// demo banner. Nothing but the name shows while locked.
 #[component]
 pub fn Header() -> impl IntoView {
     let state = use_state();
@@ -21,6 +22,11 @@ pub fn Header() -> impl IntoView {
             </li>
         }
     };
+    let unlocked = move || state.session.with(|s| *s != Session::Locked);
+    let who = move || match state.session.get() {
+        Session::Open(meta) => Some(meta.name),
+        _ => None,
+    };
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -28,13 +34,22 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"L"</span>
                     <span class="brand__name">"Linkwork"</span>
                 </a>
-                <nav aria-label="Main">
-                    <ul class="nav">
-                        {link(Route::Caseload, "Caseload", "nav-caseload")}
-                        {link(Route::NewReferral, "New referral", "nav-new")}
-                        {link(Route::Settings, "Settings", "nav-settings")}
-                    </ul>
-                </nav>
+                <Show when=unlocked>
+                    <nav aria-label="Main">
+                        <ul class="nav">
+                            {link(Route::Caseload, "Caseload", "nav-caseload")}
+                            {link(Route::NewReferral, "New referral", "nav-new")}
+                            {link(Route::Settings, "Settings", "nav-settings")}
+                        </ul>
+                    </nav>
+                    <div class="session">
+                        {move || who().map(|n| view! { <span class="session__name" data-testid="workspace-name">{n}</span> })}
+                        <button type="button" class="button button--on-blue" on:click=move |_| state.lock()
+                            title="Lock (Ctrl+Shift+L)" aria-keyshortcuts="Control+Shift+L" data-testid="lock">
+                            "Lock"
+                        </button>
+                    </div>
+                </Show>
             </div>
         </header>
         <DemoBanner/>

@@ -1,5 +1,8 @@
 //! Reusable parts of pages, one component per file.
 
+pub mod backup_button;
+pub mod backup_reminder;
+pub mod create_workspace;
 pub mod demo_banner;
 pub mod error_summary;
 pub mod field_error;
@@ -7,4 +10,7 @@ pub mod header;
 pub mod list_editor;
 pub mod notice_banner;
 pub mod practice_editor;
+pub mod restore_backup;
+pub mod security_settings;
 pub mod storage_banner;
+pub mod unlock_form;

@@ -1,12 +1,18 @@
 use leptos::prelude::*;
-use linkwork_core::{FormatError, StoreKey};
+use linkwork_core::format::blocks_writing;
+use linkwork_core::FormatError;
 
-use crate::state::use_state;
-use crate::storage::recovery_key;
+use crate::components::backup_button::BackupButton;
+use crate::state::{use_state, Session};
+use crate::storage::{describe_key, recovery_key, StorageError, QUOTA_UNITS};
+use crate::tabs;
 
-/// Says plainly when storage is failing: data that could not be read (and
-/// the app is read-only to protect it), saves that have not gone through, or
-/// storage that is switched off.
+/// Share of the storage quota at which a warning appears.
+const WARN_AT: f64 = 0.8;
+
+/// Says plainly when storage is failing or nearly full, when stored data
+/// could not be read (and what is protected), and when another tab is the
+/// one editing this workspace.
 #[component]
 pub fn StorageBanner() -> impl IntoView {
     let state = use_state();
@@ -21,6 +27,13 @@ pub fn StorageBanner() -> impl IntoView {
                 .any(|p| matches!(p.error, FormatError::Newer { .. }))
         })
     };
+    let blocked = move || state.problems.with(|p| blocks_writing(p));
+    let take_over = move |_| {
+        if let Session::Open(meta) = state.session.get_untracked() {
+            tabs::claim(&meta, state);
+        }
+    };
+    let share = move || state.used_units.get() as f64 / QUOTA_UNITS as f64;
     view! {
         {move || {
             state
@@ -40,19 +53,45 @@ pub fn StorageBanner() -> impl IntoView {
                 .save_error
                 .get()
                 .map(|e| {
+                    let quota = e == StorageError::QuotaExceeded;
                     view! {
                         <div class="banner banner--error" role="alert" data-testid="save-error">
                             <h2>"Not saved yet"</h2>
                             <p>{e.to_string()}</p>
+                            {quota.then(|| view! { <BackupButton/> })}
                         </div>
                     }
                 })
         }}
-        <Show when=move || state.read_only()>
+        <Show when=move || { state.save_error.with(Option::is_none) && share() >= WARN_AT }>
+            <div class="banner banner--warning" role="status" data-testid="storage-nearly-full">
+                <p>
+                    {move || format!("Storage is {:.0}% full.", share() * 100.0)}
+                    " When it is full, new changes cannot be saved. Download a backup, and clear the demo caseload if you no longer need it."
+                </p>
+            </div>
+        </Show>
+        <Show when=move || state.other_tab.get() && state.session.with(|s| matches!(s, Session::Open(_)))>
+            <div class="banner banner--warning" role="status" data-testid="other-tab">
+                <h2>"Open in another tab"</h2>
+                <p>
+                    "This workspace is being edited in another tab or window. "
+                    "Changes saved there appear here, but this tab is read-only so that nothing is overwritten."
+                </p>
+                <button type="button" class="button button--secondary" on:click=take_over data-testid="take-over">
+                    "Edit in this tab instead"
+                </button>
+            </div>
+        </Show>
+        <Show when=move || !state.problems.with(Vec::is_empty)>
             <div class="banner banner--error" role="alert" data-testid="load-problems">
                 <h2>"Some saved data could not be read"</h2>
                 <p>
-                    "Linkwork is read-only for now, so nothing can overwrite it. "
+                    {move || if blocked() {
+                        "Linkwork is read-only for now, so nothing can overwrite it. "
+                    } else {
+                        "Everything else is usable; the unreadable parts are never written to. "
+                    }}
                     "A copy of each unreadable part has been kept in this browser for recovery."
                 </p>
                 <ul>
@@ -62,10 +101,9 @@ pub fn StorageBanner() -> impl IntoView {
                             .get()
                             .into_iter()
                             .map(|p| {
-                                let part = describe_key(&p.key);
                                 view! {
                                     <li>
-                                        <strong>{part}</strong>
+                                        <strong>{describe_key(&p.key)}</strong>
                                         ": "
                                         {p.error.to_string()}
                                         ". Copy kept as "
@@ -79,19 +117,14 @@ pub fn StorageBanner() -> impl IntoView {
                 {move || {
                     if newer() {
                         view! {
-                            <p>
-                                "Open Linkwork's newer version to use this data. This version will not change it."
-                            </p>
+                            <p>"Open Linkwork's newer version to use this data. This version will not change it."</p>
                         }
                             .into_any()
                     } else {
                         view! {
-                            <p>
-                                "You can carry on with everything that could be read. "
-                                "The unreadable parts stay kept aside for recovery."
-                            </p>
+                            <p>"When you are ready, tidy up: the copies stay kept aside for recovery."</p>
                             <button type="button" class="button" on:click=set_aside data-testid="set-aside">
-                                "Carry on without the unreadable parts"
+                                "Set the unreadable parts aside"
                             </button>
                         }
                             .into_any()
@@ -100,17 +133,5 @@ pub fn StorageBanner() -> impl IntoView {
                 {move || action_error.get().map(|e| view! { <p class="error-text">{e}</p> })}
             </div>
         </Show>
-    }
-}
-
-/// Names a storage key in words.
-fn describe_key(key: &str) -> String {
-    let parsed = ["main", "demo"]
-        .iter()
-        .find_map(|ns| StoreKey::parse(key, ns));
-    match parsed {
-        Some(StoreKey::Settings) => "Settings (practices and lists)".into(),
-        Some(StoreKey::Records(n)) => format!("Records, part {}", n + 1),
-        None => key.to_owned(),
     }
 }

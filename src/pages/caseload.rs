@@ -8,7 +8,6 @@ use crate::components::notice_banner::NoticeBanner;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::use_state;
-use crate::storage::Namespace;
 
 /// Rows per page of the list.
 const PAGE_SIZE: usize = 50;
@@ -31,11 +30,6 @@ pub fn CaseloadPage() -> impl IntoView {
         page.set(0);
     });
     let pages = move || rows.with(|r| r.len().div_ceil(PAGE_SIZE)).max(1);
-    let demo_error = RwSignal::new(None::<String>);
-    let load_demo = move |_| match state.load_demo() {
-        Ok(()) => demo_error.set(None),
-        Err(e) => demo_error.set(Some(e.to_string())),
-    };
 
     let sort_header = move |key: SortKey| {
         let aria_sort = move || {
@@ -92,16 +86,6 @@ pub fn CaseloadPage() -> impl IntoView {
                             <p><a class="button" href=Route::Settings.href() data-testid="add-practice-link">"Add your practice"</a></p>
                         }.into_any()
                     }}
-                    <Show when=move || state.namespace.get() == Namespace::Main>
-                        <p>
-                            "Just looking? "
-                            <button type="button" class="button button--secondary" on:click=load_demo data-testid="load-demo">
-                                "Try the demo caseload"
-                            </button>
-                        </p>
-                        <p class="hint">"The demo is made-up data kept apart from yours. You can clear it at any time."</p>
-                    </Show>
-                    {move || demo_error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
                 </section>
             }
         >

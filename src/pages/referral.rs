@@ -14,7 +14,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::field_error::FieldError;
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
-use crate::state::{use_state, Notice};
+use crate::state::{use_state, FormDraft, Notice};
 
 /// The id of the form control that an error belongs to.
 fn field_id(field: Field) -> &'static str {
@@ -48,10 +48,28 @@ pub fn ReferralPage(
         }
         .into_any();
     }
-    let draft = RwSignal::new(state.ws.with_untracked(|ws| match &existing {
-        Some(r) => ReferralDraft::from_referral(ws, r),
-        None => ReferralDraft::new_for(ws, today()),
-    }));
+    let href = id.map_or(Route::NewReferral, Route::Referral).href();
+    // A form kept over a lock comes back as it was left.
+    let kept = state
+        .restore_draft
+        .try_update(|kept| kept.take_if(|k| k.href == href))
+        .flatten();
+    let draft = RwSignal::new(match kept {
+        Some(k) => k.draft,
+        None => state.ws.with_untracked(|ws| match &existing {
+            Some(r) => ReferralDraft::from_referral(ws, r),
+            None => ReferralDraft::new_for(ws, today()),
+        }),
+    });
+    // Tell the state what is on the form, so locking can keep it.
+    Effect::new(move |_| {
+        let d = draft.get();
+        state.form_draft.set(Some(FormDraft {
+            href: href.clone(),
+            draft: d,
+        }));
+    });
+    on_cleanup(move || state.form_draft.set(None));
     let errors = RwSignal::new(Vec::<ReferralError>::new());
     let submitted = RwSignal::new(false);
     let reference_input = NodeRef::<html::Input>::new();
@@ -104,6 +122,7 @@ pub fn ReferralPage(
         match state.save_referral(&d, id) {
             Ok(_) => {
                 errors.set(Vec::new());
+                state.form_draft.set(None);
                 let verb = if id.is_some() { "updated" } else { "saved" };
                 state.notice.set(Some(Notice {
                     text: format!("Referral for {} {verb}.", d.reference.trim()),

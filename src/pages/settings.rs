@@ -3,10 +3,14 @@ use linkwork_core::ListKind;
 
 use crate::components::list_editor::ListEditor;
 use crate::components::practice_editor::PracticeEditor;
+use crate::components::security_settings::SecuritySettings;
+use crate::state::{use_state, Session};
 
 /// Workspace settings: practices and the configurable lists.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
+    let state = use_state();
+    let open = move || state.session.with(|s| matches!(s, Session::Open(_)));
     view! {
         <div class="page-head">
             <h1>"Settings"</h1>
@@ -21,5 +25,8 @@ pub fn SettingsPage() -> impl IntoView {
             </p>
             {ListKind::ALL.map(|kind| view! { <ListEditor kind=kind/> }).collect_view()}
         </section>
+        <Show when=open>
+            <SecuritySettings/>
+        </Show>
     }
 }

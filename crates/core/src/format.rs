@@ -339,6 +339,14 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Nothing loaded: an empty workspace without problems.
+    pub fn empty() -> Self {
+        Loaded {
+            workspace: Workspace::new(),
+            problems: Vec::new(),
+        }
+    }
+
     /// Whether nothing may be written: the settings could not be read, or
     /// something was written by a newer version. Unreadable record chunks
     /// alone do not block writing; they are set aside and never written.

@@ -1,0 +1,70 @@
+//! The lock screen: the only page anyone sees until a workspace is unlocked.
+
+use leptos::prelude::*;
+use linkwork_core::vault_store::WorkspaceMeta;
+
+use crate::components::create_workspace::CreateWorkspace;
+use crate::components::restore_backup::RestoreBackup;
+use crate::components::unlock_form::UnlockForm;
+use crate::state::use_state;
+use crate::storage;
+
+/// Lists workspace names (nothing else), unlocks one, creates or restores
+/// one, or opens the demo.
+#[component]
+pub fn LockPage() -> impl IntoView {
+    let state = use_state();
+    let listed = storage::list_workspaces();
+    let (workspaces, problems) = listed.clone().unwrap_or_default();
+    let workspaces: StoredValue<Vec<WorkspaceMeta>> = StoredValue::new(workspaces);
+    let none = workspaces.with_value(Vec::is_empty);
+    let legacy_count = storage::legacy_entries().len();
+    let demo_error = RwSignal::new(None::<String>);
+    let open_demo = move |_| {
+        if let Err(e) = state.open_demo() {
+            demo_error.set(Some(e.to_string()));
+        }
+    };
+    view! {
+        <div class="lock" data-testid="lock-screen">
+            <h1>"Linkwork is locked"</h1>
+            {listed.err().map(|e| view! { <p class="banner banner--warning">{e.to_string()}</p> })}
+            {(!problems.is_empty()).then(|| view! {
+                <p class="banner banner--warning">
+                    {format!("{} workspace description(s) in this browser could not be read and are not listed.", problems.len())}
+                </p>
+            })}
+            {(!none).then(|| view! {
+                <section class="panel" aria-labelledby="unlock-heading">
+                    <h2 id="unlock-heading">"Unlock your workspace"</h2>
+                    <UnlockForm workspaces=workspaces.get_value()/>
+                </section>
+            })}
+            {(legacy_count > 0).then(|| view! {
+                <div class="banner" data-testid="legacy-notice">
+                    <h2>"Records from an earlier version"</h2>
+                    <p>
+                        "This browser holds records saved before Linkwork encrypted its data. "
+                        "Create a workspace below: they will be moved into it, encrypted, and the unencrypted copy removed."
+                    </p>
+                </div>
+            })}
+            <details class="panel details" open=none>
+                <summary><h2 class="summary-heading">"Create a workspace"</h2></summary>
+                <CreateWorkspace workspaces=workspaces.get_value()/>
+            </details>
+            <details class="panel details">
+                <summary><h2 class="summary-heading">"Restore from a backup file"</h2></summary>
+                <RestoreBackup workspaces=workspaces.get_value()/>
+            </details>
+            <section class="panel" aria-labelledby="demo-heading">
+                <h2 id="demo-heading">"Just looking?"</h2>
+                <p>"Open a demo caseload of made-up people. It is kept apart from real workspaces and can be cleared at any time."</p>
+                <button type="button" class="button button--secondary" on:click=open_demo data-testid="open-demo">
+                    "Open the demo caseload"
+                </button>
+                {move || demo_error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,97 @@
+//! One editing tab per workspace. The tab that opens a workspace first holds
+//! a small "writer" record with a heartbeat; a second tab on the same
+//! workspace is read-only, shows the first tab's changes as they are saved,
+//! and can take over editing. A tab that has lost the record never writes.
+
+use leptos::prelude::*;
+use linkwork_core::vault_store::WorkspaceMeta;
+use serde::{Deserialize, Serialize};
+
+use crate::state::AppState;
+use crate::storage::{self, Space};
+
+/// How often the editing tab renews its record, in milliseconds.
+pub const HEARTBEAT_MS: u32 = 2_000;
+/// A record older than this belongs to a tab that has gone.
+const STALE_MS: f64 = 8_000.0;
+
+#[derive(Serialize, Deserialize)]
+struct Writer {
+    tab: String,
+    at: f64,
+}
+
+/// The key of a workspace's writer record.
+pub fn writer_key(meta: &WorkspaceMeta) -> String {
+    format!("{}writer", Space::Workspace(meta.id.clone()).prefix())
+}
+
+fn current(meta: &WorkspaceMeta) -> Option<Writer> {
+    let text = storage::read(&writer_key(meta)).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+fn write(meta: &WorkspaceMeta, state: AppState) -> bool {
+    let record = Writer {
+        tab: state.tab_id.get_value(),
+        at: js_sys::Date::now(),
+    };
+    serde_json::to_string(&record)
+        .ok()
+        .is_some_and(|text| storage::write(&writer_key(meta), &text).is_ok())
+}
+
+/// Makes this tab the editing tab.
+pub fn claim(meta: &WorkspaceMeta, state: AppState) {
+    write(meta, state);
+    state.other_tab.set(false);
+}
+
+/// On opening a workspace: edit here, unless another live tab already does.
+pub fn on_open(meta: &WorkspaceMeta, state: AppState) {
+    match current(meta) {
+        Some(w) if w.tab != state.tab_id.get_value() && js_sys::Date::now() - w.at < STALE_MS => {
+            state.other_tab.set(true);
+        }
+        _ => claim(meta, state),
+    }
+}
+
+/// Whether this tab may still write. A tab that finds another tab's live
+/// record becomes read-only instead of overwriting newer data.
+pub fn still_mine(meta: &WorkspaceMeta, state: AppState) -> bool {
+    match current(meta) {
+        Some(w) if w.tab != state.tab_id.get_value() => {
+            state.other_tab.set(true);
+            false
+        }
+        _ => true,
+    }
+}
+
+/// Renews the record of the editing tab; a read-only tab takes over when
+/// the editing tab has gone (closed or crashed).
+pub fn heartbeat(meta: &WorkspaceMeta, state: AppState) {
+    if state.other_tab.get_untracked() {
+        if current(meta).is_none_or(|w| js_sys::Date::now() - w.at >= STALE_MS) {
+            claim(meta, state);
+        }
+    } else if still_mine(meta, state) {
+        write(meta, state);
+    }
+}
+
+/// Gives up editing (on lock or when leaving the workspace).
+pub fn release(meta: &WorkspaceMeta, state: AppState) {
+    if current(meta).is_some_and(|w| w.tab == state.tab_id.get_value()) {
+        let _ = storage::remove(&writer_key(meta));
+    }
+}
+
+/// Whether a changed key is another tab taking over this workspace.
+pub fn taken_over(meta: &WorkspaceMeta, state: AppState, key: &str, value: Option<&str>) -> bool {
+    key == writer_key(meta)
+        && value
+            .and_then(|v| serde_json::from_str::<Writer>(v).ok())
+            .is_some_and(|w| w.tab != state.tab_id.get_value())
+}
