@@ -8,9 +8,11 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use linkwork::app::{handle_persist, handle_retry};
 use linkwork::components::storage_banner::StorageBanner;
+use linkwork::platform::BrowserIds;
 use linkwork::state::AppState;
-use linkwork::storage::{self, recovery_key, Namespace, StorageError};
+use linkwork::storage::{self, recovery_key, Space, StorageError};
 use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::vault_store::{seal_all, WorkspaceMeta};
 use linkwork_core::{FormatError, Practice, PracticeId, ReferralDraft, StoreKey};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -39,26 +41,80 @@ fn today() -> chrono::NaiveDate {
     linkwork::platform::today()
 }
 
-/// Empties local storage and writes the small demo workspace as `main`.
+/// Empties local storage and writes the small demo workspace as the demo.
 fn store_small_demo() -> linkwork_core::Workspace {
     local().clear().expect("clear");
     let ws = generate(&DemoSpec::small(), today());
     for key in ws.all_keys() {
-        storage::write(Namespace::Main, key, &ws.encode(key)).expect("write");
+        storage::write(&key.name("demo"), &ws.encode(key)).expect("write");
     }
     ws
+}
+
+/// Every value in local storage.
+fn everything_stored() -> String {
+    (0..local().length().expect("len"))
+        .filter_map(|i| local().key(i).ok().flatten())
+        .map(|k| {
+            let v = local().get_item(&k).ok().flatten().unwrap_or_default();
+            format!("{k}={v}\n")
+        })
+        .collect()
+}
+
+/// Protects: an encrypted workspace reads back exactly, and nothing personal
+/// is in local storage as plain text.
+#[wasm_bindgen_test]
+fn an_encrypted_workspace_round_trips_with_no_plaintext_stored() {
+    local().clear().expect("clear");
+    let pass = "correct horse battery";
+    let (meta, vault) = WorkspaceMeta::create(
+        "Sam",
+        pass,
+        pass,
+        &[],
+        linkwork::platform::now(),
+        &mut BrowserIds,
+    )
+    .expect("created");
+    let ws = generate(&DemoSpec::small(), today());
+    storage::write_all(&seal_all(&ws, &meta, &vault, &mut BrowserIds)).expect("written");
+    storage::write(&meta.key(), &meta.encode()).expect("written");
+    let loaded = storage::load_workspace_sealed(&meta, &vault).expect("storage available");
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    assert_eq!(loaded.workspace, ws);
+    let stored = everything_stored();
+    for person in ws.people.values() {
+        assert!(
+            !stored.contains(&person.reference),
+            "{} is readable",
+            person.reference
+        );
+    }
+    for plain in [
+        "Loneliness",
+        "loneliness",
+        "Riverside",
+        "referral_date",
+        "Prefers phone",
+    ] {
+        assert!(!stored.contains(plain), "{plain} is readable");
+    }
+    let (listed, problems) = storage::list_workspaces().expect("available");
+    assert!(problems.is_empty());
+    assert_eq!(listed, vec![meta]);
 }
 
 /// Protects: what the app writes through the adapter is what it reads back.
 #[wasm_bindgen_test]
 fn storage_round_trips_a_whole_workspace() {
     let ws = store_small_demo();
-    let loaded = storage::load(Namespace::Main).expect("storage available");
+    let loaded = storage::load_demo().expect("storage available");
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     assert_eq!(loaded.workspace, ws);
-    // The demo namespace is separate: it is still empty.
-    let demo = storage::load(Namespace::Demo).expect("storage available");
-    assert!(demo.workspace.referrals.is_empty());
+    assert!(storage::has_demo());
+    // Nothing else was written: no workspace appears.
+    assert_eq!(storage::list_workspaces().expect("available").0, vec![]);
 }
 
 /// Protects: a corrupted value is reported by name, copied aside, and the
@@ -66,10 +122,10 @@ fn storage_round_trips_a_whole_workspace() {
 #[wasm_bindgen_test]
 fn a_corrupted_value_is_reported_and_preserved() {
     store_small_demo();
-    let key = StoreKey::Records(1).name("main");
+    let key = StoreKey::Records(1).name("demo");
     let damaged = "{\"format\":\"linkwork.records\",\"version\":1,\"chunk\":1,\"people\":[{\"id\":";
     local().set_item(&key, damaged).expect("set");
-    let loaded = storage::load(Namespace::Main).expect("storage available");
+    let loaded = storage::load_demo().expect("storage available");
     assert_eq!(loaded.problems.len(), 1);
     assert_eq!(loaded.problems[0].key, key);
     assert!(matches!(loaded.problems[0].error, FormatError::NotJson(_)));
@@ -85,7 +141,7 @@ fn a_corrupted_value_is_reported_and_preserved() {
         Some(damaged)
     );
     // Loading again does not pile up copies.
-    let _ = storage::load(Namespace::Main);
+    let _ = storage::load_demo();
     let copies = (0..local().length().expect("len"))
         .filter_map(|i| local().key(i).ok().flatten())
         .filter(|k| k.starts_with("linkwork/recovery/"))
@@ -97,11 +153,12 @@ fn a_corrupted_value_is_reported_and_preserved() {
 /// understands, and never writes over it.
 #[wasm_bindgen_test]
 async fn newer_data_makes_the_app_read_only_and_is_not_overwritten() {
-    local().clear().expect("clear");
-    let key = StoreKey::Settings.name("main");
+    store_small_demo();
+    let key = StoreKey::Settings.name("demo");
     let newer = "{\"format\":\"linkwork.settings\",\"version\":99,\"settings\":{}}";
     local().set_item(&key, newer).expect("set");
     let (state, container) = mount_banner();
+    state.open_demo().expect("opens");
     assert!(state.read_only());
     let _ = state.update_settings(|s| {
         s.practices.push(test_practice());
@@ -170,6 +227,11 @@ fn fill_storage() -> Vec<String> {
 async fn a_full_quota_keeps_the_edit_and_says_so() {
     local().clear().expect("clear");
     let (state, container) = mount_banner();
+    let pass = "correct horse battery";
+    state
+        .create_workspace("Quota", pass, pass, &[])
+        .expect("created");
+    let space = state.space().expect("open");
     state
         .update_settings(|s| {
             s.practices.push(test_practice());
@@ -206,10 +268,8 @@ async fn a_full_quota_keeps_the_edit_and_says_so() {
         .expect("the save error is on screen");
     let text = banner.text_content().unwrap_or_default();
     assert!(text.contains("storage for Linkwork is full"), "{text}");
-    assert!(local()
-        .get_item(&StoreKey::Records(saved.chunk).name("main"))
-        .expect("get")
-        .is_none());
+    let chunk_key = StoreKey::Records(saved.chunk).name(&space.namespace());
+    assert!(local().get_item(&chunk_key).expect("get").is_none());
 
     for key in filler {
         local().remove_item(&key).expect("remove");
@@ -217,8 +277,21 @@ async fn a_full_quota_keeps_the_edit_and_says_so() {
     sleep(5600).await; // the retry runs every 5 seconds
     assert!(!state.unsaved(), "retried once space was freed");
     assert_eq!(state.save_error.get_untracked(), None);
-    let reloaded = storage::load(Namespace::Main).expect("storage available");
-    assert!(reloaded.workspace.referrals.contains_key(&saved.referral));
+    assert!(local().get_item(&chunk_key).expect("get").is_some());
+    let Space::Workspace(id) = space else {
+        panic!("an encrypted workspace")
+    };
+    let meta = storage::list_workspaces()
+        .expect("available")
+        .0
+        .into_iter()
+        .find(|m| m.id == id)
+        .expect("listed");
+    state.lock();
+    state.unlock(&meta, pass).expect("unlocks");
+    assert!(state
+        .ws
+        .with_untracked(|ws| ws.referrals.contains_key(&saved.referral)));
     assert!(container
         .query_selector("[data-testid=save-error]")
         .expect("query")

@@ -232,6 +232,10 @@ pub fn read_plain<'a>(
     }
 }
 
+/// A workspace re-encrypted under a new passphrase: its new description,
+/// key, and every `(key, sealed value)` to write.
+pub type Rekeyed = (WorkspaceMeta, Vault, Vec<(String, String)>);
+
 /// Re-encrypts a workspace under a new passphrase as a new workspace id, so
 /// the old copy stays intact until the new one is completely written.
 pub fn change_passphrase(
@@ -240,7 +244,7 @@ pub fn change_passphrase(
     new_passphrase: &str,
     confirm: &str,
     rng: &mut dyn Random,
-) -> Result<(WorkspaceMeta, Vault, Vec<(String, String)>), AccessError> {
+) -> Result<Rekeyed, AccessError> {
     if new_passphrase.chars().count() < MIN_PASSPHRASE_LEN {
         return Err(AccessError::PassphraseTooShort);
     }
@@ -409,7 +413,7 @@ mod tests {
             " sam ",
             "short",
             "short",
-            &[existing.clone()],
+            std::slice::from_ref(&existing),
             now(),
             &mut rng,
         )
@@ -536,7 +540,7 @@ mod tests {
         );
         assert_eq!(loaded.workspace, ws);
         // Version 1 plaintext (the foundation's format) moves too.
-        let v1 = vec![
+        let v1 = [
             (
                 "linkwork/main/settings".to_owned(),
                 crate::testing::fixture("v1/settings.json"),
@@ -550,7 +554,7 @@ mod tests {
             read_plain("main", v1.iter().map(|(k, v)| (k.as_str(), v.as_str()))).expect("readable");
         assert_eq!(read.referrals.len(), 3);
         // Damaged plaintext stops the move rather than leave data behind.
-        let broken = vec![("linkwork/main/records/0".to_owned(), "{".to_owned())];
+        let broken = [("linkwork/main/records/0".to_owned(), "{".to_owned())];
         assert!(read_plain("main", broken.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_err());
     }
 
