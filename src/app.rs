@@ -37,18 +37,20 @@ pub fn App() -> impl IntoView {
     handle_lock_shortcut(state);
     handle_other_tabs(state);
 
-    let locked = move || state.session.with(|s| *s == Session::Locked);
+    // A memo, so pages re-render on locking and unlocking only, not on every
+    // change to the session (such as a backup being recorded).
+    let locked = Memo::new(move |_| state.session.with(|s| *s == Session::Locked));
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
         <div class="page" data-testid="app-root">
             <StorageBanner/>
-            <Show when=move || !locked()>
+            <Show when=move || !locked.get()>
                 <BackupReminder/>
             </Show>
             <main id="main" tabindex="-1">
                 {move || {
-                    if locked() {
+                    if locked.get() {
                         return view! { <LockPage/> }.into_any();
                     }
                     match state.route.get() {

@@ -115,14 +115,32 @@ export function launch() {
  * `hash` (e.g. '#/clients'). `errors` collects console errors, uncaught exceptions and
  * failed requests, so a test can end with `assert.deepEqual(app.errors, [])`.
  *
- * @param {{root?: string, prefix?: string, hash?: string}} [options]
+ * @param {{root?: string, prefix?: string, hash?: string, clock?: boolean}} [options]
  */
-export async function openApp({ root = DIST, prefix = '/', hash = '' } = {}) {
+export async function openApp({ root = DIST, prefix = '/', hash = '', clock = false } = {}) {
   const server = await startServer({ root, prefix });
   const browser = await launch();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ acceptDownloads: true });
+  // A controllable clock (page.clock.fastForward) for idle timeouts.
+  if (clock) await context.clock.install();
   const page = await context.newPage();
   const errors = [];
+  watch(page, errors);
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  try {
+    await page.goto(server.url + hash);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { browser, context, page, url: server.url, errors, close, watch: (p) => watch(p, errors) };
+}
+
+/** Collects console errors, uncaught exceptions and failed requests of a page into `errors`. */
+function watch(page, errors) {
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     // Chromium fetches /favicon.ico at the origin root by itself; that 404 is not the app's.
@@ -135,17 +153,6 @@ export async function openApp({ root = DIST, prefix = '/', hash = '' } = {}) {
   page.on('requestfailed', (request) =>
     errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
   );
-  const close = async () => {
-    await browser.close();
-    await server.close();
-  };
-  try {
-    await page.goto(server.url + hash);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { browser, context, page, url: server.url, errors, close };
 }
 
 /** Saves a full-page screenshot to tests/e2e/artifacts/<name>.png (git-ignored). */

@@ -1,0 +1,80 @@
+// What a link worker does again and again, for the end-to-end tests.
+import { openApp } from './harness.mjs';
+
+export const PASS = 'correct horse battery';
+
+export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/** Presses Tab until the element with this test id has focus (keyboard only). */
+export async function tabTo(page, testid, max = 80) {
+  for (let i = 0; i < max; i += 1) {
+    const here = await page.evaluate(() => document.activeElement?.dataset?.testid ?? null);
+    if (here === testid) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${testid}`);
+}
+
+/** Opens the app under /linkwork/ in a fresh profile; closes it after the test. */
+export async function openFresh(t, options = {}) {
+  const app = await openApp({ prefix: '/linkwork/', ...options });
+  t.after(() => app.close());
+  await app.page.waitForSelector(byTestId('app-root'));
+  return app;
+}
+
+/** Creates a workspace from the lock screen and waits for it to open. */
+export async function createWorkspace(page, name = 'Sam', pass = PASS) {
+  await page.waitForSelector(byTestId('lock-screen'));
+  const form = await page.$(byTestId('create-form'));
+  if (!(await form.isVisible())) await page.click('text=Create a workspace');
+  await page.fill(byTestId('create-name'), name);
+  await page.fill(byTestId('create-pass'), pass);
+  await page.fill(byTestId('create-confirm'), pass);
+  await page.click(byTestId('create'));
+  await page.waitForSelector(byTestId('workspace-name'));
+}
+
+/** Unlocks with the keyboard: the passphrase field has focus on the lock screen. */
+export async function unlockByKeyboard(page, pass = PASS, name = null) {
+  await page.waitForSelector(byTestId('unlock-form'));
+  if (name) await page.check(byTestId(`workspace-${name}`));
+  await page.focus(byTestId('unlock-passphrase'));
+  await page.keyboard.type(pass);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(byTestId('workspace-name'));
+}
+
+/** Adds a practice in Settings. */
+export async function addPractice(page, name, size = '') {
+  await page.click(byTestId('nav-settings'));
+  await page.fill(byTestId('practice-name'), name);
+  await page.fill(byTestId('practice-size'), size);
+  await page.click(byTestId('add-practice-button'));
+  await page.waitForSelector(`${byTestId('practice-list')} >> text=${name}`);
+}
+
+/** Records a referral through the form (not keyboard-only). */
+export async function recordReferral(page, reference, { reasons = ['loneliness'], notes = '' } = {}) {
+  await page.click(byTestId('nav-new'));
+  await page.waitForSelector(byTestId('referral-form'));
+  await page.fill(byTestId('field-reference'), reference);
+  await page.selectOption(byTestId('field-role'), 'gp');
+  for (const r of reasons) await page.check(byTestId(`reason-${r}`));
+  if (notes) await page.fill(byTestId('field-notes'), notes);
+  await page.click(byTestId('save-referral'));
+  await page.waitForSelector(byTestId('notice'));
+}
+
+/** The caseload's rows as arrays of cell texts. */
+export async function caseloadRows(page) {
+  await page.waitForSelector(byTestId('caseload-row'));
+  return page.$$eval(byTestId('caseload-row'), (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())),
+  );
+}
+
+/** Every key and value in local storage. */
+export function storedEntries(page) {
+  return page.evaluate(() => Object.entries(localStorage));
+}

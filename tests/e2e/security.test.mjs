@@ -1,0 +1,212 @@
+// End-to-end: a shared practice PC. Locking, encryption at rest, two tabs,
+// backups, and a full storage quota.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { screenshot } from './harness.mjs';
+import {
+  PASS,
+  addPractice,
+  byTestId,
+  caseloadRows,
+  createWorkspace,
+  openFresh,
+  recordReferral,
+  storedEntries,
+  unlockByKeyboard,
+} from './flows.mjs';
+
+test('nothing personal is stored as plain text', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page, 'Sam');
+  await addPractice(page, 'Riverside Medical Practice', '11200');
+  await recordReferral(page, 'RV-0412', { reasons: ['bereavement'], notes: 'Lives alone since March' });
+  const entries = await storedEntries(page);
+  const everything = entries.map(([k, v]) => `${k}=${v}`).join('\n');
+  for (const secret of ['RV-0412', 'Riverside', 'Lives alone', 'bereavement', 'Bereavement', '11200']) {
+    assert.ok(!everything.includes(secret), `${secret} is readable in local storage`);
+  }
+  // The workspace name is the only readable word, by design (the lock screen lists it).
+  assert.ok(everything.includes('"name":"Sam"'));
+  assert.deepEqual(app.errors, []);
+});
+
+test('idle time locks the screen, and the half-filled form comes back after unlocking', async (t) => {
+  const app = await openFresh(t, { clock: true });
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await page.click(byTestId('nav-new'));
+  await page.fill(byTestId('field-reference'), 'RV-0999');
+  await page.check(byTestId('reason-housing'));
+  await page.fill(byTestId('field-notes'), 'Interrupted mid-form');
+
+  await page.clock.fastForward('06:00');
+  await page.waitForSelector(byTestId('lock-screen'));
+  const screenText = await page.evaluate(() => document.body.innerText);
+  assert.ok(!screenText.includes('RV-0999') && !screenText.includes('Interrupted'), 'nothing personal on screen');
+  assert.equal(await page.title(), 'Locked – Linkwork');
+  const stored = (await storedEntries(page)).map(([, v]) => v).join('\n');
+  assert.ok(!stored.includes('RV-0999'), 'the kept form is encrypted');
+
+  await unlockByKeyboard(page);
+  await page.waitForSelector(byTestId('referral-form'));
+  assert.equal(await page.inputValue(byTestId('field-reference')), 'RV-0999');
+  assert.equal(await page.isChecked(byTestId('reason-housing')), true);
+  assert.equal(await page.inputValue(byTestId('field-notes')), 'Interrupted mid-form');
+
+  // Ctrl+Shift+L locks at once.
+  await page.keyboard.press('Control+Shift+L');
+  await page.waitForSelector(byTestId('lock-screen'));
+  assert.deepEqual(app.errors, []);
+});
+
+test('a wrong passphrase is refused plainly; a changed passphrase replaces the old one', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0001');
+  await page.click(byTestId('nav-settings'));
+  await page.fill(byTestId('new-pass'), 'a brand new passphrase');
+  await page.fill(byTestId('new-pass-confirm'), 'a brand new passphrase');
+  await page.click(byTestId('change-pass'));
+  await page.waitForSelector(byTestId('pass-changed'));
+  await page.click(byTestId('lock'));
+  await page.fill(byTestId('unlock-passphrase'), PASS);
+  await page.click(byTestId('unlock'));
+  await page.waitForSelector(byTestId('unlock-error'));
+  assert.match(await page.textContent(byTestId('unlock-error')), /passphrase is not right/);
+  await unlockByKeyboard(page, 'a brand new passphrase');
+  await page.click(byTestId('nav-caseload'));
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0001');
+  const metas = (await storedEntries(page)).filter(([k]) => k.endsWith('/meta'));
+  assert.equal(metas.length, 1, 'the old copy is removed');
+  assert.deepEqual(app.errors, []);
+});
+
+test('two tabs on one workspace never lose an update', async (t) => {
+  const app = await openFresh(t);
+  const first = app.page;
+  await createWorkspace(first);
+  await addPractice(first, 'Riverside Medical Practice');
+  const second = await app.context.newPage();
+  app.watch(second);
+  await second.goto(app.url);
+  await unlockByKeyboard(second);
+  await second.waitForSelector(byTestId('other-tab'));
+  assert.equal(await second.isDisabled(`${byTestId('nav-new')}`), false);
+  await second.click(byTestId('nav-new'));
+  assert.equal(await second.isDisabled(byTestId('save-referral')), true, 'the second tab is read-only');
+
+  // A change in the editing tab appears in the other.
+  await first.bringToFront();
+  await recordReferral(first, 'RV-0001');
+  await second.bringToFront();
+  await second.click(byTestId('nav-caseload'));
+  await second.waitForSelector(`${byTestId('row-reference')} >> text=RV-0001`);
+
+  // The second tab takes over; the first becomes read-only and shows its change.
+  await second.click(byTestId('take-over'));
+  await second.waitForSelector(byTestId('other-tab'), { state: 'detached' });
+  await recordReferral(second, 'RV-0002');
+  await first.bringToFront();
+  await first.waitForSelector(byTestId('other-tab'));
+  await first.click(byTestId('nav-caseload'));
+  await first.waitForSelector(`${byTestId('caseload-table')} >> text=RV-0002`);
+
+  await second.reload();
+  await unlockByKeyboard(second);
+  const refs = (await caseloadRows(second)).map((r) => r[0]).sort();
+  assert.deepEqual(refs, ['RV-0001', 'RV-0002']);
+  assert.deepEqual(app.errors, []);
+});
+
+test('a backup restored into a fresh browser profile gives identical data', async (t) => {
+  const source = await openFresh(t);
+  const { page } = source;
+  await createWorkspace(page, 'Sam');
+  await addPractice(page, 'Riverside Medical Practice', '11200');
+  await recordReferral(page, 'RV-0001', { reasons: ['loneliness', 'money'] });
+  await recordReferral(page, 'RV-0002', { reasons: ['housing'], notes: 'Flat is damp' });
+  const before = await caseloadRows(page);
+  await page.click(byTestId('nav-settings'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('download-backup'))]);
+  assert.match(download.suggestedFilename(), /^linkwork-backup-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = await download.path();
+  const text = await fs.readFile(file, 'utf8');
+  assert.ok(!text.includes('RV-0001') && !text.includes('Flat is damp'), 'the backup is encrypted');
+  assert.match(await page.textContent(byTestId('last-backup')), /Last backup downloaded/);
+
+  const fresh = await openFresh(t);
+  const other = fresh.page;
+  await other.waitForSelector(byTestId('lock-screen'));
+  await other.click('text=Restore from a backup file');
+  await other.setInputFiles(byTestId('restore-file'), file);
+  await other.waitForSelector(byTestId('restore-found'));
+  await other.fill(byTestId('restore-pass'), 'not the passphrase');
+  await other.click(byTestId('restore-open'));
+  await other.waitForSelector(byTestId('restore-error'));
+  assert.deepEqual(
+    (await storedEntries(other)).filter(([k]) => k.startsWith('linkwork/ws/')),
+    [],
+    'nothing is written before the backup is checked',
+  );
+  await other.fill(byTestId('restore-pass'), PASS);
+  await other.click(byTestId('restore-open'));
+  await other.waitForSelector(byTestId('restore-summary'));
+  assert.match(await other.textContent(byTestId('restore-summary')), /1 practice\(s\), 2 people and 2 referral\(s\)/);
+  await other.click(byTestId('restore-confirm'));
+  await other.waitForSelector(byTestId('workspace-name'));
+  assert.deepEqual(await caseloadRows(other), before);
+  await other.click(byTestId('nav-settings'));
+  await other.waitForSelector(`${byTestId('practice-list')} >> text=11,200 registered patients`);
+
+  // A file that is not a backup is refused with a reason.
+  await other.click(byTestId('lock'));
+  await other.click('text=Restore from a backup file');
+  await other.setInputFiles(byTestId('restore-file'), {
+    name: 'notes.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"hello": "world"}'),
+  });
+  await other.waitForSelector(byTestId('restore-error'));
+  assert.match(await other.textContent(byTestId('restore-error')), /not a Linkwork backup/);
+  assert.deepEqual(source.errors, []);
+  assert.deepEqual(fresh.errors, []);
+});
+
+test('a full storage quota keeps the new referral and offers a backup', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await page.evaluate(() => {
+    let size = 1 << 20;
+    let n = 0;
+    while (size >= 64) {
+      try {
+        localStorage.setItem(`filler/${n}`, 'x'.repeat(size));
+        n += 1;
+      } catch {
+        size = Math.floor(size / 2);
+      }
+    }
+  });
+  await recordReferral(page, 'RV-0404');
+  await page.waitForSelector(byTestId('save-error'));
+  assert.match(await page.textContent(byTestId('save-error')), /storage for Linkwork is full/);
+  assert.equal(await page.isVisible(`${byTestId('save-error')} ${byTestId('download-backup')}`), true);
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0404', 'the referral is still on screen');
+  await screenshot(page, 'quota-full');
+
+  await page.evaluate(() => {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('filler/')) localStorage.removeItem(k);
+  });
+  await page.waitForSelector(byTestId('save-error'), { state: 'detached', timeout: 15_000 });
+  await page.reload();
+  await unlockByKeyboard(page);
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0404');
+  assert.deepEqual(app.errors, []);
+});
