@@ -92,3 +92,11 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// Marks a moment on the page's performance timeline, for the benchmarks
+/// (names only: never any personal data).
+pub fn mark(name: &str) {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.mark(name);
+    }
+}

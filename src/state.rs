@@ -199,8 +199,11 @@ impl AppState {
 
     /// Unlocks a workspace with its passphrase (slow: derives the key).
     pub fn unlock(&self, meta: &WorkspaceMeta, passphrase: &str) -> Result<(), AccessError> {
+        crate::platform::mark("linkwork-kdf-start");
         let vault = meta.unlock(passphrase)?;
+        crate::platform::mark("linkwork-kdf-end");
         self.open_with(meta.clone(), vault);
+        crate::platform::mark("linkwork-loaded");
         Ok(())
     }
 

@@ -1,6 +1,7 @@
-// Browser benchmark: how long the caseload takes to appear, from navigation
-// start to the first row on screen, with caseloads written into local storage
-// beforehand. Prints a table and writes target/bench/browser.json.
+// Browser benchmark: how long the caseload takes to appear (from the click
+// that opens it to the first row on screen), how long unlocking an encrypted
+// workspace takes and what one edit writes, with caseloads written into
+// local storage beforehand. Prints a table and writes target/bench/browser.json.
 //
 //   node tests/e2e/bench.mjs <fixtures dir>   (cargo xtask bench does it all)
 //
@@ -46,12 +47,16 @@ async function timeCaseload(browser, url, entries) {
     for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
   }, entries);
   await page.goto(url);
+  // The app starts locked; the stored caseload is the demo's, opened in one click.
+  await page.waitForSelector('[data-testid="open-demo"]');
+  const start = await page.evaluate(() => performance.now());
+  await page.click('[data-testid="open-demo"]');
   const handle = await page.waitForFunction(
     () => document.querySelector('[data-testid="caseload-row"]') && performance.now(),
     null,
     { polling: 'raf', timeout: 30_000 },
   );
-  const ms = await handle.jsonValue();
+  const ms = (await handle.jsonValue()) - start;
   const count = await page.textContent('[data-testid="result-count"]');
   await context.close();
   return { ms, count };
@@ -62,9 +67,68 @@ const cases = [
   { name: '5,000 referrals', file: 'caseload-5000.json' },
 ];
 
+/** Encrypted workspaces (passphrase PASS), padded to the size of referrals
+ * with 5 contacts and 2 measure sets each. */
+const PASS = 'correct horse battery';
+const sealedCases = [
+  { name: '1,000 referrals, encrypted, padded', file: 'sealed-1000.json' },
+  { name: '20,000 referrals, encrypted, padded', file: 'sealed-20000.json' },
+];
+
+/** Opens the lock screen over seeded storage, unlocks, and times the parts. */
+async function timeUnlock(browser, url, entries) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${url}seed-${Date.now()}.txt`);
+  await page.evaluate((data) => {
+    localStorage.clear();
+    for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
+  }, entries);
+  await page.goto(url);
+  await page.waitForSelector('[data-testid="unlock-passphrase"]');
+  await page.fill('[data-testid="unlock-passphrase"]', PASS);
+  const start = await page.evaluate(() => performance.now());
+  await page.click('[data-testid="unlock"]');
+  const shown = await (
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="caseload-row"]') && performance.now(),
+      null,
+      { polling: 'raf', timeout: 60_000 },
+    )
+  ).jsonValue();
+  const marks = await page.evaluate(() =>
+    Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
+  );
+  // Count what one edit writes: wrap setItem, change one referral's notes, save.
+  await page.evaluate(() => {
+    window.__written = 0;
+    const set = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      if (!k.endsWith('/writer')) window.__written += k.length + String(v).length;
+      return set.call(this, k, v);
+    };
+  });
+  const editStart = await page.evaluate(() => performance.now());
+  await page.click('[data-testid="row-reference"]');
+  await page.waitForSelector('[data-testid="referral-form"]');
+  await page.fill('[data-testid="field-notes"]', 'Edited for the benchmark');
+  await page.click('[data-testid="save-referral"]');
+  await page.waitForSelector('[data-testid="notice"]');
+  await page.waitForTimeout(100);
+  const written = await page.evaluate(() => window.__written);
+  await context.close();
+  return {
+    total: shown - start,
+    kdf: marks['linkwork-kdf-end'] - marks['linkwork-kdf-start'],
+    decrypt_and_load: marks['linkwork-loaded'] - marks['linkwork-kdf-end'],
+    written,
+    editStart,
+  };
+}
+
 const server = await startServer();
 const browser = await launch();
-const results = { runs: RUNS, caseload: [], sizes: await sizes() };
+const results = { runs: RUNS, caseload: [], unlock: [], sizes: await sizes() };
 try {
   for (const c of cases) {
     const entries = JSON.parse(await fs.readFile(path.join(fixturesDir, c.file), 'utf8'));
@@ -85,13 +149,31 @@ try {
       max_ms: Math.round(Math.max(...times)),
     });
   }
+  for (const c of sealedCases) {
+    const entries = JSON.parse(await fs.readFile(path.join(fixturesDir, c.file), 'utf8'));
+    const stored = Object.entries(entries).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const runs = [];
+    for (let i = 0; i < Math.min(RUNS, 5); i += 1) runs.push(await timeUnlock(browser, server.url, entries));
+    const med = (f) => Math.round(median(runs.map(f)));
+    results.unlock.push({
+      case: c.name,
+      stored_units: stored,
+      quota_used: `${((stored / (5 * 1024 * 1024)) * 100).toFixed(1)}%`,
+      unlock_to_list_ms: med((r) => r.total),
+      key_derivation_ms: med((r) => r.kdf),
+      decrypt_load_ms: med((r) => r.decrypt_and_load),
+      units_written_per_edit: med((r) => r.written),
+    });
+  }
 } finally {
   await browser.close();
   await server.close();
 }
 
-console.log('\nCaseload list on screen (navigation start to first row, headless Chromium):');
+console.log('\nCaseload list on screen (click "Open the demo" to first row, headless Chromium):');
 console.table(results.caseload);
+console.log('Unlocking an encrypted workspace (click to first row), and one edit:');
+console.table(results.unlock);
 console.log('Release build sizes (bytes):');
 console.table(results.sizes);
 await fs.mkdir(fixturesDir, { recursive: true });

@@ -17,11 +17,17 @@ const SERVE_PORT: &str = "8080";
 const BENCH_DIR: &str = "target/bench";
 
 /// The caseloads `tests/e2e/bench.mjs` reads from [`BENCH_DIR`]: the size argument of the
-/// `storage_fixture` example of linkwork-core, and the file it writes.
-const BENCH_FIXTURES: [(&str, &str); 2] = [
-    ("demo", "caseload-demo.json"),
-    ("5000", "caseload-5000.json"),
+/// `storage_fixture` example of linkwork-core, whether it is an encrypted workspace padded
+/// to the size of referrals with contacts and measures, and the file it writes.
+const BENCH_FIXTURES: [(&str, bool, &str); 4] = [
+    ("demo", false, "caseload-demo.json"),
+    ("5000", false, "caseload-5000.json"),
+    ("1000", true, "sealed-1000.json"),
+    ("20000", true, "sealed-20000.json"),
 ];
+
+/// Passphrase of the benchmark's encrypted workspaces (also in bench.mjs).
+const BENCH_PASSPHRASE: &str = "correct horse battery";
 
 /// `cargo xtask serve`: builds and serves the app with live reload. The debug build goes to
 /// `target/trunk-serve`, so `dist/` keeps holding the release build.
@@ -54,10 +60,26 @@ pub fn bench() -> Result {
     tooling::ensure_browser()?;
     let dir = root().join(BENCH_DIR);
     fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
-    for (size, file) in BENCH_FIXTURES {
-        let example = "cargo run --release --quiet -p linkwork-core --example storage_fixture";
-        let line = format!("{example} -- {size} {BENCH_DIR}/{file}");
-        run(&mut cmd_line(&line))?;
+    for (size, sealed, file) in BENCH_FIXTURES {
+        let mut command = cmd(
+            "cargo",
+            &[
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "linkwork-core",
+                "--example",
+                "storage_fixture",
+                "--",
+                size,
+            ],
+        );
+        command.arg(format!("{BENCH_DIR}/{file}"));
+        if sealed {
+            command.args(["--sealed", BENCH_PASSPHRASE, "--pad"]);
+        }
+        run(&mut command)?;
     }
     run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
 }

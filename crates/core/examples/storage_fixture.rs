@@ -1,58 +1,181 @@
 //! Writes a generated caseload as the `(key, value)` pairs Linkwork keeps in
 //! local storage, as one JSON object, for the browser benchmarks.
 //!
-//! `cargo run --release -p linkwork-core --example storage_fixture -- 5000 out.json`
-//! (use `demo` instead of a number for the standard demo caseload).
+//! ```text
+//! cargo run --release -p linkwork-core --example storage_fixture -- <referrals|demo> <out.json> [--sealed PASSPHRASE] [--pad]
+//! ```
+//!
+//! `--sealed` writes an encrypted workspace named "Bench" (real Argon2id
+//! settings), as the app stores it. `--pad` adds five contact-like and two
+//! measure-set-like records to every referral, so stored sizes match a
+//! caseload with contacts and outcome measures before those exist.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use linkwork_core::crypto::Random;
 use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::vault_store::WorkspaceMeta;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+struct Seeded(ChaCha8Rng);
+
+impl Random for Seeded {
+    fn fill(&mut self, out: &mut [u8]) {
+        self.0.fill(out);
+    }
+}
+
+const MODES: [&str; 5] = [
+    "practice",
+    "telephone",
+    "home_visit",
+    "video",
+    "accompanied",
+];
+const OUTCOMES: [&str; 4] = ["attended", "attended", "attended", "did_not_attend"];
+const NOTES: [&str; 6] = [
+    "Talked through benefits check; booked welfare rights appointment.",
+    "Went with them to the walking group for the first time.",
+    "Low week; agreed to phone again on Friday.",
+    "Did not answer; left a voicemail.",
+    "Reviewed goals; feeling more settled.",
+    "",
+];
+
+/// Five contacts and two measure sets shaped like the coming records.
+fn padding(rng: &mut ChaCha8Rng, date: &str) -> (Value, Value) {
+    let contacts: Vec<Value> = (0..5)
+        .map(|_| {
+            json!({
+                "id": hex::encode(rng.gen::<[u8; 16]>()),
+                "date": date,
+                "mode": MODES[rng.gen_range(0..MODES.len() as u32) as usize],
+                "minutes": rng.gen_range(10..90u32),
+                "outcome": OUTCOMES[rng.gen_range(0..OUTCOMES.len() as u32) as usize],
+                "note": NOTES[rng.gen_range(0..NOTES.len() as u32) as usize],
+            })
+        })
+        .collect();
+    let measures = json!([
+        {
+            "id": hex::encode(rng.gen::<[u8; 16]>()),
+            "instrument": "ons4", "timepoint": "baseline", "date": date, "completion": "self",
+            "items": (0..4).map(|_| rng.gen_range(0..=10u32)).collect::<Vec<_>>(),
+        },
+        {
+            "id": hex::encode(rng.gen::<[u8; 16]>()),
+            "instrument": "swemwbs", "timepoint": "review", "date": date, "completion": "assisted",
+            "items": (0..7).map(|_| rng.gen_range(1..=5u32)).collect::<Vec<_>>(),
+        }
+    ]);
+    (Value::Array(contacts), measures)
+}
+
+fn run(args: &[String]) -> Result<String, String> {
     let (Some(size), Some(out)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: storage_fixture <referrals|demo> <out.json> [YYYY-MM-DD]");
-        return ExitCode::FAILURE;
+        return Err(
+            "usage: storage_fixture <referrals|demo> <out.json> [--sealed PASSPHRASE] [--pad]"
+                .into(),
+        );
     };
     let spec = match size.as_str() {
         "demo" => DemoSpec::standard(),
-        n => match n.parse() {
-            Ok(n) => DemoSpec::sized(n),
-            Err(_) => {
-                eprintln!("not a number of referrals: {n}");
-                return ExitCode::FAILURE;
-            }
-        },
+        n => DemoSpec::sized(
+            n.parse()
+                .map_err(|_| format!("not a number of referrals: {n}"))?,
+        ),
     };
-    let today = args
-        .get(2)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default());
+    let sealed = args
+        .iter()
+        .position(|a| a == "--sealed")
+        .map(|i| {
+            args.get(i + 1)
+                .cloned()
+                .ok_or("--sealed needs a passphrase")
+        })
+        .transpose()?;
+    let pad = args.iter().any(|a| a == "--pad");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("bad date")?;
     let ws = generate(&spec, today);
-    let entries: BTreeMap<String, String> = ws
-        .all_keys()
-        .into_iter()
-        .map(|k| (k.name("main"), ws.encode(k)))
-        .collect();
-    let bytes: usize = entries.values().map(String::len).sum();
-    let json = match serde_json::to_string(&entries) {
-        Ok(json) => json,
-        Err(e) => {
-            eprintln!("could not encode: {e}");
-            return ExitCode::FAILURE;
+    let mut rng = ChaCha8Rng::seed_from_u64(99);
+    let mut seeded = Seeded(ChaCha8Rng::seed_from_u64(100));
+    let meta = sealed
+        .as_deref()
+        .map(|pass| {
+            WorkspaceMeta::create(
+                "Bench",
+                pass,
+                pass,
+                &[],
+                today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc(),
+                &mut seeded,
+            )
+            .map_err(|e| format!("{e:?}"))
+        })
+        .transpose()?;
+    let namespace = meta
+        .as_ref()
+        .map_or_else(|| "demo".to_owned(), |(m, _)| m.namespace());
+    let mut entries = BTreeMap::new();
+    let mut plain_bytes = 0usize;
+    for key in ws.all_keys() {
+        let mut text = ws.encode(key);
+        if pad {
+            let mut doc: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            if let Some(referrals) = doc.get_mut("referrals").and_then(Value::as_array_mut) {
+                for r in referrals {
+                    let date = r["referral_date"]
+                        .as_str()
+                        .unwrap_or("2026-01-01")
+                        .to_owned();
+                    let (contacts, measures) = padding(&mut rng, &date);
+                    r["contacts"] = contacts;
+                    r["measures"] = measures;
+                }
+            }
+            text = doc.to_string();
         }
-    };
-    if let Err(e) = std::fs::write(out, json) {
-        eprintln!("could not write {out}: {e}");
-        return ExitCode::FAILURE;
+        plain_bytes += text.len();
+        let name = key.name(&namespace);
+        let value = match &meta {
+            Some((_, vault)) => vault.seal(&name, &text, &mut seeded),
+            None => text,
+        };
+        entries.insert(name, value);
     }
-    println!(
-        "{out}: {} referrals, {} people, {} keys, {bytes} bytes stored",
+    if let Some((m, _)) = &meta {
+        entries.insert(m.key(), m.encode());
+    }
+    let units: usize = entries
+        .iter()
+        .map(|(k, v)| k.encode_utf16().count() + v.encode_utf16().count())
+        .sum();
+    let json = serde_json::to_string(&entries).map_err(|e| e.to_string())?;
+    std::fs::write(out, json).map_err(|e| format!("could not write {out}: {e}"))?;
+    Ok(format!(
+        "{out}: {} referrals, {} people, {} keys, {plain_bytes} bytes of documents, {units} UTF-16 units stored{}{}",
         ws.referrals.len(),
         ws.people.len(),
-        entries.len()
-    );
-    ExitCode::SUCCESS
+        entries.len(),
+        if pad { ", padded" } else { "" },
+        if meta.is_some() { ", encrypted" } else { "" },
+    ))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
 }
