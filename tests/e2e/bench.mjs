@@ -36,8 +36,8 @@ async function sizes() {
   return rows;
 }
 
-/** Opens the app over a seeded local storage and times the first caseload row. */
-async function timeCaseload(browser, url, entries) {
+/** A fresh profile whose local storage holds `entries`, with the app opened. */
+async function seededPage(browser, url, entries) {
   const context = await browser.newContext();
   const page = await context.newPage();
   // A missing page on the same origin, to write local storage before the app starts.
@@ -47,6 +47,12 @@ async function timeCaseload(browser, url, entries) {
     for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
   }, entries);
   await page.goto(url);
+  return { context, page };
+}
+
+/** Opens the app over a seeded local storage and times the first caseload row. */
+async function timeCaseload(browser, url, entries) {
+  const { context, page } = await seededPage(browser, url, entries);
   // The app starts locked; the stored caseload is the demo's, opened in one click.
   await page.waitForSelector('[data-testid="open-demo"]');
   const start = await page.evaluate(() => performance.now());
@@ -77,14 +83,7 @@ const sealedCases = [
 
 /** Opens the lock screen over seeded storage, unlocks, and times the parts. */
 async function timeUnlock(browser, url, entries) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${url}seed-${Date.now()}.txt`);
-  await page.evaluate((data) => {
-    localStorage.clear();
-    for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
-  }, entries);
-  await page.goto(url);
+  const { context, page } = await seededPage(browser, url, entries);
   await page.waitForSelector('[data-testid="unlock-passphrase"]');
   await page.fill('[data-testid="unlock-passphrase"]', PASS);
   const start = await page.evaluate(() => performance.now());

@@ -306,14 +306,7 @@ impl Workspace {
                 }
                 rest.referrals.retain(|_, r| !old.contains(&r.person));
                 check_chunk(&rest, &doc).map_err(FormatError::Invalid)?;
-                for person in doc.people {
-                    rest.placement.insert(person.id, n);
-                    rest.people.insert(person.id, person);
-                }
-                for referral in doc.referrals {
-                    rest.referrals.insert(referral.id, referral);
-                }
-                rest.reserved.remove(&n);
+                rest.insert_chunk(n, doc);
                 *self = rest;
             }
         }
@@ -435,18 +428,25 @@ pub fn load_workspace_with<'a>(
             });
             continue;
         }
-        for person in doc.people {
-            ws.placement.insert(person.id, n);
-            ws.people.insert(person.id, person);
-        }
-        for referral in doc.referrals {
-            ws.referrals.insert(referral.id, referral);
-        }
-        ws.reserved.remove(&n);
+        ws.insert_chunk(n, doc);
     }
     Loaded {
         workspace: ws,
         problems,
+    }
+}
+
+impl Workspace {
+    /// Adds a checked chunk's people (placed in chunk `n`) and referrals.
+    fn insert_chunk(&mut self, n: u32, doc: RecordsDoc) {
+        for person in doc.people {
+            self.placement.insert(person.id, n);
+            self.people.insert(person.id, person);
+        }
+        for referral in doc.referrals {
+            self.referrals.insert(referral.id, referral);
+        }
+        self.reserved.remove(&n);
     }
 }
 
