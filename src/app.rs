@@ -40,6 +40,11 @@ pub fn App() -> impl IntoView {
     // A memo, so pages re-render on locking and unlocking only, not on every
     // change to the session (such as a backup being recorded).
     let locked = Memo::new(move |_| state.session.with(|s| *s == Session::Locked));
+    // A new screen starts at its top.
+    Effect::new(move |_| {
+        locked.track();
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    });
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
@@ -71,6 +76,7 @@ pub fn handle_routes(state: AppState) {
     let handle = window_event_listener(ev::hashchange, move |_| {
         let now = route::current();
         state.route.set(now);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
         // A notice belongs to the page it was raised for.
         if state
             .notice
