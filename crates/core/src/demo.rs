@@ -7,8 +7,9 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::lists::ListKind;
 use crate::model::{
-    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
-    ReferralStatus, Sex, Workspace,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
+    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex,
+    StatusChange, Workspace,
 };
 
 /// How big a synthetic caseload to make.
@@ -151,6 +152,168 @@ fn at_time(date: NaiveDate, rng: &mut ChaCha8Rng) -> DateTime<Utc> {
     date.and_time(time).and_utc()
 }
 
+const MODE_WEIGHTS: [(&str, u32); 7] = [
+    ("practice", 35),
+    ("telephone", 35),
+    ("home_visit", 10),
+    ("video", 4),
+    ("accompanied", 9),
+    ("message", 5),
+    ("group", 2),
+];
+
+const OUTCOME_WEIGHTS: [(ContactOutcome, u32); 4] = [
+    (ContactOutcome::Attended, 84),
+    (ContactOutcome::DidNotAttend, 10),
+    (ContactOutcome::CancelledByPerson, 4),
+    (ContactOutcome::CancelledByLinkWorker, 2),
+];
+
+const CLOSURE_WEIGHTS: [(&str, u32); 8] = [
+    ("complete", 30),
+    ("connected", 32),
+    ("referred_on", 8),
+    ("withdrew", 10),
+    ("no_contact", 12),
+    ("moved", 4),
+    ("died", 1),
+    ("other", 3),
+];
+
+const WHAT_MATTERS: [&str; 8] = [
+    "Getting out of the house and meeting people again.",
+    "Sorting out the debts so I can sleep at night.",
+    "Being well enough to look after my grandchildren.",
+    "Finding something useful to do with my days.",
+    "Feeling less on my own since my wife died.",
+    "Getting fitter so I can walk to the shops.",
+    "A home that is warm and not damp.",
+    "Having someone to talk to about how I feel.",
+];
+
+const NEXT_STEPS: [&str; 6] = [
+    "Phone to see how the first group session went",
+    "Go with them to the welfare rights drop-in",
+    "Send details of the walking group",
+    "Review goals together",
+    "Check the foodbank voucher arrived",
+    "Chase the housing association about repairs",
+];
+
+const ONWARD: [&str; 3] = [
+    "Referred to the community mental health team.",
+    "Back to the GP for a medication review; crisis team details given.",
+    "Referred to the drug and alcohol service.",
+];
+
+/// Fills in a referral's journey: status history, contacts, closure, what
+/// matters, risks and the next step, consistent with its status.
+fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
+    let date = r.referral_date;
+    let day = |d: i64| date + chrono::Duration::days(d);
+    r.history.push(StatusChange {
+        status: ReferralStatus::Referred,
+        date,
+    });
+    if rng.gen_bool(0.6) {
+        r.what_matters = WHAT_MATTERS[index(rng, WHAT_MATTERS.len())].to_owned();
+    }
+    r.risks.safeguarding = rng.gen_bool(0.03);
+    r.risks.mental_health_crisis = rng.gen_bool(0.02);
+    let age = (today - date).num_days();
+    match r.status {
+        ReferralStatus::Referred => {}
+        ReferralStatus::WaitingList => r.history.push(StatusChange {
+            status: ReferralStatus::WaitingList,
+            date: day(rng.gen_range(1..=age.clamp(1, 5))),
+        }),
+        ReferralStatus::Declined | ReferralStatus::NeedsBeyond => {
+            r.history.push(StatusChange {
+                status: r.status,
+                date: day(rng.gen_range(2..=20)),
+            });
+            r.outcome_note = if r.status == ReferralStatus::Declined {
+                "Did not want support at the moment.".to_owned()
+            } else {
+                ONWARD[index(rng, ONWARD.len())].to_owned()
+            };
+        }
+        ReferralStatus::Active | ReferralStatus::Closed => {
+            // A first contact within days to weeks, then a run of contacts;
+            // many people are seen once or twice, about half three or more times.
+            let first = rng.gen_range(2..=30).min(age.max(0));
+            let planned = pick(
+                rng,
+                &[
+                    (1u32, 22),
+                    (2, 24),
+                    (3, 18),
+                    (4, 13),
+                    (5, 9),
+                    (6, 7),
+                    (7, 4),
+                    (8, 3),
+                ],
+            );
+            let mut at = first;
+            let end = if r.status == ReferralStatus::Closed {
+                age - 3
+            } else {
+                age
+            };
+            for n in 0..planned {
+                if at > end {
+                    break;
+                }
+                let mut b = [0u8; 16];
+                rng.fill(&mut b);
+                r.contacts.push(Contact {
+                    id: ContactId::from_random(b),
+                    date: day(at),
+                    mode: pick(rng, &MODE_WEIGHTS).to_owned(),
+                    minutes: pick(rng, &[(15u32, 15), (30, 30), (45, 25), (60, 25), (90, 5)]),
+                    outcome: if n == 0 {
+                        ContactOutcome::Attended
+                    } else {
+                        pick(rng, &OUTCOME_WEIGHTS)
+                    },
+                    note: String::new(),
+                });
+                at += rng.gen_range(5..=21);
+            }
+            if let Some(first_seen) = r.contacts.first().map(|c| c.date) {
+                r.history.push(StatusChange {
+                    status: ReferralStatus::Active,
+                    date: first_seen,
+                });
+            } else if r.status == ReferralStatus::Active {
+                r.history.push(StatusChange {
+                    status: ReferralStatus::Active,
+                    date: day(first),
+                });
+            }
+            if r.status == ReferralStatus::Closed {
+                let last = r.last_contact().unwrap_or(date);
+                let closed = (last + chrono::Duration::days(rng.gen_range(1..=14))).min(today);
+                let reason = pick(rng, &CLOSURE_WEIGHTS).to_owned();
+                r.history.push(StatusChange {
+                    status: ReferralStatus::Closed,
+                    date: closed,
+                });
+                r.closure = Some(Closure {
+                    date: closed,
+                    reason,
+                });
+            } else if rng.gen_bool(0.75) {
+                r.next_step = Some(NextStep {
+                    text: NEXT_STEPS[index(rng, NEXT_STEPS.len())].to_owned(),
+                    due: today + chrono::Duration::days(rng.gen_range(-10..=21)),
+                });
+            }
+        }
+    }
+}
+
 /// Makes a synthetic workspace of `spec.referrals` referrals ending `today`.
 pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
@@ -172,6 +335,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
     let mut numbers = [0u32; PRACTICES.len()];
     let mut people_of: Vec<Vec<PersonId>> = vec![Vec::new(); PRACTICES.len()];
     let span = spec.span_days.max(1);
+    let mut journey_rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x4a4f_5552_4e45_5953);
     for _ in 0..spec.referrals {
         // Referrals grow over time as the service becomes known: the square
         // root skews dates towards the recent end.
@@ -254,21 +418,29 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         let updated = created + chrono::Duration::days(rng.gen_range(0..=age.min(90)));
         let id = ReferralId::from_random(random_id(&mut rng));
         let notes = NOTES[index(&mut rng, NOTES.len())].to_owned();
-        ws.referrals.insert(
+        let mut referral = Referral {
             id,
-            Referral {
-                id,
-                person,
-                practice,
-                referral_date: date,
-                referrer_role: pick(&mut rng, &ROLE_WEIGHTS).to_owned(),
-                reasons,
-                notes,
-                status,
-                created,
-                updated,
-            },
-        );
+            person,
+            practice,
+            referral_date: date,
+            referrer_role: pick(&mut rng, &ROLE_WEIGHTS).to_owned(),
+            reasons,
+            notes,
+            status,
+            created,
+            updated,
+            history: Vec::new(),
+            what_matters: String::new(),
+            risks: RiskFlags::default(),
+            next_step: None,
+            contacts: Vec::new(),
+            closure: None,
+            outcome_note: String::new(),
+        };
+        // Journey details come from their own stream, so adding to them never
+        // changes who is referred when, or their status.
+        journey(&mut journey_rng, &mut referral, today);
+        ws.referrals.insert(id, referral);
     }
     // Place people in the order they were first referred, as a real
     // workspace fills its chunks.

@@ -36,12 +36,28 @@ pub struct DocKind {
 pub type Migration = fn(&mut Value) -> Result<(), String>;
 
 /// Workspace settings: practices, lists, locking and backup reminders.
-/// Version 2 added `auto_lock_minutes` and `backup_reminder_days`.
+/// Version 2 added `auto_lock_minutes` and `backup_reminder_days`; version 3
+/// the caseload alerts `waiting_alert_days` and `no_contact_alert_days`.
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 2,
-    migrations: &[settings_v1_to_v2],
+    current: 3,
+    migrations: &[settings_v1_to_v2, settings_v2_to_v3],
 };
+
+/// Version 2 settings had no caseload alerts: use the defaults.
+fn settings_v2_to_v3(doc: &mut Value) -> Result<(), String> {
+    let settings = doc
+        .get_mut("settings")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no settings in it")?;
+    settings
+        .entry("waiting_alert_days")
+        .or_insert(Value::from(crate::model::DEFAULT_WAITING_ALERT_DAYS));
+    settings
+        .entry("no_contact_alert_days")
+        .or_insert(Value::from(crate::model::DEFAULT_NO_CONTACT_ALERT_DAYS));
+    Ok(())
+}
 
 /// Version 1 settings had no locking or backup settings: use the defaults.
 fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
@@ -58,12 +74,44 @@ fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
     Ok(())
 }
 
-/// A chunk of people and their referrals.
+/// A chunk of people and their referrals. Version 2 added each referral's
+/// status history, contacts, closure, what matters, risks and next step.
 pub const RECORDS_DOC: DocKind = DocKind {
     format: "linkwork.records",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[records_v1_to_v2],
 };
+
+/// Version 1 referrals had only a current status: start their history on the
+/// referral date, and date a later status by the last change to the record.
+fn records_v1_to_v2(doc: &mut Value) -> Result<(), String> {
+    let referrals = doc
+        .get_mut("referrals")
+        .and_then(Value::as_array_mut)
+        .ok_or("there is no list of referrals in it")?;
+    for r in referrals {
+        let obj = r.as_object_mut().ok_or("a referral is not a record")?;
+        let date = obj
+            .get("referral_date")
+            .cloned()
+            .ok_or("a referral has no date")?;
+        let status = obj
+            .get("status")
+            .cloned()
+            .ok_or("a referral has no status")?;
+        let mut history = vec![serde_json::json!({"status": "referred", "date": date})];
+        if status != Value::from("referred") {
+            let changed = obj
+                .get("updated")
+                .and_then(Value::as_str)
+                .and_then(|t| t.get(..10))
+                .map_or(date, Value::from);
+            history.push(serde_json::json!({"status": status, "date": changed}));
+        }
+        obj.insert("history".into(), Value::from(history));
+    }
+    Ok(())
+}
 
 /// Why a stored or imported document cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -569,30 +617,79 @@ mod tests {
         assert_eq!(ws.referrals.len(), 3);
         let p = ws.person_by_reference("RV-0001").expect("fixture person");
         assert_eq!(ws.referrals_of(p.id).len(), 2);
-        // Version 1 settings gain the version 2 defaults.
+        // Version 1 settings gain the later defaults.
         assert_eq!(ws.settings.auto_lock_minutes, 5);
         assert_eq!(ws.settings.backup_reminder_days, 7);
-        // What it loads is what it writes back, byte for byte.
+        assert_eq!(ws.settings.waiting_alert_days, 14);
+        // Version 1 referrals gain a history: referred on the referral date,
+        // then their status on the day the record last changed.
+        let closed = ws
+            .referrals
+            .values()
+            .find(|r| r.status == crate::model::ReferralStatus::Closed)
+            .expect("fixture has a closed referral");
+        let history: Vec<(crate::model::ReferralStatus, String)> = closed
+            .history
+            .iter()
+            .map(|h| (h.status, h.date.to_string()))
+            .collect();
         assert_eq!(
-            ws.encode(StoreKey::Records(0)),
-            fixture("v1/records-0.json").trim()
+            history,
+            vec![
+                (crate::model::ReferralStatus::Referred, "2025-03-14".into()),
+                (crate::model::ReferralStatus::Closed, "2025-06-02".into())
+            ]
         );
     }
 
     #[test]
-    fn version_2_settings_fixture_loads() {
+    fn version_2_fixtures_load() {
+        let entries = vec![
+            (
+                "linkwork/main/settings".to_owned(),
+                fixture("v2/settings.json"),
+            ),
+            (
+                "linkwork/main/records/0".to_owned(),
+                fixture("v2/records-0.json"),
+            ),
+        ];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ws = &loaded.workspace;
+        assert_eq!(ws.settings.auto_lock_minutes, 10);
+        assert_eq!(ws.settings.backup_reminder_days, 14);
+        assert_eq!(ws.settings.no_contact_alert_days, 28, "version 3 default");
+        let closed = ws
+            .referrals
+            .values()
+            .find(|r| r.closure.is_some())
+            .expect("a closed referral");
+        assert_eq!(closed.contacts.len(), 2);
+        assert_eq!(closed.attended_count(), 1);
+        // Records are at the current version: they re-encode byte for byte.
+        assert_eq!(
+            ws.encode(StoreKey::Records(0)),
+            fixture("v2/records-0.json").trim()
+        );
+    }
+
+    #[test]
+    fn version_3_settings_fixture_loads() {
         let entries = vec![(
             "linkwork/main/settings".to_owned(),
-            fixture("v2/settings.json"),
+            fixture("v3/settings.json"),
         )];
         let loaded = load("main", &entries);
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         let settings = &loaded.workspace.settings;
-        assert_eq!(settings.auto_lock_minutes, 10);
-        assert_eq!(settings.backup_reminder_days, 14);
+        assert_eq!(
+            (settings.waiting_alert_days, settings.no_contact_alert_days),
+            (21, 35)
+        );
         assert_eq!(
             encode_settings(settings),
-            fixture("v2/settings.json").trim()
+            fixture("v3/settings.json").trim()
         );
     }
 
@@ -626,13 +723,13 @@ mod tests {
     #[test]
     fn newer_versions_are_refused_not_read() {
         let ws = practice_ws();
-        let text = encode_settings(&ws.settings).replace("\"version\":2", "\"version\":3");
+        let text = encode_settings(&ws.settings).replace("\"version\":3", "\"version\":4");
         let loaded = load("main", &[("linkwork/main/settings".into(), text)]);
         assert_eq!(
             loaded.problems[0].error,
             FormatError::Newer {
-                found: 3,
-                supported: 2
+                found: 4,
+                supported: 3
             }
         );
         assert!(loaded.problems[0]
@@ -692,7 +789,7 @@ mod tests {
         assert!(matches!(
             decode::<SettingsDoc>(
                 &SETTINGS_DOC,
-                "{\"format\":\"linkwork.settings\",\"version\":2}"
+                "{\"format\":\"linkwork.settings\",\"version\":3}"
             ),
             Err(FormatError::Invalid(_))
         ));

@@ -80,7 +80,16 @@ pub struct Settings {
     pub auto_lock_minutes: u32,
     /// Days after the last backup before a reminder appears.
     pub backup_reminder_days: u32,
+    /// Days waiting for a first contact before a referral is highlighted.
+    pub waiting_alert_days: u32,
+    /// Days without any contact before an active referral is highlighted.
+    pub no_contact_alert_days: u32,
 }
+
+/// Default days waiting for first contact before highlighting.
+pub const DEFAULT_WAITING_ALERT_DAYS: u32 = 14;
+/// Default days without contact before highlighting.
+pub const DEFAULT_NO_CONTACT_ALERT_DAYS: u32 = 28;
 
 /// Default idle time before locking, in minutes.
 pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 5;
@@ -95,6 +104,8 @@ impl Default for Settings {
             last_practice: None,
             auto_lock_minutes: DEFAULT_AUTO_LOCK_MINUTES,
             backup_reminder_days: DEFAULT_BACKUP_REMINDER_DAYS,
+            waiting_alert_days: DEFAULT_WAITING_ALERT_DAYS,
+            no_contact_alert_days: DEFAULT_NO_CONTACT_ALERT_DAYS,
         }
     }
 }
@@ -294,6 +305,131 @@ pub struct Referral {
     pub status: ReferralStatus,
     pub created: DateTime<Utc>,
     pub updated: DateTime<Utc>,
+    /// Every status the referral has had, oldest first; the last is `status`.
+    #[serde(default)]
+    pub history: Vec<StatusChange>,
+    /// "What matters to me", in the person's words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub what_matters: String,
+    #[serde(default, skip_serializing_if = "RiskFlags::is_empty")]
+    pub risks: RiskFlags,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_step: Option<NextStep>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<Closure>,
+    /// What was done instead (needs beyond social prescribing), or why the
+    /// person declined.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outcome_note: String,
+}
+
+/// A change of status, on the day it happened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: ReferralStatus,
+    pub date: NaiveDate,
+}
+
+/// Risks that must be seen at a glance wherever the referral is listed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskFlags {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub safeguarding: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mental_health_crisis: bool,
+}
+
+impl RiskFlags {
+    /// No risk flagged.
+    pub fn is_empty(&self) -> bool {
+        !self.safeguarding && !self.mental_health_crisis
+    }
+}
+
+/// The next thing to do for a person, and by when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextStep {
+    pub text: String,
+    pub due: NaiveDate,
+}
+
+/// How an episode ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub date: NaiveDate,
+    /// Id of an item in [`Lists::closure_reasons`].
+    pub reason: String,
+}
+
+id_type!(
+    /// Identifies one contact.
+    ContactId
+);
+
+/// Whether a planned contact happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactOutcome {
+    Attended,
+    DidNotAttend,
+    CancelledByPerson,
+    CancelledByLinkWorker,
+}
+
+choice!(ContactOutcome {
+    Attended => "attended", "Attended";
+    DidNotAttend => "did_not_attend", "Did not attend";
+    CancelledByPerson => "cancelled_by_person", "Cancelled by the person";
+    CancelledByLinkWorker => "cancelled_by_link_worker", "Cancelled by the link worker";
+});
+
+/// One interaction of the link worker with the person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub date: NaiveDate,
+    /// Id of an item in [`Lists::contact_modes`].
+    pub mode: String,
+    pub minutes: u32,
+    pub outcome: ContactOutcome,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Referral {
+    /// Contacts that happened (attended).
+    pub fn attended(&self) -> impl Iterator<Item = &Contact> {
+        self.contacts
+            .iter()
+            .filter(|c| c.outcome == ContactOutcome::Attended)
+    }
+
+    /// How many times the person was seen.
+    pub fn attended_count(&self) -> usize {
+        self.attended().count()
+    }
+
+    /// Seen three or more times: the research's headline engagement measure.
+    pub fn seen_three_plus(&self) -> bool {
+        self.attended_count() >= 3
+    }
+
+    /// The first day the person was seen, if they have been.
+    pub fn first_seen(&self) -> Option<NaiveDate> {
+        self.attended().map(|c| c.date).min()
+    }
+
+    /// The latest contact of any outcome.
+    pub fn last_contact(&self) -> Option<NaiveDate> {
+        self.contacts.iter().map(|c| c.date).max()
+    }
+
+    /// The day the current status began.
+    pub fn status_since(&self) -> NaiveDate {
+        self.history.last().map_or(self.referral_date, |h| h.date)
+    }
 }
 
 /// Everything a link worker has recorded, in memory.

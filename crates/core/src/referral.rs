@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::crypto::Random;
 use crate::lists::ListKind;
 use crate::model::{
-    normalise_reference, AgeBand, EthnicGroup, Person, PersonId, PracticeId, Referral, ReferralId,
-    ReferralStatus, Sex, Workspace,
+    normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, Referral,
+    ReferralId, ReferralStatus, RiskFlags, Sex, StatusChange, Workspace,
 };
 
 /// Longest accepted person reference, in characters.
@@ -37,6 +37,17 @@ pub struct ReferralDraft {
     pub sex: Option<Sex>,
     pub ethnic_group: Option<EthnicGroup>,
     pub deprivation_quintile: Option<u8>,
+    #[serde(default)]
+    pub what_matters: String,
+    #[serde(default)]
+    pub safeguarding: bool,
+    #[serde(default)]
+    pub mental_health_crisis: bool,
+    #[serde(default)]
+    pub next_step: String,
+    /// ISO date the next step is due.
+    #[serde(default)]
+    pub next_step_due: String,
 }
 
 /// The form fields that can carry an error.
@@ -49,6 +60,8 @@ pub enum Field {
     Reasons,
     Notes,
     Deprivation,
+    NextStep,
+    NextStepDue,
 }
 
 /// Why a referral cannot be saved, one field at a time.
@@ -70,6 +83,12 @@ pub enum ReferralError {
     ReasonUnknown(String),
     NotesTooLong,
     DeprivationOutOfRange,
+    NextStepWithoutDue,
+    DueWithoutNextStep,
+    DueInvalid,
+    DueBeforeReferral,
+    /// The referral date was moved after a recorded contact.
+    DateAfterContacts(NaiveDate),
 }
 
 impl ReferralError {
@@ -87,6 +106,11 @@ impl ReferralError {
             Self::ReasonMissing | Self::ReasonUnknown(_) => Field::Reasons,
             Self::NotesTooLong => Field::Notes,
             Self::DeprivationOutOfRange => Field::Deprivation,
+            Self::DueWithoutNextStep => Field::NextStep,
+            Self::NextStepWithoutDue | Self::DueInvalid | Self::DueBeforeReferral => {
+                Field::NextStepDue
+            }
+            Self::DateAfterContacts(_) => Field::ReferralDate,
         }
     }
 }
@@ -126,6 +150,17 @@ impl fmt::Display for ReferralError {
             Self::DeprivationOutOfRange => {
                 f.write_str("The deprivation quintile must be from 1 to 5.")
             }
+            Self::NextStepWithoutDue => f.write_str("Enter when the next step is due."),
+            Self::DueWithoutNextStep => f.write_str("Say what the next step is, or clear its date."),
+            Self::DueInvalid => f.write_str("Enter a real date for the next step."),
+            Self::DueBeforeReferral => {
+                f.write_str("The next step cannot be due before the referral date.")
+            }
+            Self::DateAfterContacts(d) => write!(
+                f,
+                "A contact is recorded on {}, before this date. The referral date must be on or before the first contact.",
+                d.format("%-d %b %Y")
+            ),
         }
     }
 }
@@ -137,6 +172,7 @@ impl std::error::Error for ReferralError {}
 pub struct ValidReferral {
     draft: ReferralDraft,
     date: NaiveDate,
+    next_step: Option<NextStep>,
 }
 
 impl ReferralDraft {
@@ -164,6 +200,19 @@ impl ReferralDraft {
             sex: person.and_then(|p| p.sex),
             ethnic_group: person.and_then(|p| p.ethnic_group),
             deprivation_quintile: person.and_then(|p| p.deprivation_quintile),
+            what_matters: referral.what_matters.clone(),
+            safeguarding: referral.risks.safeguarding,
+            mental_health_crisis: referral.risks.mental_health_crisis,
+            next_step: referral
+                .next_step
+                .as_ref()
+                .map(|n| n.text.clone())
+                .unwrap_or_default(),
+            next_step_due: referral
+                .next_step
+                .as_ref()
+                .map(|n| n.due.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -248,10 +297,54 @@ impl ReferralDraft {
         {
             errors.push(ReferralError::DeprivationOutOfRange);
         }
+        if let (Some(d), Some(first)) = (
+            date,
+            editing
+                .and_then(|id| ws.referrals.get(&id))
+                .and_then(|r| r.contacts.iter().map(|c| c.date).min()),
+        ) {
+            if first < d {
+                errors.push(ReferralError::DateAfterContacts(first));
+            }
+        }
+        let step = self.next_step.trim();
+        let due = match self.next_step_due.trim() {
+            "" => None,
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errors.push(ReferralError::DueInvalid);
+                    None
+                }
+            },
+        };
+        let next_step = match (step.is_empty(), due) {
+            (true, None) => None,
+            (false, None) => {
+                if self.next_step_due.trim().is_empty() {
+                    errors.push(ReferralError::NextStepWithoutDue);
+                }
+                None
+            }
+            (true, Some(_)) => {
+                errors.push(ReferralError::DueWithoutNextStep);
+                None
+            }
+            (false, Some(due)) => {
+                if date.is_some_and(|d| due < d) {
+                    errors.push(ReferralError::DueBeforeReferral);
+                }
+                Some(NextStep {
+                    text: step.to_owned(),
+                    due,
+                })
+            }
+        };
         match date {
             Some(date) if errors.is_empty() => Ok(ValidReferral {
                 draft: self.clone(),
                 date,
+                next_step,
             }),
             _ => Err(errors),
         }
@@ -282,7 +375,8 @@ impl Workspace {
         now: DateTime<Utc>,
         ids: &mut dyn Random,
     ) -> Saved {
-        let ValidReferral { draft, date } = valid;
+        let draft = valid.draft.clone();
+        let date = valid.date;
         let reference = draft.reference.trim().to_owned();
         let existing_person = match editing.and_then(|id| self.referrals.get(&id)) {
             Some(r) => Some(r.person),
@@ -323,27 +417,50 @@ impl Workspace {
         let practice = draft.practice.unwrap_or_else(|| {
             unreachable!("validation guarantees a practice on a valid referral")
         });
+        let draft = ReferralDraft { ..draft };
         let referral_id = match editing {
             Some(id) => id,
             None => ReferralId::from_random(ids.bytes16()),
         };
-        let previous = self.referrals.get(&referral_id);
-        let referral = Referral {
-            id: referral_id,
-            person: person_id,
-            practice,
-            referral_date: date,
-            referrer_role: draft.referrer_role,
-            reasons: draft.reasons,
-            notes: draft.notes.trim().to_owned(),
-            status: draft
-                .status
-                .or(previous.map(|r| r.status))
-                .unwrap_or(ReferralStatus::Referred),
-            created: previous.map_or(now, |r| r.created),
-            updated: now,
+        let next_step = valid.next_step;
+        let referral = self.referrals.entry(referral_id).or_insert_with(|| {
+            let status = draft.status.unwrap_or(ReferralStatus::Referred);
+            Referral {
+                id: referral_id,
+                person: person_id,
+                practice,
+                referral_date: date,
+                referrer_role: String::new(),
+                reasons: Vec::new(),
+                notes: String::new(),
+                status,
+                created: now,
+                updated: now,
+                history: vec![StatusChange { status, date }],
+                what_matters: String::new(),
+                risks: RiskFlags::default(),
+                next_step: None,
+                contacts: Vec::new(),
+                closure: None,
+                outcome_note: String::new(),
+            }
+        });
+        referral.practice = practice;
+        referral.referral_date = date;
+        // The first status always starts on the referral date.
+        if let Some(first) = referral.history.first_mut() {
+            first.date = date;
+        }
+        referral.referrer_role = draft.referrer_role;
+        referral.reasons = draft.reasons;
+        referral.notes = draft.notes.trim().to_owned();
+        referral.what_matters = draft.what_matters.trim().to_owned();
+        referral.risks = RiskFlags {
+            safeguarding: draft.safeguarding,
+            mental_health_crisis: draft.mental_health_crisis,
         };
-        self.referrals.insert(referral_id, referral);
+        referral.next_step = next_step;
+        referral.updated = now;
         self.settings.last_practice = Some(practice);
         let chunk = self.place(person_id);
         Saved {

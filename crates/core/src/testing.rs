@@ -7,8 +7,9 @@ use proptest::prelude::*;
 
 use crate::crypto::Random;
 use crate::model::{
-    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
-    ReferralStatus, Sex, Workspace,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
+    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex,
+    StatusChange, Workspace,
 };
 
 /// The fixed "today" of the tests.
@@ -85,6 +86,16 @@ pub fn one_referral_ws() -> Workspace {
             status: ReferralStatus::Referred,
             created: at,
             updated: at,
+            history: vec![StatusChange {
+                status: ReferralStatus::Referred,
+                date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
+            }],
+            what_matters: String::new(),
+            risks: RiskFlags::default(),
+            next_step: None,
+            contacts: Vec::new(),
+            closure: None,
+            outcome_note: String::new(),
         },
     );
     ws.place(person);
@@ -106,6 +117,10 @@ prop_compose! {
         notes in ".{0,40}",
         status in proptest::sample::select(ReferralStatus::ALL),
         secs in 0i64..2_000_000_000,
+        contacts in proptest::collection::vec((any::<[u8; 16]>(), 0i64..400, 0u32..240, proptest::sample::select(ContactOutcome::ALL), ".{0,20}"), 0..5),
+        what_matters in ".{0,30}",
+        risks in (any::<bool>(), any::<bool>()),
+        step in proptest::option::of(("[a-z ]{1,20}", 0i64..100)),
     ) -> Referral {
         let date = NaiveDate::from_ymd_opt(2001, 1, 1).expect("valid") + chrono::Duration::days(days);
         let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
@@ -120,6 +135,29 @@ prop_compose! {
             status,
             created: at,
             updated: at + chrono::Duration::seconds(secs % 1000),
+            history: vec![
+                StatusChange { status: ReferralStatus::Referred, date },
+                StatusChange { status, date: date + chrono::Duration::days(3) },
+            ],
+            what_matters,
+            risks: RiskFlags { safeguarding: risks.0, mental_health_crisis: risks.1 },
+            next_step: step.map(|(text, d)| NextStep { text, due: date + chrono::Duration::days(d) }),
+            contacts: contacts
+                .into_iter()
+                .map(|(id, d, minutes, outcome, note)| Contact {
+                    id: ContactId::from_random(id),
+                    date: date + chrono::Duration::days(d),
+                    mode: "telephone".into(),
+                    minutes,
+                    outcome,
+                    note,
+                })
+                .collect(),
+            closure: (status == ReferralStatus::Closed).then(|| Closure {
+                date: date + chrono::Duration::days(3),
+                reason: "complete".into(),
+            }),
+            outcome_note: String::new(),
         }
     }
 }
