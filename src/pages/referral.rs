@@ -26,6 +26,8 @@ fn field_id(field: Field) -> &'static str {
         Field::Reasons => "f-reasons",
         Field::Notes => "f-notes",
         Field::Deprivation => "f-deprivation",
+        Field::NextStep => "f-next-step",
+        Field::NextStepDue => "f-next-due",
     }
 }
 

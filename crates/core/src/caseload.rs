@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 
+use crate::journey::{highlights, Highlights};
 use crate::lists::ListKind;
 use crate::model::{normalise_reference, PracticeId, ReferralId, ReferralStatus, Workspace};
 
@@ -63,6 +64,8 @@ pub struct CaseloadQuery {
     pub status: StatusFilter,
     pub sort: SortKey,
     pub descending: bool,
+    /// Only referrals with something to attend to (see [`Highlights`]).
+    pub attention_only: bool,
 }
 
 /// The status filter: one status, or all open ones, or everything.
@@ -92,6 +95,7 @@ impl Default for CaseloadQuery {
             status: StatusFilter::Open,
             sort: SortKey::ReferralDate,
             descending: true,
+            attention_only: false,
         }
     }
 }
@@ -107,6 +111,9 @@ pub struct CaseloadRow {
     pub status: ReferralStatus,
     /// Days since referral while the person still waits for first contact.
     pub days_waiting: Option<i64>,
+    /// Attended contacts.
+    pub seen: usize,
+    pub highlights: Highlights,
 }
 
 /// Days a referral has waited for first contact, if it is still waiting.
@@ -118,6 +125,15 @@ pub fn days_waiting(
     status
         .is_waiting()
         .then(|| (today - referral_date).num_days().max(0))
+}
+
+/// [`days_waiting`] of a referral: nothing once the person has been seen.
+fn waiting_of(r: &crate::model::Referral, today: NaiveDate) -> Option<i64> {
+    if r.first_seen().is_some() {
+        None
+    } else {
+        days_waiting(r.status, r.referral_date, today)
+    }
 }
 
 /// The caseload rows matching a query, sorted. Ties keep a stable order
@@ -135,6 +151,10 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
             if !needle.is_empty() && !normalise_reference(&person.reference).contains(&needle) {
                 return None;
             }
+            let flags = highlights(r, &ws.settings, today);
+            if query.attention_only && !flags.any() {
+                return None;
+            }
             Some(CaseloadRow {
                 id: r.id,
                 reference: person.reference.clone(),
@@ -150,7 +170,9 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
                     .collect::<Vec<_>>()
                     .join(", "),
                 status: r.status,
-                days_waiting: days_waiting(r.status, r.referral_date, today),
+                days_waiting: waiting_of(r, today),
+                seen: r.attended_count(),
+                highlights: flags,
             })
         })
         .collect();
@@ -246,6 +268,7 @@ mod tests {
             status: StatusFilter::All,
             sort: SortKey::Reference,
             descending: false,
+            attention_only: false,
         };
         let rows = caseload_rows(&ws, &query, today());
         assert!(!rows.is_empty());
@@ -299,6 +322,24 @@ mod tests {
         let rows = caseload_rows(&ws, &query, today());
         assert!(!rows.is_empty());
         assert!(rows.iter().all(|r| r.status == ReferralStatus::Closed));
+    }
+
+    #[test]
+    fn attention_only_keeps_flagged_referrals() {
+        let ws = generate(&DemoSpec::standard(), today());
+        let q = CaseloadQuery {
+            attention_only: true,
+            ..CaseloadQuery::default()
+        };
+        let rows = caseload_rows(&ws, &q, today());
+        assert!(!rows.is_empty());
+        assert!(rows.iter().all(|r| r.highlights.any()));
+        let all = caseload_rows(&ws, &CaseloadQuery::default(), today());
+        assert!(rows.len() < all.len());
+        assert!(
+            all.iter().any(|r| r.seen >= 3),
+            "some people seen three or more times"
+        );
     }
 
     #[test]

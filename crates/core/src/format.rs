@@ -100,7 +100,7 @@ fn records_v1_to_v2(doc: &mut Value) -> Result<(), String> {
             .cloned()
             .ok_or("a referral has no status")?;
         let mut history = vec![serde_json::json!({"status": "referred", "date": date})];
-        if status != Value::from("referred") {
+        if status != "referred" {
             let changed = obj
                 .get("updated")
                 .and_then(Value::as_str)

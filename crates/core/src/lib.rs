@@ -7,6 +7,7 @@ pub mod caseload;
 pub mod crypto;
 pub mod demo;
 pub mod format;
+pub mod journey;
 pub mod lists;
 pub mod model;
 pub mod reference;
@@ -19,10 +20,12 @@ mod testing;
 pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
 pub use crypto::Random;
 pub use format::{load_workspace, FormatError, Loaded, Problem, StoreKey};
+pub use journey::{highlights, ContactDraft, Highlights, JourneyError, Transition};
 pub use lists::{ListItem, ListKind, Lists};
 pub use model::{
-    AgeBand, Choice, EthnicGroup, Person, PersonId, Practice, PracticeId, Referral, ReferralId,
-    ReferralStatus, Settings, Sex, Workspace,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
+    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Settings, Sex,
+    StatusChange, Workspace,
 };
 pub use reference::{check_reference, ReferenceWarning};
 pub use referral::{Field, ReferralDraft, ReferralError, Saved, ValidReferral};
