@@ -9,7 +9,8 @@ use linkwork_core::demo::{generate, DemoSpec};
 use linkwork_core::format::blocks_writing;
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
-    Loaded, Problem, ReferralDraft, ReferralError, ReferralId, Saved, Settings, StoreKey, Workspace,
+    ContactDraft, ContactId, JourneyError, Loaded, Problem, ReferralDraft, ReferralError,
+    ReferralId, Saved, Settings, StoreKey, Transition, Workspace,
 };
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,8 @@ pub struct AppState {
     pub tab_id: StoredValue<String>,
     /// Whether the browser agreed to keep storage persistent.
     pub persisted: RwSignal<Option<bool>>,
+    /// The contact mode used last, offered first next time.
+    last_mode: StoredValue<Option<String>>,
 }
 
 /// A confirmation for the page it was raised for.
@@ -119,6 +122,7 @@ impl AppState {
             used_units: RwSignal::new(0),
             tab_id: StoredValue::new(hex_id()),
             persisted: RwSignal::new(None),
+            last_mode: StoredValue::new(None),
         };
         state.refresh_usage();
         state
@@ -386,6 +390,58 @@ impl AppState {
         let saved = saved.unwrap_or_else(|| unreachable!("update always runs its closure"));
         self.commit([StoreKey::Records(saved.chunk), StoreKey::Settings]);
         Ok(saved)
+    }
+
+    /// Changes a referral's status (dated, with what the change needs).
+    pub fn change_status(
+        &self,
+        id: ReferralId,
+        transition: Transition,
+        date: &str,
+    ) -> Result<(), JourneyError> {
+        let mut result = Err(JourneyError::NoSuchReferral);
+        self.ws.update(|ws| {
+            result = ws.change_status(id, transition, date, today());
+            if let Some(r) = ws.referrals.get_mut(&id) {
+                r.updated = now();
+            }
+        });
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Records a contact on a referral.
+    pub fn add_contact(&self, id: ReferralId, draft: &ContactDraft) -> Result<(), Vec<JourneyError>> {
+        let valid = self
+            .ws
+            .with_untracked(|ws| draft.validate(ws, id, today()).map(|_| ()));
+        valid?;
+        let mut result = Err(vec![JourneyError::NoSuchReferral]);
+        self.ws.update(|ws| {
+            result = ws.add_contact(id, draft, today(), &mut BrowserIds);
+            if let Some(r) = ws.referrals.get_mut(&id) {
+                r.updated = now();
+            }
+        });
+        let chunk = result?;
+        self.last_mode.set_value(Some(draft.mode.clone()));
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Removes a contact recorded by mistake.
+    pub fn remove_contact(&self, id: ReferralId, contact: ContactId) {
+        let mut chunk = None;
+        self.ws.update(|ws| chunk = ws.remove_contact(id, contact).ok());
+        if let Some(chunk) = chunk {
+            self.commit([StoreKey::Records(chunk)]);
+        }
+    }
+
+    /// A fresh contact form: today, the mode used last.
+    pub fn new_contact_draft(&self) -> ContactDraft {
+        ContactDraft::new(today(), self.last_mode.get_value().as_deref())
     }
 
     /// Changes the settings; the change is kept only if `change` succeeds.

@@ -2,15 +2,20 @@
 
 pub mod backup_button;
 pub mod backup_reminder;
+pub mod contact_form;
 pub mod create_workspace;
 pub mod demo_banner;
 pub mod error_summary;
+pub mod flags;
 pub mod field_error;
 pub mod header;
+pub mod journey_panel;
 pub mod list_editor;
 pub mod notice_banner;
 pub mod practice_editor;
 pub mod restore_backup;
 pub mod security_settings;
+pub mod status_actions;
 pub mod storage_banner;
+pub mod timeline;
 pub mod unlock_form;

@@ -4,10 +4,12 @@ use leptos::prelude::*;
 use linkwork_core::caseload::StatusFilter;
 use linkwork_core::{caseload_rows, CaseloadQuery, Choice, ReferralStatus, SortKey};
 
+use crate::components::contact_form::ContactForm;
+use crate::components::flags::Flags;
 use crate::components::notice_banner::NoticeBanner;
 use crate::platform::{show_date, today};
 use crate::route::Route;
-use crate::state::use_state;
+use crate::state::{use_state, Notice};
 
 /// Rows per page of the list.
 const PAGE_SIZE: usize = 50;
@@ -18,6 +20,8 @@ pub fn CaseloadPage() -> impl IntoView {
     let state = use_state();
     let query = RwSignal::new(CaseloadQuery::default());
     let page = RwSignal::new(0usize);
+    // The referral whose quick-add contact form is open.
+    let adding = RwSignal::new(None::<linkwork_core::ReferralId>);
     let rows = Memo::new(move |_| {
         let q = query.get();
         state.ws.with(|ws| caseload_rows(ws, &q, today()))
@@ -109,6 +113,14 @@ pub fn CaseloadPage() -> impl IntoView {
                         }).collect_view())}
                     </select>
                 </div>
+                <div class="field field--check">
+                    <div class="checkbox">
+                        <input type="checkbox" id="filter-attention" data-testid="filter-attention"
+                            prop:checked=move || query.with(|q| q.attention_only)
+                            on:change=move |e| query.update(|q| q.attention_only = event_target_checked(&e))/>
+                        <label for="filter-attention">"Needs attention only"</label>
+                    </div>
+                </div>
                 <div class="field">
                     <label for="filter-status">"Status"</label>
                     <select id="filter-status" data-testid="filter-status" on:change=move |e| {
@@ -136,7 +148,10 @@ pub fn CaseloadPage() -> impl IntoView {
                 <table class="table" data-testid="caseload-table">
                     <caption class="visually-hidden">"Referrals on the caseload. Column headings sort the list."</caption>
                     <thead>
-                        <tr>{SortKey::ALL.map(sort_header).collect_view()}</tr>
+                        <tr>
+                            {SortKey::ALL.map(sort_header).collect_view()}
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
                     </thead>
                     <tbody>
                         {move || {
@@ -148,15 +163,44 @@ pub fn CaseloadPage() -> impl IntoView {
                                     .map(|r| {
                                         let href = Route::Referral(r.id).href();
                                         let status_class = format!("status status--{}", r.status.code());
+                                        let rid = r.id;
+                                        let open = r.status.is_open();
+                                        let seen = if r.seen >= 3 { format!("{} ✓", r.seen) } else { r.seen.to_string() };
+                                        let seen_label = if r.seen >= 3 { format!("{}, seen three or more times", r.seen) } else { r.seen.to_string() };
                                         view! {
-                                            <tr data-testid="caseload-row">
-                                                <td><a href=href data-testid="row-reference">{r.reference.clone()}</a></td>
+                                            <tr data-testid="caseload-row" class:row--flagged=r.highlights.any()>
+                                                <td>
+                                                    <a href=href data-testid="row-reference">{r.reference.clone()}</a>
+                                                    <Flags highlights=r.highlights/>
+                                                </td>
                                                 <td>{r.practice.clone()}</td>
                                                 <td>{show_date(r.referral_date)}</td>
                                                 <td class="reasons">{r.reasons.clone()}</td>
                                                 <td><span class=status_class>{r.status.label()}</span></td>
+                                                <td class="num" aria-label=seen_label>{seen}</td>
                                                 <td class="num">{r.days_waiting.map_or_else(|| "–".to_owned(), |d| d.to_string())}</td>
+                                                <td>
+                                                    {open.then(|| view! {
+                                                        <button type="button" class="button button--small button--secondary" data-testid="row-add-contact"
+                                                            aria-expanded=move || (adding.get() == Some(rid)).to_string()
+                                                            disabled=move || state.read_only()
+                                                            on:click=move |_| adding.update(|a| *a = if *a == Some(rid) { None } else { Some(rid) })>
+                                                            "+ Contact"<span class="visually-hidden">{format!(" for {}", r.reference)}</span>
+                                                        </button>
+                                                    })}
+                                                </td>
                                             </tr>
+                                            {move || (adding.get() == Some(rid)).then(|| view! {
+                                                <tr class="inline-row">
+                                                    <td colspan="8">
+                                                        <ContactForm referral=rid id_prefix="quick" autofocus=true
+                                                            on_saved=Callback::new(move |()| {
+                                                                adding.set(None);
+                                                                state.notice.set(Some(Notice { text: "Contact added.".into(), on: Route::Caseload }));
+                                                            })/>
+                                                    </td>
+                                                </tr>
+                                            })}
                                         }
                                     })
                                     .collect_view()

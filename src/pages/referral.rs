@@ -7,10 +7,11 @@ use linkwork_core::lists::ListKind;
 use linkwork_core::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
 use linkwork_core::{
     check_reference, AgeBand, Choice, EthnicGroup, Field, ReferralDraft, ReferralError, ReferralId,
-    ReferralStatus, Sex,
+    Sex,
 };
 
 use crate::components::error_summary::ErrorSummary;
+use crate::components::journey_panel::JourneyPanel;
 use crate::components::field_error::FieldError;
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
@@ -209,15 +210,14 @@ pub fn ReferralPage(
             show_date(r.updated.date_naive())
         )
     });
-    let status_locked = existing
-        .as_ref()
-        .is_some_and(|r| !ReferralStatus::EDITABLE.contains(&r.status));
 
     view! {
         <div class="page-head">
             <h1>{heading}</h1>
             {meta.map(|m| view! { <p class="muted">{m}</p> })}
         </div>
+        {id.map(|rid| view! { <JourneyPanel referral=rid/> })}
+        {id.is_some().then(|| view! { <h2 class="section-heading">"Details"</h2> })}
         <ErrorSummary errors=summary/>
         <Show when=move || state.read_only()>
             <p class="banner banner--warning">"Saving is paused while some stored data cannot be read (see above)."</p>
@@ -368,24 +368,48 @@ pub fn ReferralPage(
                 </div>
             </fieldset>
 
-            {(!status_locked && id.is_some()).then(|| view! {
-                <div class="field">
-                    <label for="f-status">"Status"</label>
-                    <select id="f-status" data-testid="field-status" on:change=move |e| {
-                        let v = event_target_value(&e);
-                        draft.update(|d| d.status = ReferralStatus::from_code(&v));
-                    }>
-                        {ReferralStatus::EDITABLE.iter().map(|s| {
-                            let s = *s;
-                            view! { <option value=s.code() selected=move || draft.with(|d| d.status == Some(s))>{s.label()}</option> }
-                        }).collect_view()}
-                    </select>
+            <div class="field field--wide">
+                <label for="f-what-matters">"What matters to the person (optional)"</label>
+                <p class="hint" id="f-what-matters-hint">"In their own words, if they are happy to share it."</p>
+                <textarea id="f-what-matters" rows="2" aria-describedby="f-what-matters-hint" data-testid="field-what-matters"
+                    prop:value=move || draft.with(|d| d.what_matters.clone())
+                    on:input=move |e| draft.update(|d| d.what_matters = event_target_value(&e))></textarea>
+            </div>
+
+            <fieldset class="field field--wide">
+                <legend>"Risks (shown wherever this referral is listed)"</legend>
+                <div class="checkbox">
+                    <input type="checkbox" id="f-safeguarding" data-testid="field-safeguarding"
+                        prop:checked=move || draft.with(|d| d.safeguarding)
+                        on:change=move |e| draft.update(|d| d.safeguarding = event_target_checked(&e))/>
+                    <label for="f-safeguarding">"Safeguarding concern"</label>
                 </div>
-            })}
-            {status_locked.then(|| {
-                let label = existing.as_ref().map(|r| r.status.label()).unwrap_or_default();
-                view! { <p class="field">"Status: " <strong>{label}</strong></p> }
-            })}
+                <div class="checkbox">
+                    <input type="checkbox" id="f-crisis" data-testid="field-crisis"
+                        prop:checked=move || draft.with(|d| d.mental_health_crisis)
+                        on:change=move |e| draft.update(|d| d.mental_health_crisis = event_target_checked(&e))/>
+                    <label for="f-crisis">"Mental health crisis"</label>
+                </div>
+            </fieldset>
+
+            <div class="form-grid">
+                <div class="field" class:field--error=move || error_for(Field::NextStep).get().is_some()>
+                    <label for="f-next-step">"Next step (optional)"</label>
+                    <FieldError id="f-next-step-error".into() message=error_for(Field::NextStep)/>
+                    <input id="f-next-step" type="text" autocomplete="off" aria-describedby="f-next-step-error"
+                        aria-invalid=invalid(Field::NextStep) data-testid="field-next-step"
+                        prop:value=move || draft.with(|d| d.next_step.clone())
+                        on:input=move |e| draft.update(|d| d.next_step = event_target_value(&e))/>
+                </div>
+                <div class="field" class:field--error=move || error_for(Field::NextStepDue).get().is_some()>
+                    <label for="f-next-due">"Due"</label>
+                    <FieldError id="f-next-due-error".into() message=error_for(Field::NextStepDue)/>
+                    <input id="f-next-due" type="date" aria-describedby="f-next-due-error"
+                        aria-invalid=invalid(Field::NextStepDue) data-testid="field-next-due"
+                        prop:value=move || draft.with(|d| d.next_step_due.clone())
+                        on:input=move |e| draft.update(|d| d.next_step_due = event_target_value(&e))/>
+                </div>
+            </div>
 
             <div class="field field--wide" class:field--error=move || error_for(Field::Notes).get().is_some()>
                 <label for="f-notes">"Notes (optional)"</label>

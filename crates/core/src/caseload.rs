@@ -16,17 +16,19 @@ pub enum SortKey {
     ReferralDate,
     Reasons,
     Status,
+    Seen,
     DaysWaiting,
 }
 
 impl SortKey {
     /// Every column, in display order.
-    pub const ALL: [SortKey; 6] = [
+    pub const ALL: [SortKey; 7] = [
         SortKey::Reference,
         SortKey::Practice,
         SortKey::ReferralDate,
         SortKey::Reasons,
         SortKey::Status,
+        SortKey::Seen,
         SortKey::DaysWaiting,
     ];
 
@@ -38,6 +40,7 @@ impl SortKey {
             SortKey::ReferralDate => "Referred",
             SortKey::Reasons => "Reasons",
             SortKey::Status => "Status",
+            SortKey::Seen => "Seen",
             SortKey::DaysWaiting => "Days waiting",
         }
     }
@@ -50,6 +53,7 @@ impl SortKey {
             SortKey::ReferralDate => "date",
             SortKey::Reasons => "reasons",
             SortKey::Status => "status",
+            SortKey::Seen => "seen",
             SortKey::DaysWaiting => "waiting",
         }
     }
@@ -183,6 +187,7 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
             SortKey::ReferralDate => a.referral_date.cmp(&b.referral_date),
             SortKey::Reasons => a.reasons.cmp(&b.reasons),
             SortKey::Status => a.status.cmp(&b.status),
+            SortKey::Seen => a.seen.cmp(&b.seen),
             // Not waiting sorts below any wait.
             SortKey::DaysWaiting => a
                 .days_waiting
@@ -369,6 +374,7 @@ mod tests {
                         SortKey::ReferralDate => w[0].referral_date.cmp(&w[1].referral_date),
                         SortKey::Reasons => w[0].reasons.cmp(&w[1].reasons),
                         SortKey::Status => w[0].status.cmp(&w[1].status),
+                        SortKey::Seen => w[0].seen.cmp(&w[1].seen),
                         SortKey::DaysWaiting => w[0].days_waiting.cmp(&w[1].days_waiting),
                     };
                     let wrong = if descending {

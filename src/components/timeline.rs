@@ -1,0 +1,76 @@
+use leptos::prelude::*;
+use linkwork_core::lists::ListKind;
+use linkwork_core::{Choice, ContactId, ContactOutcome, ReferralId};
+
+use crate::platform::show_date;
+use crate::state::use_state;
+
+/// One entry of the timeline.
+#[derive(Clone)]
+struct Entry {
+    date: chrono::NaiveDate,
+    order: u8,
+    text: String,
+    detail: String,
+    contact: Option<ContactId>,
+    attended: bool,
+}
+
+/// Everything that happened in a referral, newest first: status changes and
+/// contacts (connections join when they exist).
+#[component]
+pub fn Timeline(
+    /// The referral.
+    referral: ReferralId,
+) -> impl IntoView {
+    let state = use_state();
+    let entries = move || {
+        state.ws.with(|ws| {
+            let Some(r) = ws.referrals.get(&referral) else { return Vec::new() };
+            let lists = &ws.settings.lists;
+            let mut list: Vec<Entry> = r
+                .history
+                .iter()
+                .map(|h| Entry {
+                    date: h.date,
+                    order: 0,
+                    text: format!("Status: {}", h.status.label()),
+                    detail: String::new(),
+                    contact: None,
+                    attended: false,
+                })
+                .collect();
+            list.extend(r.contacts.iter().map(|c| Entry {
+                date: c.date,
+                order: 1,
+                text: format!("{} · {} min · {}", lists.label(ListKind::ContactModes, &c.mode), c.minutes, c.outcome.label()),
+                detail: c.note.clone(),
+                contact: Some(c.id),
+                attended: c.outcome == ContactOutcome::Attended,
+            }));
+            list.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)));
+            list
+        })
+    };
+    view! {
+        <ol class="timeline" data-testid="timeline">
+            {move || entries().into_iter().map(|e| {
+                let remove = e.contact.map(|cid| view! {
+                    <button type="button" class="button button--link button--small" disabled=move || state.read_only()
+                        on:click=move |_| state.remove_contact(referral, cid) data-testid="remove-contact">
+                        "Remove"<span class="visually-hidden">" this contact"</span>
+                    </button>
+                });
+                view! {
+                    <li class="timeline__item" class:timeline__item--contact=e.contact.is_some() class:timeline__item--seen=e.attended
+                        data-testid=if e.contact.is_some() { "timeline-contact" } else { "timeline-status" }>
+                        <span class="timeline__date">{show_date(e.date)}</span>
+                        <span class="timeline__text">{e.text}</span>
+                        {(!e.detail.is_empty()).then(|| view! { <span class="timeline__detail">{e.detail}</span> })}
+                        {remove}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
