@@ -412,7 +412,11 @@ impl AppState {
     }
 
     /// Records a contact on a referral.
-    pub fn add_contact(&self, id: ReferralId, draft: &ContactDraft) -> Result<(), Vec<JourneyError>> {
+    pub fn add_contact(
+        &self,
+        id: ReferralId,
+        draft: &ContactDraft,
+    ) -> Result<(), Vec<JourneyError>> {
         let valid = self
             .ws
             .with_untracked(|ws| draft.validate(ws, id, today()).map(|_| ()));
@@ -433,7 +437,8 @@ impl AppState {
     /// Removes a contact recorded by mistake.
     pub fn remove_contact(&self, id: ReferralId, contact: ContactId) {
         let mut chunk = None;
-        self.ws.update(|ws| chunk = ws.remove_contact(id, contact).ok());
+        self.ws
+            .update(|ws| chunk = ws.remove_contact(id, contact).ok());
         if let Some(chunk) = chunk {
             self.commit([StoreKey::Records(chunk)]);
         }

@@ -47,7 +47,13 @@ pub fn ContactForm(
         }
     });
     let error_for = move |field: &'static str| {
-        move || errors.with(|e| e.iter().find(|e| field_of(e) == field).map(ToString::to_string))
+        move || {
+            errors.with(|e| {
+                e.iter()
+                    .find(|e| field_of(e) == field)
+                    .map(ToString::to_string)
+            })
+        }
     };
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
@@ -75,7 +81,7 @@ pub fn ContactForm(
         })
     };
     view! {
-        <form class="contact-form" on:submit=submit data-testid="contact-form">
+        <form class="contact-form" novalidate on:submit=submit data-testid="contact-form">
             {move || error_for("form")().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
             <div class="contact-form__fields">
                 <div class="field">

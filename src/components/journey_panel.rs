@@ -25,7 +25,15 @@ pub fn JourneyPanel(
                 highlights(r, &ws.settings, today()),
                 r.next_step.clone(),
                 r.outcome_note.clone(),
-                r.closure.as_ref().map(|c| (c.date, ws.settings.lists.label(linkwork_core::ListKind::ClosureReasons, &c.reason).to_owned())),
+                r.closure.as_ref().map(|c| {
+                    (
+                        c.date,
+                        ws.settings
+                            .lists
+                            .label(linkwork_core::ListKind::ClosureReasons, &c.reason)
+                            .to_owned(),
+                    )
+                }),
             ))
         })
     };

@@ -22,40 +22,54 @@ pub fn StatusActions(
     referral: ReferralId,
 ) -> impl IntoView {
     let state = use_state();
-    let status = move || state.ws.with(|ws| ws.referrals.get(&referral).map(|r| r.status));
+    let status = move || {
+        state
+            .ws
+            .with(|ws| ws.referrals.get(&referral).map(|r| r.status))
+    };
     let pending = RwSignal::new(None::<Pending>);
     let date = RwSignal::new(today().format("%Y-%m-%d").to_string());
     let reason = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<JourneyError>);
-    let run = move |t: Transition| {
-        match state.change_status(referral, t, &date.get_untracked()) {
-            Ok(()) => {
-                error.set(None);
-                pending.set(None);
-                reason.set(String::new());
-                text.set(String::new());
+    let run = move |t: Transition| match state.change_status(referral, t, &date.get_untracked()) {
+        Ok(()) => {
+            error.set(None);
+            pending.set(None);
+            reason.set(String::new());
+            text.set(String::new());
+        }
+        Err(e) => error.set(Some(e)),
+    };
+    let button =
+        move |label: &'static str, testid: &'static str, action: Box<dyn Fn() + Send + Sync>| {
+            view! {
+                <button type="button" class="button button--secondary" data-testid=testid
+                    disabled=move || state.read_only() on:click=move |_| action()>{label}</button>
             }
-            Err(e) => error.set(Some(e)),
-        }
-    };
-    let button = move |label: &'static str, testid: &'static str, action: Box<dyn Fn() + Send + Sync>| {
-        view! {
-            <button type="button" class="button button--secondary" data-testid=testid
-                disabled=move || state.read_only() on:click=move |_| action()>{label}</button>
-        }
-    };
+        };
     let reasons = move || {
         state.ws.with(|ws| {
-            ws.settings.lists.get(ListKind::ClosureReasons).iter().filter(|i| !i.retired)
-                .map(|i| (i.id.clone(), i.label.clone())).collect::<Vec<_>>()
+            ws.settings
+                .lists
+                .get(ListKind::ClosureReasons)
+                .iter()
+                .filter(|i| !i.retired)
+                .map(|i| (i.id.clone(), i.label.clone()))
+                .collect::<Vec<_>>()
         })
     };
     let confirm = move |_| {
         let t = match pending.get_untracked() {
-            Some(Pending::Close) => Transition::Close { reason: reason.get_untracked() },
-            Some(Pending::Decline) => Transition::Decline { note: text.get_untracked() },
-            Some(Pending::NeedsBeyond) => Transition::NeedsBeyond { action: text.get_untracked() },
+            Some(Pending::Close) => Transition::Close {
+                reason: reason.get_untracked(),
+            },
+            Some(Pending::Decline) => Transition::Decline {
+                note: text.get_untracked(),
+            },
+            Some(Pending::NeedsBeyond) => Transition::NeedsBeyond {
+                action: text.get_untracked(),
+            },
             None => return,
         };
         run(t);

@@ -9,7 +9,8 @@ use crate::state::use_state;
 #[derive(Clone)]
 struct Entry {
     date: chrono::NaiveDate,
-    order: u8,
+    /// Order of recording within a day: status changes in history order.
+    order: usize,
     text: String,
     detail: String,
     contact: Option<ContactId>,
@@ -26,24 +27,33 @@ pub fn Timeline(
     let state = use_state();
     let entries = move || {
         state.ws.with(|ws| {
-            let Some(r) = ws.referrals.get(&referral) else { return Vec::new() };
+            let Some(r) = ws.referrals.get(&referral) else {
+                return Vec::new();
+            };
             let lists = &ws.settings.lists;
             let mut list: Vec<Entry> = r
                 .history
                 .iter()
-                .map(|h| Entry {
+                .enumerate()
+                .map(|(i, h)| Entry {
                     date: h.date,
-                    order: 0,
+                    order: i,
                     text: format!("Status: {}", h.status.label()),
                     detail: String::new(),
                     contact: None,
                     attended: false,
                 })
                 .collect();
-            list.extend(r.contacts.iter().map(|c| Entry {
+            let statuses = list.len();
+            list.extend(r.contacts.iter().enumerate().map(|(i, c)| Entry {
                 date: c.date,
-                order: 1,
-                text: format!("{} · {} min · {}", lists.label(ListKind::ContactModes, &c.mode), c.minutes, c.outcome.label()),
+                order: statuses + i,
+                text: format!(
+                    "{} · {} min · {}",
+                    lists.label(ListKind::ContactModes, &c.mode),
+                    c.minutes,
+                    c.outcome.label()
+                ),
                 detail: c.note.clone(),
                 contact: Some(c.id),
                 attended: c.outcome == ContactOutcome::Attended,

@@ -11,8 +11,8 @@ use linkwork_core::{
 };
 
 use crate::components::error_summary::ErrorSummary;
-use crate::components::journey_panel::JourneyPanel;
 use crate::components::field_error::FieldError;
+use crate::components::journey_panel::JourneyPanel;
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
 use crate::state::{use_state, FormDraft, Notice};
@@ -198,10 +198,14 @@ pub fn ReferralPage(
         .as_ref()
         .map(|r| r.reasons.clone())
         .unwrap_or_default();
-    let heading = if id.is_some() {
-        "Referral"
-    } else {
-        "New referral"
+    let heading = match &existing {
+        Some(r) => state.ws.with_untracked(|ws| {
+            ws.people.get(&r.person).map_or_else(
+                || "Referral".to_owned(),
+                |p| format!("Referral for {}", p.reference),
+            )
+        }),
+        None => "New referral".to_owned(),
     };
     let meta = existing.as_ref().map(|r| {
         format!(

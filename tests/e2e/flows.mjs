@@ -70,7 +70,12 @@ export async function recordReferral(page, reference, { reasons = ['loneliness']
 export async function caseloadRows(page) {
   await page.waitForSelector(byTestId('caseload-row'));
   return page.$$eval(byTestId('caseload-row'), (trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())),
+    // The first cell holds the reference link and any flags: keep the reference.
+    trs.map((tr) =>
+      [...tr.querySelectorAll('td')].map((td, i) =>
+        (i === 0 ? td.querySelector('a').textContent : td.textContent).trim(),
+      ),
+    ),
   );
 }
 

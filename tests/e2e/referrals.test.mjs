@@ -71,11 +71,13 @@ test('a referral recorded with the keyboard alone is in the caseload after a rel
   await page.click(byTestId('row-reference'));
   await page.waitForSelector(byTestId('referral-form'));
   assert.equal(await page.inputValue(byTestId('field-reference')), 'RV-0412');
-  await page.selectOption(byTestId('field-status'), 'active');
-  await page.click(byTestId('save-referral'));
-  await page.waitForSelector(byTestId('notice'));
+  await page.click(byTestId('to-active'));
+  await page.waitForSelector(`${byTestId('journey-status')} >> text=Active`);
   await page.reload();
   await unlockByKeyboard(page);
+  // Unlocking returns to the page that was open.
+  await page.waitForSelector(`${byTestId('journey-status')} >> text=Active`);
+  await page.click(byTestId('nav-caseload'));
   await page.waitForSelector(byTestId('caseload-row'));
   assert.equal(await page.textContent(`${byTestId('caseload-row')} td:nth-child(5)`), 'Active');
   await screenshot(page, 'caseload-one-referral');
