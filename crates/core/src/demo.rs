@@ -434,6 +434,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
             risks: RiskFlags::default(),
             next_step: None,
             contacts: Vec::new(),
+            connections: Vec::new(),
             closure: None,
             outcome_note: String::new(),
         };

@@ -211,6 +211,8 @@ pub fn decode<T: DeserializeOwned>(kind: &DocKind, text: &str) -> Result<T, Form
 pub enum StoreKey {
     Settings,
     Records(u32),
+    /// The community directory.
+    Directory,
 }
 
 impl StoreKey {
@@ -219,6 +221,7 @@ impl StoreKey {
         match self {
             StoreKey::Settings => format!("{KEY_PREFIX}{namespace}/settings"),
             StoreKey::Records(n) => format!("{KEY_PREFIX}{namespace}/records/{n}"),
+            StoreKey::Directory => format!("{KEY_PREFIX}{namespace}/directory"),
         }
     }
 
@@ -228,6 +231,9 @@ impl StoreKey {
         let rest = rest.strip_prefix('/')?;
         if rest == "settings" {
             return Some(StoreKey::Settings);
+        }
+        if rest == "directory" {
+            return Some(StoreKey::Directory);
         }
         let n = rest.strip_prefix("records/")?;
         if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) || n.len() > 9 {
@@ -240,6 +246,18 @@ impl StoreKey {
 #[derive(Serialize, Deserialize)]
 struct SettingsDoc {
     settings: Settings,
+}
+
+/// The community directory.
+pub const DIRECTORY_DOC: DocKind = DocKind {
+    format: "linkwork.directory",
+    current: 1,
+    migrations: &[],
+};
+
+#[derive(Serialize, Deserialize)]
+struct DirectoryDoc {
+    resources: Vec<crate::directory::Resource>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -290,6 +308,12 @@ impl Workspace {
         match key {
             StoreKey::Settings => encode_settings(&self.settings),
             StoreKey::Records(n) => self.encode_chunk(n),
+            StoreKey::Directory => encode_doc(
+                &DIRECTORY_DOC,
+                &DirectoryDoc {
+                    resources: self.directory.values().cloned().collect(),
+                },
+            ),
         }
     }
 
@@ -297,6 +321,7 @@ impl Workspace {
     pub fn all_keys(&self) -> Vec<StoreKey> {
         let chunks: BTreeSet<u32> = self.placement.values().copied().collect();
         std::iter::once(StoreKey::Settings)
+            .chain((!self.directory.is_empty()).then_some(StoreKey::Directory))
             .chain(chunks.into_iter().map(StoreKey::Records))
             .collect()
     }
@@ -332,6 +357,13 @@ impl Workspace {
         match key {
             StoreKey::Settings => {
                 self.settings = decode::<SettingsDoc>(&SETTINGS_DOC, text)?.settings;
+            }
+            StoreKey::Directory => {
+                self.directory = decode::<DirectoryDoc>(&DIRECTORY_DOC, text)?
+                    .resources
+                    .into_iter()
+                    .map(|r| (r.id, r))
+                    .collect();
             }
             StoreKey::Records(n) => {
                 let doc: RecordsDoc = decode(&RECORDS_DOC, text)?;
@@ -445,6 +477,15 @@ pub fn load_workspace_with<'a>(
             None => {}
             Some(StoreKey::Settings) => match decode::<SettingsDoc>(&SETTINGS_DOC, value) {
                 Ok(doc) => ws.settings = doc.settings,
+                Err(error) => problems.push(Problem {
+                    key: key.to_owned(),
+                    error,
+                }),
+            },
+            Some(StoreKey::Directory) => match decode::<DirectoryDoc>(&DIRECTORY_DOC, value) {
+                Ok(doc) => {
+                    ws.directory = doc.resources.into_iter().map(|r| (r.id, r)).collect();
+                }
                 Err(error) => problems.push(Problem {
                     key: key.to_owned(),
                     error,

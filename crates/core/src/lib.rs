@@ -6,6 +6,7 @@
 pub mod caseload;
 pub mod crypto;
 pub mod demo;
+pub mod directory;
 pub mod format;
 pub mod journey;
 pub mod lists;

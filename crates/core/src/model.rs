@@ -4,20 +4,18 @@
 //! [`Workspace`] in one signal and persists it through [`crate::format`].
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::lists::Lists;
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub Uuid);
+        pub struct $name(pub uuid::Uuid);
 
         impl $name {
             /// Builds an id from 16 random bytes supplied by the caller (the
@@ -27,8 +25,8 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)
             }
         }
@@ -36,11 +34,13 @@ macro_rules! id_type {
         impl std::str::FromStr for $name {
             type Err = uuid::Error;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map(Self)
+                uuid::Uuid::parse_str(s).map(Self)
             }
         }
     };
 }
+
+pub(crate) use id_type;
 
 id_type!(
     /// Identifies a practice within a workspace.
@@ -193,7 +193,7 @@ pub trait Choice: Sized + Copy + 'static {
 
 macro_rules! choice {
     ($ty:ty { $($variant:ident => $code:literal, $label:literal;)* }) => {
-        impl Choice for $ty {
+        impl $crate::model::Choice for $ty {
             const ALL: &'static [Self] = &[$(Self::$variant),*];
             fn label(self) -> &'static str {
                 match self { $(Self::$variant => $label),* }
@@ -204,6 +204,8 @@ macro_rules! choice {
         }
     };
 }
+
+pub(crate) use choice;
 
 choice!(AgeBand {
     Under18 => "under_18", "Under 18";
@@ -317,6 +319,8 @@ pub struct Referral {
     pub next_step: Option<NextStep>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connections: Vec<crate::directory::Connection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
     /// What was done instead (needs beyond social prescribing), or why the
@@ -442,6 +446,8 @@ pub struct Workspace {
     pub settings: Settings,
     pub people: BTreeMap<PersonId, Person>,
     pub referrals: BTreeMap<ReferralId, Referral>,
+    /// The community directory.
+    pub directory: BTreeMap<crate::directory::ResourceId, crate::directory::Resource>,
     pub(crate) placement: BTreeMap<PersonId, u32>,
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.

@@ -441,6 +441,7 @@ impl Workspace {
                 risks: RiskFlags::default(),
                 next_step: None,
                 contacts: Vec::new(),
+                connections: Vec::new(),
                 closure: None,
                 outcome_note: String::new(),
             }

@@ -94,6 +94,7 @@ pub fn one_referral_ws() -> Workspace {
             risks: RiskFlags::default(),
             next_step: None,
             contacts: Vec::new(),
+            connections: Vec::new(),
             closure: None,
             outcome_note: String::new(),
         },
@@ -153,6 +154,7 @@ prop_compose! {
                     note,
                 })
                 .collect(),
+            connections: Vec::new(),
             closure: (status == ReferralStatus::Closed).then(|| Closure {
                 date: date + chrono::Duration::days(3),
                 reason: "complete".into(),
@@ -189,8 +191,17 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
         ),
         proptest::collection::vec(arb_person(), 1..250),
         proptest::option::of("[a-z ]{1,12}"),
+        proptest::collection::vec(
+            (
+                "[A-Za-z '&]{1,30}",
+                any::<[u8; 16]>(),
+                proptest::option::of(0i64..3000),
+                any::<bool>(),
+            ),
+            0..4,
+        ),
     )
-        .prop_flat_map(|(practices, people, extra_reason)| {
+        .prop_flat_map(|(practices, people, extra_reason, resources)| {
             let practices: Vec<Practice> = practices
                 .into_iter()
                 .map(|(name, list_size, retired, id)| Practice {
@@ -204,10 +215,31 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
             let person_ids: Vec<PersonId> = people.iter().map(|p| p.id).collect();
             let referrals =
                 proptest::collection::vec(arb_referral(practice_ids, person_ids), 0..300);
-            (Just(practices), Just(people), Just(extra_reason), referrals)
+            (
+                Just(practices),
+                Just(people),
+                Just(extra_reason),
+                referrals,
+                Just(resources),
+            )
         })
-        .prop_map(|(practices, people, extra_reason, referrals)| {
+        .prop_map(|(practices, people, extra_reason, referrals, resources)| {
             let mut ws = Workspace::new();
+            for (name, id, checked, active) in resources {
+                let r = crate::directory::Resource {
+                    id: crate::directory::ResourceId::from_random(id),
+                    oruk_id: active.then(|| name.clone()),
+                    name,
+                    category: "social".into(),
+                    active,
+                    last_checked: checked.map(|d| {
+                        NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid")
+                            + chrono::Duration::days(d)
+                    }),
+                    ..crate::directory::Resource::default()
+                };
+                ws.directory.insert(r.id, r);
+            }
             ws.settings.last_practice = practices.first().map(|p| p.id);
             ws.settings.practices = practices;
             if let Some(label) = extra_reason {

@@ -1,0 +1,397 @@
+//! The community directory (resources) and connections of a referral to them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::Random;
+use crate::lists::ListKind;
+use crate::model::{ReferralId, Workspace};
+
+crate::model::id_type!(
+    /// Identifies a resource in the directory.
+    ResourceId
+);
+crate::model::id_type!(
+    /// Identifies a connection.
+    ConnectionId
+);
+
+/// Days after which an unchecked directory entry is marked stale.
+pub const STALE_AFTER_DAYS: i64 = 365;
+
+/// An organisation, service or activity in the community.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    pub id: ResourceId,
+    /// The Open Referral UK service id it was imported from; re-imports
+    /// update the entry with this id instead of adding another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oruk_id: Option<String>,
+    /// The service or activity.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    /// Id of an item in the connection categories list.
+    pub category: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub area: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub how_to_refer: String,
+    /// Phone or other contact details.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub contact: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub email: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub website: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub eligibility: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fees: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Taxonomy terms from the directory it came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub taxonomy: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes: String,
+    /// Whether the source lists it as active.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub active: bool,
+    /// When the details were last checked (or assured by the directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_checked: Option<NaiveDate>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl Resource {
+    /// Not checked for a year (or never): details may be out of date.
+    pub fn is_stale(&self, today: NaiveDate) -> bool {
+        self.last_checked
+            .is_none_or(|d| (today - d).num_days() > STALE_AFTER_DAYS)
+    }
+}
+
+/// Where a connection to a resource has got to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStatus {
+    Suggested,
+    Referred,
+    Attended,
+    Ongoing,
+    Stopped,
+    NotTakenUp,
+}
+
+crate::model::choice!(ConnectionStatus {
+    Suggested => "suggested", "Suggested";
+    Referred => "referred", "Referred";
+    Attended => "attended", "Attended";
+    Ongoing => "ongoing", "Ongoing";
+    Stopped => "stopped", "Stopped";
+    NotTakenUp => "not_taken_up", "Not taken up";
+});
+
+impl ConnectionStatus {
+    /// Whether the person took the connection up.
+    pub fn taken_up(self) -> bool {
+        matches!(self, Self::Attended | Self::Ongoing | Self::Stopped)
+    }
+}
+
+/// A change of a connection's status, on its day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionChange {
+    pub status: ConnectionStatus,
+    pub date: NaiveDate,
+}
+
+/// An onward referral or signposting of the person to a community resource.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: ConnectionId,
+    /// The directory entry, if it came from the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceId>,
+    /// The resource's name (kept, so the connection reads well if the
+    /// directory entry is later removed), or free text.
+    pub name: String,
+    /// Id of an item in the connection categories list.
+    pub category: String,
+    pub status: ConnectionStatus,
+    pub history: Vec<ConnectionChange>,
+    /// What the organisation said about how it went.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub feedback: String,
+}
+
+/// Why a connection or resource edit was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("Choose a resource from the directory, or type the name of one.")]
+    NameMissing,
+    #[error("Choose a category.")]
+    CategoryMissing,
+    #[error("That category is not in the list.")]
+    CategoryUnknown,
+    #[error("That referral is no longer in the workspace.")]
+    NoSuchReferral,
+    #[error("That connection is no longer on the referral.")]
+    NoSuchConnection,
+    #[error("Enter a real date that is not in the future, on or after the referral date.")]
+    BadDate,
+    #[error("Ended episodes take no new connections. Reopen the referral first.")]
+    EpisodeEnded,
+}
+
+impl Workspace {
+    /// Adds or updates a directory entry (by id). Returns its id.
+    pub fn save_resource(
+        &mut self,
+        mut resource: Resource,
+        rng: &mut dyn Random,
+    ) -> Result<ResourceId, DirectoryError> {
+        resource.name = resource.name.trim().to_owned();
+        if resource.name.is_empty() {
+            return Err(DirectoryError::NameMissing);
+        }
+        self.check_category(&resource.category)?;
+        if resource.id == ResourceId::default() {
+            resource.id = ResourceId::from_random(rng.bytes16());
+        }
+        let id = resource.id;
+        self.directory.insert(id, resource);
+        Ok(id)
+    }
+
+    fn check_category(&self, category: &str) -> Result<(), DirectoryError> {
+        if category.is_empty() {
+            Err(DirectoryError::CategoryMissing)
+        } else if !self
+            .settings
+            .lists
+            .contains(ListKind::ConnectionCategories, category)
+        {
+            Err(DirectoryError::CategoryUnknown)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Connects a referral to a directory resource or a named one. Returns
+    /// the chunk to save.
+    pub fn add_connection(
+        &mut self,
+        referral: ReferralId,
+        resource: Option<ResourceId>,
+        name: &str,
+        category: &str,
+        status: ConnectionStatus,
+        date: NaiveDate,
+        rng: &mut dyn Random,
+    ) -> Result<u32, DirectoryError> {
+        let (name, category) = match resource.and_then(|id| self.directory.get(&id)) {
+            Some(r) => (
+                r.name.clone(),
+                if category.is_empty() {
+                    r.category.clone()
+                } else {
+                    category.to_owned()
+                },
+            ),
+            None => (name.trim().to_owned(), category.to_owned()),
+        };
+        if name.is_empty() {
+            return Err(DirectoryError::NameMissing);
+        }
+        self.check_category(&category)?;
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or(DirectoryError::NoSuchReferral)?;
+        if !r.status.is_open() {
+            return Err(DirectoryError::EpisodeEnded);
+        }
+        if date < r.referral_date {
+            return Err(DirectoryError::BadDate);
+        }
+        r.connections.push(Connection {
+            id: ConnectionId::from_random(rng.bytes16()),
+            resource,
+            name,
+            category,
+            status,
+            history: vec![ConnectionChange { status, date }],
+            feedback: String::new(),
+        });
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+
+    /// Moves a connection to another status on `date`, and records feedback.
+    pub fn update_connection(
+        &mut self,
+        referral: ReferralId,
+        connection: ConnectionId,
+        status: ConnectionStatus,
+        feedback: &str,
+        date: NaiveDate,
+    ) -> Result<u32, DirectoryError> {
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or(DirectoryError::NoSuchReferral)?;
+        let earliest = r.referral_date;
+        let c = r
+            .connections
+            .iter_mut()
+            .find(|c| c.id == connection)
+            .ok_or(DirectoryError::NoSuchConnection)?;
+        if date < earliest || c.history.last().is_some_and(|h| date < h.date) {
+            return Err(DirectoryError::BadDate);
+        }
+        if c.status != status {
+            c.status = status;
+            c.history.push(ConnectionChange { status, date });
+        }
+        c.feedback = feedback.trim().to_owned();
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{one_referral_ws, today, SeqRandom};
+
+    fn walking(ws: &mut Workspace) -> ResourceId {
+        ws.save_resource(
+            Resource {
+                name: "Thursday walking group".into(),
+                organisation: "Riverside Rambles".into(),
+                category: "physical_activity".into(),
+                last_checked: NaiveDate::from_ymd_opt(2026, 6, 1),
+                ..Resource::default()
+            },
+            &mut SeqRandom::default(),
+        )
+        .expect("saved")
+    }
+
+    #[test]
+    fn resources_need_a_name_and_a_known_category_and_go_stale_after_a_year() {
+        let mut ws = one_referral_ws();
+        let mut rng = SeqRandom::default();
+        assert_eq!(
+            ws.save_resource(Resource::default(), &mut rng),
+            Err(DirectoryError::NameMissing)
+        );
+        let bad = Resource {
+            name: "X".into(),
+            category: "astrology".into(),
+            ..Resource::default()
+        };
+        assert_eq!(
+            ws.save_resource(bad, &mut rng),
+            Err(DirectoryError::CategoryUnknown)
+        );
+        let id = walking(&mut ws);
+        let r = &ws.directory[&id];
+        assert!(!r.is_stale(today()));
+        assert!(r.is_stale(NaiveDate::from_ymd_opt(2027, 6, 2).expect("date")));
+        assert!(
+            Resource::default().is_stale(today()),
+            "never checked is stale"
+        );
+    }
+
+    #[test]
+    fn connections_keep_their_status_history_and_feedback() {
+        let mut ws = one_referral_ws();
+        let referral = *ws.referrals.keys().next().expect("one");
+        let resource = walking(&mut ws);
+        let mut rng = SeqRandom::default();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
+        ws.add_connection(
+            referral,
+            Some(resource),
+            "",
+            "",
+            ConnectionStatus::Suggested,
+            d(5),
+            &mut rng,
+        )
+        .expect("added");
+        let c = ws.referrals[&referral].connections[0].clone();
+        assert_eq!(c.name, "Thursday walking group");
+        assert_eq!(
+            c.category, "physical_activity",
+            "the resource's category by default"
+        );
+        assert_eq!(
+            ws.update_connection(referral, c.id, ConnectionStatus::Referred, "", d(4)),
+            Err(DirectoryError::BadDate),
+            "not before the last change"
+        );
+        ws.update_connection(
+            referral,
+            c.id,
+            ConnectionStatus::Attended,
+            "Came twice, enjoyed it",
+            d(12),
+        )
+        .expect("updated");
+        let c = &ws.referrals[&referral].connections[0];
+        assert_eq!(
+            c.history.iter().map(|h| h.status).collect::<Vec<_>>(),
+            vec![ConnectionStatus::Suggested, ConnectionStatus::Attended]
+        );
+        assert_eq!(c.feedback, "Came twice, enjoyed it");
+        assert!(c.status.taken_up());
+        // A free-text connection needs a name and a category.
+        assert_eq!(
+            ws.add_connection(
+                referral,
+                None,
+                " ",
+                "social",
+                ConnectionStatus::Suggested,
+                d(6),
+                &mut rng
+            ),
+            Err(DirectoryError::NameMissing)
+        );
+        assert_eq!(
+            ws.add_connection(
+                referral,
+                None,
+                "Lunch club",
+                "",
+                ConnectionStatus::Suggested,
+                d(6),
+                &mut rng
+            ),
+            Err(DirectoryError::CategoryMissing)
+        );
+        ws.add_connection(
+            referral,
+            None,
+            "Lunch club",
+            "social",
+            ConnectionStatus::Referred,
+            d(6),
+            &mut rng,
+        )
+        .expect("added");
+        assert_eq!(ws.referrals[&referral].connections.len(), 2);
+    }
+}
