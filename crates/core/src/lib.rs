@@ -11,6 +11,7 @@ pub mod format;
 pub mod journey;
 pub mod lists;
 pub mod model;
+pub mod oruk;
 pub mod reference;
 pub mod referral;
 pub mod vault_store;
