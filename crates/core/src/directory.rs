@@ -152,6 +152,19 @@ pub enum DirectoryError {
     EpisodeEnded,
 }
 
+/// A connection about to be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewConnection {
+    /// A directory entry, or `None` for a named resource.
+    pub resource: Option<ResourceId>,
+    /// The name, when it is not from the directory.
+    pub name: String,
+    /// Category id; empty takes the directory entry's.
+    pub category: String,
+    pub status: ConnectionStatus,
+    pub date: NaiveDate,
+}
+
 impl Workspace {
     /// Adds or updates a directory entry (by id). Returns its id.
     pub fn save_resource(
@@ -191,23 +204,19 @@ impl Workspace {
     pub fn add_connection(
         &mut self,
         referral: ReferralId,
-        resource: Option<ResourceId>,
-        name: &str,
-        category: &str,
-        status: ConnectionStatus,
-        date: NaiveDate,
+        new: &NewConnection,
         rng: &mut dyn Random,
     ) -> Result<u32, DirectoryError> {
+        let NewConnection {
+            resource,
+            status,
+            date,
+            ..
+        } = *new;
         let (name, category) = match resource.and_then(|id| self.directory.get(&id)) {
-            Some(r) => (
-                r.name.clone(),
-                if category.is_empty() {
-                    r.category.clone()
-                } else {
-                    category.to_owned()
-                },
-            ),
-            None => (name.trim().to_owned(), category.to_owned()),
+            Some(r) if new.category.is_empty() => (r.name.clone(), r.category.clone()),
+            Some(r) => (r.name.clone(), new.category.clone()),
+            None => (new.name.trim().to_owned(), new.category.clone()),
         };
         if name.is_empty() {
             return Err(DirectoryError::NameMissing);
@@ -321,13 +330,16 @@ mod tests {
         let resource = walking(&mut ws);
         let mut rng = SeqRandom::default();
         let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
+        let new = |resource, name: &str, category: &str, status, date| NewConnection {
+            resource,
+            name: name.into(),
+            category: category.into(),
+            status,
+            date,
+        };
         ws.add_connection(
             referral,
-            Some(resource),
-            "",
-            "",
-            ConnectionStatus::Suggested,
-            d(5),
+            &new(Some(resource), "", "", ConnectionStatus::Suggested, d(5)),
             &mut rng,
         )
         .expect("added");
@@ -358,40 +370,19 @@ mod tests {
         assert_eq!(c.feedback, "Came twice, enjoyed it");
         assert!(c.status.taken_up());
         // A free-text connection needs a name and a category.
+        let free = |name: &str, category: &str| {
+            new(None, name, category, ConnectionStatus::Suggested, d(6))
+        };
         assert_eq!(
-            ws.add_connection(
-                referral,
-                None,
-                " ",
-                "social",
-                ConnectionStatus::Suggested,
-                d(6),
-                &mut rng
-            ),
+            ws.add_connection(referral, &free(" ", "social"), &mut rng),
             Err(DirectoryError::NameMissing)
         );
         assert_eq!(
-            ws.add_connection(
-                referral,
-                None,
-                "Lunch club",
-                "",
-                ConnectionStatus::Suggested,
-                d(6),
-                &mut rng
-            ),
+            ws.add_connection(referral, &free("Lunch club", ""), &mut rng),
             Err(DirectoryError::CategoryMissing)
         );
-        ws.add_connection(
-            referral,
-            None,
-            "Lunch club",
-            "social",
-            ConnectionStatus::Referred,
-            d(6),
-            &mut rng,
-        )
-        .expect("added");
+        ws.add_connection(referral, &free("Lunch club", "social"), &mut rng)
+            .expect("added");
         assert_eq!(ws.referrals[&referral].connections.len(), 2);
     }
 }
