@@ -9,6 +9,7 @@ use crate::components::backup_reminder::BackupReminder;
 use crate::components::header::Header;
 use crate::components::storage_banner::StorageBanner;
 use crate::pages::caseload::CaseloadPage;
+use crate::pages::directory::DirectoryPage;
 use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::referral::ReferralPage;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                         Route::NewReferral => view! { <ReferralPage id=None/> }.into_any(),
                         Route::Referral(id) => view! { <ReferralPage id=Some(id)/> }.into_any(),
                         Route::Settings => view! { <SettingsPage/> }.into_any(),
+                        Route::Directory => view! { <DirectoryPage/> }.into_any(),
                         Route::NotFound => view! { <NotFoundPage/> }.into_any(),
                     }
                 }}

@@ -10,6 +10,7 @@ pub enum Route {
     NewReferral,
     Referral(ReferralId),
     Settings,
+    Directory,
     NotFound,
 }
 
@@ -22,6 +23,7 @@ impl Route {
             [""] => Route::Caseload,
             ["new"] => Route::NewReferral,
             ["settings"] => Route::Settings,
+            ["directory"] => Route::Directory,
             ["referral", id] => id.parse().map_or(Route::NotFound, Route::Referral),
             _ => Route::NotFound,
         }
@@ -33,6 +35,7 @@ impl Route {
             Route::Caseload | Route::NotFound => "#/".into(),
             Route::NewReferral => "#/new".into(),
             Route::Settings => "#/settings".into(),
+            Route::Directory => "#/directory".into(),
             Route::Referral(id) => format!("#/referral/{id}"),
         }
     }
@@ -44,6 +47,7 @@ impl Route {
             Route::NewReferral => "New referral",
             Route::Referral(_) => "Referral",
             Route::Settings => "Settings",
+            Route::Directory => "Community directory",
             Route::NotFound => "Page not found",
         }
     }

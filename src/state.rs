@@ -6,6 +6,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use linkwork_core::crypto::Vault;
 use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::directory::{
+    ConnectionId, ConnectionStatus, DirectoryError, NewConnection, Resource, ResourceId,
+};
+use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::format::blocks_writing;
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
@@ -442,6 +446,51 @@ impl AppState {
         if let Some(chunk) = chunk {
             self.commit([StoreKey::Records(chunk)]);
         }
+    }
+
+    /// Adds or updates a directory entry.
+    pub fn save_resource(&self, resource: Resource) -> Result<ResourceId, DirectoryError> {
+        let mut result = Err(DirectoryError::NameMissing);
+        self.ws.update(|ws| result = ws.save_resource(resource, &mut BrowserIds));
+        let id = result?;
+        self.commit([StoreKey::Directory]);
+        Ok(id)
+    }
+
+    /// Adds imported services to the directory.
+    pub fn import_directory(&self, services: Vec<ImportedService>) -> ImportSummary {
+        let mut summary = ImportSummary::default();
+        self.ws
+            .update(|ws| summary = ws.import_services(services, &mut BrowserIds));
+        self.commit([StoreKey::Directory]);
+        summary
+    }
+
+    /// Connects a referral to a resource.
+    pub fn add_connection(&self, referral: ReferralId, new: &NewConnection) -> Result<(), DirectoryError> {
+        let mut result = Err(DirectoryError::NoSuchReferral);
+        self.ws
+            .update(|ws| result = ws.add_connection(referral, new, &mut BrowserIds));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Moves a connection on, with the organisation's feedback.
+    pub fn update_connection(
+        &self,
+        referral: ReferralId,
+        connection: ConnectionId,
+        status: ConnectionStatus,
+        feedback: &str,
+    ) -> Result<(), DirectoryError> {
+        let mut result = Err(DirectoryError::NoSuchReferral);
+        self.ws.update(|ws| {
+            result = ws.update_connection(referral, connection, status, feedback, today());
+        });
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
     }
 
     /// A fresh contact form: today, the mode used last.

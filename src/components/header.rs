@@ -39,6 +39,7 @@ pub fn Header() -> impl IntoView {
                         <ul class="nav">
                             {link(Route::Caseload, "Caseload", "nav-caseload")}
                             {link(Route::NewReferral, "New referral", "nav-new")}
+                            {link(Route::Directory, "Directory", "nav-directory")}
                             {link(Route::Settings, "Settings", "nav-settings")}
                         </ul>
                     </nav>

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use linkwork_core::{highlights, Choice, ReferralId};
 
+use crate::components::connections_panel::ConnectionsPanel;
 use crate::components::contact_form::ContactForm;
 use crate::components::flags::Flags;
 use crate::components::status_actions::StatusActions;
@@ -56,6 +57,8 @@ pub fn JourneyPanel(
                 <h3>"Add a contact"</h3>
                 <ContactForm referral=referral id_prefix="contact"/>
             </Show>
+            <h3>"Connections"</h3>
+            <ConnectionsPanel referral=referral/>
             <h3>"Timeline"</h3>
             <Timeline referral=referral/>
         </section>

@@ -15,10 +15,12 @@ struct Entry {
     detail: String,
     contact: Option<ContactId>,
     attended: bool,
+    /// The entry's test id: timeline-status, -contact or -connection.
+    kind: &'static str,
 }
 
 /// Everything that happened in a referral, newest first: status changes and
-/// contacts (connections join when they exist).
+/// contacts and connections.
 #[component]
 pub fn Timeline(
     /// The referral.
@@ -42,6 +44,7 @@ pub fn Timeline(
                     detail: String::new(),
                     contact: None,
                     attended: false,
+                    kind: "timeline-status",
                 })
                 .collect();
             let statuses = list.len();
@@ -57,6 +60,17 @@ pub fn Timeline(
                 detail: c.note.clone(),
                 contact: Some(c.id),
                 attended: c.outcome == ContactOutcome::Attended,
+                kind: "timeline-contact",
+            }));
+            let before = list.len();
+            list.extend(r.connections.iter().flat_map(|c| c.history.iter().map(move |h| (c, h))).enumerate().map(|(i, (c, h))| Entry {
+                date: h.date,
+                order: before + i,
+                text: format!("Connection: {} · {}", c.name, h.status.label()),
+                detail: String::new(),
+                contact: None,
+                attended: false,
+                kind: "timeline-connection",
             }));
             list.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)));
             list
@@ -73,7 +87,7 @@ pub fn Timeline(
                 });
                 view! {
                     <li class="timeline__item" class:timeline__item--contact=e.contact.is_some() class:timeline__item--seen=e.attended
-                        data-testid=if e.contact.is_some() { "timeline-contact" } else { "timeline-status" }>
+                        data-testid=e.kind>
                         <span class="timeline__date">{show_date(e.date)}</span>
                         <span class="timeline__text">{e.text}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="timeline__detail">{e.detail}</span> })}

@@ -1,0 +1,71 @@
+use leptos::ev;
+use leptos::prelude::*;
+use linkwork_core::oruk::{parse_csv_package, parse_json};
+use wasm_bindgen::JsCast;
+
+use crate::state::use_state;
+
+/// Reads the text of every chosen file.
+async fn read_files(files: web_sys::FileList) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for i in 0..files.length() {
+        let Some(file) = files.get(i) else { continue };
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .ok_or_else(|| format!("{} could not be read.", file.name()))?;
+        out.push((file.name(), text));
+    }
+    Ok(out)
+}
+
+/// Imports an Open Referral UK directory: one JSON file, or the CSV package
+/// (services.csv, organizations.csv and the other tables, chosen together).
+#[component]
+pub fn DirectoryImport() -> impl IntoView {
+    let state = use_state();
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let choose = move |e: ev::Event| {
+        let files = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|i| i.files());
+        let Some(files) = files else { return };
+        leptos::task::spawn_local(async move {
+            let result = match read_files(files).await {
+                Err(e) => Err(e),
+                Ok(files) if files.is_empty() => return,
+                Ok(files) => {
+                    let json = files.iter().find(|(n, _)| n.to_lowercase().ends_with(".json") && !n.eq_ignore_ascii_case("datapackage.json"));
+                    let parsed = match json {
+                        Some((_, text)) if files.len() == 1 => parse_json(text),
+                        _ => parse_csv_package(&files),
+                    };
+                    parsed.map_err(|e| e.to_string()).map(|services| {
+                        let count = services.len();
+                        let s = state.import_directory(services);
+                        format!("Imported {count} services: {} added, {} updated.", s.added, s.updated)
+                    })
+                }
+            };
+            message.set(Some(result));
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="import-heading">
+            <h2 id="import-heading">"Import from Open Referral UK"</h2>
+            <p class="hint">
+                "Choose a JSON file from an ORUK or HSDS 3 services endpoint, or all the CSV files of an ORUK package at once "
+                "(services.csv, organizations.csv, eligibility.csv, …). Importing the same services again updates them."
+            </p>
+            <label for="directory-file">"Directory file or files"</label>
+            <input id="directory-file" type="file" multiple accept=".json,.csv,application/json,text/csv"
+                on:change=choose disabled=move || state.read_only() data-testid="directory-file"/>
+            {move || message.get().map(|m| match m {
+                Ok(t) => view! { <p class="notice" role="status" data-testid="import-result">{t}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert" data-testid="import-error">{e}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
