@@ -9,8 +9,8 @@ use linkwork_core::demo::{generate, DemoSpec};
 use linkwork_core::directory::{
     ConnectionId, ConnectionStatus, DirectoryError, NewConnection, Resource, ResourceId,
 };
-use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::format::blocks_writing;
+use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
     ContactDraft, ContactId, JourneyError, Loaded, Problem, ReferralDraft, ReferralError,
@@ -451,7 +451,8 @@ impl AppState {
     /// Adds or updates a directory entry.
     pub fn save_resource(&self, resource: Resource) -> Result<ResourceId, DirectoryError> {
         let mut result = Err(DirectoryError::NameMissing);
-        self.ws.update(|ws| result = ws.save_resource(resource, &mut BrowserIds));
+        self.ws
+            .update(|ws| result = ws.save_resource(resource, &mut BrowserIds));
         let id = result?;
         self.commit([StoreKey::Directory]);
         Ok(id)
@@ -467,7 +468,11 @@ impl AppState {
     }
 
     /// Connects a referral to a resource.
-    pub fn add_connection(&self, referral: ReferralId, new: &NewConnection) -> Result<(), DirectoryError> {
+    pub fn add_connection(
+        &self,
+        referral: ReferralId,
+        new: &NewConnection,
+    ) -> Result<(), DirectoryError> {
         let mut result = Err(DirectoryError::NoSuchReferral);
         self.ws
             .update(|ws| result = ws.add_connection(referral, new, &mut BrowserIds));

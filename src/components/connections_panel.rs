@@ -20,19 +20,44 @@ pub fn ConnectionsPanel(
     let category = RwSignal::new(String::new());
     let status = RwSignal::new(ConnectionStatus::Suggested);
     let error = RwSignal::new(None::<String>);
-    let open = move || state.ws.with(|ws| ws.referrals.get(&referral).is_some_and(|r| r.status.is_open()));
+    let open = move || {
+        state.ws.with(|ws| {
+            ws.referrals
+                .get(&referral)
+                .is_some_and(|r| r.status.is_open())
+        })
+    };
     let resources = move || {
         state.ws.with(|ws| {
-            let mut list: Vec<(String, String)> = ws.directory.values().filter(|r| r.active)
-                .map(|r| (r.id.to_string(), if r.organisation.is_empty() { r.name.clone() } else { format!("{} ({})", r.name, r.organisation) }))
+            let mut list: Vec<(String, String)> = ws
+                .directory
+                .values()
+                .filter(|r| r.active)
+                .map(|r| {
+                    (
+                        r.id.to_string(),
+                        if r.organisation.is_empty() {
+                            r.name.clone()
+                        } else {
+                            format!("{} ({})", r.name, r.organisation)
+                        },
+                    )
+                })
                 .collect();
             list.sort_by_key(|(_, n)| n.to_lowercase());
             list
         })
     };
     let categories = move || {
-        state.ws.with(|ws| ws.settings.lists.get(ListKind::ConnectionCategories).iter().filter(|i| !i.retired)
-            .map(|i| (i.id.clone(), i.label.clone())).collect::<Vec<_>>())
+        state.ws.with(|ws| {
+            ws.settings
+                .lists
+                .get(ListKind::ConnectionCategories)
+                .iter()
+                .filter(|i| !i.retired)
+                .map(|i| (i.id.clone(), i.label.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     let add = move |e: ev::SubmitEvent| {
         e.prevent_default();
@@ -53,8 +78,22 @@ pub fn ConnectionsPanel(
             Err(e) => error.set(Some(e.to_string())),
         }
     };
-    let connections = move || state.ws.with(|ws| ws.referrals.get(&referral).map(|r| r.connections.clone()).unwrap_or_default());
-    let label = move |id: &str| state.ws.with(|ws| ws.settings.lists.label(ListKind::ConnectionCategories, id).to_owned());
+    let connections = move || {
+        state.ws.with(|ws| {
+            ws.referrals
+                .get(&referral)
+                .map(|r| r.connections.clone())
+                .unwrap_or_default()
+        })
+    };
+    let label = move |id: &str| {
+        state.ws.with(|ws| {
+            ws.settings
+                .lists
+                .label(ListKind::ConnectionCategories, id)
+                .to_owned()
+        })
+    };
     view! {
         <div class="connections" data-testid="connections">
             <ul class="item-list">

@@ -6,10 +6,9 @@ use wasm_bindgen::JsCast;
 use crate::state::use_state;
 
 /// Reads the text of every chosen file.
-async fn read_files(files: web_sys::FileList) -> Result<Vec<(String, String)>, String> {
+async fn read_files(files: Vec<web_sys::File>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
-    for i in 0..files.length() {
-        let Some(file) = files.get(i) else { continue };
+    for file in files {
         let text = wasm_bindgen_futures::JsFuture::from(file.text())
             .await
             .ok()
@@ -27,17 +26,27 @@ pub fn DirectoryImport() -> impl IntoView {
     let state = use_state();
     let message = RwSignal::new(None::<Result<String, String>>);
     let choose = move |e: ev::Event| {
-        let files = e
+        let Some(input) = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|i| i.files());
-        let Some(files) = files else { return };
+        else {
+            return;
+        };
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        // Cleared, so choosing the same file again (a re-import) is noticed.
+        input.set_value("");
         leptos::task::spawn_local(async move {
             let result = match read_files(files).await {
                 Err(e) => Err(e),
                 Ok(files) if files.is_empty() => return,
                 Ok(files) => {
-                    let json = files.iter().find(|(n, _)| n.to_lowercase().ends_with(".json") && !n.eq_ignore_ascii_case("datapackage.json"));
+                    let json = files.iter().find(|(n, _)| {
+                        n.to_lowercase().ends_with(".json")
+                            && !n.eq_ignore_ascii_case("datapackage.json")
+                    });
                     let parsed = match json {
                         Some((_, text)) if files.len() == 1 => parse_json(text),
                         _ => parse_csv_package(&files),
@@ -45,7 +54,10 @@ pub fn DirectoryImport() -> impl IntoView {
                     parsed.map_err(|e| e.to_string()).map(|services| {
                         let count = services.len();
                         let s = state.import_directory(services);
-                        format!("Imported {count} services: {} added, {} updated.", s.added, s.updated)
+                        format!(
+                            "Imported {count} services: {} added, {} updated.",
+                            s.added, s.updated
+                        )
                     })
                 }
             };

@@ -22,7 +22,11 @@ pub fn ResourceForm(
     let draft = RwSignal::new(start.clone());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
-    let prefix = if editing { format!("res-{}", start.id) } else { "res-new".to_owned() };
+    let prefix = if editing {
+        format!("res-{}", start.id)
+    } else {
+        "res-new".to_owned()
+    };
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
         match state.save_resource(draft.get_untracked()) {
@@ -30,14 +34,21 @@ pub fn ResourceForm(
                 error.set(None);
                 saved.set(true);
                 if !editing {
-                    draft.set(Resource { last_checked: Some(today()), active: true, ..Resource::default() });
+                    draft.set(Resource {
+                        last_checked: Some(today()),
+                        active: true,
+                        ..Resource::default()
+                    });
                 }
             }
             Err(e) => error.set(Some(e.to_string())),
         }
     };
     let field_prefix = prefix.clone();
-    let text_field = move |name: &'static str, label: &'static str, get: fn(&Resource) -> String, set: fn(&mut Resource, String)| {
+    let text_field = move |name: &'static str,
+                           label: &'static str,
+                           get: fn(&Resource) -> String,
+                           set: fn(&mut Resource, String)| {
         let id = format!("{field_prefix}-{name}");
         view! {
             <div class="field">
@@ -48,8 +59,15 @@ pub fn ResourceForm(
         }
     };
     let categories = move || {
-        state.ws.with(|ws| ws.settings.lists.get(ListKind::ConnectionCategories).iter().filter(|i| !i.retired)
-            .map(|i| (i.id.clone(), i.label.clone())).collect::<Vec<_>>())
+        state.ws.with(|ws| {
+            ws.settings
+                .lists
+                .get(ListKind::ConnectionCategories)
+                .iter()
+                .filter(|i| !i.retired)
+                .map(|i| (i.id.clone(), i.label.clone()))
+                .collect::<Vec<_>>()
+        })
     };
     let cat_id = format!("{prefix}-category");
     let checked_id = format!("{prefix}-checked");

@@ -63,15 +63,21 @@ pub fn Timeline(
                 kind: "timeline-contact",
             }));
             let before = list.len();
-            list.extend(r.connections.iter().flat_map(|c| c.history.iter().map(move |h| (c, h))).enumerate().map(|(i, (c, h))| Entry {
-                date: h.date,
-                order: before + i,
-                text: format!("Connection: {} · {}", c.name, h.status.label()),
-                detail: String::new(),
-                contact: None,
-                attended: false,
-                kind: "timeline-connection",
-            }));
+            list.extend(
+                r.connections
+                    .iter()
+                    .flat_map(|c| c.history.iter().map(move |h| (c, h)))
+                    .enumerate()
+                    .map(|(i, (c, h))| Entry {
+                        date: h.date,
+                        order: before + i,
+                        text: format!("Connection: {} · {}", c.name, h.status.label()),
+                        detail: String::new(),
+                        contact: None,
+                        attended: false,
+                        kind: "timeline-connection",
+                    }),
+            );
             list.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)));
             list
         })

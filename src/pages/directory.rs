@@ -38,10 +38,22 @@ pub fn DirectoryPage() -> impl IntoView {
     });
     let categories = move || {
         state.ws.with(|ws| {
-            ws.settings.lists.get(ListKind::ConnectionCategories).iter().map(|i| (i.id.clone(), i.label.clone())).collect::<Vec<_>>()
+            ws.settings
+                .lists
+                .get(ListKind::ConnectionCategories)
+                .iter()
+                .map(|i| (i.id.clone(), i.label.clone()))
+                .collect::<Vec<_>>()
         })
     };
-    let label = move |id: &str| state.ws.with(|ws| ws.settings.lists.label(ListKind::ConnectionCategories, id).to_owned());
+    let label = move |id: &str| {
+        state.ws.with(|ws| {
+            ws.settings
+                .lists
+                .label(ListKind::ConnectionCategories, id)
+                .to_owned()
+        })
+    };
     view! {
         <div class="page-head">
             <h1>"Community directory"</h1>
