@@ -14,6 +14,7 @@ pub mod model;
 pub mod oruk;
 pub mod reference;
 pub mod referral;
+pub mod spreadsheet;
 pub mod vault_store;
 
 #[cfg(test)]
