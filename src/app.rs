@@ -14,6 +14,7 @@ use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::transfer::TransferPage;
 use crate::route::{self, Route};
 use crate::state::{AppState, Session};
 use crate::storage::{self, StorageError};
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                         Route::Referral(id) => view! { <ReferralPage id=Some(id)/> }.into_any(),
                         Route::Settings => view! { <SettingsPage/> }.into_any(),
                         Route::Directory => view! { <DirectoryPage/> }.into_any(),
+                        Route::Transfer => view! { <TransferPage/> }.into_any(),
                         Route::NotFound => view! { <NotFoundPage/> }.into_any(),
                     }
                 }}

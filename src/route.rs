@@ -11,6 +11,7 @@ pub enum Route {
     Referral(ReferralId),
     Settings,
     Directory,
+    Transfer,
     NotFound,
 }
 
@@ -24,6 +25,7 @@ impl Route {
             ["new"] => Route::NewReferral,
             ["settings"] => Route::Settings,
             ["directory"] => Route::Directory,
+            ["transfer"] => Route::Transfer,
             ["referral", id] => id.parse().map_or(Route::NotFound, Route::Referral),
             _ => Route::NotFound,
         }
@@ -36,6 +38,7 @@ impl Route {
             Route::NewReferral => "#/new".into(),
             Route::Settings => "#/settings".into(),
             Route::Directory => "#/directory".into(),
+            Route::Transfer => "#/transfer".into(),
             Route::Referral(id) => format!("#/referral/{id}"),
         }
     }
@@ -48,6 +51,7 @@ impl Route {
             Route::Referral(_) => "Referral",
             Route::Settings => "Settings",
             Route::Directory => "Community directory",
+            Route::Transfer => "Import and export",
             Route::NotFound => "Page not found",
         }
     }

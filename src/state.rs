@@ -11,6 +11,7 @@ use linkwork_core::directory::{
 };
 use linkwork_core::format::blocks_writing;
 use linkwork_core::oruk::{ImportSummary, ImportedService};
+use linkwork_core::spreadsheet::{self, Applied, ImportPlan};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
     ContactDraft, ContactId, JourneyError, Loaded, Problem, ReferralDraft, ReferralError,
@@ -496,6 +497,28 @@ impl AppState {
         let chunk = result?;
         self.commit([StoreKey::Records(chunk)]);
         Ok(())
+    }
+
+    /// Checks spreadsheet files against the workspace; changes nothing.
+    pub fn plan_import(&self, referrals: &str, contacts: Option<&str>) -> ImportPlan {
+        self.ws
+            .with_untracked(|ws| spreadsheet::plan_import(ws, referrals, contacts, today()))
+    }
+
+    /// Applies a checked import (all rows, or only the valid ones).
+    pub fn apply_import(&self, plan: &ImportPlan, only_valid: bool) -> Result<Applied, usize> {
+        let mut result = Err(0);
+        self.ws.update(|ws| {
+            result = ws.apply_import(plan, only_valid, now(), today(), &mut BrowserIds);
+        });
+        let (applied, chunks) = result?;
+        self.commit(
+            chunks
+                .into_iter()
+                .map(StoreKey::Records)
+                .chain([StoreKey::Settings]),
+        );
+        Ok(applied)
     }
 
     /// A fresh contact form: today, the mode used last.

@@ -70,7 +70,10 @@ pub fn CaseloadPage() -> impl IntoView {
     view! {
         <div class="page-head page-head--row">
             <h1>"Caseload"</h1>
-            <a class="button" href=Route::NewReferral.href() data-testid="new-referral">"New referral"</a>
+            <div class="button-row">
+                <a class="button button--secondary" href=Route::Transfer.href() data-testid="to-transfer">"Import or export"</a>
+                <a class="button" href=Route::NewReferral.href() data-testid="new-referral">"New referral"</a>
+            </div>
         </div>
         <NoticeBanner/>
         <Show
@@ -82,6 +85,7 @@ pub fn CaseloadPage() -> impl IntoView {
                             <h2>"No referrals yet"</h2>
                             <p>"Referrals you record appear here, with how long each person has been waiting."</p>
                             <p><a class="button" href=Route::NewReferral.href()>"Record the first referral"</a></p>
+                            <p>"Moving from a spreadsheet? " <a href=Route::Transfer.href()>"Import your caseload from CSV"</a>"."</p>
                         }.into_any()
                     } else {
                         view! {

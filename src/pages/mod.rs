@@ -6,3 +6,4 @@ pub mod lock;
 pub mod not_found;
 pub mod referral;
 pub mod settings;
+pub mod transfer;

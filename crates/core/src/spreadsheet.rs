@@ -139,9 +139,19 @@ struct PlannedContact {
 }
 
 impl ImportPlan {
-    /// Rows that will be added.
+    /// Rows without errors that will be added: (referrals, contacts).
     pub fn counts(&self) -> (usize, usize) {
-        (self.referrals.len(), self.contacts.len())
+        let bad: BTreeSet<(&str, usize)> = self.errors.iter().map(|e| (e.file, e.row)).collect();
+        (
+            self.referrals
+                .iter()
+                .filter(|r| !bad.contains(&("referrals file", r.row)))
+                .count(),
+            self.contacts
+                .iter()
+                .filter(|c| !bad.contains(&("contacts file", c.row)))
+                .count(),
+        )
     }
 
     /// Rows with at least one error.
