@@ -428,7 +428,7 @@ impl AppState {
         valid?;
         let mut result = Err(vec![JourneyError::NoSuchReferral]);
         self.ws.update(|ws| {
-            result = ws.add_contact(id, draft, today(), &mut BrowserIds);
+            result = ws.add_contact(id, draft, today());
             if let Some(r) = ws.referrals.get_mut(&id) {
                 r.updated = now();
             }
@@ -476,7 +476,7 @@ impl AppState {
     ) -> Result<(), DirectoryError> {
         let mut result = Err(DirectoryError::NoSuchReferral);
         self.ws
-            .update(|ws| result = ws.add_connection(referral, new, &mut BrowserIds));
+            .update(|ws| result = ws.add_connection(referral, new));
         let chunk = result?;
         self.commit([StoreKey::Records(chunk)]);
         Ok(())

@@ -68,18 +68,50 @@ async function timeCaseload(browser, url, entries) {
   return { ms, count };
 }
 
-const cases = [
-  { name: 'demo caseload (300 referrals)', file: 'caseload-demo.json' },
-  { name: '5,000 referrals', file: 'caseload-5000.json' },
-];
+const cases = [{ name: 'demo caseload (300 referrals)', file: 'caseload-demo.json' }];
 
 /** Encrypted workspaces (passphrase PASS), padded to the size of referrals
  * with 5 contacts and 2 measure sets each. */
 const PASS = 'correct horse battery';
 const sealedCases = [
   { name: '1,000 referrals, encrypted, padded', file: 'sealed-1000.json' },
-  { name: '20,000 referrals, encrypted, padded', file: 'sealed-20000.json' },
+  { name: '5,000 referrals, 25,000 contacts, encrypted', file: 'sealed-5000.json' },
+  { name: '20,000 referrals, 100,000 contacts, encrypted', file: 'sealed-20000.json' },
 ];
+
+/** Times from an input event to the next painted frame with the new result. */
+async function timeSearch(page, text) {
+  await page.click('[data-testid="search"]');
+  await page.fill('[data-testid="search"]', '');
+  await page.waitForTimeout(50);
+  return page.evaluate(async (value) => {
+    const input = document.querySelector('[data-testid="search"]');
+    const before = document.querySelector('[data-testid="result-count"]').textContent;
+    const start = performance.now();
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    while (document.querySelector('[data-testid="result-count"]').textContent === before) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    await new Promise((r) => requestAnimationFrame(r));
+    return performance.now() - start;
+  }, text);
+}
+
+/** Times a quick-add contact from the click on "Add contact" to the confirmation. */
+async function timeAddContact(page) {
+  await page.fill('[data-testid="search"]', '');
+  await page.click('[data-testid="row-add-contact"]');
+  await page.waitForSelector('[data-testid="contact-form"]');
+  return page.evaluate(async () => {
+    const start = performance.now();
+    document.querySelector('[data-testid="save-contact"]').click();
+    while (!document.querySelector('[data-testid="notice"]')) {
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    return performance.now() - start;
+  });
+}
 
 /** Opens the lock screen over seeded storage, unlocks, and times the parts. */
 async function timeUnlock(browser, url, entries) {
@@ -98,6 +130,8 @@ async function timeUnlock(browser, url, entries) {
   const marks = await page.evaluate(() =>
     Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
   );
+  const search = await timeSearch(page, 'HV-0');
+  const addContact = await timeAddContact(page);
   // Count what one edit writes: wrap setItem, change one referral's notes, save.
   await page.evaluate(() => {
     window.__written = 0;
@@ -122,6 +156,8 @@ async function timeUnlock(browser, url, entries) {
     decrypt_and_load: marks['linkwork-loaded'] - marks['linkwork-kdf-end'],
     written,
     editStart,
+    search,
+    addContact,
   };
 }
 
@@ -162,6 +198,8 @@ try {
       key_derivation_ms: med((r) => r.kdf),
       decrypt_load_ms: med((r) => r.decrypt_and_load),
       units_written_per_edit: med((r) => r.written),
+      search_ms: med((r) => r.search),
+      add_contact_ms: med((r) => r.addContact),
     });
   }
 } finally {

@@ -21,8 +21,8 @@ const BENCH_DIR: &str = "target/bench";
 /// to the size of referrals with contacts and measures, and the file it writes.
 const BENCH_FIXTURES: [(&str, bool, &str); 4] = [
     ("demo", false, "caseload-demo.json"),
-    ("5000", false, "caseload-5000.json"),
     ("1000", true, "sealed-1000.json"),
+    ("5000", true, "sealed-5000.json"),
     ("20000", true, "sealed-20000.json"),
 ];
 
@@ -81,6 +81,9 @@ pub fn bench() -> Result {
         }
         run(&mut command)?;
     }
+    run(&mut cmd_line(
+        "cargo run --release --quiet -p linkwork-core --example perf",
+    ))?;
     run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
 }
 

@@ -6,16 +6,16 @@
 //! ```
 //!
 //! `--sealed` writes an encrypted workspace named "Bench" (real Argon2id
-//! settings), as the app stores it. `--pad` adds five contact-like and two
-//! measure-set-like records to every referral, so stored sizes match a
-//! caseload with contacts and outcome measures before those exist.
+//! settings), as the app stores it. `--pad` gives every referral five real
+//! contacts and adds two measure-set-like records, so stored sizes match a
+//! caseload with contacts and outcome measures before measures exist.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use linkwork_core::crypto::Random;
-use linkwork_core::demo::{generate, DemoSpec};
+use linkwork_core::demo::{generate, top_up_contacts, DemoSpec};
 use linkwork_core::vault_store::WorkspaceMeta;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -29,50 +29,21 @@ impl Random for Seeded {
     }
 }
 
-const MODES: [&str; 5] = [
-    "practice",
-    "telephone",
-    "home_visit",
-    "video",
-    "accompanied",
-];
-const OUTCOMES: [&str; 4] = ["attended", "attended", "attended", "did_not_attend"];
-const NOTES: [&str; 6] = [
-    "Talked through benefits check; booked welfare rights appointment.",
-    "Went with them to the walking group for the first time.",
-    "Low week; agreed to phone again on Friday.",
-    "Did not answer; left a voicemail.",
-    "Reviewed goals; feeling more settled.",
-    "",
-];
-
-/// Five contacts and two measure sets shaped like the coming records.
-fn padding(rng: &mut ChaCha8Rng, date: &str) -> (Value, Value) {
-    let contacts: Vec<Value> = (0..5)
-        .map(|_| {
-            json!({
-                "id": hex::encode(rng.gen::<[u8; 16]>()),
-                "date": date,
-                "mode": MODES[rng.gen_range(0..MODES.len() as u32) as usize],
-                "minutes": rng.gen_range(10..90u32),
-                "outcome": OUTCOMES[rng.gen_range(0..OUTCOMES.len() as u32) as usize],
-                "note": NOTES[rng.gen_range(0..NOTES.len() as u32) as usize],
-            })
-        })
-        .collect();
-    let measures = json!([
+/// Two measure sets shaped like the coming records (ids, like contacts',
+/// are small numbers unique within the referral).
+fn padding(rng: &mut ChaCha8Rng, date: &str) -> Value {
+    json!([
         {
-            "id": hex::encode(rng.gen::<[u8; 16]>()),
+            "id": 1,
             "instrument": "ons4", "timepoint": "baseline", "date": date, "completion": "self",
             "items": (0..4).map(|_| rng.gen_range(0..=10u32)).collect::<Vec<_>>(),
         },
         {
-            "id": hex::encode(rng.gen::<[u8; 16]>()),
+            "id": 2,
             "instrument": "swemwbs", "timepoint": "review", "date": date, "completion": "assisted",
             "items": (0..7).map(|_| rng.gen_range(1..=5u32)).collect::<Vec<_>>(),
         }
-    ]);
-    (Value::Array(contacts), measures)
+    ])
 }
 
 fn run(args: &[String]) -> Result<String, String> {
@@ -100,7 +71,10 @@ fn run(args: &[String]) -> Result<String, String> {
         .transpose()?;
     let pad = args.iter().any(|a| a == "--pad");
     let today = NaiveDate::from_ymd_opt(2026, 11, 21).ok_or("bad date")?;
-    let ws = generate(&spec, today);
+    let mut ws = generate(&spec, today);
+    if pad {
+        top_up_contacts(&mut ws, 5, today);
+    }
     let mut rng = ChaCha8Rng::seed_from_u64(99);
     let mut seeded = Seeded(ChaCha8Rng::seed_from_u64(100));
     let meta = sealed
@@ -132,9 +106,7 @@ fn run(args: &[String]) -> Result<String, String> {
                         .as_str()
                         .unwrap_or("2026-01-01")
                         .to_owned();
-                    let (contacts, measures) = padding(&mut rng, &date);
-                    r["contacts"] = contacts;
-                    r["measures"] = measures;
+                    r["measures"] = padding(&mut rng, &date);
                 }
             }
             text = doc.to_string();

@@ -271,7 +271,7 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
                 let mut b = [0u8; 16];
                 rng.fill(&mut b);
                 r.contacts.push(Contact {
-                    id: ContactId::from_random(b),
+                    id: ContactId(n + 1),
                     date: day(at),
                     mode: pick(rng, &MODE_WEIGHTS).to_owned(),
                     minutes: pick(rng, &[(15u32, 15), (30, 30), (45, 25), (60, 25), (90, 5)]),
@@ -506,7 +506,7 @@ fn connect(rng: &mut ChaCha8Rng, r: &mut Referral, resources: &[Resource], today
         let mut b = [0u8; 16];
         rng.fill(&mut b);
         r.connections.push(Connection {
-            id: ConnectionId::from_random(b),
+            id: ConnectionId::next(r.connections.iter().map(|c| c.id)),
             resource: Some(resource.id),
             name: resource.name.clone(),
             category: resource.category.clone(),
@@ -671,6 +671,31 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
     ws
 }
 
+/// Gives every referral at least `per_referral` contacts (dated between
+/// the referral and today), for benchmarks at a known size.
+pub fn top_up_contacts(ws: &mut Workspace, per_referral: usize, today: NaiveDate) {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x00C0_FFEE);
+    for r in ws.referrals.values_mut() {
+        let span = (today - r.referral_date).num_days().max(0);
+        while r.contacts.len() < per_referral {
+            let mut b = [0u8; 16];
+            rng.fill(&mut b);
+            r.contacts.push(Contact {
+                id: ContactId::next(r.contacts.iter().map(|c| c.id)),
+                date: r.referral_date + chrono::Duration::days(rng.gen_range(0..=span)),
+                mode: pick(&mut rng, &MODE_WEIGHTS).to_owned(),
+                minutes: pick(
+                    &mut rng,
+                    &[(15u32, 15), (30, 30), (45, 25), (60, 25), (90, 5)],
+                ),
+                outcome: pick(&mut rng, &OUTCOME_WEIGHTS),
+                note: NOTES[index(&mut rng, NOTES.len())].to_owned(),
+            });
+        }
+        r.contacts.sort_by_key(|c| c.date);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,6 +775,19 @@ mod tests {
         assert_eq!(references.len(), ws.people.len(), "references are unique");
         for p in ws.people.values() {
             assert_eq!(crate::reference::check_reference(&p.reference), None);
+        }
+    }
+
+    #[test]
+    fn topping_up_gives_every_referral_enough_valid_contacts() {
+        let mut ws = generate(&DemoSpec::small(), today());
+        top_up_contacts(&mut ws, 5, today());
+        for r in ws.referrals.values() {
+            assert!(r.contacts.len() >= 5);
+            assert!(r
+                .contacts
+                .iter()
+                .all(|c| c.date >= r.referral_date && c.date <= today()));
         }
     }
 

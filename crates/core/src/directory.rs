@@ -11,8 +11,8 @@ crate::model::id_type!(
     /// Identifies a resource in the directory.
     ResourceId
 );
-crate::model::id_type!(
-    /// Identifies a connection.
+crate::model::seq_id!(
+    /// Identifies a connection within its referral.
     ConnectionId
 );
 
@@ -205,7 +205,6 @@ impl Workspace {
         &mut self,
         referral: ReferralId,
         new: &NewConnection,
-        rng: &mut dyn Random,
     ) -> Result<u32, DirectoryError> {
         let NewConnection {
             resource,
@@ -233,7 +232,7 @@ impl Workspace {
             return Err(DirectoryError::BadDate);
         }
         r.connections.push(Connection {
-            id: ConnectionId::from_random(rng.bytes16()),
+            id: ConnectionId::next(r.connections.iter().map(|c| c.id)),
             resource,
             name,
             category,
@@ -328,7 +327,6 @@ mod tests {
         let mut ws = one_referral_ws();
         let referral = *ws.referrals.keys().next().expect("one");
         let resource = walking(&mut ws);
-        let mut rng = SeqRandom::default();
         let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).expect("date");
         let new = |resource, name: &str, category: &str, status, date| NewConnection {
             resource,
@@ -340,7 +338,6 @@ mod tests {
         ws.add_connection(
             referral,
             &new(Some(resource), "", "", ConnectionStatus::Suggested, d(5)),
-            &mut rng,
         )
         .expect("added");
         let c = ws.referrals[&referral].connections[0].clone();
@@ -374,14 +371,14 @@ mod tests {
             new(None, name, category, ConnectionStatus::Suggested, d(6))
         };
         assert_eq!(
-            ws.add_connection(referral, &free(" ", "social"), &mut rng),
+            ws.add_connection(referral, &free(" ", "social")),
             Err(DirectoryError::NameMissing)
         );
         assert_eq!(
-            ws.add_connection(referral, &free("Lunch club", ""), &mut rng),
+            ws.add_connection(referral, &free("Lunch club", "")),
             Err(DirectoryError::CategoryMissing)
         );
-        ws.add_connection(referral, &free("Lunch club", "social"), &mut rng)
+        ws.add_connection(referral, &free("Lunch club", "social"))
             .expect("added");
         assert_eq!(ws.referrals[&referral].connections.len(), 2);
     }

@@ -5,7 +5,6 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::crypto::Random;
 use crate::lists::ListKind;
 use crate::model::Referral;
 use crate::model::{
@@ -205,14 +204,13 @@ impl Workspace {
         id: ReferralId,
         draft: &ContactDraft,
         today: NaiveDate,
-        rng: &mut dyn Random,
     ) -> Result<u32, Vec<JourneyError>> {
         let contact = draft.validate(self, id, today)?;
         let r = self.referral_mut(id).map_err(|e| vec![e])?;
         let attended = contact.outcome == ContactOutcome::Attended;
         let date = contact.date;
         r.contacts.push(Contact {
-            id: ContactId::from_random(rng.bytes16()),
+            id: ContactId::next(r.contacts.iter().map(|c| c.id)),
             ..contact
         });
         r.contacts.sort_by_key(|c| c.date);
@@ -304,7 +302,7 @@ impl ContactDraft {
         }
         match (date, minutes) {
             (Some(date), Some(minutes)) if errors.is_empty() => Ok(Contact {
-                id: ContactId::from_random([0; 16]),
+                id: ContactId::default(),
                 date,
                 mode: self.mode.clone(),
                 minutes,
@@ -361,7 +359,7 @@ pub fn highlights(r: &Referral, settings: &Settings, today: NaiveDate) -> Highli
 mod tests {
     use super::*;
     use crate::model::NextStep;
-    use crate::testing::{one_referral_ws, today, SeqRandom};
+    use crate::testing::{one_referral_ws, today};
 
     fn only(ws: &Workspace) -> ReferralId {
         *ws.referrals.keys().next().expect("one referral")
@@ -379,13 +377,11 @@ mod tests {
     fn a_contact_cannot_come_before_the_referral_or_after_today() {
         let mut ws = one_referral_ws(); // referred 2 Nov 2026
         let id = only(&ws);
-        let mut rng = SeqRandom::default();
         assert_eq!(
             ws.add_contact(
                 id,
                 &contact("2026-11-01", ContactOutcome::Attended),
-                today(),
-                &mut rng
+                today()
             ),
             Err(vec![JourneyError::DateTooEarly(
                 NaiveDate::from_ymd_opt(2026, 11, 2).expect("date")
@@ -395,8 +391,7 @@ mod tests {
             ws.add_contact(
                 id,
                 &contact("2026-11-22", ContactOutcome::Attended),
-                today(),
-                &mut rng
+                today()
             ),
             Err(vec![JourneyError::DateInFuture])
         );
@@ -404,7 +399,7 @@ mod tests {
         bad.mode = "carrier pigeon".into();
         bad.minutes = "lots".into();
         assert_eq!(
-            ws.add_contact(id, &bad, today(), &mut rng),
+            ws.add_contact(id, &bad, today()),
             Err(vec![
                 JourneyError::ModeUnknown,
                 JourneyError::MinutesInvalid
@@ -417,12 +412,10 @@ mod tests {
     fn the_first_attended_contact_makes_the_referral_active() {
         let mut ws = one_referral_ws();
         let id = only(&ws);
-        let mut rng = SeqRandom::default();
         ws.add_contact(
             id,
             &contact("2026-11-05", ContactOutcome::DidNotAttend),
             today(),
-            &mut rng,
         )
         .expect("recorded");
         assert_eq!(
@@ -434,7 +427,6 @@ mod tests {
             id,
             &contact("2026-11-09", ContactOutcome::Attended),
             today(),
-            &mut rng,
         )
         .expect("recorded");
         let r = &ws.referrals[&id];
@@ -454,14 +446,13 @@ mod tests {
     fn seen_three_plus_counts_only_attended_contacts() {
         let mut ws = one_referral_ws();
         let id = only(&ws);
-        let mut rng = SeqRandom::default();
         for (d, o) in [
             ("2026-11-03", ContactOutcome::Attended),
             ("2026-11-04", ContactOutcome::DidNotAttend),
             ("2026-11-05", ContactOutcome::Attended),
             ("2026-11-06", ContactOutcome::CancelledByPerson),
         ] {
-            ws.add_contact(id, &contact(d, o), today(), &mut rng)
+            ws.add_contact(id, &contact(d, o), today())
                 .expect("recorded");
         }
         assert!(!ws.referrals[&id].seen_three_plus());
@@ -469,7 +460,6 @@ mod tests {
             id,
             &contact("2026-11-07", ContactOutcome::Attended),
             today(),
-            &mut rng,
         )
         .expect("recorded");
         assert!(ws.referrals[&id].seen_three_plus());
@@ -483,7 +473,6 @@ mod tests {
             id,
             &contact("2026-11-10", ContactOutcome::Attended),
             today(),
-            &mut SeqRandom::default(),
         )
         .expect("recorded");
         let close = |reason: &str| Transition::Close {
@@ -516,8 +505,7 @@ mod tests {
             ws.add_contact(
                 id,
                 &contact("2026-11-21", ContactOutcome::Attended),
-                today(),
-                &mut SeqRandom::default()
+                today()
             ),
             Err(vec![JourneyError::EpisodeEnded])
         );
@@ -537,7 +525,6 @@ mod tests {
             id,
             &contact("2026-11-15", ContactOutcome::Attended),
             today(),
-            &mut SeqRandom::default(),
         )
         .expect("recorded");
         assert_eq!(
@@ -657,7 +644,6 @@ mod tests {
             id,
             &contact("2026-11-03", ContactOutcome::Attended),
             today(),
-            &mut SeqRandom::default(),
         )
         .expect("recorded");
         let r = ws.referrals.get_mut(&id).expect("exists");

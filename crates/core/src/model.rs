@@ -367,8 +367,41 @@ pub struct Closure {
     pub reason: String,
 }
 
-id_type!(
-    /// Identifies one contact.
+/// An id unique within one referral: a small number, so that a caseload's
+/// many contacts and connections store (and compress) compactly.
+macro_rules! seq_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// One more than the largest id in use.
+            pub fn next(used: impl Iterator<Item = Self>) -> Self {
+                Self(used.map(|id| id.0).max().unwrap_or(0) + 1)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map(Self)
+            }
+        }
+    };
+}
+
+pub(crate) use seq_id;
+
+seq_id!(
+    /// Identifies one contact within its referral.
     ContactId
 );
 

@@ -657,7 +657,7 @@ impl Workspace {
             let Some(id) = find_referral(self, &c.reference, c.referral_date) else {
                 continue;
             };
-            if let Ok(chunk) = self.add_contact_any_status(id, &c.draft, today, rng) {
+            if let Ok(chunk) = self.add_contact_any_status(id, &c.draft, today) {
                 chunks.insert(chunk);
                 applied.contacts += 1;
             }
@@ -671,16 +671,15 @@ impl Workspace {
         id: ReferralId,
         draft: &ContactDraft,
         today: NaiveDate,
-        rng: &mut dyn Random,
     ) -> Result<u32, ()> {
         let r = self.referrals.get_mut(&id).ok_or(())?;
         let ended = !r.status.is_open();
         if !ended {
-            return self.add_contact(id, draft, today, rng).map_err(|_| ());
+            return self.add_contact(id, draft, today).map_err(|_| ());
         }
         let saved = r.status;
         r.status = ReferralStatus::Active;
-        let result = self.add_contact(id, draft, today, rng).map_err(|_| ());
+        let result = self.add_contact(id, draft, today).map_err(|_| ());
         if let Some(r) = self.referrals.get_mut(&id) {
             r.status = saved;
             // Adding may have pushed an Active change; an ended episode keeps its end.
