@@ -22,6 +22,16 @@ pub fn SecuritySettings() -> impl IntoView {
             .ws
             .with_untracked(|ws| ws.settings.backup_reminder_days.to_string()),
     );
+    let waiting_days = RwSignal::new(
+        state
+            .ws
+            .with_untracked(|ws| ws.settings.waiting_alert_days.to_string()),
+    );
+    let contact_days = RwSignal::new(
+        state
+            .ws
+            .with_untracked(|ws| ws.settings.no_contact_alert_days.to_string()),
+    );
     let timing_error = RwSignal::new(None::<String>);
     let timing_saved = RwSignal::new(false);
     let save_timing = move |e: ev::SubmitEvent| {
@@ -39,17 +49,29 @@ pub fn SecuritySettings() -> impl IntoView {
             .parse::<u32>()
             .ok()
             .filter(|d| *d <= 365);
-        match (minutes, days) {
-            (None, _) => timing_error.set(Some(
+        let alert = |v: RwSignal<String>| {
+            v.get_untracked()
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|d| (1..=365).contains(d))
+        };
+        match (minutes, days, alert(waiting_days), alert(contact_days)) {
+            (None, ..) => timing_error.set(Some(
                 "Enter the minutes before locking as a whole number from 1 to 60.".into(),
             )),
-            (_, None) => timing_error.set(Some(
+            (_, None, ..) => timing_error.set(Some(
                 "Enter the backup reminder as a number of days from 0 (off) to 365.".into(),
             )),
-            (Some(m), Some(d)) => {
+            (_, _, None, _) | (_, _, _, None) => timing_error.set(Some(
+                "Enter the caseload alerts as numbers of days from 1 to 365.".into(),
+            )),
+            (Some(m), Some(d), Some(w), Some(c)) => {
                 let _ = state.update_settings(|s| {
                     s.auto_lock_minutes = m;
                     s.backup_reminder_days = d;
+                    s.waiting_alert_days = w;
+                    s.no_contact_alert_days = c;
                     Ok::<(), ()>(())
                 });
                 timing_error.set(None);
@@ -99,7 +121,7 @@ pub fn SecuritySettings() -> impl IntoView {
 
     view! {
         <section class="panel" aria-labelledby="security-heading" data-testid="security-settings">
-            <h2 id="security-heading">"Locking and backups"</h2>
+            <h2 id="security-heading">"Locking, alerts and backups"</h2>
             <form class="inline-form" on:submit=save_timing>
                 <div class="field">
                     <label for="auto-lock">"Lock after this many minutes without use"</label>
@@ -112,6 +134,18 @@ pub fn SecuritySettings() -> impl IntoView {
                     <input id="reminder-days" type="text" inputmode="numeric" class="input--short"
                         prop:value=move || reminder_days.get() on:input=move |e| reminder_days.set(event_target_value(&e))
                         data-testid="reminder-days"/>
+                </div>
+                <div class="field">
+                    <label for="waiting-days">"Flag a wait for first contact after this many days"</label>
+                    <input id="waiting-days" type="text" inputmode="numeric" class="input--short"
+                        prop:value=move || waiting_days.get() on:input=move |e| waiting_days.set(event_target_value(&e))
+                        data-testid="waiting-alert-days"/>
+                </div>
+                <div class="field">
+                    <label for="contact-days">"Flag no contact with an active referral after this many days"</label>
+                    <input id="contact-days" type="text" inputmode="numeric" class="input--short"
+                        prop:value=move || contact_days.get() on:input=move |e| contact_days.set(event_target_value(&e))
+                        data-testid="no-contact-alert-days"/>
                 </div>
                 <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-timing">"Save"</button>
             </form>

@@ -90,3 +90,28 @@ test('closing takes one step and a reason; a closed referral can be reopened', a
   assert.equal((await caseloadRows(page))[0][0], 'RV-0200');
   assert.deepEqual(app.errors, []);
 });
+
+test('the waiting alert follows the days set in Settings', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await page.click(byTestId('nav-new'));
+  await page.fill(byTestId('field-reference'), 'RV-0500');
+  const tenDaysAgo = new Date(Date.now() - 10 * 86400000).toISOString().slice(0, 10);
+  await page.fill(byTestId('field-date'), tenDaysAgo);
+  await page.selectOption(byTestId('field-role'), 'gp');
+  await page.check(byTestId('reason-housing'));
+  await page.check(byTestId('field-safeguarding'));
+  await page.click(byTestId('save-referral'));
+  await page.waitForSelector(byTestId('flag-safeguarding'));
+  assert.equal(await page.$(byTestId('flag-waiting')), null, '10 days is within the default 14');
+  await page.click(byTestId('nav-settings'));
+  await page.fill(byTestId('waiting-alert-days'), '7');
+  await page.click(byTestId('save-timing'));
+  await page.click(byTestId('nav-caseload'));
+  await page.waitForSelector(byTestId('flag-waiting'));
+  await page.check(byTestId('filter-attention'));
+  assert.equal((await caseloadRows(page)).length, 1);
+  assert.deepEqual(app.errors, []);
+});
