@@ -644,6 +644,10 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
             next_step: None,
             contacts: Vec::new(),
             connections: Vec::new(),
+            goals: Vec::new(),
+            measures: Vec::new(),
+            feedback: None,
+            share_outcomes: false,
             closure: None,
             outcome_note: String::new(),
         };

@@ -37,12 +37,22 @@ pub type Migration = fn(&mut Value) -> Result<(), String>;
 
 /// Workspace settings: practices, lists, locking and backup reminders.
 /// Version 2 added `auto_lock_minutes` and `backup_reminder_days`; version 3
-/// the caseload alerts `waiting_alert_days` and `no_contact_alert_days`.
+/// the caseload alerts `waiting_alert_days` and `no_contact_alert_days`;
+/// version 4 loaded instruments, change thresholds and the link worker's
+/// contact details (all optional, so the step only marks the version).
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 3,
-    migrations: &[settings_v1_to_v2, settings_v2_to_v3],
+    current: 4,
+    migrations: &[settings_v1_to_v2, settings_v2_to_v3, settings_v3_to_v4],
 };
+
+/// Version 3 settings had no outcome settings; the empty defaults apply.
+fn settings_v3_to_v4(doc: &mut Value) -> Result<(), String> {
+    doc.get("settings")
+        .and_then(Value::as_object)
+        .map(|_| ())
+        .ok_or_else(|| "there are no settings in it".to_owned())
+}
 
 /// Version 2 settings had no caseload alerts: use the defaults.
 fn settings_v2_to_v3(doc: &mut Value) -> Result<(), String> {
@@ -403,7 +413,7 @@ pub struct Problem {
 }
 
 /// What loading found: the usable workspace and anything that was not usable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Loaded {
     pub workspace: Workspace,
     /// Values that could not be read. While there are any, the app must not
@@ -728,9 +738,29 @@ mod tests {
             (settings.waiting_alert_days, settings.no_contact_alert_days),
             (21, 35)
         );
+        assert!(settings.change_thresholds.is_empty() && settings.link_worker_contact.is_empty());
         assert_eq!(
             encode_settings(settings),
-            fixture("v3/settings.json").trim()
+            fixture("v3/settings.json")
+                .trim()
+                .replace("\"version\":3", "\"version\":4")
+        );
+    }
+
+    #[test]
+    fn version_4_settings_fixture_loads() {
+        let entries = vec![(
+            "linkwork/main/settings".to_owned(),
+            fixture("v4/settings.json"),
+        )];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = &loaded.workspace.settings;
+        assert_eq!(settings.change_thresholds.get("ons4"), Some(&2.0));
+        assert!(settings.link_worker_contact.starts_with("Sam"));
+        assert_eq!(
+            encode_settings(settings),
+            fixture("v4/settings.json").trim()
         );
     }
 
@@ -767,13 +797,13 @@ mod tests {
     #[test]
     fn newer_versions_are_refused_not_read() {
         let ws = practice_ws();
-        let text = encode_settings(&ws.settings).replace("\"version\":3", "\"version\":4");
+        let text = encode_settings(&ws.settings).replace("\"version\":4", "\"version\":5");
         let loaded = load("main", &[("linkwork/main/settings".into(), text)]);
         assert_eq!(
             loaded.problems[0].error,
             FormatError::Newer {
-                found: 4,
-                supported: 3
+                found: 5,
+                supported: 4
             }
         );
         assert!(loaded.problems[0]
@@ -837,7 +867,7 @@ mod tests {
         assert!(matches!(
             decode::<SettingsDoc>(
                 &SETTINGS_DOC,
-                "{\"format\":\"linkwork.settings\",\"version\":3}"
+                "{\"format\":\"linkwork.settings\",\"version\":4}"
             ),
             Err(FormatError::Invalid(_))
         ));

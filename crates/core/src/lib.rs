@@ -10,6 +10,8 @@ pub mod directory;
 pub mod format;
 pub mod journey;
 pub mod lists;
+pub mod measures;
+pub mod message;
 pub mod model;
 pub mod oruk;
 pub mod reference;

@@ -69,7 +69,7 @@ pub struct Practice {
 }
 
 /// Workspace-wide settings: practices and the configurable lists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub practices: Vec<Practice>,
     pub lists: Lists,
@@ -84,6 +84,17 @@ pub struct Settings {
     pub waiting_alert_days: u32,
     /// Days without any contact before an active referral is highlighted.
     pub no_contact_alert_days: u32,
+    /// Instruments loaded from files: new questionnaires, or wording for a
+    /// built-in one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instruments: Vec<crate::measures::Instrument>,
+    /// Meaningful change per instrument id, where it differs from the
+    /// instrument's own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub change_thresholds: BTreeMap<String, f64>,
+    /// How referrers can reach the link worker, for messages back.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub link_worker_contact: String,
 }
 
 /// Default days waiting for first contact before highlighting.
@@ -106,6 +117,9 @@ impl Default for Settings {
             backup_reminder_days: DEFAULT_BACKUP_REMINDER_DAYS,
             waiting_alert_days: DEFAULT_WAITING_ALERT_DAYS,
             no_contact_alert_days: DEFAULT_NO_CONTACT_ALERT_DAYS,
+            instruments: Vec::new(),
+            change_thresholds: BTreeMap::new(),
+            link_worker_contact: String::new(),
         }
     }
 }
@@ -321,6 +335,16 @@ pub struct Referral {
     pub contacts: Vec<Contact>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<crate::directory::Connection>,
+    /// Up to three goals in the person's words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<crate::measures::MeasureRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<crate::measures::Feedback>,
+    /// The person agreed that outcome changes may go to the referrer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub share_outcomes: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
     /// What was done instead (needs beyond social prescribing), or why the
@@ -474,7 +498,7 @@ impl Referral {
 /// People and their referrals are kept together in storage chunks so that one
 /// edit rewrites one bounded chunk; `placement` remembers which chunk a person
 /// lives in and is rebuilt on load, never stored separately.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Workspace {
     pub settings: Settings,
     pub people: BTreeMap<PersonId, Person>,

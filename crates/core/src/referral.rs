@@ -442,6 +442,10 @@ impl Workspace {
                 next_step: None,
                 contacts: Vec::new(),
                 connections: Vec::new(),
+                goals: Vec::new(),
+                measures: Vec::new(),
+                feedback: None,
+                share_outcomes: false,
                 closure: None,
                 outcome_note: String::new(),
             }

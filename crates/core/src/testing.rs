@@ -95,6 +95,10 @@ pub fn one_referral_ws() -> Workspace {
             next_step: None,
             contacts: Vec::new(),
             connections: Vec::new(),
+            goals: Vec::new(),
+            measures: Vec::new(),
+            feedback: None,
+            share_outcomes: false,
             closure: None,
             outcome_note: String::new(),
         },
@@ -155,6 +159,10 @@ prop_compose! {
                 })
                 .collect(),
             connections: Vec::new(),
+            goals: Vec::new(),
+            measures: Vec::new(),
+            feedback: None,
+            share_outcomes: false,
             closure: (status == ReferralStatus::Closed).then(|| Closure {
                 date: date + chrono::Duration::days(3),
                 reason: "complete".into(),

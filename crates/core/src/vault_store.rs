@@ -278,7 +278,7 @@ pub struct Backup {
 }
 
 /// A backup opened with its passphrase: ready to show and restore.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OpenedBackup {
     pub name: String,
     pub created: DateTime<Utc>,

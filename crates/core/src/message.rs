@@ -1,0 +1,355 @@
+//! The message back to the GP and referrer, modelled on the PRSB social
+//! prescribing standard's "message back": what happened, in a few lines.
+
+use chrono::NaiveDate;
+
+use crate::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
+use crate::lists::ListKind;
+use crate::measures::{baseline_and_latest, changes, MeasureResult};
+use crate::model::{Choice, ContactOutcome, ReferralId, ReferralStatus, Workspace};
+
+/// Which message to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MessageOptions {
+    /// Only codes and dates, for people who do not want the detail shared.
+    pub codes_only: bool,
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Writes the message for a referral, or `None` if it does not exist.
+pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> Option<String> {
+    let r = ws.referrals.get(&id)?;
+    let lists = &ws.settings.lists;
+    let person = ws
+        .people
+        .get(&r.person)
+        .map_or("", |p| p.reference.as_str());
+    let practice = ws
+        .settings
+        .practice(r.practice)
+        .map_or("", |p| p.name.as_str());
+    let mut out = Vec::new();
+    out.push("Social prescribing: message back to the GP and referrer".to_owned());
+    out.push(String::new());
+    out.push(format!("Person (reference): {person}"));
+    out.push(format!("Practice: {practice}"));
+    out.push(format!(
+        "Referred: {} by {}",
+        day(r.referral_date),
+        lists.label(ListKind::ReferrerRoles, &r.referrer_role)
+    ));
+    let accepted = r.first_seen().is_some()
+        || matches!(r.status, ReferralStatus::Active | ReferralStatus::Closed);
+    if accepted {
+        out.push(format!("Code for the GP record: SNOMED CT {SNOMED_REFERRAL} |Referral to social prescribing service| (once for this episode)"));
+    }
+    if r.status == ReferralStatus::Declined {
+        let on = r.history.last().map_or(r.referral_date, |h| h.date);
+        out.push(format!("Code for the GP record: SNOMED CT {SNOMED_DECLINED} |Social prescribing declined| ({})", day(on)));
+    }
+    if let Some(first) = r.first_seen() {
+        out.push(format!("First seen: {}", day(first)));
+    }
+    let status_line = match (&r.closure, r.status) {
+        (Some(c), ReferralStatus::Closed) => format!(
+            "Closed: {} ({})",
+            day(c.date),
+            lists.label(ListKind::ClosureReasons, &c.reason)
+        ),
+        (_, ReferralStatus::NeedsBeyond) => format!(
+            "Needs beyond social prescribing ({})",
+            day(r.status_since())
+        ),
+        (_, s) => format!("Status: {} since {}", s.label(), day(r.status_since())),
+    };
+    out.push(status_line);
+    if options.codes_only {
+        return Some(finish(out, ws));
+    }
+    out.push(String::new());
+    out.push(format!(
+        "Reasons for referral: {}",
+        r.reasons
+            .iter()
+            .map(|id| lists.label(ListKind::Reasons, id))
+            .collect::<Vec<_>>()
+            .join("; ")
+    ));
+    if !r.what_matters.is_empty() {
+        out.push(format!("What matters to the person: {}", r.what_matters));
+    }
+    if r.status == ReferralStatus::NeedsBeyond && !r.outcome_note.is_empty() {
+        out.push(format!("What was done instead: {}", r.outcome_note));
+    }
+    if !r.contacts.is_empty() {
+        let attended = r.attended_count();
+        let mut modes: Vec<(String, usize)> = Vec::new();
+        for c in r
+            .contacts
+            .iter()
+            .filter(|c| c.outcome == ContactOutcome::Attended)
+        {
+            let label = lists.label(ListKind::ContactModes, &c.mode).to_lowercase();
+            match modes.iter_mut().find(|(m, _)| *m == label) {
+                Some((_, n)) => *n += 1,
+                None => modes.push((label, 1)),
+            }
+        }
+        let kinds = modes
+            .iter()
+            .map(|(m, n)| format!("{n} {m}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (from, to) = (
+            r.contacts.first().map(|c| c.date),
+            r.contacts.last().map(|c| c.date),
+        );
+        let span = match (from, to) {
+            (Some(a), Some(b)) if a != b => format!(" between {} and {}", day(a), day(b)),
+            (Some(a), _) => format!(" on {}", day(a)),
+            _ => String::new(),
+        };
+        out.push(format!(
+            "Support given: seen {attended} time{}{}{span}.",
+            if attended == 1 { "" } else { "s" },
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({kinds})")
+            }
+        ));
+    }
+    if !r.connections.is_empty() {
+        let list = r
+            .connections
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} ({}): {}",
+                    c.name,
+                    lists
+                        .label(ListKind::ConnectionCategories, &c.category)
+                        .to_lowercase(),
+                    c.status.label().to_lowercase()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        out.push(format!("Connected to: {list}."));
+    }
+    let measured: Vec<&str> = {
+        let mut ids: Vec<&str> = r.measures.iter().map(|m| m.instrument.as_str()).collect();
+        ids.dedup();
+        ids
+    };
+    if !measured.is_empty() {
+        if r.share_outcomes {
+            for id in measured {
+                let (Some(inst), Some((b, l))) =
+                    (ws.instrument_for(id, r), baseline_and_latest(r, id))
+                else {
+                    continue;
+                };
+                let parts: Vec<String> = changes(&inst, b, l, ws.threshold(&inst))
+                    .into_iter()
+                    .map(|c| {
+                        format!(
+                            "{} {} → {}",
+                            short(&c.label),
+                            number(c.baseline),
+                            number(c.latest)
+                        )
+                    })
+                    .collect();
+                out.push(format!(
+                    "{} ({} to {}): {}.",
+                    inst.name,
+                    day(b.date),
+                    day(l.date),
+                    parts.join("; ")
+                ));
+            }
+            let declined = r
+                .measures
+                .iter()
+                .filter(|m| !matches!(m.result, MeasureResult::Answers { .. }))
+                .count();
+            if declined > 0 {
+                out.push(format!(
+                    "{declined} questionnaire(s) declined or not appropriate at the time."
+                ));
+            }
+        } else {
+            out.push(
+                "Outcome measures are not included: the person has not agreed to share them."
+                    .to_owned(),
+            );
+        }
+    }
+    if let Some(n) = &r.next_step {
+        out.push(format!("Next step: {} (by {}).", n.text, day(n.due)));
+    }
+    Some(finish(out, ws))
+}
+
+/// A short label for an item: ONS4's questions become their topic.
+fn short(label: &str) -> String {
+    let lower = label.to_lowercase();
+    for (needle, name) in [
+        ("satisfied", "life satisfaction"),
+        ("worthwhile", "worthwhile"),
+        ("happy", "happiness"),
+        ("anxious", "anxiety"),
+    ] {
+        if lower.starts_with("overall") && lower.contains(needle) {
+            return name.to_owned();
+        }
+    }
+    label.to_owned()
+}
+
+fn finish(mut out: Vec<String>, ws: &Workspace) -> String {
+    out.push(String::new());
+    let contact = ws.settings.link_worker_contact.trim();
+    out.push(if contact.is_empty() {
+        "Link worker: (add your contact details in Settings)".to_owned()
+    } else {
+        format!("Link worker: {contact}")
+    });
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journey::{ContactDraft, Transition};
+    use crate::measures::{Completion, MeasureDraft, TimePoint};
+    use crate::testing::{one_referral_ws, today};
+
+    fn journey_ws() -> (Workspace, ReferralId) {
+        let mut ws = one_referral_ws(); // RV-0001, referred 2 Nov 2026 by GP
+        let id = *ws.referrals.keys().next().expect("one");
+        ws.settings.link_worker_contact = "Sam, 01632 960000".into();
+        for (d, mode) in [
+            ("2026-11-05", "telephone"),
+            ("2026-11-09", "practice"),
+            ("2026-11-16", "practice"),
+        ] {
+            let c = ContactDraft {
+                date: d.into(),
+                mode: mode.into(),
+                ..ContactDraft::new(today(), None)
+            };
+            ws.add_contact(id, &c, today()).expect("contact");
+        }
+        let m = |tp, date: &str, answers| MeasureDraft {
+            instrument: "ons4".into(),
+            time_point: tp,
+            date: date.into(),
+            completion: Completion::SelfCompleted,
+            result: MeasureResult::Answers { answers },
+        };
+        ws.record_measure(
+            id,
+            &m(TimePoint::Baseline, "2026-11-05", vec![3, 4, 4, 8]),
+            today(),
+        )
+        .expect("baseline");
+        ws.record_measure(
+            id,
+            &m(TimePoint::Review, "2026-11-16", vec![6, 6, 7, 4]),
+            today(),
+        )
+        .expect("review");
+        ws.referrals.get_mut(&id).expect("one").what_matters = "Getting out of the house".into();
+        ws.change_status(
+            id,
+            Transition::Close {
+                reason: "connected".into(),
+            },
+            "2026-11-20",
+            today(),
+        )
+        .expect("closed");
+        (ws, id)
+    }
+
+    #[test]
+    fn the_message_tells_the_story_and_codes_the_referral() {
+        let (mut ws, id) = journey_ws();
+        ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        for expected in [
+            "Person (reference): RV-0001",
+            "Referred: 2 Nov 2026 by GP",
+            "SNOMED CT 871731000000106",
+            "First seen: 5 Nov 2026",
+            "Closed: 20 Nov 2026 (Connected to community support)",
+            "What matters to the person: Getting out of the house",
+            "Support given: seen 3 times (1 telephone, 2 at the practice) between 5 Nov 2026 and 16 Nov 2026.",
+            "ONS4 personal wellbeing (5 Nov 2026 to 16 Nov 2026): life satisfaction 3 → 6; worthwhile 4 → 6; happiness 4 → 7; anxiety 8 → 4.",
+            "Link worker: Sam, 01632 960000",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn outcomes_stay_out_without_the_persons_agreement() {
+        let (ws, id) = journey_ws();
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(!text.contains("3 → 6"), "{text}");
+        assert!(text.contains("the person has not agreed to share them"));
+    }
+
+    #[test]
+    fn codes_and_dates_only_leaves_the_detail_out() {
+        let (mut ws, id) = journey_ws();
+        ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
+        let text = message_back(&ws, id, MessageOptions { codes_only: true }).expect("written");
+        assert!(text.contains("SNOMED CT 871731000000106"));
+        assert!(text.contains("Closed: 20 Nov 2026"));
+        for private in [
+            "Getting out of the house",
+            "→",
+            "Support given",
+            "Reasons for referral",
+        ] {
+            assert!(!text.contains(private), "{private} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_declined_referral_carries_the_declined_code() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        ws.change_status(
+            id,
+            Transition::Decline {
+                note: String::new(),
+            },
+            "2026-11-04",
+            today(),
+        )
+        .expect("declined");
+        let text = message_back(&ws, id, MessageOptions { codes_only: true }).expect("written");
+        assert!(
+            text.contains("SNOMED CT 871711000000103 |Social prescribing declined| (4 Nov 2026)")
+        );
+        assert!(
+            !text.contains("871731000000106"),
+            "not accepted, so not coded as a referral"
+        );
+    }
+}
