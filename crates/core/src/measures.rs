@@ -202,7 +202,7 @@ impl Instrument {
     }
 
     /// The band a value falls in.
-    pub fn band_of<'a>(bands: &'a [Band], value: f64) -> Option<&'a str> {
+    pub fn band_of(bands: &[Band], value: f64) -> Option<&str> {
         bands
             .iter()
             .find(|b| value >= b.min && value <= b.max)
