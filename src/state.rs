@@ -10,6 +10,7 @@ use linkwork_core::directory::{
     ConnectionId, ConnectionStatus, DirectoryError, NewConnection, Resource, ResourceId,
 };
 use linkwork_core::format::blocks_writing;
+use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
 use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::spreadsheet::{self, Applied, ImportPlan};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
@@ -519,6 +520,44 @@ impl AppState {
                 .chain([StoreKey::Settings]),
         );
         Ok(applied)
+    }
+
+    /// Records an outcome measure.
+    pub fn record_measure(
+        &self,
+        referral: ReferralId,
+        draft: &MeasureDraft,
+    ) -> Result<(), MeasureError> {
+        let mut result = Err(MeasureError::NoSuchReferral);
+        self.ws
+            .update(|ws| result = ws.record_measure(referral, draft, today()));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Saves the person's goals.
+    pub fn set_goals(&self, referral: ReferralId, goals: &[String]) -> Result<(), MeasureError> {
+        let mut result = Err(MeasureError::NoSuchReferral);
+        self.ws.update(|ws| result = ws.set_goals(referral, goals));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Saves the person's feedback and their choice about sharing outcomes.
+    pub fn set_feedback(
+        &self,
+        referral: ReferralId,
+        feedback: Feedback,
+        share: bool,
+    ) -> Result<(), MeasureError> {
+        let mut result = Err(MeasureError::NoSuchReferral);
+        self.ws
+            .update(|ws| result = ws.set_feedback(referral, feedback, share));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
     }
 
     /// A fresh contact form: today, the mode used last.

@@ -3,7 +3,10 @@ use linkwork_core::{highlights, Choice, ReferralId};
 
 use crate::components::connections_panel::ConnectionsPanel;
 use crate::components::contact_form::ContactForm;
+use crate::components::feedback_form::FeedbackForm;
 use crate::components::flags::Flags;
+use crate::components::message_panel::MessagePanel;
+use crate::components::outcomes_panel::OutcomesPanel;
 use crate::components::status_actions::StatusActions;
 use crate::components::timeline::Timeline;
 use crate::platform::{show_date, today};
@@ -61,6 +64,19 @@ pub fn JourneyPanel(
             <ConnectionsPanel referral=referral/>
             <h3>"Timeline"</h3>
             <Timeline referral=referral/>
+        </section>
+        <section class="panel" aria-labelledby="outcomes-heading">
+            <h2 id="outcomes-heading">"Outcomes"</h2>
+            <p class="hint">"Any questionnaire can be recorded as declined or not appropriate now: that is data, not a gap."</p>
+            <OutcomesPanel referral=referral/>
+        </section>
+        <section class="panel" aria-labelledby="feedback-heading">
+            <h2 id="feedback-heading">"Feedback"</h2>
+            <FeedbackForm referral=referral/>
+        </section>
+        <section class="panel print-area" aria-labelledby="message-heading">
+            <h2 id="message-heading">"Message back to the referrer"</h2>
+            <MessagePanel referral=referral/>
         </section>
     }
 }

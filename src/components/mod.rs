@@ -2,18 +2,23 @@
 
 pub mod backup_button;
 pub mod backup_reminder;
+pub mod change_chart;
 pub mod connections_panel;
 pub mod contact_form;
 pub mod create_workspace;
 pub mod demo_banner;
 pub mod directory_import;
 pub mod error_summary;
+pub mod feedback_form;
 pub mod field_error;
 pub mod flags;
 pub mod header;
 pub mod journey_panel;
 pub mod list_editor;
+pub mod message_panel;
 pub mod notice_banner;
+pub mod outcome_settings;
+pub mod outcomes_panel;
 pub mod practice_editor;
 pub mod resource_form;
 pub mod restore_backup;

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use linkwork_core::ListKind;
 
 use crate::components::list_editor::ListEditor;
+use crate::components::outcome_settings::OutcomeSettings;
 use crate::components::practice_editor::PracticeEditor;
 use crate::components::security_settings::SecuritySettings;
 use crate::state::{use_state, Session};
@@ -25,6 +26,7 @@ pub fn SettingsPage() -> impl IntoView {
             </p>
             {ListKind::ALL.map(|kind| view! { <ListEditor kind=kind/> }).collect_view()}
         </section>
+        <OutcomeSettings/>
         <Show when=open>
             <SecuritySettings/>
         </Show>

@@ -1,0 +1,84 @@
+use leptos::ev;
+use leptos::prelude::*;
+use linkwork_core::ReferralId;
+
+use crate::platform::today;
+use crate::state::use_state;
+
+/// The person's feedback, and whether they agree to their outcomes going
+/// back to the referrer. A quote is only shareable if they say so.
+#[component]
+pub fn FeedbackForm(
+    /// The referral.
+    referral: ReferralId,
+) -> impl IntoView {
+    let state = use_state();
+    let (start, share_start) = state.ws.with_untracked(|ws| {
+        ws.referrals
+            .get(&referral)
+            .map(|r| (r.feedback.clone().unwrap_or_default(), r.share_outcomes))
+            .unwrap_or_default()
+    });
+    let fb = RwSignal::new(start);
+    let share = RwSignal::new(share_start);
+    let status = RwSignal::new(None::<Result<(), String>>);
+    let save = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        let mut f = fb.get_untracked();
+        f.date = f.date.or(Some(today()));
+        status.set(Some(
+            state
+                .set_feedback(referral, f, share.get_untracked())
+                .map_err(|e| e.to_string()),
+        ));
+    };
+    view! {
+        <form class="form-plain feedback-form" on:submit=save data-testid="feedback-form">
+            <div class="inline-form">
+                <div class="field">
+                    <label for="fb-satisfaction">"How satisfied were they with the support?"</label>
+                    <select id="fb-satisfaction" data-testid="feedback-satisfaction" on:change=move |e| {
+                        let v = event_target_value(&e).parse().ok();
+                        fb.update(|f| f.satisfaction = v);
+                    }>
+                        <option value="" selected=move || fb.with(|f| f.satisfaction.is_none())>"Not asked"</option>
+                        {[(1u8, "1 Very unhappy"), (2, "2 Unhappy"), (3, "3 Neither"), (4, "4 Happy"), (5, "5 Very happy")].into_iter().map(|(v, l)| view! {
+                            <option value=v.to_string() selected=move || fb.with(|f| f.satisfaction == Some(v))>{l}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="fb-recommend">"Would they recommend it?"</label>
+                    <select id="fb-recommend" data-testid="feedback-recommend" on:change=move |e| {
+                        let v = match event_target_value(&e).as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
+                        fb.update(|f| f.would_recommend = v);
+                    }>
+                        <option value="" selected=move || fb.with(|f| f.would_recommend.is_none())>"Not asked"</option>
+                        <option value="yes" selected=move || fb.with(|f| f.would_recommend == Some(true))>"Yes"</option>
+                        <option value="no" selected=move || fb.with(|f| f.would_recommend == Some(false))>"No"</option>
+                    </select>
+                </div>
+            </div>
+            <div class="field">
+                <label for="fb-quote">"In their words (optional)"</label>
+                <textarea id="fb-quote" rows="2" data-testid="feedback-quote" prop:value=move || fb.with(|f| f.quote.clone())
+                    on:input=move |e| { let v = event_target_value(&e); fb.update(|f| f.quote = v); }></textarea>
+            </div>
+            <div class="checkbox">
+                <input type="checkbox" id="fb-shareable" data-testid="feedback-shareable" prop:checked=move || fb.with(|f| f.quote_shareable)
+                    on:change=move |e| { let v = event_target_checked(&e); fb.update(|f| f.quote_shareable = v); }/>
+                <label for="fb-shareable">"They agree the quote may be shared anonymously"</label>
+            </div>
+            <div class="checkbox">
+                <input type="checkbox" id="fb-share-outcomes" data-testid="share-outcomes" prop:checked=move || share.get()
+                    on:change=move |e| share.set(event_target_checked(&e))/>
+                <label for="fb-share-outcomes">"They agree their outcome changes may go in the message to the referrer"</label>
+            </div>
+            <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-feedback">"Save feedback"</button>
+            {move || status.get().map(|s| match s {
+                Ok(()) => view! { <span class="hint" role="status">" Saved."</span> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
+            })}
+        </form>
+    }
+}

@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use linkwork_core::message::{message_back, MessageOptions};
+use linkwork_core::ReferralId;
+use wasm_bindgen::JsCast;
+
+use crate::state::use_state;
+
+/// Copies text to the clipboard through the browser's async clipboard API.
+fn copy_text(text: &str, done: RwSignal<Option<String>>) {
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined());
+    let write = clipboard.as_ref().and_then(|c| {
+        js_sys::Reflect::get(c, &"writeText".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    match (clipboard, write) {
+        (Some(c), Some(f)) => match f.call1(&c, &text.into()).map(js_sys::Promise::from) {
+            Ok(promise) => leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                done.set(Some(if ok {
+                    "Copied as plain text.".into()
+                } else {
+                    "The browser did not allow copying: select the text and copy it.".into()
+                }));
+            }),
+            Err(_) => done.set(Some(
+                "The browser did not allow copying: select the text and copy it.".into(),
+            )),
+        },
+        _ => done.set(Some(
+            "This browser cannot copy for you: select the text and copy it.".into(),
+        )),
+    }
+}
+
+/// The message back to the GP and referrer: generated, editable, copied or
+/// printed on one page; a "codes and dates only" version on request.
+#[component]
+pub fn MessagePanel(
+    /// The referral.
+    referral: ReferralId,
+) -> impl IntoView {
+    let state = use_state();
+    let codes_only = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let open = RwSignal::new(false);
+    let copied = RwSignal::new(None::<String>);
+    let generate = move || {
+        let t = state
+            .ws
+            .with_untracked(|ws| {
+                message_back(
+                    ws,
+                    referral,
+                    MessageOptions {
+                        codes_only: codes_only.get_untracked(),
+                    },
+                )
+            })
+            .unwrap_or_default();
+        text.set(t);
+        copied.set(None);
+    };
+    view! {
+        <div class="message" data-testid="message-panel">
+            <div class="button-row">
+                <button type="button" class="button button--secondary" data-testid="write-message"
+                    on:click=move |_| { generate(); open.set(true); }>"Write the message back"</button>
+                <div class="checkbox">
+                    <input type="checkbox" id="codes-only" data-testid="codes-only" prop:checked=move || codes_only.get()
+                        on:change=move |e| { codes_only.set(event_target_checked(&e)); if open.get_untracked() { generate(); } }/>
+                    <label for="codes-only">"Codes and dates only"</label>
+                </div>
+            </div>
+            <Show when=move || open.get()>
+                <label for="message-text" class="visually-hidden">"Message to the referrer (you can edit it)"</label>
+                <p class="hint">"Check and edit it before sending. Outcome changes appear only if the person agreed (Feedback)."</p>
+                <textarea id="message-text" class="message__text print-only-block" rows="18" data-testid="message-text"
+                    prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
+                <pre class="message__print" aria-hidden="true">{move || text.get()}</pre>
+                <div class="button-row">
+                    <button type="button" class="button" data-testid="copy-message" on:click=move |_| copy_text(&text.get_untracked(), copied)>"Copy as plain text"</button>
+                    <button type="button" class="button button--secondary" data-testid="print-message" on:click=move |_| {
+                        if let Some(w) = web_sys::window() { let _ = w.print(); }
+                    }>"Print"</button>
+                </div>
+                {move || copied.get().map(|c| view! { <p class="hint" role="status" data-testid="copied">{c}</p> })}
+            </Show>
+        </div>
+    }
+}

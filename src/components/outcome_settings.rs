@@ -1,0 +1,120 @@
+use leptos::ev;
+use leptos::prelude::*;
+use linkwork_core::measures::read_instrument;
+use wasm_bindgen::JsCast;
+
+use crate::state::use_state;
+
+/// The link worker's contact details for messages back, meaningful change
+/// per questionnaire, and loading an instrument file (a new questionnaire,
+/// or the licensed wording of a built-in one).
+#[component]
+pub fn OutcomeSettings() -> impl IntoView {
+    let state = use_state();
+    let contact = RwSignal::new(
+        state
+            .ws
+            .with_untracked(|ws| ws.settings.link_worker_contact.clone()),
+    );
+    let saved = RwSignal::new(None::<Result<String, String>>);
+    let thresholds = RwSignal::new(state.ws.with_untracked(|ws| {
+        ws.instruments()
+            .into_iter()
+            .map(|i| {
+                let t = ws.threshold(&i);
+                (i.id, i.name, t.to_string())
+            })
+            .collect::<Vec<_>>()
+    }));
+    let save = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        let list = thresholds.get_untracked();
+        let mut parsed = Vec::new();
+        for (id, name, v) in &list {
+            match v.trim().parse::<f64>() {
+                Ok(x) if x > 0.0 && x.is_finite() => parsed.push((id.clone(), x)),
+                _ => {
+                    saved.set(Some(Err(format!("Enter a positive number for {name}."))));
+                    return;
+                }
+            }
+        }
+        let _ = state.update_settings(|s| {
+            s.link_worker_contact = contact.get_untracked().trim().to_owned();
+            s.change_thresholds = parsed.into_iter().collect();
+            Ok::<(), ()>(())
+        });
+        saved.set(Some(Ok("Saved.".into())));
+    };
+    let load = move |e: ev::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let file = input.files().and_then(|f| f.get(0));
+        input.set_value("");
+        let Some(file) = file else { return };
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            match read_instrument(&text) {
+                Ok(inst) => {
+                    let name = inst.name.clone();
+                    let _ = state.update_settings(|s| {
+                        s.instruments.retain(|i| i.id != inst.id);
+                        s.instruments.push(inst);
+                        Ok::<(), ()>(())
+                    });
+                    thresholds.set(state.ws.with_untracked(|ws| {
+                        ws.instruments()
+                            .into_iter()
+                            .map(|i| {
+                                let t = ws.threshold(&i);
+                                (i.id, i.name, t.to_string())
+                            })
+                            .collect()
+                    }));
+                    saved.set(Some(Ok(format!("Loaded \u{201c}{name}\u{201d}."))));
+                }
+                Err(e) => saved.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="outcome-settings-heading" data-testid="outcome-settings">
+            <h2 id="outcome-settings-heading">"Outcomes and messages"</h2>
+            <form class="form-plain" on:submit=save>
+                <div class="field">
+                    <label for="lw-contact">"Your contact details for messages back to referrers"</label>
+                    <input id="lw-contact" type="text" data-testid="link-worker-contact" prop:value=move || contact.get()
+                        on:input=move |e| contact.set(event_target_value(&e))/>
+                </div>
+                <fieldset class="field">
+                    <legend>"A change counts as meaningful from"</legend>
+                    {move || thresholds.get().into_iter().enumerate().map(|(i, (id, name, v))| view! {
+                        <div class="field inline-field">
+                            <label for=format!("threshold-{id}")>{name}</label>
+                            <input id=format!("threshold-{id}") type="text" inputmode="decimal" class="input--short" prop:value=v
+                                on:input=move |e| { let v = event_target_value(&e); thresholds.update(|t| t[i].2 = v); }/>
+                        </div>
+                    }).collect_view()}
+                </fieldset>
+                <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-outcome-settings">"Save"</button>
+            </form>
+            <div class="field">
+                <label for="instrument-file">"Load an instrument file (JSON)"</label>
+                <p class="hint">"A questionnaire your service uses, or the wording of SWEMWBS if your organisation holds the licence. See the README for the format."</p>
+                <input id="instrument-file" type="file" accept=".json,application/json" on:change=load disabled=move || state.read_only() data-testid="instrument-file"/>
+            </div>
+            {move || saved.get().map(|s| match s {
+                Ok(m) => view! { <p class="hint" role="status" data-testid="outcome-settings-result">{m}</p> }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert" data-testid="outcome-settings-error">{e}</p> }.into_any(),
+            })}
+        </section>
+    }
+}

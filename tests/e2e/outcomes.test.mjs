@@ -1,0 +1,104 @@
+// End-to-end: outcome measures by keyboard, a declined questionnaire, and
+// the message back to the referrer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot } from './harness.mjs';
+import { addPractice, byTestId, createWorkspace, openFresh, recordReferral } from './flows.mjs';
+
+async function ons4ByKeyboard(page, answers) {
+  await page.focus(byTestId('measure-item-0'));
+  for (const [i, a] of answers.entries()) {
+    await page.keyboard.type(String(a));
+    if (i < answers.length - 1) await page.keyboard.press('Tab');
+  }
+  await page.keyboard.press('Enter');
+}
+
+test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the message back', async (t) => {
+  const app = await openFresh(t);
+  const { page, context } = app;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0600');
+  await page.click(byTestId('row-reference'));
+  await page.waitForSelector(byTestId('measure-form'));
+  // Working together: the referral is accepted, so it is coded in the message.
+  await page.click(byTestId('to-active'));
+  assert.equal(await page.inputValue(byTestId('measure-time-point')), 'baseline');
+  // The ONS wording is shown with each item.
+  assert.match(await page.textContent(byTestId('measure-items')), /how satisfied are you with your life nowadays/);
+
+  const started = Date.now();
+  await ons4ByKeyboard(page, [3, 4, 4, 8]);
+  await page.waitForSelector(byTestId('measure-saved'));
+  t.diagnostic(`ONS4 by keyboard: ${Date.now() - started} ms of scripted typing`);
+  assert.equal(await page.inputValue(byTestId('measure-time-point')), 'review', 'the next one is a review');
+  await ons4ByKeyboard(page, [6, 6, 7, 4]);
+  await page.waitForSelector(byTestId('change-table'));
+  const change = await page.$$eval(`${byTestId('change-table')} tbody tr`, (rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+  );
+  assert.deepEqual(change.map((r) => [r[1], r[2], r[3], r[4]]), [
+    ['3', '6', '+3', 'Better'],
+    ['4', '6', '+2', 'Better'],
+    ['4', '7', '+3', 'Better'],
+    ['8', '4', '-4', 'Better'],
+  ]);
+
+  // SWEMWBS declined by the person: recorded, with the reason.
+  await page.selectOption(byTestId('measure-instrument'), 'swemwbs');
+  assert.match(await page.textContent(byTestId('measure-items')), /Item 1/, 'licensed wording is not shown');
+  await page.check(byTestId('mode-declined'));
+  await page.fill(byTestId('measure-reason'), 'Too much today');
+  await page.click(byTestId('save-measure'));
+  await page.waitForSelector(`${byTestId('measures-table')} >> text=Declined by the person: Too much today`);
+  assert.equal(await page.$$eval(byTestId('measure-row'), (r) => r.length), 3);
+  await screenshot(page, 'outcomes');
+
+  // The message back: outcomes only with the person's agreement.
+  await page.click(byTestId('write-message'));
+  let message = await page.inputValue(byTestId('message-text'));
+  assert.match(message, /SNOMED CT 871731000000106/);
+  assert.match(message, /has not agreed to share them/);
+  assert.doesNotMatch(message, /3 → 6/);
+  await page.check(byTestId('share-outcomes'));
+  await page.click(byTestId('save-feedback'));
+  await page.click(byTestId('write-message'));
+  message = await page.inputValue(byTestId('message-text'));
+  assert.match(message, /life satisfaction 3 → 6; worthwhile 4 → 6; happiness 4 → 7; anxiety 8 → 4/);
+  assert.match(message, /1 questionnaire\(s\) declined or not appropriate/);
+
+  // Edited, then copied as plain text.
+  await page.fill(byTestId('message-text'), `${message}\nSeen at the Thursday walking group.`);
+  await page.click(byTestId('copy-message'));
+  await page.waitForSelector(`${byTestId('copied')} >> text=Copied as plain text`);
+  const clip = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(clip, /Seen at the Thursday walking group\.$/);
+
+  await page.check(byTestId('codes-only'));
+  const codes = await page.inputValue(byTestId('message-text'));
+  assert.match(codes, /SNOMED CT 871731000000106/);
+  assert.doesNotMatch(codes, /→|Reasons for referral/);
+  assert.deepEqual(app.errors, []);
+});
+
+test('an instrument file adds a questionnaire, and a bad one is refused with the reason', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await page.click(byTestId('nav-settings'));
+  const fs = await import('node:fs/promises');
+  const good = await fs.readFile(new URL('../../crates/core/fixtures/instruments/wellbeing-star.json', import.meta.url), 'utf8');
+  await page.setInputFiles(byTestId('instrument-file'), { name: 'star.json', mimeType: 'application/json', buffer: Buffer.from(good.replace('"min": 1', '"min": 11')) });
+  await page.waitForSelector(byTestId('outcome-settings-error'));
+  assert.match(await page.textContent(byTestId('outcome-settings-error')), /must be below the highest/);
+  await page.setInputFiles(byTestId('instrument-file'), { name: 'star.json', mimeType: 'application/json', buffer: Buffer.from(good) });
+  await page.waitForSelector(`${byTestId('outcome-settings-result')} >> text=Loaded “Wellbeing star (example)”`);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0700');
+  await page.click(byTestId('row-reference'));
+  await page.selectOption(byTestId('measure-instrument'), 'wellbeing-star');
+  assert.match(await page.textContent(byTestId('measure-items')), /Managing money/);
+  assert.deepEqual(app.errors, []);
+});
