@@ -179,7 +179,7 @@ pub fn OutcomesPanel(
                     )
                 })
                 .collect();
-            list.sort_by(|a, b| b.0.cmp(&a.0));
+            list.sort_by_key(|m| std::cmp::Reverse(m.0));
             list
         })
     };
