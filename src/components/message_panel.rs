@@ -81,7 +81,10 @@ pub fn MessagePanel(
                 <p class="hint">"Check and edit it before sending. Outcome changes appear only if the person agreed (Feedback)."</p>
                 <textarea id="message-text" class="message__text print-only-block" rows="18" data-testid="message-text"
                     prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
-                <pre class="message__print" aria-hidden="true">{move || text.get()}</pre>
+                // A copy at the top of the page, shown only when printing.
+                <leptos::portal::Portal>
+                    <pre class="print-sheet" aria-hidden="true">{move || text.get()}</pre>
+                </leptos::portal::Portal>
                 <div class="button-row">
                     <button type="button" class="button" data-testid="copy-message" on:click=move |_| copy_text(&text.get_untracked(), copied)>"Copy as plain text"</button>
                     <button type="button" class="button button--secondary" data-testid="print-message" on:click=move |_| {

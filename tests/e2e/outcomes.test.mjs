@@ -76,6 +76,13 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   const clip = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(clip, /Seen at the Thursday walking group\.$/);
 
+  // Printed, the message alone fits on one A4 page.
+  await page.emulateMedia({ media: 'print' });
+  const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+  const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, 'one A4 page');
+  await page.emulateMedia({ media: 'screen' });
+
   await page.check(byTestId('codes-only'));
   const codes = await page.inputValue(byTestId('message-text'));
   assert.match(codes, /SNOMED CT 871731000000106/);
