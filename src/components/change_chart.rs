@@ -47,7 +47,7 @@ pub fn ChangeChart(
             {rows.iter().enumerate().map(|(i, c)| {
                 let y = 20.0 + i as f64 * row_h;
                 let s = scale_for(c);
-                let label: String = c.label.chars().take(24).collect();
+                let label: String = c.short.chars().take(24).collect();
                 view! {
                     <g>
                         <text x="0" y=y + 14.0 font-size="11">{label}</text>

@@ -185,6 +185,24 @@ impl Instrument {
         }
     }
 
+    /// A short name for an item, for charts and messages: its wording if
+    /// short, else its id in words ("life_satisfaction" → "Life satisfaction").
+    pub fn short_label(&self, index: usize) -> String {
+        let full = self.item_label(index);
+        match self.items.get(index) {
+            Some(item)
+                if full.chars().count() > 24 && !item.id.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                let words = item.id.replace(['_', '-'], " ");
+                let mut chars = words.chars();
+                chars
+                    .next()
+                    .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+            }
+            _ => full,
+        }
+    }
+
     /// The score of a full set of answers, if the instrument is scored.
     pub fn score(&self, answers: &[u8]) -> Option<f64> {
         if answers.len() != self.items.len() {
@@ -424,6 +442,8 @@ pub struct MeasureRecord {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub label: String,
+    /// A short name for charts and messages.
+    pub short: String,
     pub baseline: f64,
     pub latest: f64,
     /// Latest minus baseline.
@@ -480,6 +500,7 @@ pub fn changes(
             let better_up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
             Change {
                 label: inst.item_label(i),
+                short: inst.short_label(i),
                 baseline: f64::from(*x),
                 latest: f64::from(*y),
                 change,
@@ -495,6 +516,7 @@ pub fn changes(
         let change = y - x;
         out.push(Change {
             label: "Score".into(),
+            short: "Score".into(),
             baseline: x,
             latest: y,
             change,

@@ -166,7 +166,7 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
                     .map(|c| {
                         format!(
                             "{} {} → {}",
-                            short(&c.label),
+                            c.short.to_lowercase(),
                             number(c.baseline),
                             number(c.latest)
                         )
@@ -201,22 +201,6 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
         out.push(format!("Next step: {} (by {}).", n.text, day(n.due)));
     }
     Some(finish(out, ws))
-}
-
-/// A short label for an item: ONS4's questions become their topic.
-fn short(label: &str) -> String {
-    let lower = label.to_lowercase();
-    for (needle, name) in [
-        ("satisfied", "life satisfaction"),
-        ("worthwhile", "worthwhile"),
-        ("happy", "happiness"),
-        ("anxious", "anxiety"),
-    ] {
-        if lower.starts_with("overall") && lower.contains(needle) {
-            return name.to_owned();
-        }
-    }
-    label.to_owned()
 }
 
 fn finish(mut out: Vec<String>, ws: &Workspace) -> String {
