@@ -12,8 +12,8 @@ use crate::lists::ListKind;
 use crate::measures::{Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint};
 use crate::model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
-    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex,
-    StatusChange, Workspace,
+    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, Sex, StatusChange,
+    Workspace,
 };
 
 /// How big a synthetic caseload to make.
@@ -744,30 +744,13 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         let updated = created + chrono::Duration::days(rng.gen_range(0..=age.min(90)));
         let id = ReferralId::from_random(random_id(&mut rng));
         let notes = NOTES[index(&mut rng, NOTES.len())].to_owned();
-        let mut referral = Referral {
-            id,
-            person,
-            practice,
-            referral_date: date,
-            referrer_role: pick(&mut rng, &ROLE_WEIGHTS).to_owned(),
-            reasons,
-            notes,
-            status,
-            created,
-            updated,
-            history: Vec::new(),
-            what_matters: String::new(),
-            risks: RiskFlags::default(),
-            next_step: None,
-            contacts: Vec::new(),
-            connections: Vec::new(),
-            goals: Vec::new(),
-            measures: Vec::new(),
-            feedback: None,
-            share_outcomes: false,
-            closure: None,
-            outcome_note: String::new(),
-        };
+        let mut referral = Referral::new(id, person, practice, date, status, created);
+        referral.referrer_role = pick(&mut rng, &ROLE_WEIGHTS).to_owned();
+        referral.reasons = reasons;
+        referral.notes = notes;
+        referral.updated = updated;
+        // The demo's journey fills the history in below.
+        referral.history.clear();
         // Journey details come from their own stream, so adding to them never
         // changes who is referred when, or their status.
         journey(&mut journey_rng, &mut referral, today);

@@ -460,6 +460,44 @@ pub struct Contact {
 }
 
 impl Referral {
+    /// A new episode in `status` from its referral date, with nothing recorded yet.
+    pub fn new(
+        id: ReferralId,
+        person: PersonId,
+        practice: PracticeId,
+        referral_date: NaiveDate,
+        status: ReferralStatus,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            person,
+            practice,
+            referral_date,
+            referrer_role: String::new(),
+            reasons: Vec::new(),
+            notes: String::new(),
+            status,
+            created: at,
+            updated: at,
+            history: vec![StatusChange {
+                status,
+                date: referral_date,
+            }],
+            what_matters: String::new(),
+            risks: RiskFlags::default(),
+            next_step: None,
+            contacts: Vec::new(),
+            connections: Vec::new(),
+            goals: Vec::new(),
+            measures: Vec::new(),
+            feedback: None,
+            share_outcomes: false,
+            closure: None,
+            outcome_note: String::new(),
+        }
+    }
+
     /// Contacts that happened (attended).
     pub fn attended(&self) -> impl Iterator<Item = &Contact> {
         self.contacts

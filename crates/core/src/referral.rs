@@ -8,7 +8,7 @@ use crate::crypto::Random;
 use crate::lists::ListKind;
 use crate::model::{
     normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, Referral,
-    ReferralId, ReferralStatus, RiskFlags, Sex, StatusChange, Workspace,
+    ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
 };
 
 /// Longest accepted person reference, in characters.
@@ -423,33 +423,11 @@ impl Workspace {
             None => ReferralId::from_random(ids.bytes16()),
         };
         let next_step = valid.next_step;
-        let referral = self.referrals.entry(referral_id).or_insert_with(|| {
-            let status = draft.status.unwrap_or(ReferralStatus::Referred);
-            Referral {
-                id: referral_id,
-                person: person_id,
-                practice,
-                referral_date: date,
-                referrer_role: String::new(),
-                reasons: Vec::new(),
-                notes: String::new(),
-                status,
-                created: now,
-                updated: now,
-                history: vec![StatusChange { status, date }],
-                what_matters: String::new(),
-                risks: RiskFlags::default(),
-                next_step: None,
-                contacts: Vec::new(),
-                connections: Vec::new(),
-                goals: Vec::new(),
-                measures: Vec::new(),
-                feedback: None,
-                share_outcomes: false,
-                closure: None,
-                outcome_note: String::new(),
-            }
-        });
+        let status = draft.status.unwrap_or(ReferralStatus::Referred);
+        let referral = self
+            .referrals
+            .entry(referral_id)
+            .or_insert_with(|| Referral::new(referral_id, person_id, practice, date, status, now));
         referral.practice = practice;
         referral.referral_date = date;
         // The first status always starts on the referral date.

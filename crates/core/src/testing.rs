@@ -73,36 +73,17 @@ pub fn one_referral_ws() -> Workspace {
         .with_ymd_and_hms(2026, 11, 2, 10, 0, 0)
         .single()
         .expect("valid time");
-    ws.referrals.insert(
+    let mut referral = Referral::new(
         id,
-        Referral {
-            id,
-            person,
-            practice: ws.settings.practices[0].id,
-            referral_date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
-            referrer_role: "gp".into(),
-            reasons: vec!["loneliness".into()],
-            notes: String::new(),
-            status: ReferralStatus::Referred,
-            created: at,
-            updated: at,
-            history: vec![StatusChange {
-                status: ReferralStatus::Referred,
-                date: NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
-            }],
-            what_matters: String::new(),
-            risks: RiskFlags::default(),
-            next_step: None,
-            contacts: Vec::new(),
-            connections: Vec::new(),
-            goals: Vec::new(),
-            measures: Vec::new(),
-            feedback: None,
-            share_outcomes: false,
-            closure: None,
-            outcome_note: String::new(),
-        },
+        person,
+        ws.settings.practices[0].id,
+        NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
+        ReferralStatus::Referred,
+        at,
     );
+    referral.referrer_role = "gp".into();
+    referral.reasons = vec!["loneliness".into()];
+    ws.referrals.insert(id, referral);
     ws.place(person);
     ws
 }
