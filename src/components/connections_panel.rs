@@ -52,11 +52,7 @@ pub fn ConnectionsPanel(
         state.ws.with(|ws| {
             ws.settings
                 .lists
-                .get(ListKind::ConnectionCategories)
-                .iter()
-                .filter(|i| !i.retired)
-                .map(|i| (i.id.clone(), i.label.clone()))
-                .collect::<Vec<_>>()
+                .options(ListKind::ConnectionCategories, &[])
         })
     };
     let add = move |e: ev::SubmitEvent| {

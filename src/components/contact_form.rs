@@ -70,15 +70,9 @@ pub fn ContactForm(
     };
     let id = move |name: &str| format!("{id_prefix}-{name}");
     let modes = move || {
-        state.ws.with(|ws| {
-            ws.settings
-                .lists
-                .get(ListKind::ContactModes)
-                .iter()
-                .filter(|i| !i.retired)
-                .map(|i| (i.id.clone(), i.label.clone()))
-                .collect::<Vec<_>>()
-        })
+        state
+            .ws
+            .with(|ws| ws.settings.lists.options(ListKind::ContactModes, &[]))
     };
     view! {
         <form class="contact-form" novalidate on:submit=submit data-testid="contact-form">

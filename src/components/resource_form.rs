@@ -62,11 +62,7 @@ pub fn ResourceForm(
         state.ws.with(|ws| {
             ws.settings
                 .lists
-                .get(ListKind::ConnectionCategories)
-                .iter()
-                .filter(|i| !i.retired)
-                .map(|i| (i.id.clone(), i.label.clone()))
-                .collect::<Vec<_>>()
+                .options(ListKind::ConnectionCategories, &[])
         })
     };
     let cat_id = format!("{prefix}-category");

@@ -49,15 +49,9 @@ pub fn StatusActions(
             }
         };
     let reasons = move || {
-        state.ws.with(|ws| {
-            ws.settings
-                .lists
-                .get(ListKind::ClosureReasons)
-                .iter()
-                .filter(|i| !i.retired)
-                .map(|i| (i.id.clone(), i.label.clone()))
-                .collect::<Vec<_>>()
-        })
+        state
+            .ws
+            .with(|ws| ws.settings.lists.options(ListKind::ClosureReasons, &[]))
     };
     let confirm = move |_| {
         let t = match pending.get_untracked() {

@@ -180,15 +180,7 @@ pub fn ReferralPage(
     };
     let no_practices = move || practices().is_empty();
     let list_items = move |kind: ListKind, keep: Vec<String>| {
-        state.ws.with(|ws| {
-            ws.settings
-                .lists
-                .get(kind)
-                .iter()
-                .filter(|i| !i.retired || keep.contains(&i.id))
-                .map(|i| (i.id.clone(), i.label.clone()))
-                .collect::<Vec<_>>()
-        })
+        state.ws.with(|ws| ws.settings.lists.options(kind, &keep))
     };
     let kept_role = existing
         .as_ref()

@@ -183,6 +183,16 @@ impl Lists {
         }
     }
 
+    /// `(id, label)` of the items offered for new records: all but retired
+    /// ones, plus any ids in `keep` (what a record already uses).
+    pub fn options(&self, kind: ListKind, keep: &[String]) -> Vec<(String, String)> {
+        self.get(kind)
+            .iter()
+            .filter(|i| !i.retired || keep.contains(&i.id))
+            .map(|i| (i.id.clone(), i.label.clone()))
+            .collect()
+    }
+
     /// The label for an item id; unknown ids are shown as they are, so a
     /// record never displays as blank.
     pub fn label<'a>(&'a self, kind: ListKind, id: &'a str) -> &'a str {
