@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Choice, Referral};
+use crate::model::Referral;
 
 /// SWEMWBS metric score for raw totals 7 to 35 (the published conversion).
 pub const SWEMWBS_METRIC: [f64; 29] = [
@@ -580,11 +580,6 @@ impl MeasureResult {
         }
         Ok(())
     }
-}
-
-/// Summary label of a time point, for lists.
-pub fn time_point_label(t: TimePoint) -> &'static str {
-    t.label()
 }
 
 #[cfg(test)]

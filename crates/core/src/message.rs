@@ -148,14 +148,16 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
             .join("; ");
         out.push(format!("Connected to: {list}."));
     }
-    let measured: Vec<&str> = {
-        let mut ids: Vec<&str> = r.measures.iter().map(|m| m.instrument.as_str()).collect();
-        ids.dedup();
-        ids
-    };
+    // Each measured instrument once, in the order the app lists them.
+    let measured: Vec<String> = ws
+        .instruments()
+        .into_iter()
+        .map(|i| i.id)
+        .filter(|id| r.measures.iter().any(|m| m.instrument == *id))
+        .collect();
     if !measured.is_empty() {
         if r.share_outcomes {
-            for id in measured {
+            for id in &measured {
                 let (Some(inst), Some((b, l))) =
                     (ws.instrument_for(id, r), baseline_and_latest(r, id))
                 else {
@@ -250,6 +252,15 @@ mod tests {
             today(),
         )
         .expect("baseline");
+        // A declined SWEMWBS in between: ONS4 must still be reported once.
+        let declined = MeasureDraft {
+            instrument: "swemwbs".into(),
+            result: MeasureResult::Declined {
+                reason: String::new(),
+            },
+            ..m(TimePoint::Baseline, "2026-11-05", Vec::new())
+        };
+        ws.record_measure(id, &declined, today()).expect("declined");
         ws.record_measure(
             id,
             &m(TimePoint::Review, "2026-11-16", vec![6, 6, 7, 4]),
@@ -274,6 +285,8 @@ mod tests {
         let (mut ws, id) = journey_ws();
         ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
         let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert_eq!(text.matches("ONS4 personal wellbeing").count(), 1, "{text}");
+        assert!(text.contains("1 questionnaire(s) declined or not appropriate"));
         for expected in [
             "Person (reference): RV-0001",
             "Referred: 2 Nov 2026 by GP",

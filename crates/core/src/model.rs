@@ -299,10 +299,6 @@ impl ReferralStatus {
     pub fn is_open(self) -> bool {
         matches!(self, Self::Referred | Self::WaitingList | Self::Active)
     }
-
-    /// Statuses a person may pick by hand when editing a referral. Closing,
-    /// declining and onward referral come with the reasons they need.
-    pub const EDITABLE: &'static [Self] = &[Self::Referred, Self::WaitingList, Self::Active];
 }
 
 /// One episode of social prescribing support for a person.
