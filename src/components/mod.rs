@@ -23,6 +23,7 @@ pub mod practice_editor;
 pub mod resource_form;
 pub mod restore_backup;
 pub mod security_settings;
+pub mod short_number;
 pub mod status_actions;
 pub mod storage_banner;
 pub mod timeline;

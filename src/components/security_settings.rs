@@ -4,58 +4,40 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::backup_button::BackupButton;
+use crate::components::short_number::ShortNumber;
 use crate::platform::{show_count, show_date};
 use crate::state::{use_state, Session};
 use crate::storage::QUOTA_UNITS;
+
+/// The whole number typed in a field, if it is within `range`.
+fn whole_number(value: RwSignal<String>, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    value
+        .get_untracked()
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+}
 
 /// Locking, backups, storage use and the passphrase of the open workspace.
 #[component]
 pub fn SecuritySettings() -> impl IntoView {
     let state = use_state();
-    let lock_minutes = RwSignal::new(
-        state
-            .ws
-            .with_untracked(|ws| ws.settings.auto_lock_minutes.to_string()),
-    );
-    let reminder_days = RwSignal::new(
-        state
-            .ws
-            .with_untracked(|ws| ws.settings.backup_reminder_days.to_string()),
-    );
-    let waiting_days = RwSignal::new(
-        state
-            .ws
-            .with_untracked(|ws| ws.settings.waiting_alert_days.to_string()),
-    );
-    let contact_days = RwSignal::new(
-        state
-            .ws
-            .with_untracked(|ws| ws.settings.no_contact_alert_days.to_string()),
-    );
+    let setting = |get: fn(&linkwork_core::Settings) -> u32| {
+        RwSignal::new(state.ws.with_untracked(|ws| get(&ws.settings).to_string()))
+    };
+    let lock_minutes = setting(|s| s.auto_lock_minutes);
+    let reminder_days = setting(|s| s.backup_reminder_days);
+    let waiting_days = setting(|s| s.waiting_alert_days);
+    let contact_days = setting(|s| s.no_contact_alert_days);
     let timing_error = RwSignal::new(None::<String>);
     let timing_saved = RwSignal::new(false);
     let save_timing = move |e: ev::SubmitEvent| {
         e.prevent_default();
         timing_saved.set(false);
-        let minutes = lock_minutes
-            .get_untracked()
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|m| (1..=60).contains(m));
-        let days = reminder_days
-            .get_untracked()
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|d| *d <= 365);
-        let alert = |v: RwSignal<String>| {
-            v.get_untracked()
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|d| (1..=365).contains(d))
-        };
+        let minutes = whole_number(lock_minutes, 1..=60);
+        let days = whole_number(reminder_days, 0..=365);
+        let alert = |v| whole_number(v, 1..=365);
         match (minutes, days, alert(waiting_days), alert(contact_days)) {
             (None, ..) => timing_error.set(Some(
                 "Enter the minutes before locking as a whole number from 1 to 60.".into(),
@@ -123,30 +105,10 @@ pub fn SecuritySettings() -> impl IntoView {
         <section class="panel" aria-labelledby="security-heading" data-testid="security-settings">
             <h2 id="security-heading">"Locking, alerts and backups"</h2>
             <form class="inline-form" on:submit=save_timing>
-                <div class="field">
-                    <label for="auto-lock">"Lock after this many minutes without use"</label>
-                    <input id="auto-lock" type="text" inputmode="numeric" class="input--short"
-                        prop:value=move || lock_minutes.get() on:input=move |e| lock_minutes.set(event_target_value(&e))
-                        data-testid="auto-lock-minutes"/>
-                </div>
-                <div class="field">
-                    <label for="reminder-days">"Remind me to back up after this many days (0 for never)"</label>
-                    <input id="reminder-days" type="text" inputmode="numeric" class="input--short"
-                        prop:value=move || reminder_days.get() on:input=move |e| reminder_days.set(event_target_value(&e))
-                        data-testid="reminder-days"/>
-                </div>
-                <div class="field">
-                    <label for="waiting-days">"Flag a wait for first contact after this many days"</label>
-                    <input id="waiting-days" type="text" inputmode="numeric" class="input--short"
-                        prop:value=move || waiting_days.get() on:input=move |e| waiting_days.set(event_target_value(&e))
-                        data-testid="waiting-alert-days"/>
-                </div>
-                <div class="field">
-                    <label for="contact-days">"Flag no contact with an active referral after this many days"</label>
-                    <input id="contact-days" type="text" inputmode="numeric" class="input--short"
-                        prop:value=move || contact_days.get() on:input=move |e| contact_days.set(event_target_value(&e))
-                        data-testid="no-contact-alert-days"/>
-                </div>
+                <ShortNumber id="auto-lock" label="Lock after this many minutes without use" value=lock_minutes testid="auto-lock-minutes"/>
+                <ShortNumber id="reminder-days" label="Remind me to back up after this many days (0 for never)" value=reminder_days testid="reminder-days"/>
+                <ShortNumber id="waiting-days" label="Flag a wait for first contact after this many days" value=waiting_days testid="waiting-alert-days"/>
+                <ShortNumber id="contact-days" label="Flag no contact with an active referral after this many days" value=contact_days testid="no-contact-alert-days"/>
                 <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-timing">"Save"</button>
             </form>
             {move || timing_error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}

@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+/// A labelled short text field for a number.
+#[component]
+pub fn ShortNumber(
+    /// The element id.
+    id: &'static str,
+    /// The label.
+    label: &'static str,
+    /// What is typed.
+    value: RwSignal<String>,
+    /// The test id.
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="text" inputmode="numeric" class="input--short" data-testid=testid
+                prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e))/>
+        </div>
+    }
+}
