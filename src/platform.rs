@@ -100,3 +100,29 @@ pub fn mark(name: &str) {
         let _ = perf.mark(name);
     }
 }
+
+/// The files chosen in a file input's change event. The input is cleared, so
+/// choosing the same file again (a re-import, a second try) is noticed.
+pub fn take_files(e: &leptos::ev::Event) -> Vec<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return Vec::new();
+    };
+    let files = input
+        .files()
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default();
+    input.set_value("");
+    files
+}
+
+/// The text of a chosen file.
+pub async fn file_text(file: &web_sys::File) -> Option<String> {
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()?
+        .as_string()
+}

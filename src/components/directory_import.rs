@@ -1,18 +1,16 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::oruk::{parse_csv_package, parse_json};
-use wasm_bindgen::JsCast;
 
+use crate::platform::{file_text, take_files};
 use crate::state::use_state;
 
 /// Reads the text of every chosen file.
 async fn read_files(files: Vec<web_sys::File>) -> Result<Vec<(String, String)>, String> {
     let mut out = Vec::new();
     for file in files {
-        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        let text = file_text(&file)
             .await
-            .ok()
-            .and_then(|v| v.as_string())
             .ok_or_else(|| format!("{} could not be read.", file.name()))?;
         out.push((file.name(), text));
     }
@@ -26,18 +24,7 @@ pub fn DirectoryImport() -> impl IntoView {
     let state = use_state();
     let message = RwSignal::new(None::<Result<String, String>>);
     let choose = move |e: ev::Event| {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let files: Vec<web_sys::File> = input
-            .files()
-            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-            .unwrap_or_default();
-        // Cleared, so choosing the same file again (a re-import) is noticed.
-        input.set_value("");
+        let files = take_files(&e);
         leptos::task::spawn_local(async move {
             let result = match read_files(files).await {
                 Err(e) => Err(e),

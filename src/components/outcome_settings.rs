@@ -1,8 +1,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::measures::read_instrument;
-use wasm_bindgen::JsCast;
 
+use crate::platform::{file_text, take_files};
 use crate::state::use_state;
 
 /// The link worker's contact details for messages back, meaningful change
@@ -47,21 +47,11 @@ pub fn OutcomeSettings() -> impl IntoView {
         saved.set(Some(Ok("Saved.".into())));
     };
     let load = move |e: ev::Event| {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
+        let Some(file) = take_files(&e).into_iter().next() else {
             return;
         };
-        let file = input.files().and_then(|f| f.get(0));
-        input.set_value("");
-        let Some(file) = file else { return };
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
+            let text = file_text(&file).await.unwrap_or_default();
             match read_instrument(&text) {
                 Ok(inst) => {
                     let name = inst.name.clone();

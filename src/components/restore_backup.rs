@@ -3,9 +3,8 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::vault_store::{open_backup, read_backup, Backup, OpenedBackup, WorkspaceMeta};
-use wasm_bindgen::JsCast;
 
-use crate::platform::show_date;
+use crate::platform::{file_text, show_date, take_files};
 use crate::state::use_state;
 
 /// Restores a backup file as a new workspace: the whole file is checked and
@@ -28,17 +27,11 @@ pub fn RestoreBackup(
         backup.set(None);
         opened.set(None);
         error.set(None);
-        let file = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        let Some(file) = file else { return };
+        let Some(file) = take_files(&e).into_iter().next() else {
+            return;
+        };
         leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string());
+            let text = file_text(&file).await;
             match text.map(|t| read_backup(&t)) {
                 Some(Ok(b)) => {
                     let taken = existing

@@ -8,17 +8,14 @@ use linkwork_core::spreadsheet::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::platform::{download, today};
+use crate::platform::{download, file_text, today};
 use crate::route::Route;
 use crate::state::{use_state, Notice};
 
 /// The text of the file chosen in an input, if any.
-async fn file_text(input: Option<web_sys::HtmlInputElement>) -> Option<String> {
+async fn chosen_text(input: Option<web_sys::HtmlInputElement>) -> Option<String> {
     let file = input?.files()?.get(0)?;
-    wasm_bindgen_futures::JsFuture::from(file.text())
-        .await
-        .ok()?
-        .as_string()
+    file_text(&file).await
 }
 
 fn input_by_id(id: &str) -> Option<web_sys::HtmlInputElement> {
@@ -51,11 +48,11 @@ pub fn TransferPage() -> impl IntoView {
         e.prevent_default();
         plan.set(None);
         leptos::task::spawn_local(async move {
-            let Some(referrals) = file_text(input_by_id("import-referrals")).await else {
+            let Some(referrals) = chosen_text(input_by_id("import-referrals")).await else {
                 error.set(Some("Choose the referrals file first.".into()));
                 return;
             };
-            let contacts = file_text(input_by_id("import-contacts")).await;
+            let contacts = chosen_text(input_by_id("import-contacts")).await;
             error.set(None);
             plan.set(Some(state.plan_import(&referrals, contacts.as_deref())));
         });
