@@ -92,6 +92,9 @@ pub fn ConnectionsPanel(
     };
     view! {
         <div class="connections" data-testid="connections">
+            <Show when=move || connections().is_empty()>
+                <p class="muted" data-testid="no-connections">"No connections yet."</p>
+            </Show>
             <ul class="item-list">
                 {move || connections().into_iter().map(|c| {
                     let cid = c.id;

@@ -302,6 +302,10 @@ pub fn OutcomesPanel(
                 </div>
             }).collect_view()}
 
+            <Show when=move || records().is_empty()>
+                <p class="muted" data-testid="no-measures">"No questionnaires recorded yet."</p>
+            </Show>
+            <Show when=move || !records().is_empty()>
             <table class="table table--compact" data-testid="measures-table">
                 <caption class="visually-hidden">"Outcome measures recorded"</caption>
                 <thead><tr><th scope="col">"Date"</th><th scope="col">"Questionnaire"</th><th scope="col">"Time point"</th><th scope="col">"Completed"</th><th scope="col">"Result"</th></tr></thead>
@@ -311,6 +315,7 @@ pub fn OutcomesPanel(
                     }).collect_view()}
                 </tbody>
             </table>
+            </Show>
         </div>
     }
 }

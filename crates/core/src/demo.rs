@@ -299,7 +299,12 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
             if r.status == ReferralStatus::Closed {
                 let last = r.last_contact().unwrap_or(date);
                 let closed = (last + chrono::Duration::days(rng.gen_range(1..=14))).min(today);
-                let reason = pick(rng, &CLOSURE_WEIGHTS).to_owned();
+                // Nobody closes "goals met" on someone they never saw.
+                let reason = if r.contacts.is_empty() {
+                    "no_contact".to_owned()
+                } else {
+                    pick(rng, &CLOSURE_WEIGHTS).to_owned()
+                };
                 r.history.push(StatusChange {
                     status: ReferralStatus::Closed,
                     date: closed,

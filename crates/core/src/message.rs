@@ -49,8 +49,10 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
         day(r.referral_date),
         lists.label(ListKind::ReferrerRoles, &r.referrer_role)
     ));
-    let accepted = r.first_seen().is_some()
-        || matches!(r.status, ReferralStatus::Active | ReferralStatus::Closed);
+    // Accepted once the person was seen or the work started; an episode
+    // closed without either (for example, unable to contact) was not.
+    let accepted =
+        r.first_seen().is_some() || r.history.iter().any(|h| h.status == ReferralStatus::Active);
     if accepted {
         out.push(format!("Code for the GP record: SNOMED CT {SNOMED_REFERRAL} |Referral to social prescribing service| (once for this episode)"));
     }
@@ -325,6 +327,24 @@ mod tests {
         ] {
             assert!(!text.contains(private), "{private} in\n{text}");
         }
+    }
+
+    #[test]
+    fn an_episode_closed_without_contact_is_not_coded_as_accepted() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        ws.change_status(
+            id,
+            Transition::Close {
+                reason: "no_contact".into(),
+            },
+            "2026-11-20",
+            today(),
+        )
+        .expect("closed");
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(!text.contains("871731000000106"), "{text}");
+        assert!(text.contains("Closed: 20 Nov 2026 (Unable to contact)"));
     }
 
     #[test]
