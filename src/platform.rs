@@ -42,17 +42,7 @@ pub fn show_date(date: NaiveDate) -> String {
 }
 
 /// Formats a count with thousands separators: 11,200.
-pub fn show_count(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use linkwork_core::tables::count as show_count;
 
 /// Asks the browser to keep this site's storage under pressure, and records
 /// the answer in `granted` (`None` while unknown or unsupported).

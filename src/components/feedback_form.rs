@@ -42,7 +42,7 @@ pub fn FeedbackForm(
                         fb.update(|f| f.satisfaction = v);
                     }>
                         <option value="" selected=move || fb.with(|f| f.satisfaction.is_none())>"Not asked"</option>
-                        {[(1u8, "1 Very unhappy"), (2, "2 Unhappy"), (3, "3 Neither"), (4, "4 Happy"), (5, "5 Very happy")].into_iter().map(|(v, l)| view! {
+                        {(1u8..).zip(linkwork_core::measures::SATISFACTION).map(|(v, l)| view! {
                             <option value=v.to_string() selected=move || fb.with(|f| f.satisfaction == Some(v))>{l}</option>
                         }).collect_view()}
                     </select>

@@ -4,7 +4,9 @@
 //! Nothing here touches the browser, so it is tested natively in seconds.
 
 pub mod caseload;
+pub mod charts;
 pub mod crypto;
+pub mod dashboard;
 pub mod demo;
 pub mod directory;
 pub mod format;
@@ -17,6 +19,7 @@ pub mod oruk;
 pub mod reference;
 pub mod referral;
 pub mod spreadsheet;
+pub mod tables;
 pub mod vault_store;
 
 #[cfg(test)]

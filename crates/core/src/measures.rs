@@ -526,6 +526,15 @@ pub fn changes(
     out
 }
 
+/// The words for satisfaction ratings 1 to 5, everywhere they are shown.
+pub const SATISFACTION: [&str; 5] = [
+    "1 Very unhappy",
+    "2 Unhappy",
+    "3 Neither",
+    "4 Happy",
+    "5 Very happy",
+];
+
 /// The person's feedback on the support.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Feedback {

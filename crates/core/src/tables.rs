@@ -1,0 +1,390 @@
+//! The numbers behind every dashboard chart, as plain tables: shown beside
+//! each chart for people who would rather read (and for screen readers).
+
+use crate::dashboard::{
+    Breakdown, Count, OutcomeChange, PeriodCounts, PracticeRate, Recorded, Share, Stacked,
+    UNRELIABLE_BELOW,
+};
+
+/// A table: column headings, then rows of text cells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// One row; `unreliable` rows are based on fewer than [`UNRELIABLE_BELOW`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    pub cells: Vec<String>,
+    pub unreliable: bool,
+}
+
+impl Table {
+    fn new(headers: &[&str]) -> Self {
+        Self {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, cells: Vec<String>, unreliable: bool) {
+        self.rows.push(Row { cells, unreliable });
+    }
+}
+
+/// A count with thousands separators: 11,200.
+pub fn count(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number to one decimal place, with a true minus sign for negatives.
+pub fn decimal(x: f64) -> String {
+    let text = format!("{x:.1}");
+    match text.strip_prefix('-') {
+        Some("0.0") => "0.0".into(),
+        Some(rest) => format!("−{rest}"),
+        None => text,
+    }
+}
+
+/// "33% (1 of 3)", or "none yet" when there is nothing to share.
+pub fn share(s: Share) -> String {
+    match s.percent() {
+        Some(p) => format!("{}% ({} of {})", p.round(), count(s.count), count(s.of)),
+        None => "none yet".into(),
+    }
+}
+
+/// A share, saying so when it rests on too few to rely on.
+pub fn flagged(s: Share) -> String {
+    if s.of > 0 && s.unreliable() {
+        format!("{} – too few to rely on", share(s))
+    } else {
+        share(s)
+    }
+}
+
+/// Caseload over time.
+pub fn caseload(rows: &[PeriodCounts]) -> Table {
+    let mut t = Table::new(&["Period", "Open at end", "New referrals", "Episodes ended"]);
+    for p in rows {
+        t.row(
+            vec![
+                p.label.clone(),
+                count(p.open),
+                count(p.new),
+                count(p.closed),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// A stacked chart's counts, with a total column.
+pub fn stacked(data: &Stacked, first: &str) -> Table {
+    let mut headers = vec![first.to_owned()];
+    headers.extend(data.series.iter().map(|(name, _)| name.clone()));
+    headers.push("Total".into());
+    let mut t = Table {
+        headers,
+        rows: Vec::new(),
+    };
+    for (i, (category, total)) in data.categories.iter().zip(data.totals()).enumerate() {
+        let mut cells = vec![category.clone()];
+        cells.extend(data.series.iter().map(|(_, v)| count(v[i])));
+        cells.push(count(total));
+        t.row(cells, false);
+    }
+    t
+}
+
+/// Labelled counts, with each one's share of the total.
+pub fn counts(counts: &[Count], first: &str, value: &str) -> Table {
+    let total: u32 = counts.iter().map(|c| c.count).sum();
+    let mut t = Table::new(&[first, value, "Share"]);
+    for c in counts {
+        let pct = Share {
+            count: c.count,
+            of: total,
+        }
+        .percent()
+        .map_or_else(|| "–".to_owned(), |p| format!("{}%", p.round()));
+        t.row(vec![c.label.clone(), count(c.count), pct], false);
+    }
+    t
+}
+
+/// Referrals per practice and per 1,000 registered patients.
+pub fn practices(rows: &[PracticeRate]) -> Table {
+    let mut t = Table::new(&[
+        "Practice",
+        "Referrals",
+        "Registered patients",
+        "Per 1,000 patients",
+    ]);
+    for p in rows {
+        t.row(
+            vec![
+                p.name.clone(),
+                count(p.referrals),
+                p.list_size.map_or_else(|| "not known".into(), count),
+                p.per_thousand.map_or_else(|| "–".into(), decimal),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// Did-not-attend rate per month.
+pub fn did_not_attend(rows: &[(String, Share)]) -> Table {
+    let mut t = Table::new(&["Month", "Did not attend", "Attended", "Rate"]);
+    for (month, s) in rows {
+        t.row(
+            vec![
+                month.clone(),
+                count(s.count),
+                count(s.of - s.count),
+                s.percent()
+                    .map_or_else(|| "–".into(), |p| format!("{}%", decimal(p))),
+            ],
+            s.of > 0 && s.unreliable(),
+        );
+    }
+    t
+}
+
+/// Paired change from baseline to latest.
+pub fn outcomes(rows: &[OutcomeChange]) -> Table {
+    let mut t = Table::new(&[
+        "Measure",
+        "Pairs",
+        "Mean change",
+        "Spread (SD)",
+        "Median (IQR)",
+        "Improved",
+        "About the same",
+        "Worse",
+    ]);
+    for o in rows {
+        let n = o.spread.map_or(0, |s| s.n);
+        let of = |k: u32| share(Share { count: k, of: n });
+        let direction = if o.higher_is_better {
+            ""
+        } else {
+            " (lower is better)"
+        };
+        t.row(
+            vec![
+                format!("{}{direction}", o.label),
+                count(n),
+                o.spread.map_or_else(|| "–".into(), |s| decimal(s.mean)),
+                o.spread.map_or_else(|| "–".into(), |s| decimal(s.sd)),
+                o.spread.map_or_else(
+                    || "–".into(),
+                    |s| {
+                        format!(
+                            "{} ({} to {})",
+                            decimal(s.median),
+                            decimal(s.q1),
+                            decimal(s.q3)
+                        )
+                    },
+                ),
+                of(o.improved),
+                of(o.same),
+                of(o.worse),
+            ],
+            n > 0 && n < UNRELIABLE_BELOW,
+        );
+    }
+    t
+}
+
+/// How often each questionnaire was answered, declined or not appropriate.
+pub fn recorded(rows: &[Recorded]) -> Table {
+    let mut t = Table::new(&["Questionnaire", "Answered", "Declined", "Not appropriate"]);
+    for r in rows {
+        t.row(
+            vec![
+                r.instrument.clone(),
+                count(r.answered),
+                count(r.declined),
+                count(r.not_appropriate),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// Referrals, engagement and outcomes by group.
+pub fn breakdown(b: &Breakdown) -> Table {
+    let mut t = Table::new(&[
+        b.dimension.label(),
+        "Referrals",
+        "Seen three or more times",
+        "Improved wellbeing (of those measured twice)",
+    ]);
+    for g in &b.groups {
+        let unreliable = g.unreliable();
+        let mut label = g.label.clone();
+        if unreliable && g.referrals > 0 {
+            label.push_str(&format!(" (fewer than {UNRELIABLE_BELOW}: unreliable)"));
+        }
+        t.row(
+            vec![
+                label,
+                count(g.referrals),
+                share(g.seen_three_plus),
+                flagged(g.improved_wellbeing),
+            ],
+            unreliable,
+        );
+    }
+    t
+}
+
+/// Satisfaction ratings.
+pub fn satisfaction(counts: &[u32; 5]) -> Table {
+    let mut t = Table::new(&["Rating", "People"]);
+    for (label, n) in crate::measures::SATISFACTION.iter().zip(counts) {
+        t.row(vec![(*label).to_owned(), count(*n)], false);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dashboard::{Dimension, GroupRow, Spread};
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(11_200), "11,200");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn decimals_use_a_true_minus_and_no_negative_zero() {
+        assert_eq!(decimal(-1.25), "−1.2");
+        assert_eq!(decimal(-0.01), "0.0");
+        assert_eq!(decimal(3.0), "3.0");
+    }
+
+    #[test]
+    fn shares_say_how_many_of_how_many() {
+        assert_eq!(share(Share { count: 1, of: 3 }), "33% (1 of 3)");
+        assert_eq!(share(Share { count: 0, of: 0 }), "none yet");
+    }
+
+    #[test]
+    fn stacked_tables_total_each_row() {
+        let t = stacked(
+            &Stacked {
+                categories: vec!["Jan 2026".into(), "Feb 2026".into()],
+                series: vec![("GP".into(), vec![2, 0]), ("Self".into(), vec![1, 4])],
+            },
+            "Month",
+        );
+        assert_eq!(t.headers, ["Month", "GP", "Self", "Total"]);
+        assert_eq!(t.rows[0].cells, ["Jan 2026", "2", "1", "3"]);
+        assert_eq!(t.rows[1].cells, ["Feb 2026", "0", "4", "4"]);
+    }
+
+    #[test]
+    fn count_tables_give_each_share_of_the_total() {
+        let rows = [
+            Count {
+                label: "Telephone".into(),
+                count: 3,
+            },
+            Count {
+                label: "Home visit".into(),
+                count: 1,
+            },
+        ];
+        let t = counts(&rows, "Mode", "Contacts");
+        assert_eq!(t.rows[0].cells, ["Telephone", "3", "75%"]);
+        assert_eq!(t.rows[1].cells, ["Home visit", "1", "25%"]);
+    }
+
+    #[test]
+    fn small_groups_are_marked_unreliable_in_words_too() {
+        let b = Breakdown {
+            dimension: Dimension::Sex,
+            groups: vec![
+                GroupRow {
+                    label: "Female".into(),
+                    referrals: 12,
+                    seen_three_plus: Share { count: 6, of: 12 },
+                    improved_wellbeing: Share { count: 2, of: 4 },
+                },
+                GroupRow {
+                    label: "Male".into(),
+                    referrals: 3,
+                    seen_three_plus: Share { count: 1, of: 3 },
+                    improved_wellbeing: Share::default(),
+                },
+            ],
+        };
+        let t = breakdown(&b);
+        assert!(!t.rows[0].unreliable);
+        assert_eq!(t.rows[0].cells[2], "50% (6 of 12)");
+        assert_eq!(t.rows[0].cells[3], "50% (2 of 4) – too few to rely on");
+        assert!(t.rows[1].unreliable);
+        assert_eq!(t.rows[1].cells[0], "Male (fewer than 10: unreliable)");
+        assert_eq!(t.rows[1].cells[3], "none yet");
+    }
+
+    #[test]
+    fn outcome_rows_show_spread_and_direction() {
+        let rows = [OutcomeChange {
+            instrument: "ONS4".into(),
+            label: "Anxiety".into(),
+            higher_is_better: false,
+            spread: Spread::of(vec![-2.0, -1.0, 0.0, 3.0]),
+            improved: 2,
+            same: 1,
+            worse: 1,
+        }];
+        let t = outcomes(&rows);
+        assert_eq!(
+            t.rows[0].cells,
+            [
+                "Anxiety (lower is better)",
+                "4",
+                "0.0",
+                "2.2",
+                "−0.5 (−1.2 to 0.8)",
+                "50% (2 of 4)",
+                "25% (1 of 4)",
+                "25% (1 of 4)"
+            ]
+        );
+        assert!(t.rows[0].unreliable, "four pairs are too few to rely on");
+    }
+
+    #[test]
+    fn months_without_contacts_show_a_dash_not_zero_percent() {
+        let t = did_not_attend(&[
+            ("Jan 2026".into(), Share { count: 0, of: 0 }),
+            ("Feb 2026".into(), Share { count: 3, of: 20 }),
+        ]);
+        assert_eq!(t.rows[0].cells, ["Jan 2026", "0", "0", "–"]);
+        assert!(!t.rows[0].unreliable);
+        assert_eq!(t.rows[1].cells, ["Feb 2026", "3", "17", "15.0%"]);
+    }
+}
