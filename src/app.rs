@@ -9,6 +9,7 @@ use crate::components::backup_reminder::BackupReminder;
 use crate::components::header::Header;
 use crate::components::storage_banner::StorageBanner;
 use crate::pages::caseload::CaseloadPage;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::directory::DirectoryPage;
 use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     }
                     match state.route.get() {
                         Route::Caseload => view! { <CaseloadPage/> }.into_any(),
+                        Route::Dashboard => view! { <DashboardPage/> }.into_any(),
                         Route::NewReferral => view! { <ReferralPage id=None/> }.into_any(),
                         Route::Referral(id) => view! { <ReferralPage id=Some(id)/> }.into_any(),
                         Route::Settings => view! { <SettingsPage/> }.into_any(),

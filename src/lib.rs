@@ -4,6 +4,7 @@
 //! The domain lives in `linkwork_core`; this crate is the UI.
 
 pub mod app;
+pub mod charts;
 pub mod components;
 pub mod pages;
 pub mod platform;

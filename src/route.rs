@@ -7,6 +7,7 @@ use linkwork_core::ReferralId;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
     Caseload,
+    Dashboard,
     NewReferral,
     Referral(ReferralId),
     Settings,
@@ -22,6 +23,7 @@ impl Route {
         let path = path.split('?').next().unwrap_or("");
         match path.split('/').collect::<Vec<_>>().as_slice() {
             [""] => Route::Caseload,
+            ["dashboard"] => Route::Dashboard,
             ["new"] => Route::NewReferral,
             ["settings"] => Route::Settings,
             ["directory"] => Route::Directory,
@@ -35,6 +37,7 @@ impl Route {
     pub fn href(self) -> String {
         match self {
             Route::Caseload | Route::NotFound => "#/".into(),
+            Route::Dashboard => "#/dashboard".into(),
             Route::NewReferral => "#/new".into(),
             Route::Settings => "#/settings".into(),
             Route::Directory => "#/directory".into(),
@@ -47,6 +50,7 @@ impl Route {
     pub fn title(self) -> &'static str {
         match self {
             Route::Caseload => "Caseload",
+            Route::Dashboard => "Dashboard",
             Route::NewReferral => "New referral",
             Route::Referral(_) => "Referral",
             Route::Settings => "Settings",

@@ -38,6 +38,7 @@ pub fn Header() -> impl IntoView {
                     <nav aria-label="Main">
                         <ul class="nav">
                             {link(Route::Caseload, "Caseload", "nav-caseload")}
+                            {link(Route::Dashboard, "Dashboard", "nav-dashboard")}
                             {link(Route::NewReferral, "New referral", "nav-new")}
                             {link(Route::Directory, "Directory", "nav-directory")}
                             {link(Route::Settings, "Settings", "nav-settings")}

@@ -1,6 +1,7 @@
 //! One routed page per file.
 
 pub mod caseload;
+pub mod dashboard;
 pub mod directory;
 pub mod lock;
 pub mod not_found;

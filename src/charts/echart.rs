@@ -1,0 +1,200 @@
+//! The one owner of ECharts instances.
+//!
+//! ECharts is loaded on first use (a classic script copied into the build), so
+//! the caseload never waits for it. Each `<EChart>` creates one instance on
+//! its element, replaces its option whenever the chart changes, follows the
+//! element's size, and disposes of the instance when it leaves the page.
+//!
+//! charming's `WasmRenderer` is not used: it needs an element id, merges
+//! options (so a series that disappears after a filter change would stay
+//! drawn) and has no way to dispose of an instance.
+
+use std::cell::RefCell;
+
+use charming::Chart;
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Where the ECharts script is, relative to the page.
+const ECHARTS_SRC: &str = "echarts.min.js";
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance.
+    type Instance;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    fn init(
+        el: &web_sys::HtmlElement,
+        theme: &JsValue,
+        opts: &JsValue,
+    ) -> Result<Instance, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = setOption)]
+    fn set_option(this: &Instance, option: &JsValue, not_merge: bool) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn resize(this: &Instance);
+
+    #[wasm_bindgen(method)]
+    fn dispose(this: &Instance);
+}
+
+thread_local! {
+    /// The one load of the ECharts script, shared by every chart.
+    static LOADING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Loads ECharts once; resolves when `window.echarts` is there.
+fn load_echarts() -> js_sys::Promise {
+    LOADING.with(|slot| {
+        slot.borrow_mut()
+            .get_or_insert_with(|| {
+                let present = js_sys::Reflect::get(&window(), &"echarts".into())
+                    .is_ok_and(|v| !v.is_undefined());
+                if present {
+                    return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+                }
+                js_sys::Promise::new(&mut |resolve, reject| {
+                    let added = document().create_element("script").and_then(|el| {
+                        el.set_attribute("src", ECHARTS_SRC)?;
+                        let script: web_sys::HtmlElement = el.unchecked_into();
+                        script.set_onload(Some(&resolve));
+                        script.set_onerror(Some(&reject));
+                        document()
+                            .head()
+                            .ok_or_else(|| JsValue::from_str("no head"))?
+                            .append_child(&script)
+                    });
+                    if let Err(e) = added {
+                        let _ = reject.call1(&JsValue::NULL, &e);
+                    }
+                })
+            })
+            .clone()
+    })
+}
+
+/// The chart as the JavaScript object ECharts reads.
+fn option_of(chart: &Chart) -> Option<JsValue> {
+    let json = serde_json::to_string(chart).ok()?;
+    js_sys::JSON::parse(&json).ok()
+}
+
+/// One chart, drawn with ECharts as SVG (sharp in print and at any zoom).
+/// Its numbers must also be given in a table beside it.
+#[component]
+pub fn EChart(
+    /// The chart to draw; it is redrawn whenever this changes.
+    #[prop(into)]
+    chart: Signal<Chart>,
+    /// What the chart shows, read out instead of the drawing.
+    #[prop(into)]
+    label: String,
+    /// A stable id for tests.
+    #[prop(into)]
+    testid: String,
+    /// The drawing's height (CSS), when the default does not suit.
+    #[prop(optional, into)]
+    height: Option<Signal<String>>,
+) -> impl IntoView {
+    let node = NodeRef::<html::Div>::new();
+    let instance = StoredValue::new_local(None::<Instance>);
+    let ready = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+
+    leptos::task::spawn_local(async move {
+        match JsFuture::from(load_echarts()).await {
+            Ok(_) => {
+                ready.try_set(true);
+            }
+            Err(_) => {
+                // Let a later chart try again.
+                LOADING.with(|slot| slot.borrow_mut().take());
+                failed.try_set(true);
+            }
+        }
+    });
+
+    Effect::new(move |_| {
+        let chart = chart.get();
+        if !ready.get() {
+            return;
+        }
+        let Some(el) = node.get() else { return };
+        if instance.with_value(Option::is_none) {
+            let opts = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"svg".into());
+            match init(&el, &JsValue::NULL, &opts) {
+                Ok(created) => instance.set_value(Some(created)),
+                Err(_) => {
+                    failed.set(true);
+                    return;
+                }
+            }
+        }
+        let drawn = option_of(&chart).is_some_and(|option| {
+            instance.with_value(|i| {
+                i.as_ref()
+                    .is_some_and(|i| i.set_option(&option, true).is_ok())
+            })
+        });
+        failed.set(!drawn);
+    });
+
+    // Follow the element's size: window resizes, layout changes and print.
+    let resize = move || instance.with_value(|i| i.as_ref().map(Instance::resize));
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
+    Effect::new(move |_| {
+        let Some(el) = node.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            resize();
+        });
+        if let Ok(o) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            o.observe(&el);
+            observer.set_value(Some((o, callback)));
+        }
+    });
+    let before_print = window_event_listener(ev::beforeprint, move |_| {
+        resize();
+    });
+    let after_print = window_event_listener(ev::afterprint, move |_| {
+        resize();
+    });
+
+    on_cleanup(move || {
+        before_print.remove();
+        after_print.remove();
+        observer.update_value(|o| {
+            if let Some((o, _)) = o.take() {
+                o.disconnect();
+            }
+        });
+        instance.update_value(|i| {
+            if let Some(i) = i.take() {
+                i.dispose();
+            }
+        });
+    });
+
+    view! {
+        <div class="echart">
+            <div role="img" aria-label=label>
+                <div class="echart__canvas" node_ref=node data-testid=testid
+                    style:height=move || height.map(|h| h.get())></div>
+            </div>
+            <Show when=move || failed.get()>
+                <p class="hint" data-testid="chart-failed">
+                    "This chart could not be drawn. The table gives its numbers."
+                </p>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+//! The `<EChart>` wrapper, and nothing else.
+
+pub mod echart;

@@ -1,0 +1,54 @@
+use charming::Chart;
+use leptos::prelude::*;
+use linkwork_core::tables::Table;
+
+use crate::charts::echart::EChart;
+use crate::components::data_table::DataTable;
+
+/// A chart with its heading, a line on how to read it, and the table of its
+/// numbers beside it.
+#[component]
+pub fn ChartCard(
+    /// The heading.
+    title: &'static str,
+    /// A short, stable name: the heading's id and the test ids derive from it.
+    name: &'static str,
+    /// How to read the chart: which referrals or events it counts.
+    #[prop(into)]
+    note: Signal<String>,
+    /// The chart.
+    #[prop(into)]
+    chart: Signal<Chart>,
+    /// Its numbers.
+    #[prop(into)]
+    table: Signal<Table>,
+    /// Categories down the side, so the chart grows to name every one.
+    #[prop(optional, into)]
+    rows: Option<Signal<usize>>,
+    /// A wide table: put it under the chart instead of beside it.
+    #[prop(optional)]
+    wide: bool,
+    /// Anything shown under the table.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
+    let height = Signal::derive(move || {
+        let rows = rows.map_or(0, |r| r.get());
+        format!("{:.1}rem", (rows as f64 * 1.75 + 6.0).max(20.0))
+    });
+    let heading = format!("chart-{name}-heading");
+    let labelled_by = heading.clone();
+    view! {
+        <section class="chart-card" aria-labelledby=labelled_by data-testid=format!("card-{name}")>
+            <h3 id=heading>{title}</h3>
+            <p class="hint">{move || note.get()}</p>
+            <div class="chart-card__body" class:chart-card__body--stacked=wide>
+                <EChart chart=chart label=format!("{title}: chart. The table with it gives the same numbers.") testid=format!("chart-{name}") height=height/>
+                <div class="chart-card__numbers">
+                    <DataTable table=table caption=format!("{title}: the numbers") testid=format!("table-{name}")/>
+                    {children.map(|c| c())}
+                </div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,47 @@
+use leptos::prelude::*;
+use linkwork_core::tables::Table;
+
+/// The numbers behind a chart: the first column names each row, the rest
+/// are figures. Rows based on small numbers are greyed and say so.
+#[component]
+pub fn DataTable(
+    /// The table to show.
+    #[prop(into)]
+    table: Signal<Table>,
+    /// What the table is, read first by screen readers.
+    #[prop(into)]
+    caption: String,
+    /// A stable id for tests.
+    #[prop(into)]
+    testid: String,
+) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="table data-table" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        {move || table.with(|t| {
+                            t.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()
+                        })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || table.with(|t| {
+                        t.rows.iter().map(|row| {
+                            let mut cells = row.cells.iter();
+                            let first = cells.next().cloned().unwrap_or_default();
+                            let rest = cells.map(|c| view! { <td class="num">{c.clone()}</td> }).collect_view();
+                            view! {
+                                <tr class:row--unreliable=row.unreliable>
+                                    <th scope="row">{first}</th>
+                                    {rest}
+                                </tr>
+                            }
+                        }).collect_view()
+                    })}
+                </tbody>
+            </table>
+        </div>
+    }
+}

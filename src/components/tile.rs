@@ -1,0 +1,24 @@
+use leptos::prelude::*;
+
+/// One headline figure: what it is, the figure, and what it is out of.
+#[component]
+pub fn Tile(
+    /// What the figure is.
+    label: &'static str,
+    /// The figure.
+    #[prop(into)]
+    value: Signal<String>,
+    /// What it is based on.
+    #[prop(into)]
+    detail: Signal<String>,
+    /// A stable id for tests.
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <li class="tile">
+            <p class="tile__label">{label}</p>
+            <p class="tile__value" data-testid=testid>{move || value.get()}</p>
+            <p class="tile__detail">{move || detail.get()}</p>
+        </li>
+    }
+}
