@@ -592,7 +592,11 @@ impl AppState {
             }
         }
         self.show(Session::Demo, storage::load_demo());
-        route::go(Route::Caseload);
+        // Stay on the page asked for (such as a bookmarked dashboard view),
+        // but not on a referral: its id belongs to another workspace.
+        if matches!(route::current(), Route::Referral(_)) {
+            route::go(Route::Caseload);
+        }
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use linkwork_core::dashboard::{compute, Dashboard, DashboardFilter, Dimension, Granularity};
+use linkwork_core::dashboard::{Dashboard, DashboardFilter, DashboardIndex, Dimension, Granularity};
 use linkwork_core::tables::{self, count, decimal, share};
 use linkwork_core::{charts, ListKind};
 
@@ -10,7 +10,7 @@ use crate::components::chart_card::ChartCard;
 use crate::components::dashboard_filters::DashboardFilters;
 use crate::components::data_table::DataTable;
 use crate::components::tile::Tile;
-use crate::platform::{show_date, today};
+use crate::platform::{mark, show_date, today};
 use crate::route::Route;
 use crate::state::use_state;
 
@@ -45,9 +45,24 @@ pub fn DashboardPage() -> impl IntoView {
     let filter = RwSignal::new(filter_from_address());
     Effect::new(move |_| filter.with(filter_to_address));
     let dimension = RwSignal::new(Dimension::AgeBand);
+    // Rebuilt when the records change; a filter change only rescans it.
+    let index = Memo::new_with_compare(
+        move |_| {
+            mark("linkwork-dashboard-index-start");
+            let index = state.ws.with(DashboardIndex::new);
+            mark("linkwork-dashboard-index-end");
+            index
+        },
+        |_, _| true,
+    );
     let dash = Memo::new(move |_| {
         let f = filter.get();
-        state.ws.with(|ws| compute(ws, &f, today()))
+        index.with(|index| {
+            mark("linkwork-dashboard-compute-start");
+            let figures = state.ws.with(|ws| index.figures(ws, &f, today()));
+            mark("linkwork-dashboard-compute-end");
+            figures
+        })
     });
     let empty = Memo::new(move |_| state.ws.with(|ws| ws.referrals.is_empty()));
     // A derived piece of the dashboard.

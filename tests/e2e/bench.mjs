@@ -113,6 +113,37 @@ async function timeAddContact(page) {
   });
 }
 
+/**
+ * Opens the dashboard and times it until every chart is drawn; then changes the practice
+ * filter and times the recomputation (marks around it) and the redraw (the change event to
+ * the next painted frame: Leptos and ECharts' SVG renderer both update synchronously).
+ */
+async function timeDashboard(page) {
+  return page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const charts = () => document.querySelectorAll('.echart__canvas svg').length;
+    const start = performance.now();
+    location.hash = '#/dashboard';
+    while (!document.querySelector('[data-testid="tile-open"]') || charts() < 14) await frame();
+    const drawn = performance.now() - start;
+    const marks = () => performance.getEntriesByType('mark');
+    const span = (what) => {
+      const at = (name) => marks().filter((m) => m.name === name).at(-1).startTime;
+      return at(`linkwork-dashboard-${what}-end`) - at(`linkwork-dashboard-${what}-start`);
+    };
+    const index = span('index');
+    const firstCompute = span('compute');
+    const select = document.querySelector('[data-testid="dash-practice"]');
+    const changeStart = performance.now();
+    select.value = select.options[3].value;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await frame();
+    const redraw = performance.now() - changeStart;
+    const filterCompute = span('compute');
+    return { drawn, index, firstCompute, redraw, filterCompute };
+  });
+}
+
 /** Opens the lock screen over seeded storage, unlocks, and times the parts. */
 async function timeUnlock(browser, url, entries) {
   const { context, page } = await seededPage(browser, url, entries);
@@ -149,6 +180,7 @@ async function timeUnlock(browser, url, entries) {
   await page.waitForSelector('[data-testid="notice"]');
   await page.waitForTimeout(100);
   const written = await page.evaluate(() => window.__written);
+  const dashboard = await timeDashboard(page);
   await context.close();
   return {
     total: shown - start,
@@ -158,14 +190,18 @@ async function timeUnlock(browser, url, entries) {
     editStart,
     search,
     addContact,
+    dashboard,
   };
 }
 
 const server = await startServer();
 const browser = await launch();
-const results = { runs: RUNS, caseload: [], unlock: [], sizes: await sizes() };
+const results = { runs: RUNS, caseload: [], unlock: [], dashboard: [], sizes: await sizes() };
+// LINKWORK_BENCH_ONLY=20000 runs only the cases whose name or file mentions it.
+const only = process.env.LINKWORK_BENCH_ONLY;
+const picked = (c) => !only || c.file.includes(only) || c.name.includes(only);
 try {
-  for (const c of cases) {
+  for (const c of cases.filter(picked)) {
     const entries = JSON.parse(await fs.readFile(path.join(fixturesDir, c.file), 'utf8'));
     const stored = Object.entries(entries).reduce((n, [k, v]) => n + k.length + v.length, 0);
     const times = [];
@@ -184,7 +220,7 @@ try {
       max_ms: Math.round(Math.max(...times)),
     });
   }
-  for (const c of sealedCases) {
+  for (const c of sealedCases.filter(picked)) {
     const entries = JSON.parse(await fs.readFile(path.join(fixturesDir, c.file), 'utf8'));
     const stored = Object.entries(entries).reduce((n, [k, v]) => n + k.length + v.length, 0);
     const runs = [];
@@ -201,6 +237,14 @@ try {
       search_ms: med((r) => r.search),
       add_contact_ms: med((r) => r.addContact),
     });
+    results.dashboard.push({
+      case: c.name,
+      open_to_all_charts_drawn_ms: med((r) => r.dashboard.drawn),
+      index_records_ms: med((r) => r.dashboard.index),
+      all_figures_ms: med((r) => r.dashboard.firstCompute),
+      filter_change_compute_ms: med((r) => r.dashboard.filterCompute),
+      filter_change_to_redrawn_ms: med((r) => r.dashboard.redraw),
+    });
   }
 } finally {
   await browser.close();
@@ -211,6 +255,8 @@ console.log('\nCaseload list on screen (click "Open the demo" to first row, head
 console.table(results.caseload);
 console.log('Unlocking an encrypted workspace (click to first row), and one edit:');
 console.table(results.unlock);
+console.log('Dashboard, after unlocking (open to all 14 charts drawn; a practice filter change):');
+console.table(results.dashboard);
 console.log('Release build sizes (bytes):');
 console.table(results.sizes);
 await fs.mkdir(fixturesDir, { recursive: true });

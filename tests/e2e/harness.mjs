@@ -115,14 +115,17 @@ export function launch() {
  * `hash` (e.g. '#/clients'). `errors` collects console errors, uncaught exceptions and
  * failed requests, so a test can end with `assert.deepEqual(app.errors, [])`.
  *
- * @param {{root?: string, prefix?: string, hash?: string, clock?: boolean}} [options]
+ * `clock`: true for a controllable clock at the real time, or a date (e.g. '2026-11-21T12:00:00Z')
+ * to start it there; either way it runs on in real time until a test moves it.
+ *
+ * @param {{root?: string, prefix?: string, hash?: string, clock?: boolean | string}} [options]
  */
 export async function openApp({ root = DIST, prefix = '/', hash = '', clock = false } = {}) {
   const server = await startServer({ root, prefix });
   const browser = await launch();
   const context = await browser.newContext({ acceptDownloads: true });
   // A controllable clock (page.clock.fastForward) for idle timeouts.
-  if (clock) await context.clock.install();
+  if (clock) await context.clock.install(clock === true ? {} : { time: new Date(clock) });
   const page = await context.newPage();
   const errors = [];
   watch(page, errors);

@@ -1,5 +1,6 @@
-//! Native timings of the caseload list at size: 5,000 referrals with 5
-//! contacts each (25,000 contacts), and 20,000 with 100,000. Prints medians.
+//! Native timings of the caseload list and the dashboard at size: 5,000 referrals with 5
+//! contacts each (25,000 contacts) and 2 measure sets, and 20,000 with
+//! 100,000 contacts. Prints medians.
 //!
 //! `cargo run --release -p linkwork-core --example perf`
 
@@ -7,7 +8,8 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use linkwork_core::caseload::StatusFilter;
-use linkwork_core::demo::{generate, top_up_contacts, DemoSpec};
+use linkwork_core::dashboard::{DashboardFilter, DashboardIndex, Granularity};
+use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec};
 use linkwork_core::{caseload_rows, load_workspace, CaseloadQuery, SortKey, Workspace};
 
 /// Median of `runs` timings of `f`, in milliseconds.
@@ -31,6 +33,7 @@ fn main() {
         .map(|n| {
             let mut ws = generate(&DemoSpec::sized(n), today);
             top_up_contacts(&mut ws, 5, today);
+            top_up_measures(&mut ws, today);
             ws
         })
         .collect();
@@ -89,6 +92,64 @@ fn main() {
         println!(
             "{:<48} {:>10} {:>10}",
             format!("caseload: {name}"),
+            cells[0],
+            cells[1]
+        );
+    }
+    let indexes: Vec<DashboardIndex> = sizes.iter().map(DashboardIndex::new).collect();
+    let cells: Vec<String> = sizes
+        .iter()
+        .map(|ws| {
+            format!(
+                "{:.2} ms",
+                median_ms(15, || {
+                    std::hint::black_box(DashboardIndex::new(ws));
+                })
+            )
+        })
+        .collect();
+    println!(
+        "{:<48} {:>10} {:>10}",
+        "dashboard: index the workspace (once per change)", cells[0], cells[1]
+    );
+    let year = DashboardFilter::last_year(today);
+    let filters: Vec<(&str, DashboardFilter)> = vec![
+        ("every figure, last 12 months", year.clone()),
+        (
+            "every figure, one practice, by week",
+            DashboardFilter {
+                granularity: Granularity::Week,
+                ..year.clone()
+            },
+        ),
+        (
+            "every figure, all time",
+            DashboardFilter {
+                from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default(),
+                ..year.clone()
+            },
+        ),
+    ];
+    for (name, f) in &filters {
+        let cells: Vec<String> = sizes
+            .iter()
+            .zip(&indexes)
+            .map(|(ws, index)| {
+                let mut f = f.clone();
+                if name.contains("one practice") {
+                    f.practice = Some(ws.settings.practices[2].id);
+                }
+                format!(
+                    "{:.2} ms",
+                    median_ms(15, || {
+                        std::hint::black_box(index.figures(ws, &f, today));
+                    })
+                )
+            })
+            .collect();
+        println!(
+            "{:<48} {:>10} {:>10}",
+            format!("dashboard: {name}"),
             cells[0],
             cells[1]
         );

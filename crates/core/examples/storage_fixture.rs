@@ -6,20 +6,18 @@
 //! ```
 //!
 //! `--sealed` writes an encrypted workspace named "Bench" (real Argon2id
-//! settings), as the app stores it. `--pad` gives every referral five real
-//! contacts and adds two measure-set-like records, so stored sizes match a
-//! caseload with contacts and outcome measures before measures exist.
+//! settings), as the app stores it. `--pad` gives every referral at least
+//! five contacts and two measure sets (real records, as the app keeps them).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use linkwork_core::crypto::Random;
-use linkwork_core::demo::{generate, top_up_contacts, DemoSpec};
+use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec};
 use linkwork_core::vault_store::WorkspaceMeta;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::{json, Value};
 
 struct Seeded(ChaCha8Rng);
 
@@ -27,23 +25,6 @@ impl Random for Seeded {
     fn fill(&mut self, out: &mut [u8]) {
         self.0.fill(out);
     }
-}
-
-/// Two measure sets shaped like the coming records (ids, like contacts',
-/// are small numbers unique within the referral).
-fn padding(rng: &mut ChaCha8Rng, date: &str) -> Value {
-    json!([
-        {
-            "id": 1,
-            "instrument": "ons4", "timepoint": "baseline", "date": date, "completion": "self",
-            "items": (0..4).map(|_| rng.gen_range(0..=10u32)).collect::<Vec<_>>(),
-        },
-        {
-            "id": 2,
-            "instrument": "swemwbs", "timepoint": "review", "date": date, "completion": "assisted",
-            "items": (0..7).map(|_| rng.gen_range(1..=5u32)).collect::<Vec<_>>(),
-        }
-    ])
 }
 
 fn run(args: &[String]) -> Result<String, String> {
@@ -74,8 +55,8 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut ws = generate(&spec, today);
     if pad {
         top_up_contacts(&mut ws, 5, today);
+        top_up_measures(&mut ws, today);
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(99);
     let mut seeded = Seeded(ChaCha8Rng::seed_from_u64(100));
     let meta = sealed
         .as_deref()
@@ -97,20 +78,7 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut entries = BTreeMap::new();
     let mut plain_bytes = 0usize;
     for key in ws.all_keys() {
-        let mut text = ws.encode(key);
-        if pad {
-            let mut doc: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-            if let Some(referrals) = doc.get_mut("referrals").and_then(Value::as_array_mut) {
-                for r in referrals {
-                    let date = r["referral_date"]
-                        .as_str()
-                        .unwrap_or("2026-01-01")
-                        .to_owned();
-                    r["measures"] = padding(&mut rng, &date);
-                }
-            }
-            text = doc.to_string();
-        }
+        let text = ws.encode(key);
         plain_bytes += text.len();
         let name = key.name(&namespace);
         let value = match &meta {

@@ -8,7 +8,7 @@
 //!
 //! "Open caseload" and "waiting now" are about today, whatever the range.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
@@ -16,8 +16,8 @@ use crate::directory::ConnectionStatus;
 use crate::lists::ListKind;
 use crate::measures::{baseline_and_latest, Instrument, MeasureResult};
 use crate::model::{
-    AgeBand, Choice, ContactOutcome, EthnicGroup, PracticeId, Referral, ReferralStatus, Sex,
-    Workspace,
+    AgeBand, Choice, ContactOutcome, EthnicGroup, Person, PersonId, PracticeId, Referral,
+    ReferralId, ReferralStatus, Sex, Workspace,
 };
 
 /// Groups smaller than this are shown greyed and labelled as unreliable.
@@ -314,7 +314,7 @@ impl Spread {
         if values.is_empty() {
             return None;
         }
-        values.sort_by(f64::total_cmp);
+        values.sort_unstable_by(f64::total_cmp);
         let n = values.len() as f64;
         let mean = values.iter().sum::<f64>() / n;
         let sd = if values.len() > 1 {
@@ -569,9 +569,9 @@ fn periods(filter: &DashboardFilter) -> Vec<(NaiveDate, NaiveDate, String)> {
     out
 }
 
-/// Days when a referral was open: `[start, end)`, `end` `None` if still open.
-fn open_spells(r: &Referral) -> Vec<(NaiveDate, Option<NaiveDate>)> {
-    let mut spells = Vec::new();
+/// Calls `spell` with each time a referral was open: `[start, end)`, `end`
+/// `None` if it still is.
+fn open_spells(r: &Referral, mut spell: impl FnMut(NaiveDate, Option<NaiveDate>)) {
     let mut since: Option<NaiveDate> = None;
     let only = [crate::model::StatusChange {
         status: r.status,
@@ -586,45 +586,35 @@ fn open_spells(r: &Referral) -> Vec<(NaiveDate, Option<NaiveDate>)> {
         match (status.is_open(), since) {
             (true, None) => since = Some(date),
             (false, Some(s)) => {
-                spells.push((s, Some(date)));
+                spell(s, Some(date));
                 since = None;
             }
             _ => {}
         }
     }
     if let Some(s) = since {
-        spells.push((s, None));
+        spell(s, None);
     }
-    spells
-}
-
-/// Item-level and score changes, for ONS4 items and the SWEMWBS score.
-struct OutcomeRow {
-    instrument: &'static str,
-    /// `None` for the score.
-    item: Option<usize>,
-    values: Vec<f64>,
-    improved: u32,
-    same: u32,
-    worse: u32,
 }
 
 /// Compares one referral's baseline and latest answers of an instrument.
-/// Returns the change of each row and whether it is a meaningful change for
-/// the better (`Some(true)`), the worse, or neither.
+/// Calls `change` with each item's (or the score's) index, its change, and
+/// whether that is a meaningful change for the better (`Some(true)`), the
+/// worse, or neither.
 fn paired_changes(
     r: &Referral,
     inst: &Instrument,
     threshold: f64,
     score_only: bool,
-) -> Vec<(Option<usize>, f64, Option<bool>)> {
+    mut change: impl FnMut(usize, f64, Option<bool>),
+) {
     let Some((first, last)) = baseline_and_latest(r, &inst.id) else {
-        return Vec::new();
+        return;
     };
     let (MeasureResult::Answers { answers: a }, MeasureResult::Answers { answers: b }) =
         (&first.result, &last.result)
     else {
-        return Vec::new();
+        return;
     };
     let judge = |change: f64, up: bool| {
         let signed = if up { change } else { -change };
@@ -637,503 +627,781 @@ fn paired_changes(
         }
     };
     if score_only {
-        match (inst.score(a), inst.score(b)) {
-            (Some(x), Some(y)) => vec![(None, y - x, judge(y - x, true))],
-            _ => Vec::new(),
+        if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
+            change(0, y - x, judge(y - x, true));
         }
     } else {
-        a.iter()
-            .zip(b)
-            .enumerate()
-            .map(|(i, (x, y))| {
-                let change = f64::from(*y) - f64::from(*x);
-                let up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
-                (Some(i), change, judge(change, up))
-            })
-            .collect()
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            let delta = f64::from(*y) - f64::from(*x);
+            let up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
+            change(i, delta, judge(delta, up));
+        }
     }
 }
 
-/// Computes every figure for the filter. `today` decides "open now",
-/// "this month" and "waiting now".
-pub fn compute(ws: &Workspace, filter: &DashboardFilter, today: NaiveDate) -> Dashboard {
-    let lists = &ws.settings.lists;
-    let instruments = ws.instruments();
-    let find = |id: &str| instruments.iter().find(|i| i.id == id);
-    let ons4 = find("ons4");
-    let swemwbs = find("swemwbs");
-    let ons4_threshold = ons4.map_or(1.0, |i| ws.threshold(i));
-    let swemwbs_threshold = swemwbs.map_or(3.0, |i| ws.threshold(i));
+/// Interns list ids as small numbers while an index is built.
+#[derive(Default)]
+struct Names<'a> {
+    ids: FxHashMap<&'a str, u16>,
+    names: Vec<&'a str>,
+}
 
-    let periods = periods(filter);
-    let period_ends: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
-    let period_of = |day: NaiveDate| {
-        let i = period_ends.partition_point(|end| *end < day);
-        (i < periods.len() && periods[i].0 <= day).then_some(i)
-    };
-    let mut open_diff = vec![0i64; periods.len() + 1];
-    let mut new = vec![0u32; periods.len()];
-    let mut closed = vec![0u32; periods.len()];
+impl<'a> Names<'a> {
+    fn of(&mut self, id: &'a str) -> u16 {
+        if let Some(n) = self.ids.get(id) {
+            return *n;
+        }
+        let n = u16::try_from(self.names.len()).unwrap_or(u16::MAX);
+        self.names.push(id);
+        self.ids.insert(id, n);
+        n
+    }
 
-    let first_month = month_index(filter.from);
-    let months = (month_index(filter.to) - first_month + 1).max(0) as usize;
-    let month_of = |day: NaiveDate| {
-        let i = month_index(day) - first_month;
-        (0..months as i32).contains(&i).then_some(i as usize)
-    };
-    let mut role_months: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    let mut reasons: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut practices: BTreeMap<PracticeId, u32> = BTreeMap::new();
-    let mut first_days: Vec<f64> = Vec::new();
-    let mut first_bands = [0u32; WAIT_BANDS.len()];
-    let mut waiting_bands = [0u32; WAIT_BANDS.len()];
-    let mut waits: Vec<(i64, &Referral)> = Vec::new();
-    let mut attended_bands = [0u32; ATTENDED_BANDS.len()];
-    let mut modes: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut dna = vec![Share::default(); months];
-    let mut connections: BTreeMap<(&str, ConnectionStatus), u32> = BTreeMap::new();
-    let mut taken_up = Share::default();
-    let mut rows: Vec<OutcomeRow> = Vec::new();
-    if let Some(inst) = ons4 {
-        for i in 0..inst.items.len() {
-            rows.push(OutcomeRow {
-                instrument: "ons4",
-                item: Some(i),
-                values: Vec::new(),
-                improved: 0,
-                same: 0,
-                worse: 0,
+    fn owned(self) -> Vec<String> {
+        self.names.into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// Where a referral's facts are in the index's flat lists.
+type Span = std::ops::Range<u32>;
+
+fn span_of<T>(list: &[T], start: usize) -> Span {
+    start as u32..list.len() as u32
+}
+
+fn slice<'a, T>(list: &'a [T], span: &Span) -> &'a [T] {
+    &list[span.start as usize..span.end as usize]
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ContactFact {
+    date: NaiveDate,
+    mode: u16,
+    outcome: ContactOutcome,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ConnectionFact {
+    made: NaiveDate,
+    category: u16,
+    status: ConnectionStatus,
+}
+
+/// A paired change of one outcome row (ONS4 items, then the SWEMWBS score).
+#[derive(Clone, Copy, Debug)]
+struct ChangeFact {
+    row: u16,
+    change: f64,
+    meaningful: Option<bool>,
+}
+
+#[derive(Clone, Debug)]
+struct FeedbackFact {
+    date: NaiveDate,
+    satisfaction: Option<u8>,
+    recommend: Option<bool>,
+    /// Only a quote the person agreed to share.
+    quote: Option<String>,
+}
+
+/// What the dashboard needs of one referral.
+#[derive(Clone, Debug)]
+struct ReferralFact {
+    id: ReferralId,
+    person: PersonId,
+    practice: PracticeId,
+    referral_date: NaiveDate,
+    status: ReferralStatus,
+    status_since: NaiveDate,
+    role: u16,
+    closure: Option<(NaiveDate, u16)>,
+    first_seen: Option<NaiveDate>,
+    attended: u32,
+    /// The person's group in each [`Dimension`].
+    groups: [u8; 4],
+    /// Whether the SWEMWBS score improved meaningfully, if measured twice.
+    improved: Option<bool>,
+    feedback: Option<FeedbackFact>,
+    reasons: Span,
+    contacts: Span,
+    spells: Span,
+    connections: Span,
+    changes: Span,
+    recorded: Span,
+}
+
+/// Every referral reduced to the numbers the dashboard counts, with list ids
+/// as small numbers. Built once when the workspace changes (about as long as
+/// computing the figures directly); after that a change of filter only scans
+/// these flat lists, with no strings and no lookups.
+#[derive(Clone, Debug)]
+pub struct DashboardIndex {
+    referrals: Vec<ReferralFact>,
+    reasons: Vec<u16>,
+    contacts: Vec<ContactFact>,
+    spells: Vec<(NaiveDate, Option<NaiveDate>)>,
+    connections: Vec<ConnectionFact>,
+    changes: Vec<ChangeFact>,
+    /// Instrument and 0 answered, 1 declined, 2 not appropriate.
+    recorded: Vec<(u16, u8)>,
+    role_ids: Vec<String>,
+    reason_ids: Vec<String>,
+    mode_ids: Vec<String>,
+    category_ids: Vec<String>,
+    closure_ids: Vec<String>,
+    instrument_ids: Vec<String>,
+    /// Per outcome row: instrument name, row label, whether higher is better.
+    outcome_rows: Vec<(String, String, bool)>,
+}
+
+impl DashboardIndex {
+    /// Reduces the workspace to what the dashboard counts.
+    pub fn new(ws: &Workspace) -> Self {
+        let instruments = ws.instruments();
+        let find = |id: &str| instruments.iter().find(|i| i.id == id);
+        let ons4 = find("ons4");
+        let swemwbs = find("swemwbs");
+        let ons4_rows = ons4.map_or(0, |i| i.items.len());
+        let mut outcome_rows: Vec<(String, String, bool)> = ons4
+            .map(|inst| {
+                (0..inst.items.len())
+                    .map(|i| {
+                        (
+                            inst.name.clone(),
+                            inst.short_label(i),
+                            inst.items[i].higher_is_better,
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let Some(inst) = swemwbs {
+            outcome_rows.push((inst.name.clone(), "SWEMWBS score".into(), true));
+        }
+        let measured = [
+            (ons4, ons4.map_or(1.0, |i| ws.threshold(i)), false, 0),
+            (
+                swemwbs,
+                swemwbs.map_or(3.0, |i| ws.threshold(i)),
+                true,
+                ons4_rows,
+            ),
+        ];
+
+        let mut people: FxHashMap<PersonId, [u8; 4]> =
+            FxHashMap::with_capacity_and_hasher(ws.people.len(), Default::default());
+        let groups_of =
+            |p: Option<&Person>| Dimension::ALL.map(|d| u8::try_from(d.group_of(p)).unwrap_or(0));
+        people.extend(ws.people.iter().map(|(id, p)| (*id, groups_of(Some(p)))));
+        let unknown = groups_of(None);
+
+        let (mut roles, mut reason_ids, mut modes) =
+            (Names::default(), Names::default(), Names::default());
+        let (mut categories, mut closures, mut measures) =
+            (Names::default(), Names::default(), Names::default());
+        let n = ws.referrals.len();
+        let mut index = Self {
+            referrals: Vec::with_capacity(n),
+            reasons: Vec::with_capacity(n * 2),
+            contacts: Vec::with_capacity(n * 5),
+            spells: Vec::with_capacity(n + n / 8),
+            connections: Vec::new(),
+            changes: Vec::new(),
+            recorded: Vec::new(),
+            role_ids: Vec::new(),
+            reason_ids: Vec::new(),
+            mode_ids: Vec::new(),
+            category_ids: Vec::new(),
+            closure_ids: Vec::new(),
+            instrument_ids: Vec::new(),
+            outcome_rows,
+        };
+        for r in ws.referrals.values() {
+            let start = (
+                index.reasons.len(),
+                index.contacts.len(),
+                index.spells.len(),
+                index.connections.len(),
+                index.changes.len(),
+                index.recorded.len(),
+            );
+            index
+                .reasons
+                .extend(r.reasons.iter().map(|x| reason_ids.of(x)));
+            index
+                .contacts
+                .extend(r.contacts.iter().map(|c| ContactFact {
+                    date: c.date,
+                    mode: modes.of(&c.mode),
+                    outcome: c.outcome,
+                }));
+            open_spells(r, |from, to| index.spells.push((from, to)));
+            index
+                .connections
+                .extend(r.connections.iter().map(|c| ConnectionFact {
+                    made: c.history.first().map_or(r.referral_date, |h| h.date),
+                    category: categories.of(&c.category),
+                    status: c.status,
+                }));
+            let mut improved = None;
+            for (inst, threshold, score_only, first_row) in measured {
+                let Some(inst) = inst else { continue };
+                paired_changes(r, inst, threshold, score_only, |i, change, meaningful| {
+                    if score_only {
+                        improved = Some(meaningful == Some(true));
+                    }
+                    index.changes.push(ChangeFact {
+                        row: u16::try_from(first_row + i).unwrap_or(u16::MAX),
+                        change,
+                        meaningful,
+                    });
+                });
+            }
+            index.recorded.extend(r.measures.iter().map(|m| {
+                let slot = match m.result {
+                    MeasureResult::Answers { .. } => 0,
+                    MeasureResult::Declined { .. } => 1,
+                    MeasureResult::NotAppropriate { .. } => 2,
+                };
+                (measures.of(&m.instrument), slot)
+            }));
+            let status_since = r.status_since();
+            index.referrals.push(ReferralFact {
+                id: r.id,
+                person: r.person,
+                practice: r.practice,
+                referral_date: r.referral_date,
+                status: r.status,
+                status_since,
+                role: roles.of(&r.referrer_role),
+                closure: r.closure.as_ref().map(|c| (c.date, closures.of(&c.reason))),
+                first_seen: r.first_seen(),
+                attended: r.attended_count() as u32,
+                groups: people.get(&r.person).copied().unwrap_or(unknown),
+                improved,
+                feedback: r.feedback.as_ref().map(|f| FeedbackFact {
+                    date: f.date.unwrap_or(status_since),
+                    satisfaction: f.satisfaction.filter(|s| (1..=5).contains(s)),
+                    recommend: f.would_recommend,
+                    quote: (f.quote_shareable && !f.quote.trim().is_empty())
+                        .then(|| f.quote.trim().to_owned()),
+                }),
+                reasons: span_of(&index.reasons, start.0),
+                contacts: span_of(&index.contacts, start.1),
+                spells: span_of(&index.spells, start.2),
+                connections: span_of(&index.connections, start.3),
+                changes: span_of(&index.changes, start.4),
+                recorded: span_of(&index.recorded, start.5),
             });
         }
+        index.role_ids = roles.owned();
+        index.reason_ids = reason_ids.owned();
+        index.mode_ids = modes.owned();
+        index.category_ids = categories.owned();
+        index.closure_ids = closures.owned();
+        index.instrument_ids = measures.owned();
+        index
     }
-    if swemwbs.is_some() {
-        rows.push(OutcomeRow {
-            instrument: "swemwbs",
-            item: None,
-            values: Vec::new(),
-            improved: 0,
-            same: 0,
-            worse: 0,
-        });
-    }
-    let mut recorded: BTreeMap<&str, [u32; 3]> = BTreeMap::new();
-    let mut endings: BTreeMap<String, u32> = BTreeMap::new();
-    let mut groups: Vec<Vec<GroupRow>> = Dimension::ALL
-        .iter()
-        .map(|d| {
-            d.groups()
-                .into_iter()
-                .map(|label| GroupRow {
-                    label,
-                    referrals: 0,
-                    seen_three_plus: Share::default(),
-                    improved_wellbeing: Share::default(),
-                })
-                .collect()
-        })
-        .collect();
-    let mut satisfaction = [0u32; 5];
-    let mut would_recommend = Share::default();
-    let mut quotes: Vec<Quote> = Vec::new();
-    let mut tiles = Tiles::default();
-    let month_start = month_start_before(today, 0);
 
-    for r in ws.referrals.values() {
-        if !filter.matches(r) {
-            continue;
-        }
-        // About today.
-        if r.status.is_open() {
-            tiles.open += 1;
-        }
-        if r.referral_date >= month_start && r.referral_date <= today {
-            tiles.new_this_month += 1;
-        }
-        if r.status.is_waiting() {
-            let days = (today - r.referral_date).num_days().max(0);
-            waiting_bands[wait_band(days)] += 1;
-            waits.push((days, r));
-        }
+    /// Every figure for the filter. `ws` must be the workspace the index was
+    /// built from (for names and labels); `today` decides "open now", "this
+    /// month" and "waiting now".
+    pub fn figures(&self, ws: &Workspace, filter: &DashboardFilter, today: NaiveDate) -> Dashboard {
+        let lists = &ws.settings.lists;
+        // The filter's list ids as the index's numbers (none matches an id never used).
+        let number = |ids: &[String], id: &Option<String>| {
+            id.as_ref().map(|id| {
+                ids.iter()
+                    .position(|x| x == id)
+                    .map_or(u16::MAX, |n| n as u16)
+            })
+        };
+        let want_role = number(&self.role_ids, &filter.referrer_role);
+        let want_reason = number(&self.reason_ids, &filter.reason);
+        let matches = |f: &ReferralFact| {
+            filter.practice.is_none_or(|p| f.practice == p)
+                && want_role.is_none_or(|role| f.role == role)
+                && want_reason
+                    .is_none_or(|reason| slice(&self.reasons, &f.reasons).contains(&reason))
+        };
 
-        // Caseload over time.
-        for (start, end) in open_spells(r) {
-            let from = period_ends.partition_point(|e| *e < start);
-            let to = end.map_or(periods.len(), |end| {
-                period_ends.partition_point(|e| *e < end)
-            });
-            if from < to {
-                open_diff[from] += 1;
-                open_diff[to] -= 1;
+        let periods = periods(filter);
+        let period_ends: Vec<NaiveDate> = periods.iter().map(|p| p.1).collect();
+        let period_of = |day: NaiveDate| {
+            let i = period_ends.partition_point(|end| *end < day);
+            (i < periods.len() && periods[i].0 <= day).then_some(i)
+        };
+        let mut open_diff = vec![0i64; periods.len() + 1];
+        let mut new = vec![0u32; periods.len()];
+        let mut closed = vec![0u32; periods.len()];
+
+        let first_month = month_index(filter.from);
+        let months = (month_index(filter.to) - first_month + 1).max(0) as usize;
+        let month_of = |day: NaiveDate| {
+            let i = month_index(day) - first_month;
+            (0..months as i32).contains(&i).then_some(i as usize)
+        };
+        let mut role_months = vec![vec![0u32; months]; self.role_ids.len()];
+        let mut reasons = vec![0u32; self.reason_ids.len()];
+        let mut practices: FxHashMap<PracticeId, u32> = FxHashMap::default();
+        let mut first_days: Vec<f64> = Vec::new();
+        let mut first_bands = [0u32; WAIT_BANDS.len()];
+        let mut waiting_bands = [0u32; WAIT_BANDS.len()];
+        let mut waits: Vec<(i64, &ReferralFact)> = Vec::new();
+        let mut attended_bands = [0u32; ATTENDED_BANDS.len()];
+        let mut modes = vec![0u32; self.mode_ids.len()];
+        let mut dna = vec![Share::default(); months];
+        let statuses = ConnectionStatus::ALL.len();
+        let mut connections = vec![0u32; self.category_ids.len() * statuses];
+        let mut taken_up = Share::default();
+        let mut changes: Vec<(Vec<f64>, [u32; 3])> =
+            vec![(Vec::new(), [0; 3]); self.outcome_rows.len()];
+        let mut recorded = vec![[0u32; 3]; self.instrument_ids.len()];
+        let mut endings = vec![0u32; self.closure_ids.len()];
+        let (mut declined, mut needs_beyond) = (0u32, 0u32);
+        let mut groups: Vec<Vec<GroupRow>> = Dimension::ALL
+            .iter()
+            .map(|d| {
+                d.groups()
+                    .into_iter()
+                    .map(|label| GroupRow {
+                        label,
+                        referrals: 0,
+                        seen_three_plus: Share::default(),
+                        improved_wellbeing: Share::default(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut satisfaction = [0u32; 5];
+        let mut would_recommend = Share::default();
+        let mut quotes: Vec<Quote> = Vec::new();
+        let mut tiles = Tiles::default();
+        let month_start = month_start_before(today, 0);
+
+        for r in self.referrals.iter().filter(|f| matches(f)) {
+            // About today.
+            if r.status.is_open() {
+                tiles.open += 1;
             }
-            if let Some(i) = end.and_then(period_of) {
-                closed[i] += 1;
+            if r.referral_date >= month_start && r.referral_date <= today {
+                tiles.new_this_month += 1;
             }
-        }
-        if let Some(i) = period_of(r.referral_date) {
-            new[i] += 1;
-        }
+            if r.status.is_waiting() {
+                let days = (today - r.referral_date).num_days().max(0);
+                waiting_bands[wait_band(days)] += 1;
+                waits.push((days, r));
+            }
 
-        // Events in the range.
-        for c in &r.contacts {
-            let Some(m) = month_of(c.date).filter(|_| filter.contains(c.date)) else {
-                continue;
-            };
-            match c.outcome {
-                ContactOutcome::Attended => {
-                    *modes.entry(c.mode.as_str()).or_default() += 1;
-                    dna[m].add(false);
+            // Caseload over time.
+            for (start, end) in slice(&self.spells, &r.spells) {
+                let from = period_ends.partition_point(|e| e < start);
+                let to = end.map_or(periods.len(), |end| {
+                    period_ends.partition_point(|e| *e < end)
+                });
+                if from < to {
+                    open_diff[from] += 1;
+                    open_diff[to] -= 1;
                 }
-                ContactOutcome::DidNotAttend => dna[m].add(true),
+                if let Some(i) = end.and_then(period_of) {
+                    closed[i] += 1;
+                }
+            }
+            if let Some(i) = period_of(r.referral_date) {
+                new[i] += 1;
+            }
+
+            // Events in the range.
+            for c in slice(&self.contacts, &r.contacts) {
+                let Some(m) = month_of(c.date).filter(|_| filter.contains(c.date)) else {
+                    continue;
+                };
+                match c.outcome {
+                    ContactOutcome::Attended => {
+                        modes[usize::from(c.mode)] += 1;
+                        dna[m].add(false);
+                    }
+                    ContactOutcome::DidNotAttend => dna[m].add(true),
+                    _ => {}
+                }
+            }
+            for c in slice(&self.connections, &r.connections) {
+                if filter.contains(c.made) {
+                    let status = ConnectionStatus::ALL
+                        .iter()
+                        .position(|s| *s == c.status)
+                        .unwrap_or(0);
+                    connections[usize::from(c.category) * statuses + status] += 1;
+                    taken_up.add(c.status.taken_up());
+                }
+            }
+            match (r.status, r.closure) {
+                (ReferralStatus::Closed, Some((date, reason))) if filter.contains(date) => {
+                    endings[usize::from(reason)] += 1;
+                }
+                (ReferralStatus::Declined, _) if filter.contains(r.status_since) => declined += 1,
+                (ReferralStatus::NeedsBeyond, _) if filter.contains(r.status_since) => {
+                    needs_beyond += 1;
+                }
                 _ => {}
             }
-        }
-        for c in &r.connections {
-            let made = c.history.first().map_or(r.referral_date, |h| h.date);
-            if filter.contains(made) {
-                *connections
-                    .entry((c.category.as_str(), c.status))
-                    .or_default() += 1;
-                taken_up.add(c.status.taken_up());
-            }
-        }
-        match (r.status, &r.closure) {
-            (ReferralStatus::Closed, Some(c)) if filter.contains(c.date) => {
-                *endings
-                    .entry(lists.label(ListKind::ClosureReasons, &c.reason).to_owned())
-                    .or_default() += 1;
-            }
-            (ReferralStatus::Declined, _) if filter.contains(r.status_since()) => {
-                *endings
-                    .entry("Declined social prescribing".into())
-                    .or_default() += 1;
-            }
-            (ReferralStatus::NeedsBeyond, _) if filter.contains(r.status_since()) => {
-                *endings
-                    .entry("Needs beyond social prescribing".into())
-                    .or_default() += 1;
-            }
-            _ => {}
-        }
-        if let Some(f) = &r.feedback {
-            if filter.contains(f.date.unwrap_or(r.status_since())) {
-                if let Some(s) = f.satisfaction.filter(|s| (1..=5).contains(s)) {
+            if let Some(f) = r.feedback.as_ref().filter(|f| filter.contains(f.date)) {
+                if let Some(s) = f.satisfaction {
                     satisfaction[usize::from(s) - 1] += 1;
                 }
-                if let Some(yes) = f.would_recommend {
+                if let Some(yes) = f.recommend {
                     would_recommend.add(yes);
                 }
-                if f.quote_shareable && !f.quote.trim().is_empty() {
+                if let Some(quote) = &f.quote {
                     quotes.push(Quote {
-                        date: f.date.unwrap_or(r.status_since()),
-                        text: f.quote.trim().to_owned(),
+                        date: f.date,
+                        text: quote.clone(),
                     });
                 }
             }
-        }
 
-        // The cohort: referrals received in the range.
-        if !filter.contains(r.referral_date) {
-            continue;
-        }
-        if let Some(m) = month_of(r.referral_date) {
-            role_months
-                .entry(r.referrer_role.as_str())
-                .or_insert_with(|| vec![0; months])[m] += 1;
-        }
-        for reason in &r.reasons {
-            *reasons.entry(reason.as_str()).or_default() += 1;
-        }
-        *practices.entry(r.practice).or_default() += 1;
-        if let Some(seen) = r.first_seen() {
-            let days = (seen - r.referral_date).num_days().max(0);
-            first_days.push(days as f64);
-            first_bands[wait_band(days)] += 1;
-        }
-        let attended = r.attended_count();
-        attended_bands[attended.min(ATTENDED_BANDS.len() - 1)] += 1;
-        tiles.seen_three_plus.add(attended >= 3);
-
-        let mut improved = None;
-        for (inst, threshold, score_only) in [
-            (ons4, ons4_threshold, false),
-            (swemwbs, swemwbs_threshold, true),
-        ] {
-            let Some(inst) = inst else { continue };
-            for (item, change, meaningful) in paired_changes(r, inst, threshold, score_only) {
-                if score_only {
-                    improved = Some(meaningful == Some(true));
+            // The cohort: referrals received in the range.
+            if !filter.contains(r.referral_date) {
+                continue;
+            }
+            if let Some(m) = month_of(r.referral_date) {
+                role_months[usize::from(r.role)][m] += 1;
+            }
+            for reason in slice(&self.reasons, &r.reasons) {
+                reasons[usize::from(*reason)] += 1;
+            }
+            *practices.entry(r.practice).or_default() += 1;
+            if let Some(seen) = r.first_seen {
+                let days = (seen - r.referral_date).num_days().max(0);
+                first_days.push(days as f64);
+                first_bands[wait_band(days)] += 1;
+            }
+            let attended = r.attended as usize;
+            attended_bands[attended.min(ATTENDED_BANDS.len() - 1)] += 1;
+            tiles.seen_three_plus.add(attended >= 3);
+            for c in slice(&self.changes, &r.changes) {
+                if let Some((values, counts)) = changes.get_mut(usize::from(c.row)) {
+                    values.push(c.change);
+                    counts[match c.meaningful {
+                        Some(true) => 0,
+                        None => 1,
+                        Some(false) => 2,
+                    }] += 1;
                 }
-                if let Some(row) = rows
-                    .iter_mut()
-                    .find(|row| row.instrument == inst.id && row.item == item)
-                {
-                    row.values.push(change);
-                    match meaningful {
-                        Some(true) => row.improved += 1,
-                        Some(false) => row.worse += 1,
-                        None => row.same += 1,
+            }
+            if let Some(better) = r.improved {
+                tiles.improved_wellbeing.add(better);
+            }
+            for (instrument, slot) in slice(&self.recorded, &r.recorded) {
+                recorded[usize::from(*instrument)][usize::from(*slot)] += 1;
+            }
+            for (d, group) in r.groups.into_iter().enumerate() {
+                if let Some(g) = groups[d].get_mut(usize::from(group)) {
+                    g.referrals += 1;
+                    g.seen_three_plus.add(attended >= 3);
+                    if let Some(better) = r.improved {
+                        g.improved_wellbeing.add(better);
                     }
                 }
             }
         }
-        if let Some(better) = improved {
-            tiles.improved_wellbeing.add(better);
-        }
-        for m in &r.measures {
-            let slot = match m.result {
-                MeasureResult::Answers { .. } => 0,
-                MeasureResult::Declined { .. } => 1,
-                MeasureResult::NotAppropriate { .. } => 2,
-            };
-            recorded.entry(m.instrument.as_str()).or_default()[slot] += 1;
-        }
-        let person = ws.people.get(&r.person);
-        for (d, dimension) in Dimension::ALL.iter().enumerate() {
-            let g = &mut groups[d][dimension.group_of(person)];
-            g.referrals += 1;
-            g.seen_three_plus.add(attended >= 3);
-            if let Some(better) = improved {
-                g.improved_wellbeing.add(better);
-            }
-        }
-    }
 
-    // Caseload over time.
-    let mut open = 0i64;
-    let caseload = periods
-        .iter()
-        .enumerate()
-        .map(|(i, (start, _, label))| {
-            open += open_diff[i];
-            PeriodCounts {
-                label: label.clone(),
-                start: *start,
-                open: open.max(0) as u32,
-                new: new[i],
-                closed: closed[i],
-            }
-        })
-        .collect();
-
-    // Referrals by month and role, roles in the list's order.
-    let month_labels: Vec<String> = (0..months as i32)
-        .map(|i| month_label(first_month + i))
-        .collect();
-    let role_order = |id: &str| {
-        lists
-            .referrer_roles
+        // Caseload over time.
+        let mut open = 0i64;
+        let caseload = periods
             .iter()
-            .position(|item| item.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    // The roles that referred most are named; the rest are added together.
-    let mut roles: Vec<(&str, Vec<u32>)> = role_months.into_iter().collect();
-    roles.sort_by_key(|(id, v)| (std::cmp::Reverse(v.iter().sum::<u32>()), role_order(id)));
-    let others: Option<Vec<u32>> = (roles.len() > TOP_ROLES).then(|| {
-        roles
-            .drain(TOP_ROLES..)
-            .fold(vec![0; months], |mut acc, (_, v)| {
-                acc.iter_mut().zip(v).for_each(|(a, b)| *a += b);
-                acc
+            .enumerate()
+            .map(|(i, (start, _, label))| {
+                open += open_diff[i];
+                PeriodCounts {
+                    label: label.clone(),
+                    start: *start,
+                    open: open.max(0) as u32,
+                    new: new[i],
+                    closed: closed[i],
+                }
             })
-    });
-    roles.sort_by_key(|(id, _)| (role_order(id), id.to_string()));
-    let mut series: Vec<(String, Vec<u32>)> = roles
-        .into_iter()
-        .map(|(id, v)| (role_label(ws, id), v))
-        .collect();
-    series.extend(others.map(|v| ("Others".to_owned(), v)));
-    let by_month_role = Stacked {
-        categories: month_labels.clone(),
-        series,
-    };
+            .collect();
 
-    // Top reasons, then the rest together.
-    let mut by_reason: Vec<(String, u32)> = reasons
-        .into_iter()
-        .map(|(id, n)| (lists.label(ListKind::Reasons, id).to_owned(), n))
-        .collect();
-    by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    if by_reason.len() > TOP_REASONS {
-        let rest: u32 = by_reason[TOP_REASONS..].iter().map(|(_, n)| n).sum();
-        let others = by_reason.len() - TOP_REASONS;
-        by_reason.truncate(TOP_REASONS);
-        by_reason.push((format!("Other reasons ({others})"), rest));
-    }
-
-    let by_practice = ws
-        .settings
-        .practices
-        .iter()
-        .filter(|p| filter.practice.is_none_or(|id| id == p.id))
-        .filter(|p| !p.retired || practices.contains_key(&p.id))
-        .map(|p| {
-            let referrals = practices.get(&p.id).copied().unwrap_or(0);
-            PracticeRate {
-                name: p.name.clone(),
-                referrals,
-                list_size: p.list_size,
-                per_thousand: p
-                    .list_size
-                    .filter(|s| *s > 0)
-                    .map(|s| f64::from(referrals) * 1000.0 / f64::from(s)),
-            }
-        })
-        .collect();
-
-    let first_contact_spread = Spread::of(first_days);
-    tiles.median_days_to_first_contact = first_contact_spread.map(|s| s.median);
-    tiles.first_contact_n = first_contact_spread.map_or(0, |s| s.n);
-    let bands = |counts: [u32; WAIT_BANDS.len()]| {
-        self::counts(
-            WAIT_BANDS
+        // Referrals by month and role: the roles that referred most are
+        // named, in the list's order; the rest are added together.
+        let month_labels: Vec<String> = (0..months as i32)
+            .map(|i| month_label(first_month + i))
+            .collect();
+        let role_order = |id: &str| {
+            lists
+                .referrer_roles
                 .iter()
-                .zip(counts)
-                .map(|((_, label), n)| ((*label).to_owned(), n)),
-        )
-    };
-
-    waits.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| a.1.referral_date.cmp(&b.1.referral_date))
-    });
-    let longest_waits = waits
-        .iter()
-        .take(LONGEST_WAITS)
-        .map(|(days, r)| Waiting {
-            referral: r.id,
-            reference: ws
-                .people
-                .get(&r.person)
-                .map(|p| p.reference.clone())
-                .unwrap_or_default(),
-            practice: ws
-                .settings
-                .practice(r.practice)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
-            days: *days,
-        })
-        .collect();
-
-    let mut mode_counts: Vec<(String, u32)> = modes
-        .into_iter()
-        .map(|(id, n)| (lists.label(ListKind::ContactModes, id).to_owned(), n))
-        .collect();
-    mode_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    tiles.did_not_attend = dna.iter().fold(Share::default(), |acc, s| Share {
-        count: acc.count + s.count,
-        of: acc.of + s.of,
-    });
-
-    // Connections: categories in the list's order, statuses in journey order.
-    let mut categories: Vec<&str> = connections.keys().map(|(c, _)| *c).collect();
-    categories.dedup();
-    let category_order = |id: &str| {
-        lists
-            .connection_categories
+                .position(|item| item.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        let mut roles: Vec<(&str, Vec<u32>)> = self
+            .role_ids
             .iter()
-            .position(|item| item.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    categories.sort_by_key(|id| (category_order(id), id.to_string()));
-    let statuses: Vec<ConnectionStatus> = ConnectionStatus::ALL
-        .iter()
-        .copied()
-        .filter(|s| connections.keys().any(|(_, t)| t == s))
-        .collect();
-    let connections = Stacked {
-        categories: categories
+            .map(String::as_str)
+            .zip(role_months)
+            .filter(|(_, v)| v.iter().any(|n| *n > 0))
+            .collect();
+        roles.sort_by_key(|(id, v)| {
+            (
+                std::cmp::Reverse(v.iter().sum::<u32>()),
+                role_order(id),
+                id.to_string(),
+            )
+        });
+        let others: Option<Vec<u32>> = (roles.len() > TOP_ROLES).then(|| {
+            roles
+                .drain(TOP_ROLES..)
+                .fold(vec![0; months], |mut acc, (_, v)| {
+                    acc.iter_mut().zip(v).for_each(|(a, b)| *a += b);
+                    acc
+                })
+        });
+        roles.sort_by_key(|(id, _)| (role_order(id), id.to_string()));
+        let mut series: Vec<(String, Vec<u32>)> = roles
+            .into_iter()
+            .map(|(id, v)| (role_label(ws, id), v))
+            .collect();
+        series.extend(others.map(|v| ("Others".to_owned(), v)));
+        let by_month_role = Stacked {
+            categories: month_labels.clone(),
+            series,
+        };
+
+        // Top reasons, then the rest together.
+        let mut by_reason: Vec<(String, u32)> = self
+            .reason_ids
             .iter()
-            .map(|id| lists.label(ListKind::ConnectionCategories, id).to_owned())
-            .collect(),
-        series: statuses
+            .zip(reasons)
+            .filter(|(_, n)| *n > 0)
+            .map(|(id, n)| (lists.label(ListKind::Reasons, id).to_owned(), n))
+            .collect();
+        by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        if by_reason.len() > TOP_REASONS {
+            let rest: u32 = by_reason[TOP_REASONS..].iter().map(|(_, n)| n).sum();
+            let others = by_reason.len() - TOP_REASONS;
+            by_reason.truncate(TOP_REASONS);
+            by_reason.push((format!("Other reasons ({others})"), rest));
+        }
+
+        let by_practice = ws
+            .settings
+            .practices
             .iter()
-            .map(|s| {
-                (
-                    s.label().to_owned(),
-                    categories
-                        .iter()
-                        .map(|c| connections.get(&(*c, *s)).copied().unwrap_or(0))
-                        .collect(),
-                )
+            .filter(|p| filter.practice.is_none_or(|id| id == p.id))
+            .filter(|p| !p.retired || practices.contains_key(&p.id))
+            .map(|p| {
+                let referrals = practices.get(&p.id).copied().unwrap_or(0);
+                PracticeRate {
+                    name: p.name.clone(),
+                    referrals,
+                    list_size: p.list_size,
+                    per_thousand: p
+                        .list_size
+                        .filter(|s| *s > 0)
+                        .map(|s| f64::from(referrals) * 1000.0 / f64::from(s)),
+                }
             })
-            .collect(),
-    };
+            .collect();
 
-    let outcomes = rows
-        .into_iter()
-        .map(|row| {
-            let inst = find(row.instrument);
-            let (label, up) = match (inst, row.item) {
-                (Some(inst), Some(i)) => (
-                    inst.short_label(i),
-                    inst.items.get(i).is_none_or(|it| it.higher_is_better),
-                ),
-                _ => ("SWEMWBS score".into(), true),
-            };
-            OutcomeChange {
-                instrument: inst.map_or_else(|| row.instrument.to_owned(), |i| i.name.clone()),
-                label,
-                higher_is_better: up,
-                spread: Spread::of(row.values),
-                improved: row.improved,
-                same: row.same,
-                worse: row.worse,
-            }
-        })
-        .collect();
-    let recorded = recorded
-        .into_iter()
-        .map(|(id, [answered, declined, not_appropriate])| Recorded {
-            instrument: find(id).map_or_else(|| id.to_owned(), |i| i.name.clone()),
-            answered,
-            declined,
-            not_appropriate,
-        })
-        .collect();
+        let first_contact_spread = Spread::of(first_days);
+        tiles.median_days_to_first_contact = first_contact_spread.map(|s| s.median);
+        tiles.first_contact_n = first_contact_spread.map_or(0, |s| s.n);
+        let bands = |counts: [u32; WAIT_BANDS.len()]| {
+            self::counts(
+                WAIT_BANDS
+                    .iter()
+                    .zip(counts)
+                    .map(|((_, label), n)| ((*label).to_owned(), n)),
+            )
+        };
 
-    let mut endings: Vec<(String, u32)> = endings.into_iter().collect();
-    endings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        waits.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| a.1.referral_date.cmp(&b.1.referral_date))
+        });
+        let longest_waits = waits
+            .iter()
+            .take(LONGEST_WAITS)
+            .map(|(days, r)| Waiting {
+                referral: r.id,
+                reference: ws
+                    .people
+                    .get(&r.person)
+                    .map(|p| p.reference.clone())
+                    .unwrap_or_default(),
+                practice: ws
+                    .settings
+                    .practice(r.practice)
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                days: *days,
+            })
+            .collect();
 
-    quotes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text)));
-    quotes.truncate(RECENT_QUOTES);
+        let mut mode_counts: Vec<(String, u32)> = self
+            .mode_ids
+            .iter()
+            .zip(modes)
+            .filter(|(_, n)| *n > 0)
+            .map(|(id, n)| (lists.label(ListKind::ContactModes, id).to_owned(), n))
+            .collect();
+        mode_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        tiles.did_not_attend = dna.iter().fold(Share::default(), |acc, s| Share {
+            count: acc.count + s.count,
+            of: acc.of + s.of,
+        });
 
-    Dashboard {
-        tiles,
-        caseload,
-        by_month_role,
-        by_reason: counts(by_reason),
-        by_practice,
-        first_contact: bands(first_bands),
-        first_contact_spread,
-        waiting_now: bands(waiting_bands),
-        longest_waits,
-        attended: counts(
-            ATTENDED_BANDS
+        // Connections: categories in the list's order, statuses in journey order.
+        let category_order = |id: &str| {
+            lists
+                .connection_categories
                 .iter()
-                .zip(attended_bands)
-                .map(|(l, n)| ((*l).to_owned(), n)),
-        ),
-        modes: counts(mode_counts),
-        dna_by_month: month_labels.into_iter().zip(dna).collect(),
-        connections,
-        taken_up,
-        outcomes,
-        recorded,
-        endings: counts(endings),
-        breakdowns: Dimension::ALL
-            .iter()
-            .zip(groups)
-            .map(|(dimension, groups)| Breakdown {
-                dimension: *dimension,
-                groups,
+                .position(|item| item.id == id)
+                .unwrap_or(usize::MAX)
+        };
+        let mut categories: Vec<usize> = (0..self.category_ids.len())
+            .filter(|c| {
+                connections[c * statuses..(c + 1) * statuses]
+                    .iter()
+                    .any(|n| *n > 0)
             })
-            .collect(),
-        satisfaction,
-        would_recommend,
-        quotes,
+            .collect();
+        categories.sort_by_key(|c| {
+            (
+                category_order(&self.category_ids[*c]),
+                self.category_ids[*c].clone(),
+            )
+        });
+        let used_statuses: Vec<usize> = (0..statuses)
+            .filter(|s| categories.iter().any(|c| connections[c * statuses + s] > 0))
+            .collect();
+        let connections = Stacked {
+            categories: categories
+                .iter()
+                .map(|c| {
+                    lists
+                        .label(ListKind::ConnectionCategories, &self.category_ids[*c])
+                        .to_owned()
+                })
+                .collect(),
+            series: used_statuses
+                .iter()
+                .map(|s| {
+                    (
+                        ConnectionStatus::ALL[*s].label().to_owned(),
+                        categories
+                            .iter()
+                            .map(|c| connections[c * statuses + s])
+                            .collect(),
+                    )
+                })
+                .collect(),
+        };
+
+        let outcomes = self
+            .outcome_rows
+            .iter()
+            .zip(changes)
+            .map(
+                |((instrument, label, up), (values, [improved, same, worse]))| OutcomeChange {
+                    instrument: instrument.clone(),
+                    label: label.clone(),
+                    higher_is_better: *up,
+                    spread: Spread::of(values),
+                    improved,
+                    same,
+                    worse,
+                },
+            )
+            .collect();
+        let instruments = ws.instruments();
+        let mut recorded: Vec<(&String, [u32; 3])> = self
+            .instrument_ids
+            .iter()
+            .zip(recorded)
+            .filter(|(_, n)| n.iter().any(|x| *x > 0))
+            .collect();
+        recorded.sort_by_key(|(id, _)| *id);
+        let recorded = recorded
+            .into_iter()
+            .map(|(id, [answered, declined, not_appropriate])| Recorded {
+                instrument: instruments
+                    .iter()
+                    .find(|i| &i.id == id)
+                    .map_or_else(|| id.clone(), |i| i.name.clone()),
+                answered,
+                declined,
+                not_appropriate,
+            })
+            .collect();
+
+        let mut ending_counts: Vec<(String, u32)> = self
+            .closure_ids
+            .iter()
+            .zip(endings)
+            .filter(|(_, n)| *n > 0)
+            .map(|(id, n)| (lists.label(ListKind::ClosureReasons, id).to_owned(), n))
+            .collect();
+        for (label, n) in [
+            ("Declined social prescribing", declined),
+            ("Needs beyond social prescribing", needs_beyond),
+        ] {
+            if n > 0 {
+                match ending_counts.iter_mut().find(|(l, _)| l == label) {
+                    Some((_, count)) => *count += n,
+                    None => ending_counts.push((label.to_owned(), n)),
+                }
+            }
+        }
+        ending_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+
+        quotes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text)));
+        quotes.truncate(RECENT_QUOTES);
+
+        Dashboard {
+            tiles,
+            caseload,
+            by_month_role,
+            by_reason: counts(by_reason),
+            by_practice,
+            first_contact: bands(first_bands),
+            first_contact_spread,
+            waiting_now: bands(waiting_bands),
+            longest_waits,
+            attended: counts(
+                ATTENDED_BANDS
+                    .iter()
+                    .zip(attended_bands)
+                    .map(|(l, n)| ((*l).to_owned(), n)),
+            ),
+            modes: counts(mode_counts),
+            dna_by_month: month_labels.into_iter().zip(dna).collect(),
+            connections,
+            taken_up,
+            outcomes,
+            recorded,
+            endings: counts(ending_counts),
+            breakdowns: Dimension::ALL
+                .iter()
+                .zip(groups)
+                .map(|(dimension, groups)| Breakdown {
+                    dimension: *dimension,
+                    groups,
+                })
+                .collect(),
+            satisfaction,
+            would_recommend,
+            quotes,
+        }
     }
+}
+
+/// Computes every figure for the filter. `today` decides "open now",
+/// "this month" and "waiting now". (The app keeps a [`DashboardIndex`] and
+/// calls [`DashboardIndex::figures`], so a filter change does not rebuild it.)
+pub fn compute(ws: &Workspace, filter: &DashboardFilter, today: NaiveDate) -> Dashboard {
+    DashboardIndex::new(ws).figures(ws, filter, today)
 }
 
 fn role_label(ws: &Workspace, id: &str) -> String {
@@ -1822,5 +2090,42 @@ mod tests {
             let open_now = ws.referrals.values().filter(|r| r.status.is_open()).count() as u32;
             proptest::prop_assert_eq!(d.tiles.open, open_now);
         }
+    }
+}
+
+#[cfg(test)]
+mod demo_figures {
+    use super::*;
+    use crate::demo::{generate, DemoSpec};
+    use crate::testing::today;
+
+    /// The demo caseload's figures on the tests' day. The end-to-end test
+    /// checks the browser shows exactly these, so a change in either shows.
+    #[test]
+    fn demo_dashboard_figures_are_pinned() {
+        let ws = generate(&DemoSpec::standard(), today());
+        let d = compute(&ws, &DashboardFilter::last_year(today()), today());
+        let t = &d.tiles;
+        assert_eq!((t.open, t.new_this_month), (87, 17));
+        assert_eq!(t.median_days_to_first_contact, Some(17.0));
+        assert_eq!(t.seen_three_plus, Share { count: 70, of: 212 });
+        assert_eq!(t.improved_wellbeing, Share { count: 20, of: 33 });
+        assert_eq!(t.did_not_attend, Share { count: 42, of: 496 });
+        let last = d
+            .caseload
+            .last()
+            .map(|p| (p.label.as_str(), p.open, p.new, p.closed));
+        assert_eq!(last, Some(("Nov 2026", 87, 17, 7)));
+
+        let first = &ws.settings.practices[0];
+        assert_eq!(first.name, "Riverside Medical Practice");
+        let f = DashboardFilter {
+            practice: Some(first.id),
+            ..DashboardFilter::last_year(today())
+        };
+        let p = compute(&ws, &f, today()).tiles;
+        assert_eq!((p.open, p.new_this_month), (14, 0));
+        assert_eq!(p.seen_three_plus, Share { count: 14, of: 36 });
+        assert_eq!(p.did_not_attend, Share { count: 6, of: 101 });
     }
 }

@@ -806,6 +806,30 @@ pub fn top_up_contacts(ws: &mut Workspace, per_referral: usize, today: NaiveDate
     }
 }
 
+/// Gives every referral without measures two ONS4 sets (a baseline on the
+/// referral date and a review up to eight weeks later, not after today), for
+/// benchmarks at a known size.
+pub fn top_up_measures(ws: &mut Workspace, today: NaiveDate) {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x0005_0E75);
+    for r in ws.referrals.values_mut().filter(|r| r.measures.is_empty()) {
+        let review = (r.referral_date + Days::new(rng.gen_range(14..=56))).min(today);
+        for (time_point, date) in [
+            (TimePoint::Baseline, r.referral_date),
+            (TimePoint::Review, review),
+        ] {
+            let answers = (0..4).map(|_| rng.gen_range(0..=10u8)).collect();
+            r.measures.push(MeasureRecord {
+                id: MeasureId::next(r.measures.iter().map(|m| m.id)),
+                instrument: "ons4".into(),
+                time_point,
+                date,
+                completion: Completion::SelfCompleted,
+                result: MeasureResult::Answers { answers },
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

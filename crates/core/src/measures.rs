@@ -458,14 +458,15 @@ pub fn baseline_and_latest<'a>(
     r: &'a Referral,
     instrument: &str,
 ) -> Option<(&'a MeasureRecord, &'a MeasureRecord)> {
-    let mut answered: Vec<&MeasureRecord> = r
-        .measures
-        .iter()
-        .filter(|m| m.instrument == instrument && matches!(m.result, MeasureResult::Answers { .. }))
-        .collect();
-    answered.sort_by_key(|m| (m.date, m.time_point != TimePoint::Baseline, m.id));
-    let first = *answered.first()?;
-    let last = *answered.last()?;
+    // Earliest first; on the same day a baseline comes before anything else.
+    let order = |m: &&MeasureRecord| (m.date, m.time_point != TimePoint::Baseline, m.id);
+    let answered = || {
+        r.measures.iter().filter(|m| {
+            m.instrument == instrument && matches!(m.result, MeasureResult::Answers { .. })
+        })
+    };
+    let first = answered().min_by_key(order)?;
+    let last = answered().max_by_key(order)?;
     (first.id != last.id).then_some((first, last))
 }
 

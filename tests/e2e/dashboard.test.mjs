@@ -1,0 +1,146 @@
+// The dashboard: figures a manager would quote, filters in the address, and charts that
+// are cleaned up when the page is left.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot } from './harness.mjs';
+import { byTestId, createWorkspace, openFresh } from './flows.mjs';
+
+// The day the native test `demo_dashboard_figures_are_pinned` computes the demo for.
+const DAY = '2026-11-21T12:00:00Z';
+const CHARTS_ON_PAGE = 14;
+
+/** Counts ECharts instances made by the page and not yet disposed of. */
+function trackCharts(context) {
+  return context.addInitScript(() => {
+    const made = [];
+    let lib;
+    Object.defineProperty(window, '__liveCharts', {
+      get: () => made.filter((c) => !c.isDisposed()).length,
+    });
+    Object.defineProperty(window, '__chartsMade', { get: () => made.length });
+    Object.defineProperty(window, 'echarts', {
+      configurable: true,
+      set(value) {
+        lib = value;
+      },
+      get() {
+        if (lib && lib.init && !lib.__counted) {
+          const init = lib.init;
+          lib.init = (...args) => {
+            const chart = init.apply(lib, args);
+            made.push(chart);
+            return chart;
+          };
+          lib.__counted = true;
+        }
+        return lib;
+      },
+    });
+  });
+}
+
+const tile = (page, id) => page.textContent(byTestId(`tile-${id}`));
+
+async function openDemoDashboard(page) {
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-dashboard'));
+  await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
+}
+
+test('the dashboard shows the demo figures, follows its filters in the address and leaves no chart behind', async (t) => {
+  const app = await openFresh(t, { clock: DAY });
+  const { page, context } = app;
+  await trackCharts(context);
+  await page.reload();
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await openDemoDashboard(page);
+
+  // The figures the native test pins for the same caseload and day.
+  assert.equal(await tile(page, 'open'), '87');
+  assert.equal(await tile(page, 'new'), '17');
+  assert.equal(await tile(page, 'wait'), '17 days');
+  assert.equal(await tile(page, 'seen3'), '33%');
+  assert.equal(await tile(page, 'improved'), '61%');
+  assert.equal(await tile(page, 'dna'), '8%');
+  const lastRow = await page.$$eval(`${byTestId('table-caseload')} tbody tr:last-child > *`, (cells) =>
+    cells.map((c) => c.textContent),
+  );
+  assert.deepEqual(lastRow, ['Nov 2026', '87', '17', '7']);
+  await page.waitForFunction((n) => window.__liveCharts === n, CHARTS_ON_PAGE);
+  assert.equal(await page.locator(byTestId('chart-failed')).count(), 0, 'every chart drew');
+  // Each chart is drawn, with its legend or axis words, as SVG.
+  assert.match(await page.textContent(byTestId('chart-caseload')), /Open at end of period/);
+  await screenshot(page, 'dashboard');
+
+  // A filter changes every figure and goes into the address (no personal data in it).
+  await page.selectOption(byTestId('dash-practice'), { label: 'Riverside Medical Practice' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="tile-open"]').textContent === '14');
+  assert.equal(await tile(page, 'new'), '0');
+  assert.equal(await tile(page, 'seen3'), '39%');
+  assert.equal(await tile(page, 'dna'), '6%');
+  assert.match(await page.textContent(byTestId('dash-scope')), /Riverside Medical Practice/);
+  const address = new URL(page.url()).hash;
+  assert.match(address, /^#\/dashboard\?practice=[0-9a-f-]{36}$/);
+  assert.equal(await page.evaluate(() => window.__liveCharts), CHARTS_ON_PAGE, 'redrawn, not re-made');
+
+  // The bookmarked address reopens the same view (a reload locks the demo first).
+  await page.reload();
+  await openDemoDashboardAt(page);
+  assert.equal(await tile(page, 'open'), '14');
+  assert.equal(
+    await page.$eval(byTestId('dash-practice'), (s) => s.selectedOptions[0].textContent),
+    'Riverside Medical Practice',
+  );
+
+  // Leaving the page disposes of every chart; coming and going many times leaks none.
+  for (let i = 0; i < 10; i += 1) {
+    await page.click(byTestId('nav-caseload'));
+    await page.waitForSelector(byTestId('caseload-row'));
+    assert.equal(await page.evaluate(() => window.__liveCharts), 0, `after leaving, round ${i}`);
+    await page.click(byTestId('nav-dashboard'));
+    await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
+  }
+  await page.waitForFunction((n) => window.__liveCharts === n, CHARTS_ON_PAGE);
+  assert.ok((await page.evaluate(() => window.__chartsMade)) >= CHARTS_ON_PAGE * 11);
+  assert.deepEqual(app.errors, []);
+});
+
+/** After a reload: the lock screen, then the demo, landing on the bookmarked view. */
+async function openDemoDashboardAt(page) {
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('demo-banner'));
+  await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
+}
+
+test('a backwards date range is explained next to the dates and changes nothing', async (t) => {
+  const app = await openFresh(t, { clock: DAY });
+  const { page } = app;
+  await openDemoDashboard(page);
+  await page.fill(byTestId('dash-from'), '2026-12-25');
+  await page.dispatchEvent(byTestId('dash-from'), 'change');
+  await page.waitForSelector(byTestId('dash-dates-error'));
+  assert.match(await page.textContent(byTestId('dash-dates-error')), /on or before its end/);
+  assert.equal(await page.getAttribute(byTestId('dash-from'), 'aria-invalid'), 'true');
+  assert.equal(await tile(page, 'seen3'), '33%', 'figures unchanged');
+
+  // A narrower, valid range changes the cohort figures but not today's caseload.
+  await page.fill(byTestId('dash-from'), '2026-10-01');
+  await page.dispatchEvent(byTestId('dash-from'), 'change');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="dash-dates-error"]'));
+  assert.notEqual(await tile(page, 'seen3'), '33%');
+  assert.equal(await tile(page, 'open'), '87');
+  assert.equal(await page.$$eval(`${byTestId('table-caseload')} tbody tr`, (r) => r.length), 2, 'Oct and Nov');
+  assert.deepEqual(app.errors, []);
+});
+
+test('an empty workspace says there is nothing to chart yet', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await page.click(byTestId('nav-dashboard'));
+  await page.waitForSelector(byTestId('dash-empty'));
+  assert.equal(await page.locator('[data-testid^="chart-"]').count(), 0);
+  assert.equal(await page.title(), 'Dashboard – Linkwork');
+  assert.deepEqual(app.errors, []);
+});
