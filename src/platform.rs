@@ -84,9 +84,11 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
 }
 
 /// Marks a moment on the page's performance timeline, for the benchmarks
-/// (names only: never any personal data).
+/// (names only: never any personal data). Only the latest mark of a name is
+/// kept, so marks made on every visit to a page do not pile up.
 pub fn mark(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        perf.clear_marks_with_mark_name(name);
         let _ = perf.mark(name);
     }
 }

@@ -297,3 +297,96 @@ async fn a_full_quota_keeps_the_edit_and_says_so() {
         .expect("query")
         .is_none());
 }
+
+/// Puts a stand-in for ECharts on the page that records what it is asked to do.
+fn stub_echarts() {
+    js_sys::Function::new_no_args(
+        r#"
+        window.__chartCalls = [];
+        const log = (...entry) => window.__chartCalls.push(entry.join(' '));
+        window.echarts = {
+          init(el, theme, opts) {
+            log('init', opts.renderer, el.dataset.testid);
+            return {
+              setOption(option, notMerge) { log('setOption', option.series.length, notMerge); },
+              resize() {},
+              dispose() { log('dispose'); },
+            };
+          },
+        };
+        "#,
+    )
+    .call0(&wasm_bindgen::JsValue::NULL)
+    .expect("stub installed");
+}
+
+fn chart_calls() -> Vec<String> {
+    let calls = js_sys::Reflect::get(&window(), &"__chartCalls".into()).expect("calls");
+    js_sys::Array::from(&calls)
+        .iter()
+        .filter_map(|c| c.as_string())
+        .collect()
+}
+
+fn bars(series: usize) -> charming::Chart {
+    (0..series).fold(charming::Chart::new(), |chart, i| {
+        chart.series(
+            charming::series::Bar::new()
+                .name(format!("S{i}"))
+                .data(vec![1, 2]),
+        )
+    })
+}
+
+/// The chart owner draws once ECharts is there, replaces (not merges) the
+/// option when the chart changes, and disposes of the instance when it goes.
+#[wasm_bindgen_test]
+async fn the_chart_owner_draws_replaces_and_disposes() {
+    use linkwork::charts::echart::EChart;
+    stub_echarts();
+    let container: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
+    let chart = RwSignal::new(bars(2));
+    let shown = RwSignal::new(true);
+    let handle = leptos::mount::mount_to(container.clone(), move || {
+        view! {
+            <Show when=move || shown.get()>
+                <EChart chart=chart label="Referrals by month" testid="test-chart"/>
+            </Show>
+        }
+    });
+    sleep(50).await;
+    assert_eq!(chart_calls(), ["init svg test-chart", "setOption 2 true"]);
+    let label = container
+        .query_selector("[role=img]")
+        .expect("query")
+        .and_then(|el| el.get_attribute("aria-label"));
+    assert_eq!(label.as_deref(), Some("Referrals by month"));
+
+    // A filter change that leaves one series must not keep the other drawn.
+    chart.set(bars(1));
+    sleep(20).await;
+    assert_eq!(
+        chart_calls().last().map(String::as_str),
+        Some("setOption 1 true")
+    );
+
+    shown.set(false);
+    sleep(20).await;
+    assert_eq!(chart_calls().last().map(String::as_str), Some("dispose"));
+    assert_eq!(
+        chart_calls()
+            .iter()
+            .filter(|c| c.starts_with("init"))
+            .count(),
+        1
+    );
+    handle.forget();
+}

@@ -113,8 +113,13 @@ pub fn EChart(
                 ready.try_set(true);
             }
             Err(_) => {
-                // Let a later chart try again.
+                // Let a later chart try again, with a fresh script element.
                 LOADING.with(|slot| slot.borrow_mut().take());
+                if let Ok(Some(script)) =
+                    document().query_selector(&format!("script[src=\"{ECHARTS_SRC}\"]"))
+                {
+                    script.remove();
+                }
                 failed.try_set(true);
             }
         }

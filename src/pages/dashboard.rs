@@ -2,7 +2,9 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use linkwork_core::dashboard::{Dashboard, DashboardFilter, DashboardIndex, Dimension, Granularity};
+use linkwork_core::dashboard::{
+    Dashboard, DashboardFilter, DashboardIndex, Dimension, Granularity,
+};
 use linkwork_core::tables::{self, count, decimal, share};
 use linkwork_core::{charts, ListKind};
 

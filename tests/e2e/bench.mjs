@@ -12,6 +12,8 @@ import zlib from 'node:zlib';
 import { DIST, launch, startServer } from './harness.mjs';
 
 const RUNS = Number(process.env.LINKWORK_BENCH_RUNS ?? 7);
+/** Dashboard ⇄ caseload round trips per run, to look for leaks. */
+const SWITCHES = Number(process.env.LINKWORK_BENCH_SWITCHES ?? 100);
 const fixturesDir = path.resolve(process.argv[2] ?? 'target/bench');
 
 function median(values) {
@@ -36,9 +38,66 @@ async function sizes() {
   return rows;
 }
 
+/** In the page: keeps every ECharts instance made, so live ones can be counted. */
+function countCharts() {
+  const made = [];
+  let lib;
+  Object.defineProperty(window, '__liveCharts', {
+    get: () => made.filter((c) => !c.isDisposed()).length,
+  });
+  Object.defineProperty(window, 'echarts', {
+    configurable: true,
+    set(value) {
+      lib = value;
+    },
+    get() {
+      if (lib && lib.init && !lib.__counted) {
+        const init = lib.init;
+        lib.init = (...args) => {
+          const chart = init.apply(lib, args);
+          made.push(chart);
+          return chart;
+        };
+        lib.__counted = true;
+      }
+      return lib;
+    },
+  });
+}
+
+/**
+ * Goes from the dashboard to the caseload and back `rounds` times; reports the time per
+ * round, the ECharts instances still alive on the caseload, and the JS heap (after a
+ * garbage collection) before and after.
+ */
+async function switchPages(page, rounds) {
+  const cdp = await page.context().newCDPSession(page);
+  const heap = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  };
+  const before = await heap();
+  const result = await page.evaluate(async (n) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const start = performance.now();
+    let alive = 0;
+    for (let i = 0; i < n; i += 1) {
+      location.hash = '#/';
+      while (!document.querySelector('[data-testid="caseload-row"]')) await frame();
+      alive = Math.max(alive, window.__liveCharts);
+      location.hash = '#/dashboard';
+      while (document.querySelectorAll('.echart__canvas svg').length < 14) await frame();
+    }
+    return { per_round: (performance.now() - start) / n, alive_after_leaving: alive };
+  }, rounds);
+  const after = await heap();
+  return { ...result, heap_before: before, heap_after: after };
+}
+
 /** A fresh profile whose local storage holds `entries`, with the app opened. */
 async function seededPage(browser, url, entries) {
   const context = await browser.newContext();
+  await context.addInitScript(countCharts);
   const page = await context.newPage();
   // A missing page on the same origin, to write local storage before the app starts.
   await page.goto(`${url}seed-${Date.now()}.txt`);
@@ -181,6 +240,7 @@ async function timeUnlock(browser, url, entries) {
   await page.waitForTimeout(100);
   const written = await page.evaluate(() => window.__written);
   const dashboard = await timeDashboard(page);
+  dashboard.switching = await switchPages(page, SWITCHES);
   await context.close();
   return {
     total: shown - start,
@@ -196,7 +256,14 @@ async function timeUnlock(browser, url, entries) {
 
 const server = await startServer();
 const browser = await launch();
-const results = { runs: RUNS, caseload: [], unlock: [], dashboard: [], sizes: await sizes() };
+const results = {
+  runs: RUNS,
+  caseload: [],
+  unlock: [],
+  dashboard: [],
+  switching: [],
+  sizes: await sizes(),
+};
 // LINKWORK_BENCH_ONLY=20000 runs only the cases whose name or file mentions it.
 const only = process.env.LINKWORK_BENCH_ONLY;
 const picked = (c) => !only || c.file.includes(only) || c.name.includes(only);
@@ -245,6 +312,15 @@ try {
       filter_change_compute_ms: med((r) => r.dashboard.filterCompute),
       filter_change_to_redrawn_ms: med((r) => r.dashboard.redraw),
     });
+    const last = runs.at(-1).dashboard.switching;
+    results.switching.push({
+      case: c.name,
+      round_trips: SWITCHES,
+      ms_per_round_trip: Math.round(last.per_round),
+      most_charts_alive_on_caseload: last.alive_after_leaving,
+      heap_before_mb: +(last.heap_before / 1e6).toFixed(1),
+      heap_after_mb: +(last.heap_after / 1e6).toFixed(1),
+    });
   }
 } finally {
   await browser.close();
@@ -257,6 +333,8 @@ console.log('Unlocking an encrypted workspace (click to first row), and one edit
 console.table(results.unlock);
 console.log('Dashboard, after unlocking (open to all 14 charts drawn; a practice filter change):');
 console.table(results.dashboard);
+console.log('Leaving and reopening the dashboard (ECharts instances and JS heap, last run):');
+console.table(results.switching);
 console.log('Release build sizes (bytes):');
 console.table(results.sizes);
 await fs.mkdir(fixturesDir, { recursive: true });

@@ -73,6 +73,17 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   assert.match(await page.textContent(byTestId('chart-caseload')), /Open at end of period/);
   await screenshot(page, 'dashboard');
 
+  // The charts follow the window: at 1,024 px the table moves under the chart, which widens.
+  const svgWidth = () => page.$eval(`${byTestId('chart-caseload')} svg`, (svg) => Number(svg.getAttribute('width')));
+  const before = await svgWidth();
+  await page.setViewportSize({ width: 1024, height: 900 });
+  await page.waitForFunction(
+    (w) => Number(document.querySelector('[data-testid="chart-caseload"] svg').getAttribute('width')) !== w,
+    before,
+  );
+  assert.ok((await svgWidth()) > before, 'the chart grew into the wider column');
+  await page.setViewportSize({ width: 1366, height: 900 });
+
   // A filter changes every figure and goes into the address (no personal data in it).
   await page.selectOption(byTestId('dash-practice'), { label: 'Riverside Medical Practice' });
   await page.waitForFunction(() => document.querySelector('[data-testid="tile-open"]').textContent === '14');
