@@ -592,11 +592,7 @@ impl AppState {
             }
         }
         self.show(Session::Demo, storage::load_demo());
-        // Stay on the page asked for (such as a bookmarked dashboard view),
-        // but not on a referral: its id belongs to another workspace.
-        if matches!(route::current(), Route::Referral(_)) {
-            route::go(Route::Caseload);
-        }
+        route::go(Route::Caseload);
         Ok(())
     }
 

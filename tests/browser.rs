@@ -179,8 +179,8 @@ fn test_practice() -> Practice {
     }
 }
 
-/// Mounts the storage banner with a fresh root state and its persist effects.
-fn mount_banner() -> (AppState, web_sys::HtmlElement) {
+/// A fresh element in the page to mount a component into.
+fn new_container() -> web_sys::HtmlElement {
     let container: web_sys::HtmlElement = document()
         .create_element("div")
         .expect("div")
@@ -190,6 +190,12 @@ fn mount_banner() -> (AppState, web_sys::HtmlElement) {
         .expect("body")
         .append_child(&container)
         .expect("append");
+    container
+}
+
+/// Mounts the storage banner with a fresh root state and its persist effects.
+fn mount_banner() -> (AppState, web_sys::HtmlElement) {
+    let container = new_container();
     let cell: Rc<RefCell<Option<AppState>>> = Rc::new(RefCell::new(None));
     let inner = Rc::clone(&cell);
     let handle = leptos::mount::mount_to(container.clone(), move || {
@@ -344,15 +350,7 @@ fn bars(series: usize) -> charming::Chart {
 async fn the_chart_owner_draws_replaces_and_disposes() {
     use linkwork::charts::echart::EChart;
     stub_echarts();
-    let container: web_sys::HtmlElement = document()
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document()
-        .body()
-        .expect("body")
-        .append_child(&container)
-        .expect("append");
+    let container = new_container();
     let chart = RwSignal::new(bars(2));
     let shown = RwSignal::new(true);
     let handle = leptos::mount::mount_to(container.clone(), move || {

@@ -9,7 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { DIST, launch, startServer } from './harness.mjs';
+import { DIST, countCharts, launch, startServer } from './harness.mjs';
 
 const RUNS = Number(process.env.LINKWORK_BENCH_RUNS ?? 7);
 /** Dashboard ⇄ caseload round trips per run, to look for leaks. */
@@ -36,33 +36,6 @@ async function sizes() {
     });
   }
   return rows;
-}
-
-/** In the page: keeps every ECharts instance made, so live ones can be counted. */
-function countCharts() {
-  const made = [];
-  let lib;
-  Object.defineProperty(window, '__liveCharts', {
-    get: () => made.filter((c) => !c.isDisposed()).length,
-  });
-  Object.defineProperty(window, 'echarts', {
-    configurable: true,
-    set(value) {
-      lib = value;
-    },
-    get() {
-      if (lib && lib.init && !lib.__counted) {
-        const init = lib.init;
-        lib.init = (...args) => {
-          const chart = init.apply(lib, args);
-          made.push(chart);
-          return chart;
-        };
-        lib.__counted = true;
-      }
-      return lib;
-    },
-  });
 }
 
 /**

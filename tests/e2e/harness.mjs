@@ -164,3 +164,35 @@ export async function screenshot(page, name) {
   await fs.mkdir(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/**
+ * An init script (`context.addInitScript(countCharts)`): keeps every ECharts instance the
+ * page makes, so `window.__liveCharts` (not yet disposed of) and `window.__chartsMade`
+ * can be read. ECharts is loaded later by the app, so `init` is wrapped on first use.
+ */
+export function countCharts() {
+  const made = [];
+  let lib;
+  Object.defineProperty(window, '__liveCharts', {
+    get: () => made.filter((c) => !c.isDisposed()).length,
+  });
+  Object.defineProperty(window, '__chartsMade', { get: () => made.length });
+  Object.defineProperty(window, 'echarts', {
+    configurable: true,
+    set(value) {
+      lib = value;
+    },
+    get() {
+      if (lib && lib.init && !lib.__counted) {
+        const init = lib.init;
+        lib.init = (...args) => {
+          const chart = init.apply(lib, args);
+          made.push(chart);
+          return chart;
+        };
+        lib.__counted = true;
+      }
+      return lib;
+    },
+  });
+}

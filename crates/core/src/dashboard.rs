@@ -616,16 +616,7 @@ fn paired_changes(
     else {
         return;
     };
-    let judge = |change: f64, up: bool| {
-        let signed = if up { change } else { -change };
-        if signed >= threshold {
-            Some(true)
-        } else if signed <= -threshold {
-            Some(false)
-        } else {
-            None
-        }
-    };
+    let judge = |change: f64, up: bool| crate::measures::judge(change, up, threshold);
     if score_only {
         if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
             change(0, y - x, judge(y - x, true));

@@ -470,6 +470,19 @@ pub fn baseline_and_latest<'a>(
     (first.id != last.id).then_some((first, last))
 }
 
+/// Whether a change is better (`Some(true)`) or worse (`Some(false)`) by at
+/// least the meaningful amount, taking the direction of "better" into account.
+pub fn judge(change: f64, better_up: bool, threshold: f64) -> Option<bool> {
+    let signed = if better_up { change } else { -change };
+    if signed >= threshold {
+        Some(true)
+    } else if signed <= -threshold {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// Change per item, and in the score when the instrument is scored.
 pub fn changes(
     inst: &Instrument,
@@ -482,16 +495,7 @@ pub fn changes(
     else {
         return Vec::new();
     };
-    let judge = |change: f64, better_up: bool| {
-        let signed = if better_up { change } else { -change };
-        if signed >= threshold {
-            Some(true)
-        } else if signed <= -threshold {
-            Some(false)
-        } else {
-            None
-        }
-    };
+    let judge = |change: f64, better_up: bool| judge(change, better_up, threshold);
     let mut out: Vec<Change> = a
         .iter()
         .zip(b)
