@@ -29,6 +29,11 @@ fn filter_from_address() -> DashboardFilter {
 /// Puts the filter in the address without adding a history entry, so the
 /// view can be bookmarked and reloaded.
 fn filter_to_address(filter: &DashboardFilter) {
+    // Only while the address is still the dashboard's: the effect can run
+    // after a navigation away has begun (the hashchange comes later).
+    if crate::route::current() != Route::Dashboard {
+        return;
+    }
     let query = filter.to_query(today());
     let href = if query.is_empty() {
         Route::Dashboard.href()
