@@ -9,10 +9,13 @@ use crate::components::backup_reminder::BackupReminder;
 use crate::components::header::Header;
 use crate::components::storage_banner::StorageBanner;
 use crate::pages::caseload::CaseloadPage;
+use crate::pages::checkin::CheckInPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::directory::DirectoryPage;
 use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::practice_work::PracticeWorkPage;
+use crate::pages::practices::PracticesPage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::transfer::TransferPage;
@@ -69,6 +72,9 @@ pub fn App() -> impl IntoView {
                         Route::Settings => view! { <SettingsPage/> }.into_any(),
                         Route::Directory => view! { <DirectoryPage/> }.into_any(),
                         Route::Transfer => view! { <TransferPage/> }.into_any(),
+                        Route::PracticeWork => view! { <PracticeWorkPage/> }.into_any(),
+                        Route::Practices => view! { <PracticesPage/> }.into_any(),
+                        Route::CheckIn(id) => view! { <CheckInPage practice=id/> }.into_any(),
                         Route::NotFound => view! { <NotFoundPage/> }.into_any(),
                     }
                 }}

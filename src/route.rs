@@ -1,7 +1,7 @@
 //! Hash routes (`#/new`, `#/referral/…`), so every address can be reloaded
 //! from any static host and sub-path without server rewrites.
 
-use linkwork_core::ReferralId;
+use linkwork_core::{PracticeId, ReferralId};
 
 /// A page of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +13,9 @@ pub enum Route {
     Settings,
     Directory,
     Transfer,
+    PracticeWork,
+    Practices,
+    CheckIn(PracticeId),
     NotFound,
 }
 
@@ -28,6 +31,9 @@ impl Route {
             ["settings"] => Route::Settings,
             ["directory"] => Route::Directory,
             ["transfer"] => Route::Transfer,
+            ["work"] => Route::PracticeWork,
+            ["practices"] => Route::Practices,
+            ["checkin", id] => id.parse().map_or(Route::NotFound, Route::CheckIn),
             ["referral", id] => id.parse().map_or(Route::NotFound, Route::Referral),
             _ => Route::NotFound,
         }
@@ -42,6 +48,9 @@ impl Route {
             Route::Settings => "#/settings".into(),
             Route::Directory => "#/directory".into(),
             Route::Transfer => "#/transfer".into(),
+            Route::PracticeWork => "#/work".into(),
+            Route::Practices => "#/practices".into(),
+            Route::CheckIn(id) => format!("#/checkin/{id}"),
             Route::Referral(id) => format!("#/referral/{id}"),
         }
     }
@@ -56,6 +65,9 @@ impl Route {
             Route::Settings => "Settings",
             Route::Directory => "Community directory",
             Route::Transfer => "Import and export",
+            Route::PracticeWork => "Practice and community work",
+            Route::Practices => "Practices",
+            Route::CheckIn(_) => "Practice check-in",
             Route::NotFound => "Page not found",
         }
     }

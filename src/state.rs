@@ -12,6 +12,7 @@ use linkwork_core::directory::{
 use linkwork_core::format::blocks_writing;
 use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
 use linkwork_core::oruk::{ImportSummary, ImportedService};
+use linkwork_core::practice_work::{ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError};
 use linkwork_core::spreadsheet::{self, Applied, ImportPlan};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
@@ -457,6 +458,35 @@ impl AppState {
             .update(|ws| result = ws.save_resource(resource, &mut BrowserIds));
         let id = result?;
         self.commit([StoreKey::Directory]);
+        Ok(id)
+    }
+
+    /// Records practice or community work.
+    pub fn add_activity(&self, draft: &ActivityDraft) -> Result<ActivityId, Vec<WorkError>> {
+        let mut result = Err(Vec::new());
+        self.ws
+            .update(|ws| result = ws.add_activity(draft, today()));
+        let id = result?;
+        self.commit([StoreKey::PracticeWork, StoreKey::Settings]);
+        Ok(id)
+    }
+
+    /// Removes practice or community work recorded by mistake.
+    pub fn remove_activity(&self, id: ActivityId) -> Result<(), WorkError> {
+        let mut result = Err(WorkError::Missing);
+        self.ws.update(|ws| result = ws.remove_activity(id));
+        result?;
+        self.commit([StoreKey::PracticeWork]);
+        Ok(())
+    }
+
+    /// Records a practice integration check-in.
+    pub fn add_checkin(&self, checkin: CheckIn) -> Result<CheckInId, WorkError> {
+        let mut result = Err(WorkError::Missing);
+        self.ws
+            .update(|ws| result = ws.add_checkin(checkin, today()));
+        let id = result?;
+        self.commit([StoreKey::PracticeWork]);
         Ok(id)
     }
 

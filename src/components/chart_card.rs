@@ -10,9 +10,12 @@ use crate::components::data_table::DataTable;
 #[component]
 pub fn ChartCard(
     /// The heading.
-    title: &'static str,
-    /// A short, stable name: the heading's id and the test ids derive from it.
-    name: &'static str,
+    #[prop(into)]
+    title: String,
+    /// A short, stable name, unique on the page: the heading's id and the
+    /// test ids derive from it.
+    #[prop(into)]
+    name: String,
     /// How to read the chart: which referrals or events it counts.
     #[prop(into)]
     note: Signal<String>,
@@ -40,7 +43,7 @@ pub fn ChartCard(
     let labelled_by = heading.clone();
     view! {
         <section class="chart-card" aria-labelledby=labelled_by data-testid=format!("card-{name}")>
-            <h3 id=heading>{title}</h3>
+            <h3 id=heading>{title.clone()}</h3>
             <p class="hint">{move || note.get()}</p>
             <div class="chart-card__body" class:chart-card__body--stacked=wide>
                 <EChart chart=chart label=format!("{title}: chart. The table with it gives the same numbers.") testid=format!("chart-{name}") height=height/>

@@ -12,8 +12,9 @@ pub fn Header() -> impl IntoView {
     let link = move |route: Route, label: &'static str, testid: &'static str| {
         let current = move || {
             let now = state.route.get();
-            let here =
-                now == route || (route == Route::Caseload && matches!(now, Route::Referral(_)));
+            let here = now == route
+                || (route == Route::Caseload && matches!(now, Route::Referral(_)))
+                || (route == Route::Practices && matches!(now, Route::CheckIn(_)));
             here.then_some("page")
         };
         view! {
@@ -40,6 +41,8 @@ pub fn Header() -> impl IntoView {
                             {link(Route::Caseload, "Caseload", "nav-caseload")}
                             {link(Route::Dashboard, "Dashboard", "nav-dashboard")}
                             {link(Route::NewReferral, "New referral", "nav-new")}
+                            {link(Route::PracticeWork, "Practice work", "nav-work")}
+                            {link(Route::Practices, "Practices", "nav-practices")}
                             {link(Route::Directory, "Directory", "nav-directory")}
                             {link(Route::Settings, "Settings", "nav-settings")}
                         </ul>

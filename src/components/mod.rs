@@ -1,5 +1,6 @@
 //! Reusable parts of pages, one component per file.
 
+pub mod activity_form;
 pub mod backup_button;
 pub mod backup_reminder;
 pub mod change_chart;
@@ -23,6 +24,7 @@ pub mod notice_banner;
 pub mod outcome_settings;
 pub mod outcomes_panel;
 pub mod practice_editor;
+pub mod practice_work_settings;
 pub mod resource_form;
 pub mod restore_backup;
 pub mod security_settings;

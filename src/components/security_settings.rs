@@ -4,20 +4,10 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use crate::components::backup_button::BackupButton;
-use crate::components::short_number::ShortNumber;
+use crate::components::short_number::{whole_number, ShortNumber};
 use crate::platform::{show_count, show_date};
 use crate::state::{use_state, Session};
 use crate::storage::QUOTA_UNITS;
-
-/// The whole number typed in a field, if it is within `range`.
-fn whole_number(value: RwSignal<String>, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
-    value
-        .get_untracked()
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|n| range.contains(n))
-}
 
 /// Locking, backups, storage use and the passphrase of the open workspace.
 #[component]

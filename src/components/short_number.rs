@@ -1,5 +1,15 @@
 use leptos::prelude::*;
 
+/// The whole number typed in a field, if it is within `range`.
+pub fn whole_number(value: RwSignal<String>, range: std::ops::RangeInclusive<u32>) -> Option<u32> {
+    value
+        .get_untracked()
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+}
+
 /// A labelled short text field for a number.
 #[component]
 pub fn ShortNumber(

@@ -1,10 +1,13 @@
 //! One routed page per file.
 
 pub mod caseload;
+pub mod checkin;
 pub mod dashboard;
 pub mod directory;
 pub mod lock;
 pub mod not_found;
+pub mod practice_work;
+pub mod practices;
 pub mod referral;
 pub mod settings;
 pub mod transfer;

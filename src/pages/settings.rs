@@ -4,6 +4,7 @@ use linkwork_core::ListKind;
 use crate::components::list_editor::ListEditor;
 use crate::components::outcome_settings::OutcomeSettings;
 use crate::components::practice_editor::PracticeEditor;
+use crate::components::practice_work_settings::PracticeWorkSettings;
 use crate::components::security_settings::SecuritySettings;
 use crate::state::{use_state, Session};
 
@@ -27,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
             {ListKind::ALL.map(|kind| view! { <ListEditor kind=kind/> }).collect_view()}
         </section>
         <OutcomeSettings/>
+        <PracticeWorkSettings/>
         <Show when=open>
             <SecuritySettings/>
         </Show>

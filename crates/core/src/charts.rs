@@ -19,6 +19,8 @@ use crate::dashboard::{
     Breakdown, Count, GroupRow, OutcomeChange, PeriodCounts, PracticeRate, Share, Stacked,
     UNRELIABLE_BELOW,
 };
+use crate::model::Choice;
+use crate::practice_work::{Construct, LevelMinutes, PracticeProfile};
 
 /// Series colours, in order; each has at least 4.5:1 contrast on white.
 pub const PALETTE: [&str; 8] = [
@@ -365,6 +367,104 @@ pub fn satisfaction(counts: &[u32; 5]) -> Chart {
         .collect();
     count_bars(&rows, false, "Responses")
 }
+
+/// Reads one level's minutes.
+type Level = fn(&LevelMinutes) -> u32;
+
+/// Hours on each level of the work per month (stacked).
+pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Chart {
+    let hours = |f: Level| {
+        rows.iter()
+            .map(|(_, m)| round1(f64::from(f(m)) / 60.0))
+            .collect::<Vec<_>>()
+    };
+    let levels: [(&str, Level); 3] = [
+        ("With people (contacts)", |m| m.person),
+        ("Practice work", |m| m.practice),
+        ("Community work", |m| m.community),
+    ];
+    levels.into_iter().fold(
+        axes(
+            base(true, false),
+            false,
+            category_axis(rows.iter().map(|(label, _)| label.clone())),
+            value_axis("Hours", false),
+        ),
+        |chart, (name, f)| chart.series(stacked_bar(name).data(hours(f))),
+    )
+}
+
+/// The latest check-in's score per construct (1 to 5), practices side by side.
+pub fn construct_scores(profiles: &[PracticeProfile]) -> Chart {
+    let latest: Vec<(&str, [Option<f64>; 4])> = profiles
+        .iter()
+        .filter_map(|p| Some((p.name.as_str(), p.checkins.last()?.scores)))
+        .collect();
+    Construct::ALL.iter().enumerate().fold(
+        axes(
+            base(true, false),
+            false,
+            category_axis(latest.iter().map(|(name, _)| (*name).to_owned())),
+            value_axis("Mean agreement (1 to 5)", false).min(0).max(5),
+        ),
+        |chart, (i, construct)| {
+            chart.series(
+                Bar::new().name(construct.label()).data(
+                    latest
+                        .iter()
+                        .map(|(_, scores)| {
+                            scores[i].map_or(DataPoint::from(GAP), |v| DataPoint::from(round1(v)))
+                        })
+                        .collect::<Vec<_>>(),
+                ),
+            )
+        },
+    )
+}
+
+/// One practice's construct scores (1 to 5) at each check-in.
+pub fn scores_over_time(profile: &PracticeProfile) -> Chart {
+    Construct::ALL.iter().enumerate().fold(
+        axes(
+            base(true, false),
+            false,
+            category_axis(
+                profile
+                    .checkins
+                    .iter()
+                    .map(|c| c.date.format("%-d %b %Y").to_string()),
+            ),
+            value_axis("Mean agreement (1 to 5)", false).min(0).max(5),
+        ),
+        |chart, (i, construct)| {
+            chart.series(
+                Line::new()
+                    .name(construct.label())
+                    .symbol(SYMBOLS[i % SYMBOLS.len()].clone())
+                    .symbol_size(9)
+                    .show_symbol(true)
+                    .data(
+                        profile
+                            .checkins
+                            .iter()
+                            .map(|c| {
+                                c.scores[i]
+                                    .map_or(DataPoint::from(GAP), |v| DataPoint::from(round1(v)))
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
+            )
+        },
+    )
+}
+
+/// A different marker for each line, so lines are told apart without colour.
+const SYMBOLS: [Symbol; 4] = [
+    Symbol::Circle,
+    Symbol::Rect,
+    Symbol::Triangle,
+    Symbol::Diamond,
+];
 
 #[cfg(test)]
 mod tests {

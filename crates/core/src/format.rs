@@ -42,9 +42,29 @@ pub type Migration = fn(&mut Value) -> Result<(), String>;
 /// contact details (all optional, so the step only marks the version).
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 4,
-    migrations: &[settings_v1_to_v2, settings_v2_to_v3, settings_v3_to_v4],
+    current: 5,
+    migrations: &[
+        settings_v1_to_v2,
+        settings_v2_to_v3,
+        settings_v3_to_v4,
+        settings_v4_to_v5,
+    ],
 };
+
+/// Version 4 settings had no practice check-in or balance settings: use the defaults.
+fn settings_v4_to_v5(doc: &mut Value) -> Result<(), String> {
+    let settings = doc
+        .get_mut("settings")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no settings in it")?;
+    settings
+        .entry("checkin_every_months")
+        .or_insert(Value::from(crate::model::DEFAULT_CHECKIN_EVERY_MONTHS));
+    settings
+        .entry("other_work_share")
+        .or_insert(Value::from(crate::model::DEFAULT_OTHER_WORK_SHARE));
+    Ok(())
+}
 
 /// Version 3 settings had no outcome settings; the empty defaults apply.
 fn settings_v3_to_v4(doc: &mut Value) -> Result<(), String> {
@@ -223,6 +243,8 @@ pub enum StoreKey {
     Records(u32),
     /// The community directory.
     Directory,
+    /// Practice and community work, and practice check-ins.
+    PracticeWork,
 }
 
 impl StoreKey {
@@ -232,6 +254,7 @@ impl StoreKey {
             StoreKey::Settings => format!("{KEY_PREFIX}{namespace}/settings"),
             StoreKey::Records(n) => format!("{KEY_PREFIX}{namespace}/records/{n}"),
             StoreKey::Directory => format!("{KEY_PREFIX}{namespace}/directory"),
+            StoreKey::PracticeWork => format!("{KEY_PREFIX}{namespace}/practice-work"),
         }
     }
 
@@ -244,6 +267,9 @@ impl StoreKey {
         }
         if rest == "directory" {
             return Some(StoreKey::Directory);
+        }
+        if rest == "practice-work" {
+            return Some(StoreKey::PracticeWork);
         }
         let n = rest.strip_prefix("records/")?;
         if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) || n.len() > 9 {
@@ -269,6 +295,13 @@ pub const DIRECTORY_DOC: DocKind = DocKind {
 struct DirectoryDoc {
     resources: Vec<crate::directory::Resource>,
 }
+
+/// Practice and community work, and practice check-ins.
+pub const PRACTICE_WORK_DOC: DocKind = DocKind {
+    format: "linkwork.practice_work",
+    current: 1,
+    migrations: &[],
+};
 
 #[derive(Serialize, Deserialize)]
 struct RecordsDoc {
@@ -324,6 +357,7 @@ impl Workspace {
                     resources: self.directory.values().cloned().collect(),
                 },
             ),
+            StoreKey::PracticeWork => encode_doc(&PRACTICE_WORK_DOC, &self.practice_work),
         }
     }
 
@@ -332,6 +366,7 @@ impl Workspace {
         let chunks: BTreeSet<u32> = self.placement.values().copied().collect();
         std::iter::once(StoreKey::Settings)
             .chain((!self.directory.is_empty()).then_some(StoreKey::Directory))
+            .chain((!self.practice_work.is_empty()).then_some(StoreKey::PracticeWork))
             .chain(chunks.into_iter().map(StoreKey::Records))
             .collect()
     }
@@ -374,6 +409,9 @@ impl Workspace {
                     .into_iter()
                     .map(|r| (r.id, r))
                     .collect();
+            }
+            StoreKey::PracticeWork => {
+                self.practice_work = decode(&PRACTICE_WORK_DOC, text)?;
             }
             StoreKey::Records(n) => {
                 let doc: RecordsDoc = decode(&RECORDS_DOC, text)?;
@@ -496,6 +534,13 @@ pub fn load_workspace_with<'a>(
                 Ok(doc) => {
                     ws.directory = doc.resources.into_iter().map(|r| (r.id, r)).collect();
                 }
+                Err(error) => problems.push(Problem {
+                    key: key.to_owned(),
+                    error,
+                }),
+            },
+            Some(StoreKey::PracticeWork) => match decode(&PRACTICE_WORK_DOC, value) {
+                Ok(work) => ws.practice_work = work,
                 Err(error) => problems.push(Problem {
                     key: key.to_owned(),
                     error,
@@ -739,11 +784,17 @@ mod tests {
             (21, 35)
         );
         assert!(settings.change_thresholds.is_empty() && settings.link_worker_contact.is_empty());
+        assert_eq!(settings.checkin_every_months, 3, "the default");
+        let again = load(
+            "main",
+            &[(
+                "linkwork/main/settings".to_owned(),
+                encode_settings(settings),
+            )],
+        );
         assert_eq!(
-            encode_settings(settings),
-            fixture("v3/settings.json")
-                .trim()
-                .replace("\"version\":3", "\"version\":4")
+            &again.workspace.settings, settings,
+            "saved as the current version"
         );
     }
 
@@ -759,8 +810,28 @@ mod tests {
         assert_eq!(settings.change_thresholds.get("ons4"), Some(&2.0));
         assert!(settings.link_worker_contact.starts_with("Sam"));
         assert_eq!(
+            (settings.checkin_every_months, settings.other_work_share),
+            (3, 20),
+            "version 4 had neither: the defaults"
+        );
+    }
+
+    #[test]
+    fn version_5_settings_fixture_loads_and_re_encodes_byte_for_byte() {
+        let entries = vec![(
+            "linkwork/main/settings".to_owned(),
+            fixture("v5/settings.json"),
+        )];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = &loaded.workspace.settings;
+        assert_eq!(
+            (settings.checkin_every_months, settings.other_work_share),
+            (2, 25)
+        );
+        assert_eq!(
             encode_settings(settings),
-            fixture("v4/settings.json").trim()
+            fixture("v5/settings.json").trim()
         );
     }
 
@@ -797,13 +868,17 @@ mod tests {
     #[test]
     fn newer_versions_are_refused_not_read() {
         let ws = practice_ws();
-        let text = encode_settings(&ws.settings).replace("\"version\":4", "\"version\":5");
+        let current = SETTINGS_DOC.current;
+        let text = encode_settings(&ws.settings).replace(
+            &format!("\"version\":{current}"),
+            &format!("\"version\":{}", current + 1),
+        );
         let loaded = load("main", &[("linkwork/main/settings".into(), text)]);
         assert_eq!(
             loaded.problems[0].error,
             FormatError::Newer {
-                found: 5,
-                supported: 4
+                found: u64::from(current) + 1,
+                supported: current
             }
         );
         assert!(loaded.problems[0]
@@ -867,7 +942,10 @@ mod tests {
         assert!(matches!(
             decode::<SettingsDoc>(
                 &SETTINGS_DOC,
-                "{\"format\":\"linkwork.settings\",\"version\":4}"
+                &format!(
+                    "{{\"format\":\"linkwork.settings\",\"version\":{}}}",
+                    SETTINGS_DOC.current
+                )
             ),
             Err(FormatError::Invalid(_))
         ));

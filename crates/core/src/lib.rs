@@ -16,6 +16,7 @@ pub mod measures;
 pub mod message;
 pub mod model;
 pub mod oruk;
+pub mod practice_work;
 pub mod reference;
 pub mod referral;
 pub mod spreadsheet;

@@ -95,7 +95,17 @@ pub struct Settings {
     /// How referrers can reach the link worker, for messages back.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub link_worker_contact: String,
+    /// Months between practice integration check-ins.
+    pub checkin_every_months: u32,
+    /// The share of time (percent) below which practice and community work
+    /// together are flagged, after three months running.
+    pub other_work_share: u32,
 }
+
+/// Default months between practice check-ins (a quarter).
+pub const DEFAULT_CHECKIN_EVERY_MONTHS: u32 = 3;
+/// Default least share of time for practice and community work, in percent.
+pub const DEFAULT_OTHER_WORK_SHARE: u32 = 20;
 
 /// Default days waiting for first contact before highlighting.
 pub const DEFAULT_WAITING_ALERT_DAYS: u32 = 14;
@@ -120,6 +130,8 @@ impl Default for Settings {
             instruments: Vec::new(),
             change_thresholds: BTreeMap::new(),
             link_worker_contact: String::new(),
+            checkin_every_months: DEFAULT_CHECKIN_EVERY_MONTHS,
+            other_work_share: DEFAULT_OTHER_WORK_SHARE,
         }
     }
 }
@@ -539,6 +551,8 @@ pub struct Workspace {
     pub referrals: BTreeMap<ReferralId, Referral>,
     /// The community directory.
     pub directory: BTreeMap<crate::directory::ResourceId, crate::directory::Resource>,
+    /// Practice and community work, and practice check-ins.
+    pub practice_work: crate::practice_work::PracticeWork,
     pub(crate) placement: BTreeMap<PersonId, u32>,
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.

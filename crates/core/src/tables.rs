@@ -5,6 +5,8 @@ use crate::dashboard::{
     Breakdown, Count, OutcomeChange, PeriodCounts, PracticeRate, Recorded, Share, Stacked,
     UNRELIABLE_BELOW,
 };
+use crate::model::Choice;
+use crate::practice_work::{CheckInSummary, Construct, LevelMinutes, PracticeProfile, CHECKLIST};
 
 /// A table: column headings, then rows of text cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -260,6 +262,138 @@ pub fn satisfaction(counts: &[u32; 5]) -> Table {
     let mut t = Table::new(&["Rating", "People"]);
     for (label, n) in crate::measures::SATISFACTION.iter().zip(counts) {
         t.row(vec![(*label).to_owned(), count(*n)], false);
+    }
+    t
+}
+
+/// Hours as "12.5".
+pub fn hours(minutes: u32) -> String {
+    decimal(f64::from(minutes) / 60.0)
+}
+
+/// Hours per level per month, with the share beyond one-to-one work.
+pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Table {
+    let mut t = Table::new(&[
+        "Month",
+        "With people (hours)",
+        "Practice (hours)",
+        "Community (hours)",
+        "Practice and community share",
+    ]);
+    for (month, m) in rows {
+        t.row(
+            vec![
+                month.clone(),
+                hours(m.person),
+                hours(m.practice),
+                hours(m.community),
+                m.beyond_person_percent()
+                    .map_or_else(|| "–".into(), |p| format!("{}%", p.round())),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// The latest check-in of each practice: scores, continuum and checklist.
+pub fn latest_checkins(profiles: &[PracticeProfile]) -> Table {
+    let mut headers: Vec<&str> = vec!["Practice", "Checked in"];
+    headers.extend(Construct::ALL.iter().map(|c| c.label()));
+    headers.extend(["Where the role sits", "Checklist in place"]);
+    let mut t = Table::new(&headers);
+    for p in profiles {
+        let Some(c) = p.checkins.last() else {
+            let mut cells = vec![p.name.clone(), "never".into()];
+            cells.extend(std::iter::repeat_n(
+                "–".to_owned(),
+                Construct::ALL.len() + 2,
+            ));
+            t.row(cells, false);
+            continue;
+        };
+        t.row(checkin_cells(p.name.clone(), c), false);
+    }
+    t
+}
+
+fn checkin_cells(first: String, c: &CheckInSummary) -> Vec<String> {
+    let mut cells = vec![first, c.date.format("%-d %b %Y").to_string()];
+    cells.extend(
+        c.scores
+            .iter()
+            .map(|s| s.map_or_else(|| "–".into(), decimal)),
+    );
+    cells.push(c.continuum.map_or("–", Choice::label).to_owned());
+    cells.push(format!("{} of {}", c.in_place, CHECKLIST.len()));
+    cells
+}
+
+/// One practice's check-ins over time.
+pub fn checkins_over_time(profile: &PracticeProfile) -> Table {
+    let mut headers: Vec<&str> = vec!["Date", "With the practice lead"];
+    headers.extend(Construct::ALL.iter().map(|c| c.label()));
+    headers.extend(["Where the role sits", "Checklist in place"]);
+    let mut t = Table::new(&headers);
+    for c in &profile.checkins {
+        let mut cells = checkin_cells(c.date.format("%-d %b %Y").to_string(), c);
+        cells[1] = if c.with_lead { "Yes" } else { "No" }.into();
+        t.row(cells, false);
+    }
+    t
+}
+
+/// Practices side by side: referrals, who refers, balance, integration.
+pub fn practices_side_by_side(profiles: &[PracticeProfile]) -> Table {
+    let mut t = Table::new(&[
+        "Practice",
+        "Referrals (12 months)",
+        "Per 1,000 patients",
+        "Kinds of referrer",
+        "From GPs",
+        "Practice and community share of time",
+        "Where the role sits",
+    ]);
+    for p in profiles {
+        t.row(
+            vec![
+                p.name.clone(),
+                count(p.referrals),
+                p.per_thousand.map_or_else(|| "–".into(), decimal),
+                count(p.referrer_roles as u32),
+                share(Share {
+                    count: p.from_gps,
+                    of: p.referrals,
+                }),
+                p.balance
+                    .beyond_person_percent()
+                    .map_or_else(|| "–".into(), |x| format!("{}%", x.round())),
+                p.checkins
+                    .last()
+                    .and_then(|c| c.continuum)
+                    .map_or("–", Choice::label)
+                    .to_owned(),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// The latest checklist of every practice.
+pub fn checklists(profiles: &[PracticeProfile]) -> Table {
+    let mut headers: Vec<&str> = vec!["Practice"];
+    headers.extend(CHECKLIST.iter().map(|(_, label)| *label));
+    let mut t = Table::new(&headers);
+    for p in profiles {
+        let mut cells = vec![p.name.clone()];
+        cells.extend(CHECKLIST.iter().map(|(id, _)| {
+            p.checklist
+                .get(*id)
+                .map_or("Not known", |v| v.label())
+                .to_owned()
+        }));
+        t.row(cells, false);
     }
     t
 }

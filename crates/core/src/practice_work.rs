@@ -1,0 +1,1156 @@
+//! Work that is not about one person: practice development and community
+//! networking (the second and third levels of the role), the balance of the
+//! three levels, and the periodic practice integration check-in.
+//!
+//! The check-in's statements are grouped under the four constructs of
+//! normalisation process theory (coherence, cognitive participation,
+//! collective action, reflexive monitoring), in plain words written for
+//! Linkwork.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::directory::ResourceId;
+use crate::model::{choice, seq_id, Choice, ContactOutcome, PracticeId, Workspace};
+
+/// The level of the role an activity belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Practice,
+    Community,
+}
+
+choice!(Level {
+    Practice => "practice", "Practice";
+    Community => "community", "Community";
+});
+
+/// What kind of practice or community work it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    Briefing,
+    TeamMeeting,
+    SharedLearning,
+    StaffWellbeing,
+    Intelligence,
+    OtherPractice,
+    OrganisationVisit,
+    NetworkGroup,
+    Pathway,
+    CommunityEvent,
+    OtherCommunity,
+}
+
+choice!(ActivityKind {
+    Briefing => "briefing", "Briefing or training staff about the role";
+    TeamMeeting => "team_meeting", "Team or multidisciplinary meeting";
+    SharedLearning => "shared_learning", "Shared learning session";
+    StaffWellbeing => "staff_wellbeing", "Staff wellbeing activity";
+    Intelligence => "intelligence", "Gathering intelligence about local resources";
+    OtherPractice => "other_practice", "Other practice work";
+    OrganisationVisit => "organisation_visit", "Meeting or visit with a community organisation";
+    NetworkGroup => "network_group", "Steering or network group";
+    Pathway => "pathway", "Building a referral pathway";
+    CommunityEvent => "community_event", "Shared learning or community event";
+    OtherCommunity => "other_community", "Other community work";
+});
+
+impl ActivityKind {
+    /// The level this kind of work belongs to.
+    pub fn level(self) -> Level {
+        match self {
+            Self::Briefing
+            | Self::TeamMeeting
+            | Self::SharedLearning
+            | Self::StaffWellbeing
+            | Self::Intelligence
+            | Self::OtherPractice => Level::Practice,
+            _ => Level::Community,
+        }
+    }
+
+    /// The kinds of one level, in display order.
+    pub fn of(level: Level) -> impl Iterator<Item = ActivityKind> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(move |k| k.level() == level)
+    }
+}
+
+seq_id!(
+    /// Identifies a practice or community activity within the workspace.
+    ActivityId
+);
+
+/// One piece of practice or community work.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: ActivityId,
+    pub date: NaiveDate,
+    pub kind: ActivityKind,
+    /// The practice the work was for or with (practice work always has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<PracticeId>,
+    /// The community organisation, when it is in the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceId>,
+    /// The organisation's name (kept, or typed when not in the directory).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub organisation: String,
+    pub minutes: u32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Longest activity note, in characters.
+pub const MAX_ACTIVITY_NOTE: usize = 300;
+/// Longest activity, in minutes (a full day).
+pub const MAX_ACTIVITY_MINUTES: u32 = 600;
+
+/// A five-point agreement scale, 1 (strongly disagree) to 5 (strongly agree).
+pub const AGREEMENT: [&str; 5] = [
+    "Strongly disagree",
+    "Disagree",
+    "Neither agree nor disagree",
+    "Agree",
+    "Strongly agree",
+];
+
+/// The four kinds of work a practice does to embed a new way of working.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Construct {
+    Coherence,
+    CognitiveParticipation,
+    CollectiveAction,
+    ReflexiveMonitoring,
+}
+
+choice!(Construct {
+    Coherence => "coherence", "Making sense of the role";
+    CognitiveParticipation => "cognitive_participation", "Getting involved";
+    CollectiveAction => "collective_action", "Working together";
+    ReflexiveMonitoring => "reflexive_monitoring", "Looking at how it is going";
+});
+
+/// One check-in statement.
+pub struct Statement {
+    pub id: &'static str,
+    pub construct: Construct,
+    pub text: &'static str,
+}
+
+/// The check-in statements, three or four per construct.
+pub const STATEMENTS: [Statement; 13] = [
+    Statement {
+        id: "understand_role",
+        construct: Construct::Coherence,
+        text: "Staff here understand what a link worker does.",
+    },
+    Statement {
+        id: "differs",
+        construct: Construct::Coherence,
+        text: "Staff can tell social prescribing apart from what the practice already offers.",
+    },
+    Statement {
+        id: "sees_value",
+        construct: Construct::Coherence,
+        text: "The practice sees how this work helps its patients and its team.",
+    },
+    Statement {
+        id: "champion",
+        construct: Construct::CognitiveParticipation,
+        text: "Someone at the practice speaks up for the link worker role.",
+    },
+    Statement {
+        id: "whole_team_refers",
+        construct: Construct::CognitiveParticipation,
+        text:
+            "Clinicians and reception staff are willing to refer and to talk with me about people.",
+    },
+    Statement {
+        id: "part_of_team",
+        construct: Construct::CognitiveParticipation,
+        text: "I am treated as part of the practice team.",
+    },
+    Statement {
+        id: "resources",
+        construct: Construct::CollectiveAction,
+        text: "I have what I need to see people: a room, time and the practice's systems.",
+    },
+    Statement {
+        id: "good_referrals",
+        construct: Construct::CollectiveAction,
+        text: "Referrals come with enough information to start.",
+    },
+    Statement {
+        id: "shared_work",
+        construct: Construct::CollectiveAction,
+        text: "Staff and I share the work around a person when it helps.",
+    },
+    Statement {
+        id: "community_time",
+        construct: Construct::CollectiveAction,
+        text: "The practice makes room for my community work.",
+    },
+    Statement {
+        id: "hear_back",
+        construct: Construct::ReflexiveMonitoring,
+        text: "Referrers hear back about what happened for the people they referred.",
+    },
+    Statement {
+        id: "review_together",
+        construct: Construct::ReflexiveMonitoring,
+        text: "We look together at how social prescribing is going here.",
+    },
+    Statement {
+        id: "adapt",
+        construct: Construct::ReflexiveMonitoring,
+        text: "We change how we work when something is not working.",
+    },
+];
+
+/// The infrastructure the research found a link worker needs in a practice.
+pub const CHECKLIST: [(&str, &str); 8] = [
+    ("induction", "Induction received"),
+    ("meetings", "Invited to team and multidisciplinary meetings"),
+    ("room", "A suitable room to see people"),
+    ("it_access", "Access to the practice's IT systems"),
+    ("supervision", "Clinical supervision available"),
+    ("community_time", "Protected time for community work"),
+    (
+        "patient_information",
+        "Information for patients about the role",
+    ),
+    ("feedback_loop", "A feedback loop with referrers"),
+];
+
+/// Whether a checklist item is in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InPlace {
+    Yes,
+    Partly,
+    No,
+}
+
+choice!(InPlace {
+    Yes => "yes", "Yes";
+    Partly => "partly", "Partly";
+    No => "no", "No";
+});
+
+/// Where the link worker feels they are in the practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Continuum {
+    BoltedOn,
+    FittingIn,
+    Belonging,
+}
+
+choice!(Continuum {
+    BoltedOn => "bolted_on", "Bolted on";
+    FittingIn => "fitting_in", "Fitting in";
+    Belonging => "belonging", "Belonging";
+});
+
+/// Changes of link worker at the practice since the last check-in.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerChanges {
+    #[serde(default)]
+    pub handover: bool,
+    #[serde(default)]
+    pub cover: bool,
+    #[serde(default)]
+    pub absence: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+seq_id!(
+    /// Identifies a check-in within the workspace.
+    CheckInId
+);
+
+/// A practice integration check-in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIn {
+    pub id: CheckInId,
+    pub practice: PracticeId,
+    pub date: NaiveDate,
+    /// Completed with the practice lead.
+    #[serde(default)]
+    pub with_lead: bool,
+    /// Statement id → 1 (strongly disagree) to 5 (strongly agree); statements
+    /// left out were not rated.
+    pub ratings: BTreeMap<String, u8>,
+    /// Checklist item id → in place or not; items left out are not known.
+    pub checklist: BTreeMap<String, InPlace>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuum: Option<Continuum>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub competing: String,
+    #[serde(default)]
+    pub changes: WorkerChanges,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub helped: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub got_in_the_way: String,
+}
+
+impl CheckIn {
+    /// A check-in with nothing rated yet (its id is assigned when it is added).
+    pub fn blank(practice: PracticeId, date: NaiveDate) -> Self {
+        Self {
+            id: CheckInId(0),
+            practice,
+            date,
+            with_lead: false,
+            ratings: BTreeMap::new(),
+            checklist: BTreeMap::new(),
+            continuum: None,
+            competing: String::new(),
+            changes: WorkerChanges::default(),
+            helped: String::new(),
+            got_in_the_way: String::new(),
+        }
+    }
+
+    /// The mean rating of a construct's statements (1 to 5), if any were rated.
+    pub fn score(&self, construct: Construct) -> Option<f64> {
+        let rated: Vec<f64> = STATEMENTS
+            .iter()
+            .filter(|s| s.construct == construct)
+            .filter_map(|s| self.ratings.get(s.id))
+            .map(|r| f64::from(*r))
+            .collect();
+        (!rated.is_empty()).then(|| rated.iter().sum::<f64>() / rated.len() as f64)
+    }
+
+    /// How many checklist items are fully in place.
+    pub fn in_place(&self) -> usize {
+        self.checklist
+            .values()
+            .filter(|v| **v == InPlace::Yes)
+            .count()
+    }
+}
+
+/// Everything recorded about practice and community work.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeWork {
+    pub activities: Vec<Activity>,
+    pub checkins: Vec<CheckIn>,
+}
+
+impl PracticeWork {
+    pub fn is_empty(&self) -> bool {
+        self.activities.is_empty() && self.checkins.is_empty()
+    }
+
+    /// A practice's check-ins, oldest first.
+    pub fn checkins_of(&self, practice: PracticeId) -> Vec<&CheckIn> {
+        let mut list: Vec<&CheckIn> = self
+            .checkins
+            .iter()
+            .filter(|c| c.practice == practice)
+            .collect();
+        list.sort_by_key(|c| (c.date, c.id));
+        list
+    }
+}
+
+/// When a practice's next check-in is due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// There has never been one: due now.
+    Never,
+    /// Due on this day (today or earlier means due now).
+    On(NaiveDate),
+}
+
+impl Due {
+    /// Whether a check-in is due (or overdue) today.
+    pub fn is_due(self, today: NaiveDate) -> bool {
+        match self {
+            Due::Never => true,
+            Due::On(day) => day <= today,
+        }
+    }
+}
+
+/// The day a practice's next check-in is due: `every_months` after the last.
+pub fn next_due(work: &PracticeWork, practice: PracticeId, every_months: u32) -> Due {
+    work.checkins_of(practice)
+        .last()
+        .map_or(Due::Never, |last| {
+            Due::On(
+                last.date
+                    .checked_add_months(Months::new(every_months.max(1)))
+                    .unwrap_or(NaiveDate::MAX),
+            )
+        })
+}
+
+/// Minutes of each level of work in one month.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LevelMinutes {
+    pub person: u32,
+    pub practice: u32,
+    pub community: u32,
+}
+
+impl LevelMinutes {
+    pub fn total(self) -> u32 {
+        self.person + self.practice + self.community
+    }
+
+    /// Practice and community work as a share of all time (0 to 100), if
+    /// any time was recorded.
+    pub fn beyond_person_percent(self) -> Option<f64> {
+        let total = self.total();
+        (total > 0).then(|| f64::from(self.practice + self.community) * 100.0 / f64::from(total))
+    }
+}
+
+/// A month counted as `year * 12 + month0`.
+fn month_index(day: NaiveDate) -> i32 {
+    day.year() * 12 + day.month0() as i32
+}
+
+/// Time on each level per month, for the `months` months up to and including
+/// `today`'s, oldest first. Person work is the minutes of attended contacts;
+/// `practice` narrows everything to one practice (community work not tied to
+/// a practice is then left out).
+pub fn balance(
+    ws: &Workspace,
+    practice: Option<PracticeId>,
+    today: NaiveDate,
+    months: usize,
+) -> Vec<(NaiveDate, LevelMinutes)> {
+    let last = month_index(today);
+    let first = last - months as i32 + 1;
+    let slot = |day: NaiveDate| {
+        let i = month_index(day) - first;
+        (0..months as i32).contains(&i).then_some(i as usize)
+    };
+    let mut out = vec![LevelMinutes::default(); months];
+    for r in ws
+        .referrals
+        .values()
+        .filter(|r| practice.is_none_or(|p| r.practice == p))
+    {
+        for c in r
+            .contacts
+            .iter()
+            .filter(|c| c.outcome == ContactOutcome::Attended)
+        {
+            if let Some(i) = slot(c.date) {
+                out[i].person += c.minutes;
+            }
+        }
+    }
+    for a in ws
+        .practice_work
+        .activities
+        .iter()
+        .filter(|a| practice.is_none_or(|p| a.practice == Some(p)))
+    {
+        if let Some(i) = slot(a.date) {
+            match a.kind.level() {
+                Level::Practice => out[i].practice += a.minutes,
+                Level::Community => out[i].community += a.minutes,
+            }
+        }
+    }
+    (0..months as i32)
+        .map(|i| {
+            let m = first + i;
+            let start = NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
+                .unwrap_or(today);
+            (start, out[i as usize])
+        })
+        .collect()
+}
+
+/// Months running at the end of `months` (the latest last) in which practice
+/// and community work were below `share` percent of the time recorded. A
+/// month with no time recorded at all (leave, say) ends the run: it is not
+/// evidence either way.
+pub fn months_below(months: &[(NaiveDate, LevelMinutes)], share: u32) -> usize {
+    months
+        .iter()
+        .rev()
+        .take_while(|(_, m)| {
+            m.beyond_person_percent()
+                .is_some_and(|p| p < f64::from(share))
+        })
+        .count()
+}
+
+/// How many complete months in a row the flag needs.
+pub const FLAG_AFTER_MONTHS: usize = 3;
+
+/// The gentle flag: practice and community work below the share for the
+/// last three complete months (the current month is still being recorded).
+pub fn balance_flag(ws: &Workspace, today: NaiveDate) -> Option<usize> {
+    let months = balance(ws, None, today, 13);
+    let complete = &months[..months.len() - 1];
+    let run = months_below(complete, ws.settings.other_work_share);
+    (run >= FLAG_AFTER_MONTHS).then_some(run)
+}
+
+/// Why an activity or check-in was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WorkError {
+    #[error("Enter a real date that is not in the future.")]
+    BadDate,
+    #[error("Choose the practice.")]
+    PracticeMissing,
+    #[error("Name the organisation, or choose one from the directory.")]
+    OrganisationMissing,
+    #[error("Enter how long it took, in minutes, from 1 to {MAX_ACTIVITY_MINUTES}.")]
+    BadMinutes,
+    #[error("Keep the note under {MAX_ACTIVITY_NOTE} characters.")]
+    NoteTooLong,
+    #[error("Rate at least one statement, or say where you are on the continuum.")]
+    NothingRated,
+    #[error("That is no longer in the workspace.")]
+    Missing,
+}
+
+impl WorkError {
+    /// The form field the error belongs to.
+    pub fn field(&self) -> &'static str {
+        match self {
+            WorkError::BadDate => "date",
+            WorkError::PracticeMissing => "practice",
+            WorkError::OrganisationMissing => "organisation",
+            WorkError::BadMinutes => "minutes",
+            WorkError::NoteTooLong => "note",
+            WorkError::NothingRated | WorkError::Missing => "form",
+        }
+    }
+}
+
+/// What the quick-add form holds (text as typed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityDraft {
+    pub date: String,
+    pub kind: ActivityKind,
+    pub practice: Option<PracticeId>,
+    /// Typed or chosen organisation name; matched to the directory by name.
+    pub organisation: String,
+    pub minutes: String,
+    pub note: String,
+}
+
+impl ActivityDraft {
+    /// A blank form: today, practice work at the last practice used, an hour.
+    pub fn new(today: NaiveDate, practice: Option<PracticeId>) -> Self {
+        Self {
+            date: today.to_string(),
+            kind: ActivityKind::TeamMeeting,
+            practice,
+            organisation: String::new(),
+            minutes: "60".into(),
+            note: String::new(),
+        }
+    }
+}
+
+fn parse_day(text: &str, today: NaiveDate) -> Result<NaiveDate, WorkError> {
+    text.trim()
+        .parse::<NaiveDate>()
+        .ok()
+        .filter(|d| *d <= today && d.year() >= 2000)
+        .ok_or(WorkError::BadDate)
+}
+
+impl Workspace {
+    /// Checks and records an activity; every problem is returned, field by field.
+    pub fn add_activity(
+        &mut self,
+        draft: &ActivityDraft,
+        today: NaiveDate,
+    ) -> Result<ActivityId, Vec<WorkError>> {
+        let mut errors = Vec::new();
+        let date = parse_day(&draft.date, today)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let practice = draft
+            .practice
+            .filter(|p| self.settings.practice(*p).is_some());
+        let level = draft.kind.level();
+        if level == Level::Practice && practice.is_none() {
+            errors.push(WorkError::PracticeMissing);
+        }
+        let name = draft.organisation.trim();
+        if level == Level::Community && name.is_empty() {
+            errors.push(WorkError::OrganisationMissing);
+        }
+        let minutes = draft
+            .minutes
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=MAX_ACTIVITY_MINUTES).contains(m));
+        if minutes.is_none() {
+            errors.push(WorkError::BadMinutes);
+        }
+        if draft.note.chars().count() > MAX_ACTIVITY_NOTE {
+            errors.push(WorkError::NoteTooLong);
+        }
+        let (Some(date), Some(minutes), true) = (date, minutes, errors.is_empty()) else {
+            return Err(errors);
+        };
+        let resource = (!name.is_empty())
+            .then(|| {
+                self.directory
+                    .values()
+                    .find(|r| r.name.trim().eq_ignore_ascii_case(name))
+                    .map(|r| r.id)
+            })
+            .flatten();
+        let id = ActivityId::next(self.practice_work.activities.iter().map(|a| a.id));
+        self.practice_work.activities.push(Activity {
+            id,
+            date,
+            kind: draft.kind,
+            practice,
+            resource,
+            organisation: name.to_owned(),
+            minutes,
+            note: draft.note.trim().to_owned(),
+        });
+        if let Some(p) = practice {
+            self.settings.last_practice = Some(p);
+        }
+        Ok(id)
+    }
+
+    /// Removes an activity recorded by mistake.
+    pub fn remove_activity(&mut self, id: ActivityId) -> Result<(), WorkError> {
+        let before = self.practice_work.activities.len();
+        self.practice_work.activities.retain(|a| a.id != id);
+        if self.practice_work.activities.len() == before {
+            return Err(WorkError::Missing);
+        }
+        Ok(())
+    }
+
+    /// Checks and records a check-in (its `id` is assigned here).
+    pub fn add_checkin(
+        &mut self,
+        mut checkin: CheckIn,
+        today: NaiveDate,
+    ) -> Result<CheckInId, WorkError> {
+        if self.settings.practice(checkin.practice).is_none() {
+            return Err(WorkError::PracticeMissing);
+        }
+        if checkin.date > today || checkin.date.year() < 2000 {
+            return Err(WorkError::BadDate);
+        }
+        checkin
+            .ratings
+            .retain(|id, r| (1..=5).contains(r) && STATEMENTS.iter().any(|s| s.id == id));
+        checkin
+            .checklist
+            .retain(|id, _| CHECKLIST.iter().any(|(c, _)| c == id));
+        if checkin.ratings.is_empty() && checkin.continuum.is_none() {
+            return Err(WorkError::NothingRated);
+        }
+        for text in [
+            &mut checkin.competing,
+            &mut checkin.helped,
+            &mut checkin.got_in_the_way,
+            &mut checkin.changes.note,
+        ] {
+            *text = text.trim().to_owned();
+        }
+        checkin.id = CheckInId::next(self.practice_work.checkins.iter().map(|c| c.id));
+        let id = checkin.id;
+        self.practice_work.checkins.push(checkin);
+        Ok(id)
+    }
+}
+
+/// One check-in, summarised for the practice profile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckInSummary {
+    pub date: NaiveDate,
+    pub with_lead: bool,
+    /// Mean rating per construct, in [`Construct::ALL`] order.
+    pub scores: [Option<f64>; 4],
+    pub in_place: usize,
+    pub continuum: Option<Continuum>,
+}
+
+/// A practice at a glance: who refers, how much, the balance of the work
+/// there, and how integrated the role feels over time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PracticeProfile {
+    pub practice: PracticeId,
+    pub name: String,
+    /// Referrals received in the last twelve months.
+    pub referrals: u32,
+    pub per_thousand: Option<f64>,
+    /// How many different kinds of referrer referred (the whole team, or only GPs?).
+    pub referrer_roles: usize,
+    /// Referrals from GPs.
+    pub from_gps: u32,
+    /// Time on each level over the last twelve months.
+    pub balance: LevelMinutes,
+    /// Oldest first.
+    pub checkins: Vec<CheckInSummary>,
+    /// The latest check-in's checklist.
+    pub checklist: BTreeMap<String, InPlace>,
+    pub due: Due,
+}
+
+/// The id of the GP referrer role in the suggested lists.
+const GP_ROLE: &str = "gp";
+
+/// Profiles of every practice still in use, in the settings' order.
+pub fn practice_profiles(ws: &Workspace, today: NaiveDate) -> Vec<PracticeProfile> {
+    let since = today
+        .checked_sub_months(Months::new(12))
+        .unwrap_or(NaiveDate::MIN);
+    ws.settings
+        .active_practices()
+        .map(|p| {
+            let recent: Vec<&crate::model::Referral> = ws
+                .referrals
+                .values()
+                .filter(|r| {
+                    r.practice == p.id && r.referral_date > since && r.referral_date <= today
+                })
+                .collect();
+            let referrals = recent.len() as u32;
+            let roles: std::collections::BTreeSet<&str> = recent
+                .iter()
+                .map(|r| r.referrer_role.as_str())
+                .filter(|r| !r.is_empty())
+                .collect();
+            let balance = balance(ws, Some(p.id), today, 12).into_iter().fold(
+                LevelMinutes::default(),
+                |acc, (_, m)| LevelMinutes {
+                    person: acc.person + m.person,
+                    practice: acc.practice + m.practice,
+                    community: acc.community + m.community,
+                },
+            );
+            let checkins = ws.practice_work.checkins_of(p.id);
+            PracticeProfile {
+                practice: p.id,
+                name: p.name.clone(),
+                referrals,
+                per_thousand: p
+                    .list_size
+                    .filter(|s| *s > 0)
+                    .map(|s| f64::from(referrals) * 1000.0 / f64::from(s)),
+                referrer_roles: roles.len(),
+                from_gps: recent.iter().filter(|r| r.referrer_role == GP_ROLE).count() as u32,
+                balance,
+                checklist: checkins
+                    .last()
+                    .map(|c| c.checklist.clone())
+                    .unwrap_or_default(),
+                checkins: checkins
+                    .iter()
+                    .map(|c| CheckInSummary {
+                        date: c.date,
+                        with_lead: c.with_lead,
+                        scores: Construct::ALL
+                            .iter()
+                            .map(|k| c.score(*k))
+                            .collect::<Vec<_>>()
+                            .try_into()
+                            .unwrap_or([None; 4]),
+                        in_place: c.in_place(),
+                        continuum: c.continuum,
+                    })
+                    .collect(),
+                due: next_due(&ws.practice_work, p.id, ws.settings.checkin_every_months),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::model::{Contact, ContactId, Referral, ReferralId, ReferralStatus};
+    use crate::testing::{one_referral_ws, practice_ws, today};
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("test dates are valid")
+    }
+
+    fn draft(ws: &Workspace, kind: ActivityKind, date: &str, minutes: &str) -> ActivityDraft {
+        ActivityDraft {
+            date: date.into(),
+            kind,
+            practice: Some(ws.settings.practices[0].id),
+            organisation: if kind.level() == Level::Community {
+                "Riverside Walking Group".into()
+            } else {
+                String::new()
+            },
+            minutes: minutes.into(),
+            note: String::new(),
+        }
+    }
+
+    /// Adds an attended contact of `minutes` on `date` to the one referral.
+    fn contact(ws: &mut Workspace, date: &str, minutes: u32, outcome: ContactOutcome) {
+        let r = ws.referrals.values_mut().next().expect("one referral");
+        let id = ContactId::next(r.contacts.iter().map(|c| c.id));
+        r.contacts.push(Contact {
+            id,
+            date: day(date),
+            mode: "practice".into(),
+            minutes,
+            outcome,
+            note: String::new(),
+        });
+    }
+
+    fn log(ws: &mut Workspace, kind: ActivityKind, date: &str, minutes: u32) {
+        let d = draft(ws, kind, date, &minutes.to_string());
+        ws.add_activity(&d, today()).expect("valid activity");
+    }
+
+    #[test]
+    fn every_kind_belongs_to_the_level_it_is_offered_under() {
+        assert_eq!(ActivityKind::of(Level::Practice).count(), 6);
+        assert_eq!(ActivityKind::of(Level::Community).count(), 5);
+        assert_eq!(STATEMENTS.len(), 13);
+        for c in Construct::ALL {
+            let n = STATEMENTS.iter().filter(|s| s.construct == *c).count();
+            assert!((3..=4).contains(&n), "{c:?} has {n} statements");
+        }
+    }
+
+    #[test]
+    fn an_activity_needs_a_date_a_practice_or_organisation_and_minutes() {
+        let mut ws = practice_ws();
+        let mut d = draft(&ws, ActivityKind::Briefing, "2026-11-31", "0");
+        d.practice = None;
+        d.note = "x".repeat(MAX_ACTIVITY_NOTE + 1);
+        let errors = ws.add_activity(&d, today()).expect_err("invalid");
+        assert_eq!(
+            errors,
+            [
+                WorkError::BadDate,
+                WorkError::PracticeMissing,
+                WorkError::BadMinutes,
+                WorkError::NoteTooLong
+            ]
+        );
+        let mut d = draft(&ws, ActivityKind::NetworkGroup, "2026-11-20", "90");
+        d.organisation = "  ".into();
+        assert_eq!(
+            ws.add_activity(&d, today()),
+            Err(vec![WorkError::OrganisationMissing])
+        );
+        let tomorrow = draft(&ws, ActivityKind::Briefing, "2026-11-22", "30");
+        assert_eq!(
+            ws.add_activity(&tomorrow, today()),
+            Err(vec![WorkError::BadDate])
+        );
+        assert!(ws.practice_work.activities.is_empty(), "nothing recorded");
+    }
+
+    #[test]
+    fn a_community_activity_links_to_the_directory_by_name() {
+        let mut ws = practice_ws();
+        let resource = crate::directory::Resource {
+            id: ResourceId::from_random([5; 16]),
+            name: "Riverside Walking Group".into(),
+            category: "nature".into(),
+            ..Default::default()
+        };
+        let rid = resource.id;
+        ws.directory.insert(rid, resource);
+        let mut d = draft(&ws, ActivityKind::OrganisationVisit, "2026-11-20", "45");
+        d.organisation = " riverside walking group ".into();
+        d.practice = None;
+        let id = ws.add_activity(&d, today()).expect("valid");
+        let a = &ws.practice_work.activities[0];
+        assert_eq!((a.id, a.resource, a.practice), (id, Some(rid), None));
+        assert_eq!(a.organisation, "riverside walking group");
+        ws.remove_activity(id).expect("removed");
+        assert_eq!(ws.remove_activity(id), Err(WorkError::Missing));
+    }
+
+    #[test]
+    fn balance_counts_attended_contacts_and_activities_by_month() {
+        let mut ws = one_referral_ws();
+        contact(&mut ws, "2026-09-03", 60, ContactOutcome::Attended);
+        contact(&mut ws, "2026-09-10", 45, ContactOutcome::DidNotAttend);
+        contact(&mut ws, "2026-11-02", 30, ContactOutcome::Attended);
+        log(&mut ws, ActivityKind::TeamMeeting, "2026-09-15", 60);
+        log(&mut ws, ActivityKind::Pathway, "2026-11-05", 90);
+        let months = balance(&ws, None, today(), 3);
+        let got: Vec<(NaiveDate, (u32, u32, u32))> = months
+            .iter()
+            .map(|(d, m)| (*d, (m.person, m.practice, m.community)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (day("2026-09-01"), (60, 60, 0)),
+                (day("2026-10-01"), (0, 0, 0)),
+                (day("2026-11-01"), (30, 0, 90)),
+            ],
+            "a missed contact takes no time; October had none"
+        );
+        assert_eq!(months[0].1.beyond_person_percent(), Some(50.0));
+        assert_eq!(
+            months[1].1.beyond_person_percent(),
+            None,
+            "no time: no share"
+        );
+        assert_eq!(months[2].1.beyond_person_percent(), Some(75.0));
+    }
+
+    #[test]
+    fn balance_for_one_practice_leaves_out_community_work_not_tied_to_it() {
+        let mut ws = one_referral_ws();
+        let p = ws.settings.practices[0].id;
+        contact(&mut ws, "2026-11-02", 30, ContactOutcome::Attended);
+        let mut d = draft(&ws, ActivityKind::NetworkGroup, "2026-11-05", "90");
+        d.practice = None;
+        ws.add_activity(&d, today()).expect("valid");
+        let here = balance(&ws, Some(p), today(), 1)[0].1;
+        assert_eq!((here.person, here.community), (30, 0));
+        assert_eq!(balance(&ws, None, today(), 1)[0].1.community, 90);
+    }
+
+    /// Months of person work only, from August to October 2026.
+    fn person_only(months: &[&str]) -> Workspace {
+        let mut ws = one_referral_ws();
+        for m in months {
+            contact(&mut ws, m, 600, ContactOutcome::Attended);
+        }
+        ws
+    }
+
+    #[test]
+    fn the_flag_needs_three_complete_months_running_below_the_share() {
+        let mut ws = person_only(&["2026-08-10", "2026-09-10", "2026-10-10"]);
+        assert_eq!(balance_flag(&ws, today()), Some(3));
+        // 10% in September is still below 20%.
+        log(&mut ws, ActivityKind::Briefing, "2026-09-11", 66);
+        assert_eq!(balance_flag(&ws, today()), Some(3));
+        // 25% in September breaks the run.
+        log(&mut ws, ActivityKind::Briefing, "2026-09-12", 134);
+        assert_eq!(balance_flag(&ws, today()), None);
+        // A lower threshold in Settings does not flag the same months.
+        let mut ws = person_only(&["2026-08-10", "2026-09-10", "2026-10-10"]);
+        log(&mut ws, ActivityKind::Briefing, "2026-09-11", 66);
+        ws.settings.other_work_share = 5;
+        assert_eq!(balance_flag(&ws, today()), None);
+    }
+
+    #[test]
+    fn a_month_with_nothing_recorded_ends_the_run_and_this_month_does_not_count() {
+        // Leave in September: two months either side are not three running.
+        let ws = person_only(&["2026-07-10", "2026-08-10", "2026-10-10"]);
+        assert_eq!(balance_flag(&ws, today()), None);
+        // November (this month) below the share does not make three.
+        let ws = person_only(&["2026-09-10", "2026-10-10", "2026-11-10"]);
+        assert_eq!(balance_flag(&ws, today()), None);
+        assert_eq!(months_below(&[], 20), 0);
+    }
+
+    fn checkin(ws: &Workspace, date: &str) -> CheckIn {
+        let mut c = CheckIn::blank(ws.settings.practices[0].id, day(date));
+        c.with_lead = true;
+        c
+    }
+
+    #[test]
+    fn construct_scores_are_the_mean_of_rated_statements() {
+        let ws = practice_ws();
+        let mut c = checkin(&ws, "2026-11-01");
+        c.ratings.insert("understand_role".into(), 4);
+        c.ratings.insert("differs".into(), 2);
+        c.ratings.insert("hear_back".into(), 5);
+        assert_eq!(
+            c.score(Construct::Coherence),
+            Some(3.0),
+            "unrated statements left out"
+        );
+        assert_eq!(c.score(Construct::ReflexiveMonitoring), Some(5.0));
+        assert_eq!(c.score(Construct::CollectiveAction), None);
+        c.checklist.insert("room".into(), InPlace::Yes);
+        c.checklist.insert("induction".into(), InPlace::Partly);
+        assert_eq!(c.in_place(), 1, "partly is not in place");
+    }
+
+    #[test]
+    fn a_checkin_keeps_known_ratings_and_needs_something_rated() {
+        let mut ws = practice_ws();
+        let empty = checkin(&ws, "2026-11-01");
+        assert_eq!(
+            ws.add_checkin(empty.clone(), today()),
+            Err(WorkError::NothingRated)
+        );
+        let mut c = empty.clone();
+        c.ratings.insert("champion".into(), 5);
+        c.ratings.insert("made_up".into(), 5);
+        c.ratings.insert("adapt".into(), 9);
+        c.checklist.insert("teleporter".into(), InPlace::Yes);
+        c.helped = "  A new practice manager.  ".into();
+        let id = ws.add_checkin(c, today()).expect("valid");
+        let saved = &ws.practice_work.checkins[0];
+        assert_eq!(saved.id, id);
+        assert_eq!(saved.ratings.keys().collect::<Vec<_>>(), ["champion"]);
+        assert!(saved.checklist.is_empty());
+        assert_eq!(saved.helped, "A new practice manager.");
+        let mut future = empty.clone();
+        future.continuum = Some(Continuum::FittingIn);
+        future.date = day("2026-12-01");
+        assert_eq!(ws.add_checkin(future, today()), Err(WorkError::BadDate));
+        let mut elsewhere = empty;
+        elsewhere.continuum = Some(Continuum::FittingIn);
+        elsewhere.practice = PracticeId::from_random([42; 16]);
+        assert_eq!(
+            ws.add_checkin(elsewhere, today()),
+            Err(WorkError::PracticeMissing)
+        );
+    }
+
+    #[test]
+    fn a_checkin_is_due_a_quarter_after_the_last_or_now_if_never() {
+        let mut ws = practice_ws();
+        let p = ws.settings.practices[0].id;
+        assert_eq!(next_due(&ws.practice_work, p, 3), Due::Never);
+        assert!(Due::Never.is_due(today()));
+        for date in ["2026-05-31", "2026-08-31"] {
+            let mut c = checkin(&ws, date);
+            c.continuum = Some(Continuum::FittingIn);
+            ws.add_checkin(c, today()).expect("valid");
+        }
+        let due = next_due(&ws.practice_work, p, 3);
+        assert_eq!(
+            due,
+            Due::On(day("2026-11-30")),
+            "from the latest, month ends clamp"
+        );
+        assert!(!due.is_due(today()));
+        assert!(due.is_due(day("2026-11-30")));
+        assert_eq!(
+            next_due(&ws.practice_work, p, 1),
+            Due::On(day("2026-09-30"))
+        );
+        assert_eq!(
+            next_due(&ws.practice_work, p, 0),
+            Due::On(day("2026-09-30")),
+            "at least monthly"
+        );
+    }
+
+    #[test]
+    fn profiles_show_who_refers_and_scores_over_time() {
+        let mut ws = one_referral_ws();
+        let p = ws.settings.practices[0].id;
+        let person = ws.people.keys().next().copied().expect("person");
+        let at = Utc
+            .with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+            .single()
+            .expect("valid");
+        for (n, role) in [(10u8, "reception"), (11, "gp"), (12, "gp")] {
+            let id = ReferralId::from_random([n; 16]);
+            let mut r = Referral::new(
+                id,
+                person,
+                p,
+                day("2026-10-01"),
+                ReferralStatus::Referred,
+                at,
+            );
+            r.referrer_role = role.into();
+            ws.referrals.insert(id, r);
+        }
+        let old = ReferralId::from_random([13; 16]);
+        ws.referrals.insert(
+            old,
+            Referral::new(
+                old,
+                person,
+                p,
+                day("2025-06-01"),
+                ReferralStatus::Referred,
+                at,
+            ),
+        );
+        let mut first = checkin(&ws, "2026-06-01");
+        first.continuum = Some(Continuum::BoltedOn);
+        first.ratings.insert("understand_role".into(), 2);
+        ws.add_checkin(first, today()).expect("valid");
+        let mut second = checkin(&ws, "2026-09-01");
+        second.continuum = Some(Continuum::FittingIn);
+        second.ratings.insert("understand_role".into(), 4);
+        second.checklist.insert("room".into(), InPlace::Yes);
+        ws.add_checkin(second, today()).expect("valid");
+
+        let profiles = practice_profiles(&ws, today());
+        let pr = &profiles[0];
+        assert_eq!(pr.referrals, 4, "the year's four, not the one from 2025");
+        assert_eq!(
+            (pr.referrer_roles, pr.from_gps),
+            (2, 3),
+            "GPs (the fixture's and two) and reception"
+        );
+        assert_eq!(pr.per_thousand.map(|x| (x * 1000.0).round()), Some(357.0));
+        let over_time: Vec<(Option<f64>, Option<Continuum>)> = pr
+            .checkins
+            .iter()
+            .map(|c| (c.scores[0], c.continuum))
+            .collect();
+        assert_eq!(
+            over_time,
+            [
+                (Some(2.0), Some(Continuum::BoltedOn)),
+                (Some(4.0), Some(Continuum::FittingIn))
+            ]
+        );
+        assert_eq!(
+            pr.checklist.get("room"),
+            Some(&InPlace::Yes),
+            "latest checklist"
+        );
+        assert_eq!(pr.due, Due::On(day("2026-12-01")));
+    }
+
+    #[test]
+    fn practice_work_round_trips_through_storage() {
+        let mut ws = practice_ws();
+        log(&mut ws, ActivityKind::SharedLearning, "2026-11-01", 120);
+        let mut c = checkin(&ws, "2026-11-01");
+        c.continuum = Some(Continuum::Belonging);
+        c.changes.cover = true;
+        ws.add_checkin(c, today()).expect("valid");
+        assert!(ws.all_keys().contains(&crate::StoreKey::PracticeWork));
+        let stored: Vec<(String, String)> = ws
+            .all_keys()
+            .into_iter()
+            .map(|k| (k.name("main"), ws.encode(k)))
+            .collect();
+        let loaded =
+            crate::load_workspace("main", stored.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert!(loaded.problems.is_empty());
+        assert_eq!(loaded.workspace.practice_work, ws.practice_work);
+    }
+}
