@@ -409,7 +409,7 @@ impl Dimension {
     }
 
     /// The index of a person's group in [`Dimension::groups`].
-    fn group_of(self, person: Option<&crate::model::Person>) -> usize {
+    pub fn group_index(self, person: Option<&crate::model::Person>) -> usize {
         let position = |all_len: usize, i: Option<usize>| i.unwrap_or(all_len);
         match self {
             Dimension::AgeBand => position(
@@ -781,8 +781,9 @@ impl DashboardIndex {
 
         let mut people: FxHashMap<PersonId, [u8; 4]> =
             FxHashMap::with_capacity_and_hasher(ws.people.len(), Default::default());
-        let groups_of =
-            |p: Option<&Person>| Dimension::ALL.map(|d| u8::try_from(d.group_of(p)).unwrap_or(0));
+        let groups_of = |p: Option<&Person>| {
+            Dimension::ALL.map(|d| u8::try_from(d.group_index(p)).unwrap_or(0))
+        };
         people.extend(ws.people.iter().map(|(id, p)| (*id, groups_of(Some(p)))));
         let unknown = groups_of(None);
 

@@ -20,6 +20,7 @@ pub mod practice_work;
 pub mod reference;
 pub mod referral;
 pub mod spreadsheet;
+pub mod summary;
 pub mod tables;
 pub mod vault_store;
 

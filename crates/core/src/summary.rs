@@ -1,0 +1,1035 @@
+//! Anonymised summary files: what a link worker's workspace says about the
+//! service, by month and practice, with no person-level rows and no free
+//! text (except quotes the person agreed to share and the link worker chose
+//! to include), and with small numbers suppressed.
+//!
+//! Every count is published inside a [`Group`]: a total and its parts (a
+//! partition of the total, or, for reasons, overlapping counts). Counts from
+//! 1 to 4 are shown as "<5"; where that would let a hidden count be worked
+//! out by subtracting the shown parts from the total, more parts are hidden
+//! (shown as "x") until at least two are unknown. Totals are never published
+//! anywhere else, so no other figure can be subtracted from.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{derive_key, KdfParams, Random, Vault};
+use crate::dashboard::{Dimension, ATTENDED_BANDS, WAIT_BANDS};
+use crate::format::{decode, encode_doc, DocKind, FormatError};
+use crate::lists::ListKind;
+use crate::measures::{baseline_and_latest, judge, Instrument, MeasureResult, Scoring};
+use crate::model::{Choice, ContactOutcome, PracticeId, ReferralStatus, Workspace};
+use crate::practice_work::{Construct, Level};
+
+/// Counts from 1 to this are never shown.
+pub const SMALLEST_SHOWN: u32 = 5;
+
+/// One published count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Exact(u32),
+    /// A count from 1 to 4.
+    Under5,
+    /// Hidden so that another hidden count cannot be worked out.
+    Hidden,
+}
+
+impl Cell {
+    /// The words a table shows.
+    pub fn show(self) -> String {
+        match self {
+            Cell::Exact(n) => crate::tables::count(n),
+            Cell::Under5 => "<5".into(),
+            Cell::Hidden => "x".into(),
+        }
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Exact(n) => s.serialize_u32(*n),
+            Cell::Under5 => s.serialize_str("<5"),
+            Cell::Hidden => s.serialize_str("x"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u32),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(n) if (1..SMALLEST_SHOWN).contains(&n) => Err(serde::de::Error::custom(
+                format!("a count of {n} is shown: counts from 1 to 4 must be \"<5\""),
+            )),
+            Raw::Number(n) => Ok(Cell::Exact(n)),
+            Raw::Text(t) if t == "<5" => Ok(Cell::Under5),
+            Raw::Text(t) if t == "x" => Ok(Cell::Hidden),
+            Raw::Text(t) => Err(serde::de::Error::custom(format!(
+                "\"{t}\" is not a count, \"<5\" or \"x\""
+            ))),
+        }
+    }
+}
+
+/// A total and its parts, for one month and practice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Which table, e.g. "Referrals by who referred".
+    pub table: String,
+    /// "2026-03".
+    pub month: String,
+    pub practice: String,
+    pub total: Cell,
+    /// Category → count.
+    pub parts: BTreeMap<String, Cell>,
+    /// Whether the parts add up to the total (otherwise they overlap, as
+    /// reasons do, and each is protected on its own).
+    pub partition: bool,
+}
+
+/// Paired outcome change of one measure, for one month and practice. The
+/// sums are left out when the number of pairs is not shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeSums {
+    pub measure: String,
+    pub month: String,
+    pub practice: String,
+    pub pairs: Cell,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum_of_squares: Option<f64>,
+}
+
+/// Hours on each level of the work (not counts of people: not suppressed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeRow {
+    pub month: String,
+    pub practice: String,
+    pub person_minutes: u32,
+    pub practice_minutes: u32,
+    pub community_minutes: u32,
+}
+
+/// A practice's latest check-in in the period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckInRow {
+    pub practice: String,
+    pub date: NaiveDate,
+    /// Mean agreement per construct, in [`crate::practice_work::Construct::ALL`] order.
+    pub scores: Vec<Option<f64>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuum: Option<String>,
+    pub in_place: u32,
+}
+
+/// An anonymised summary of one workspace over a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The link worker's chosen label, e.g. "North PCN, link worker 2".
+    pub label: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub generated: DateTime<Utc>,
+    pub groups: Vec<Group>,
+    pub outcomes: Vec<OutcomeSums>,
+    pub time: Vec<TimeRow>,
+    pub checkins: Vec<CheckInRow>,
+    /// Quotes the person agreed to share and the link worker chose to include.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<String>,
+}
+
+/// The summary file format.
+pub const SUMMARY_DOC: DocKind = DocKind {
+    format: "linkwork.summary",
+    current: 1,
+    migrations: &[],
+};
+
+/// Protects one group: counts from 1 to 4 become "<5"; then, while exactly
+/// one part is unknown and the total is shown, the smallest shown part (a
+/// zero if need be) is hidden too. A total from 1 to 4 hides every part.
+pub fn protect(total: u32, parts: &[(String, u32)], partition: bool) -> (Cell, Vec<Cell>) {
+    let small = |n: u32| (1..SMALLEST_SHOWN).contains(&n);
+    if small(total) {
+        let cells = parts
+            .iter()
+            .map(|(_, n)| {
+                if *n == 0 {
+                    Cell::Exact(0)
+                } else {
+                    Cell::Under5
+                }
+            })
+            .collect();
+        return (Cell::Under5, cells);
+    }
+    let mut cells: Vec<Cell> = parts
+        .iter()
+        .map(|(_, n)| {
+            if small(*n) {
+                Cell::Under5
+            } else {
+                Cell::Exact(*n)
+            }
+        })
+        .collect();
+    if partition {
+        let unknown = |cells: &[Cell]| {
+            cells
+                .iter()
+                .filter(|c| !matches!(c, Cell::Exact(_)))
+                .count()
+        };
+        while unknown(&cells) == 1 {
+            // The smallest shown part, preferring a non-zero one.
+            let next = cells
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| match c {
+                    Cell::Exact(n) => Some((*n == 0, *n, i)),
+                    _ => None,
+                })
+                .min();
+            match next {
+                Some((_, _, i)) => cells[i] = Cell::Hidden,
+                None => break,
+            }
+        }
+    }
+    (Cell::Exact(total), cells)
+}
+
+/// Counts for one (table, month, practice), before protection.
+struct Tally {
+    total: u32,
+    parts: BTreeMap<String, u32>,
+    partition: bool,
+}
+
+/// Counts gathered by table, month and practice.
+#[derive(Default)]
+struct Tallies(BTreeMap<(String, String, String), Tally>);
+
+impl Tallies {
+    /// Counts one item of a partitioned table under `part`.
+    fn part(&mut self, table: &str, month: &str, practice: &str, part: &str) {
+        let t = self.entry(table, month, practice, true);
+        t.total += 1;
+        *t.parts.entry(part.to_owned()).or_default() += 1;
+    }
+
+    /// Counts one item with several (overlapping) parts, such as reasons.
+    fn overlapping<'a>(
+        &mut self,
+        table: &str,
+        month: &str,
+        practice: &str,
+        parts: impl Iterator<Item = &'a str>,
+    ) {
+        let t = self.entry(table, month, practice, false);
+        t.total += 1;
+        for part in parts {
+            *t.parts.entry(part.to_owned()).or_default() += 1;
+        }
+    }
+
+    fn entry(&mut self, table: &str, month: &str, practice: &str, partition: bool) -> &mut Tally {
+        self.0
+            .entry((table.to_owned(), month.to_owned(), practice.to_owned()))
+            .or_insert_with(|| Tally {
+                total: 0,
+                parts: BTreeMap::new(),
+                partition,
+            })
+    }
+
+    fn protect(self) -> Vec<Group> {
+        self.0
+            .into_iter()
+            .map(|((table, month, practice), t)| {
+                let parts: Vec<(String, u32)> = t.parts.into_iter().collect();
+                let (total, cells) = protect(t.total, &parts, t.partition);
+                Group {
+                    table,
+                    month,
+                    practice,
+                    total,
+                    parts: parts.into_iter().map(|(k, _)| k).zip(cells).collect(),
+                    partition: t.partition,
+                }
+            })
+            .collect()
+    }
+}
+
+fn month_key(day: NaiveDate) -> String {
+    format!("{:04}-{:02}", day.year(), day.month())
+}
+
+/// Makes the anonymised summary of `ws` for the period `from..=to`.
+/// `include_quotes` adds quotes the person agreed to share (off by default).
+pub fn summarise(
+    ws: &Workspace,
+    label: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    include_quotes: bool,
+    generated: DateTime<Utc>,
+) -> Summary {
+    let lists = &ws.settings.lists;
+    let in_period = |d: NaiveDate| from <= d && d <= to;
+    let instruments: Vec<Instrument> = ws
+        .instruments()
+        .into_iter()
+        .filter(|i| i.id != "goals")
+        .collect();
+    let mut tallies = Tallies::default();
+    let mut changes: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
+    let mut quotes = Vec::new();
+    for r in ws.referrals.values() {
+        let practice = practice_name(ws, r.practice);
+        let p = practice.as_str();
+        if in_period(r.referral_date) {
+            let m = month_key(r.referral_date);
+            let m = m.as_str();
+            let role = if r.referrer_role.is_empty() {
+                "Not recorded"
+            } else {
+                lists.label(ListKind::ReferrerRoles, &r.referrer_role)
+            };
+            tallies.part("Referrals by who referred", m, p, role);
+            tallies.overlapping(
+                "Referrals by reason",
+                m,
+                p,
+                r.reasons.iter().map(|x| lists.label(ListKind::Reasons, x)),
+            );
+            let person = ws.people.get(&r.person);
+            for d in Dimension::ALL {
+                let groups = d.groups();
+                let table = format!("Referrals by {}", d.label().to_lowercase());
+                tallies.part(&table, m, p, &groups[d.group_index(person)]);
+            }
+            let attended = r.attended_count().min(ATTENDED_BANDS.len() - 1);
+            tallies.part(
+                "Referrals by contacts attended",
+                m,
+                p,
+                ATTENDED_BANDS[attended],
+            );
+            if let Some(seen) = r.first_seen() {
+                let days = (seen - r.referral_date).num_days().max(0);
+                let band = WAIT_BANDS
+                    .iter()
+                    .find(|(max, _)| days <= *max)
+                    .map_or("", |b| b.1);
+                tallies.part("Days from referral to first contact", m, p, band);
+            }
+            for inst in &instruments {
+                let threshold = ws.threshold(inst);
+                paired(r, inst, threshold, |measure, change, better| {
+                    let part = match better {
+                        Some(true) => "Improved",
+                        Some(false) => "Worse",
+                        None => "About the same",
+                    };
+                    tallies.part(&format!("Outcome change: {measure}"), m, p, part);
+                    changes
+                        .entry((measure, m.to_owned(), practice.clone()))
+                        .or_default()
+                        .push(change);
+                });
+            }
+            for rec in &r.measures {
+                let slot = match rec.result {
+                    MeasureResult::Answers { .. } => "Answered",
+                    MeasureResult::Declined { .. } => "Declined",
+                    MeasureResult::NotAppropriate { .. } => "Not appropriate",
+                };
+                let name = instruments
+                    .iter()
+                    .find(|i| i.id == rec.instrument)
+                    .map_or(rec.instrument.as_str(), |i| i.name.as_str());
+                tallies.part(&format!("Questionnaires: {name}"), m, p, slot);
+            }
+        }
+        for c in r.contacts.iter().filter(|c| in_period(c.date)) {
+            let m = month_key(c.date);
+            if c.outcome == ContactOutcome::Attended {
+                let mode = lists.label(ListKind::ContactModes, &c.mode);
+                tallies.part("Attended contacts by mode", &m, p, mode);
+            }
+            tallies.part("Contacts by outcome", &m, p, c.outcome.label());
+        }
+        for c in &r.connections {
+            let made = c.history.first().map_or(r.referral_date, |h| h.date);
+            if in_period(made) {
+                let m = month_key(made);
+                let category = lists.label(ListKind::ConnectionCategories, &c.category);
+                tallies.part("Connections by category", &m, p, category);
+                tallies.part("Connections by status", &m, p, c.status.label());
+            }
+        }
+        let ending = match (r.status, &r.closure) {
+            (ReferralStatus::Closed, Some(c)) => {
+                Some((c.date, lists.label(ListKind::ClosureReasons, &c.reason)))
+            }
+            (ReferralStatus::Declined, _) => {
+                Some((r.status_since(), "Declined social prescribing"))
+            }
+            (ReferralStatus::NeedsBeyond, _) => {
+                Some((r.status_since(), "Needs beyond social prescribing"))
+            }
+            _ => None,
+        };
+        if let Some((date, reason)) = ending.filter(|(d, _)| in_period(*d)) {
+            tallies.part("How episodes ended", &month_key(date), p, reason);
+        }
+        if let Some(f) = r.feedback.as_ref().filter(|_| include_quotes) {
+            if f.quote_shareable
+                && !f.quote.trim().is_empty()
+                && in_period(f.date.unwrap_or(r.status_since()))
+            {
+                quotes.push(f.quote.trim().to_owned());
+            }
+        }
+    }
+    let outcomes = changes
+        .into_iter()
+        .map(|((measure, month, practice), values)| {
+            let n = values.len() as u32;
+            let shown = n >= SMALLEST_SHOWN;
+            OutcomeSums {
+                measure,
+                month,
+                practice,
+                pairs: if shown { Cell::Exact(n) } else { Cell::Under5 },
+                sum: shown.then(|| values.iter().sum()),
+                sum_of_squares: shown.then(|| values.iter().map(|v| v * v).sum()),
+            }
+        })
+        .collect();
+    quotes.sort();
+    Summary {
+        label: label.trim().to_owned(),
+        from,
+        to,
+        generated,
+        groups: tallies.protect(),
+        outcomes,
+        time: time_rows(ws, from, to),
+        checkins: checkin_rows(ws, from, to),
+        quotes,
+    }
+}
+
+fn practice_name(ws: &Workspace, id: PracticeId) -> String {
+    ws.settings
+        .practice(id)
+        .map_or_else(|| "Unknown practice".to_owned(), |p| p.name.clone())
+}
+
+/// Calls `change` with each paired change of an instrument (its items, or
+/// its score when it is scored), named for the summary.
+fn paired(
+    r: &crate::model::Referral,
+    inst: &Instrument,
+    threshold: f64,
+    mut change: impl FnMut(String, f64, Option<bool>),
+) {
+    let Some((first, last)) = baseline_and_latest(r, &inst.id) else {
+        return;
+    };
+    let (MeasureResult::Answers { answers: a }, MeasureResult::Answers { answers: b }) =
+        (&first.result, &last.result)
+    else {
+        return;
+    };
+    if inst.scoring == Scoring::None {
+        for (i, (x, y)) in a.iter().zip(b).enumerate() {
+            let delta = f64::from(*y) - f64::from(*x);
+            let up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
+            change(
+                format!("{}: {}", inst.name, inst.short_label(i)),
+                delta,
+                judge(delta, up, threshold),
+            );
+        }
+    } else if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
+        change(
+            format!("{}: score", inst.name),
+            y - x,
+            judge(y - x, true, threshold),
+        );
+    }
+}
+
+/// Time on each level by month and practice. Community work not tied to a
+/// practice is under "All practices".
+fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
+    let mut rows: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
+    let in_period = |d: NaiveDate| from <= d && d <= to;
+    for r in ws.referrals.values() {
+        for c in r
+            .contacts
+            .iter()
+            .filter(|c| c.outcome == ContactOutcome::Attended && in_period(c.date))
+        {
+            rows.entry((month_key(c.date), practice_name(ws, r.practice)))
+                .or_default()[0] += c.minutes;
+        }
+    }
+    for a in ws
+        .practice_work
+        .activities
+        .iter()
+        .filter(|a| in_period(a.date))
+    {
+        let practice = a
+            .practice
+            .map_or_else(|| "All practices".to_owned(), |p| practice_name(ws, p));
+        let slot = match a.kind.level() {
+            Level::Practice => 1,
+            Level::Community => 2,
+        };
+        rows.entry((month_key(a.date), practice)).or_default()[slot] += a.minutes;
+    }
+    rows.into_iter()
+        .map(
+            |((month, practice), [person, practice_minutes, community])| TimeRow {
+                month,
+                practice,
+                person_minutes: person,
+                practice_minutes,
+                community_minutes: community,
+            },
+        )
+        .collect()
+}
+
+/// Each practice's latest check-in in the period.
+fn checkin_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<CheckInRow> {
+    ws.settings
+        .practices
+        .iter()
+        .filter_map(|p| {
+            let c = ws
+                .practice_work
+                .checkins_of(p.id)
+                .into_iter()
+                .rev()
+                .find(|c| from <= c.date && c.date <= to)?;
+            Some(CheckInRow {
+                practice: p.name.clone(),
+                date: c.date,
+                scores: Construct::ALL.iter().map(|k| c.score(*k)).collect(),
+                continuum: c.continuum.map(|x| x.label().to_owned()),
+                in_place: c.in_place() as u32,
+            })
+        })
+        .collect()
+}
+
+/// An encrypted summary file: the label and period are readable, so a
+/// manager can see whose file it is before typing its passphrase.
+pub const SEALED_SUMMARY_DOC: DocKind = DocKind {
+    format: "linkwork.summary.sealed",
+    current: 1,
+    migrations: &[],
+};
+
+#[derive(Serialize, Deserialize)]
+struct SealedSummary {
+    label: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    kdf: KdfParams,
+    /// The summary document, sealed with AES-256-GCM.
+    payload: String,
+}
+
+/// What is bound to a sealed summary's ciphertext.
+const SUMMARY_AAD: &str = "linkwork.summary";
+
+/// Why a summary file could not be read.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SummaryError {
+    #[error("{0}")]
+    Format(FormatError),
+    #[error("This summary is encrypted: type the passphrase it was exported with.")]
+    PassphraseNeeded,
+    #[error("The passphrase does not open this summary, or the file has been changed.")]
+    WrongPassphrase,
+    #[error("It contains a count from 1 to 4 that should have been hidden ({0}).")]
+    Unsafe(String),
+}
+
+impl Summary {
+    /// The file text, optionally encrypted with `passphrase`.
+    pub fn to_file(&self, passphrase: Option<&str>, rng: &mut dyn Random) -> String {
+        let plain = encode_doc(&SUMMARY_DOC, self);
+        let Some(pass) = passphrase.filter(|p| !p.is_empty()) else {
+            return plain;
+        };
+        let kdf = KdfParams::recommended(rng);
+        let vault = derive_key(pass, &kdf).map(|key| Vault::new(&key));
+        let Ok(vault) = vault else {
+            return plain;
+        };
+        encode_doc(
+            &SEALED_SUMMARY_DOC,
+            &SealedSummary {
+                label: self.label.clone(),
+                from: self.from,
+                to: self.to,
+                kdf,
+                payload: vault.seal(SUMMARY_AAD, &plain, rng),
+            },
+        )
+    }
+
+    /// Reads a summary file, checking it completely: format and version,
+    /// the passphrase if it is encrypted, and that no count from 1 to 4 is
+    /// shown and no group gives one away by subtraction.
+    pub fn from_file(text: &str, passphrase: Option<&str>) -> Result<Summary, SummaryError> {
+        let summary = match decode::<Summary>(&SUMMARY_DOC, text) {
+            Err(FormatError::WrongFormat { found, .. }) if found == SEALED_SUMMARY_DOC.format => {
+                let sealed: SealedSummary =
+                    decode(&SEALED_SUMMARY_DOC, text).map_err(SummaryError::Format)?;
+                let pass = passphrase
+                    .filter(|p| !p.is_empty())
+                    .ok_or(SummaryError::PassphraseNeeded)?;
+                let key =
+                    derive_key(pass, &sealed.kdf).map_err(|_| SummaryError::WrongPassphrase)?;
+                let plain = Vault::new(&key)
+                    .open(SUMMARY_AAD, &sealed.payload)
+                    .map_err(|_| SummaryError::WrongPassphrase)?;
+                decode::<Summary>(&SUMMARY_DOC, &plain).map_err(SummaryError::Format)?
+            }
+            other => other.map_err(SummaryError::Format)?,
+        };
+        summary.check()?;
+        Ok(summary)
+    }
+
+    /// Checks the protection of every group (files may come from anywhere).
+    pub fn check(&self) -> Result<(), SummaryError> {
+        for g in &self.groups {
+            if let Some(problem) = exposure(g) {
+                return Err(SummaryError::Unsafe(format!(
+                    "{}, {}, {}: {problem}",
+                    g.table, g.month, g.practice
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How a group would give away a count from 1 to 4, if it would.
+pub fn exposure(g: &Group) -> Option<String> {
+    let small = |c: &Cell| matches!(c, Cell::Exact(n) if (1..SMALLEST_SHOWN).contains(n));
+    if small(&g.total) {
+        return Some("the total is shown".into());
+    }
+    if let Some((k, _)) = g.parts.iter().find(|(_, c)| small(c)) {
+        return Some(format!("{k} is shown"));
+    }
+    let Cell::Exact(total) = g.total else {
+        return None;
+    };
+    if !g.partition {
+        return None;
+    }
+    let unknown: Vec<&Cell> = g
+        .parts
+        .values()
+        .filter(|c| !matches!(c, Cell::Exact(_)))
+        .collect();
+    let shown: u32 = g
+        .parts
+        .values()
+        .filter_map(|c| match c {
+            Cell::Exact(n) => Some(*n),
+            _ => None,
+        })
+        .sum();
+    match unknown.len() {
+        1 => Some(format!(
+            "one part is hidden but is the total less the others ({})",
+            total.saturating_sub(shown)
+        )),
+        _ => None,
+    }
+}
+
+/// A figure made by adding figures up: the part that is known, and how many
+/// hidden counts it also includes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    pub known: u32,
+    pub hidden: u32,
+}
+
+impl Merged {
+    fn add(&mut self, c: Cell) {
+        match c {
+            Cell::Exact(n) => self.known += n,
+            Cell::Under5 | Cell::Hidden => self.hidden += 1,
+        }
+    }
+
+    /// The words a table shows: "12", "<5", or "12 + hidden".
+    pub fn show(self) -> String {
+        match (self.known, self.hidden) {
+            (n, 0) => crate::tables::count(n),
+            (0, _) => "<5 or hidden".into(),
+            (n, _) => format!("{} + hidden", crate::tables::count(n)),
+        }
+    }
+}
+
+/// Many link workers' summaries together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Programme {
+    /// One per link worker and period: a re-import replaces the earlier file.
+    pub summaries: Vec<Summary>,
+}
+
+impl Programme {
+    /// Adds a summary, replacing one with the same label and period.
+    /// Returns whether it replaced one.
+    pub fn add(&mut self, summary: Summary) -> bool {
+        let same = |s: &Summary| {
+            s.label.trim().eq_ignore_ascii_case(summary.label.trim())
+                && s.from == summary.from
+                && s.to == summary.to
+        };
+        let replaced = self.summaries.iter().any(same);
+        self.summaries.retain(|s| !same(s));
+        self.summaries.push(summary);
+        replaced
+    }
+
+    /// A table across every summary (and, if given, only these practices
+    /// and link workers), by category: each category's figure and the total.
+    pub fn table(
+        &self,
+        table: &str,
+        keep: &dyn Fn(&Summary, &Group) -> bool,
+    ) -> (BTreeMap<String, Merged>, Merged) {
+        let mut parts: BTreeMap<String, Merged> = BTreeMap::new();
+        let mut total = Merged::default();
+        for s in &self.summaries {
+            for g in s.groups.iter().filter(|g| g.table == table && keep(s, g)) {
+                total.add(g.total);
+                for (k, c) in &g.parts {
+                    parts.entry(k.clone()).or_default().add(*c);
+                }
+            }
+        }
+        (parts, total)
+    }
+
+    /// Every table name present, in a stable order.
+    pub fn tables(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .summaries
+            .iter()
+            .flat_map(|s| s.groups.iter().map(|g| g.table.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::demo::{generate, DemoSpec};
+    use crate::testing::{today, SeqRandom};
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)
+            .single()
+            .expect("valid")
+    }
+
+    fn demo_summary(include_quotes: bool) -> Summary {
+        let ws = generate(&DemoSpec::standard(), today());
+        summarise(
+            &ws,
+            "North PCN, link worker 2",
+            "2026-07-01".parse().expect("date"),
+            "2026-09-30".parse().expect("date"),
+            include_quotes,
+            at(),
+        )
+    }
+
+    fn parts(values: &[u32]) -> Vec<(String, u32)> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("p{i}"), *n))
+            .collect()
+    }
+
+    #[test]
+    fn small_counts_are_shown_as_under_five_and_one_more_part_is_hidden() {
+        let (total, cells) = protect(20, &parts(&[3, 10, 7, 0]), true);
+        assert_eq!(total, Cell::Exact(20));
+        assert_eq!(
+            cells,
+            [Cell::Under5, Cell::Exact(10), Cell::Hidden, Cell::Exact(0)],
+            "the 3 alone could be worked out as 20 - 10 - 7: the 7 is hidden too"
+        );
+        let (_, cells) = protect(9, &parts(&[9, 0]), true);
+        assert_eq!(
+            cells,
+            [Cell::Exact(9), Cell::Exact(0)],
+            "nothing small: nothing hidden"
+        );
+        let (_, cells) = protect(6, &parts(&[2, 4]), true);
+        assert_eq!(cells, [Cell::Under5, Cell::Under5], "two unknowns already");
+        let (total, cells) = protect(3, &parts(&[3, 0]), true);
+        assert_eq!(
+            (total, cells),
+            (Cell::Under5, vec![Cell::Under5, Cell::Exact(0)])
+        );
+        let (_, cells) = protect(8, &parts(&[3, 5]), false);
+        assert_eq!(
+            cells,
+            [Cell::Under5, Cell::Exact(5)],
+            "overlapping parts: no subtraction"
+        );
+        let (_, cells) = protect(7, &parts(&[2, 5]), true);
+        assert_eq!(cells, [Cell::Under5, Cell::Hidden]);
+        let (_, cells) = protect(5, &parts(&[5, 0, 0]), true);
+        assert_eq!(cells, [Cell::Exact(5), Cell::Exact(0), Cell::Exact(0)]);
+        let (_, cells) = protect(6, &parts(&[1, 5, 0]), true);
+        assert_eq!(cells, [Cell::Under5, Cell::Hidden, Cell::Exact(0)]);
+    }
+
+    proptest! {
+        /// Whatever the counts, no part or total from 1 to 4 is shown, and
+        /// no hidden part is the total less the shown ones.
+        #[test]
+        fn protection_never_reveals_a_small_count(
+            values in proptest::collection::vec(prop_oneof![0u32..6, 0u32..40], 1..9),
+            partition in any::<bool>(),
+        ) {
+            let total = values.iter().sum();
+            let named = parts(&values);
+            let (t, cells) = protect(total, &named, partition);
+            let g = Group {
+                table: "t".into(),
+                month: "2026-01".into(),
+                practice: "p".into(),
+                total: t,
+                parts: named.iter().map(|(k, _)| k.clone()).zip(cells.clone()).collect(),
+                partition,
+            };
+            prop_assert_eq!(exposure(&g), None);
+            // Shown counts are the true ones.
+            for ((_, n), c) in named.iter().zip(&cells) {
+                if let Cell::Exact(shown) = c {
+                    prop_assert_eq!(shown, n);
+                }
+            }
+        }
+
+        /// Adding up any number of protected groups never shows a count from
+        /// 1 to 4 as a known figure on its own.
+        #[test]
+        fn merged_figures_keep_hidden_counts_hidden(
+            groups in proptest::collection::vec(proptest::collection::vec(0u32..12, 2..5), 1..6),
+        ) {
+            let mut merged = Merged::default();
+            let mut truth = 0;
+            for values in &groups {
+                let named = parts(values);
+                let (_, cells) = protect(values.iter().sum(), &named, true);
+                merged.add(cells[0]);
+                truth += values[0];
+            }
+            if merged.hidden == 0 {
+                prop_assert_eq!(merged.known, truth);
+                prop_assert!(merged.known == 0 || merged.known >= SMALLEST_SHOWN || groups.len() > 1);
+            } else {
+                prop_assert!(merged.show().contains("hidden"));
+            }
+        }
+    }
+
+    proptest! {
+        /// A table merged from many files never has exactly one category
+        /// with hidden counts while its total is fully known: the hidden
+        /// counts cannot be recovered from the merged figures either.
+        #[test]
+        fn merged_tables_cannot_be_subtracted_from(
+            files in proptest::collection::vec(proptest::collection::vec(0u32..9, 3), 1..8),
+        ) {
+            let mut programme = Programme::default();
+            for (i, values) in files.iter().enumerate() {
+                let named = parts(values);
+                let (total, cells) = protect(values.iter().sum(), &named, true);
+                programme.add(Summary {
+                    label: format!("worker {i}"),
+                    from: today(),
+                    to: today(),
+                    generated: at(),
+                    groups: vec![Group {
+                        table: "t".into(),
+                        month: "2026-11".into(),
+                        practice: "p".into(),
+                        total,
+                        parts: named.iter().map(|(k, _)| k.clone()).zip(cells).collect(),
+                        partition: true,
+                    }],
+                    outcomes: Vec::new(),
+                    time: Vec::new(),
+                    checkins: Vec::new(),
+                    quotes: Vec::new(),
+                });
+            }
+            let (parts, total) = programme.table("t", &|_, _| true);
+            let hidden = parts.values().filter(|m| m.hidden > 0).count();
+            prop_assert!(total.hidden > 0 || hidden != 1, "{parts:?} {total:?}");
+        }
+    }
+
+    #[test]
+    fn the_demo_summary_reveals_nothing_and_holds_no_personal_data() {
+        let s = demo_summary(false);
+        assert!(!s.groups.is_empty());
+        assert!(s.check().is_ok());
+        let text = s.to_file(None, &mut SeqRandom::default());
+        let ws = generate(&DemoSpec::standard(), today());
+        for person in ws.people.values().take(50) {
+            assert!(!text.contains(&person.reference), "a reference leaked");
+        }
+        for r in ws.referrals.values().take(50) {
+            assert!(
+                r.notes.is_empty() || !text.contains(&r.notes),
+                "notes leaked"
+            );
+        }
+        assert!(s.quotes.is_empty(), "quotes are off by default");
+        assert!(!demo_summary(true).quotes.is_empty(), "and can be included");
+        let tables: Vec<&str> = s.groups.iter().map(|g| g.table.as_str()).collect();
+        for table in [
+            "Referrals by who referred",
+            "Contacts by outcome",
+            "How episodes ended",
+        ] {
+            assert!(tables.contains(&table), "{table}");
+        }
+        assert!(tables.iter().any(|t| t.starts_with("Outcome change: ")));
+        assert!(tables.iter().any(|t| t.starts_with("Questionnaires: ")));
+        assert!(s
+            .groups
+            .iter()
+            .all(|g| ("2026-07".."2026-10").contains(&g.month.as_str())));
+    }
+
+    #[test]
+    fn a_summary_round_trips_plain_and_encrypted() {
+        let s = demo_summary(true);
+        let mut rng = SeqRandom::default();
+        let plain = s.to_file(None, &mut rng);
+        assert!(plain.starts_with("{\"format\":\"linkwork.summary\",\"version\":1"));
+        assert_eq!(Summary::from_file(&plain, None), Ok(s.clone()));
+        let sealed = s.to_file(Some("board pass"), &mut rng);
+        assert!(
+            !sealed.contains("Referrals by"),
+            "nothing readable but the label and period"
+        );
+        assert_eq!(
+            Summary::from_file(&sealed, None),
+            Err(SummaryError::PassphraseNeeded)
+        );
+        assert_eq!(
+            Summary::from_file(&sealed, Some("wrong")),
+            Err(SummaryError::WrongPassphrase)
+        );
+        assert_eq!(Summary::from_file(&sealed, Some("board pass")), Ok(s));
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_the_reason() {
+        let s = demo_summary(false);
+        let plain = s.to_file(None, &mut SeqRandom::default());
+        let newer = plain.replacen("\"version\":1", "\"version\":2", 1);
+        assert!(matches!(
+            Summary::from_file(&newer, None),
+            Err(SummaryError::Format(FormatError::Newer { .. }))
+        ));
+        assert!(matches!(
+            Summary::from_file("{\"format\":\"linkwork.backup\",\"version\":1}", None),
+            Err(SummaryError::Format(_))
+        ));
+        assert!(matches!(
+            Summary::from_file("not json", None),
+            Err(SummaryError::Format(_))
+        ));
+        // A file edited to show a small count is refused.
+        let g = s
+            .groups
+            .iter()
+            .find(|g| g.parts.values().any(|c| *c == Cell::Under5))
+            .expect("some small count");
+        let mut tampered = s.clone();
+        let i = tampered
+            .groups
+            .iter()
+            .position(|x| x == g)
+            .expect("present");
+        let (k, _) = g
+            .parts
+            .iter()
+            .find(|(_, c)| **c == Cell::Under5)
+            .expect("small");
+        tampered.groups[i].parts.insert(k.clone(), Cell::Exact(2));
+        let text = encode_doc(&SUMMARY_DOC, &tampered);
+        assert!(matches!(
+            Summary::from_file(&text, None),
+            Err(SummaryError::Format(FormatError::Invalid(_)))
+        ));
+    }
+
+    #[test]
+    fn re_importing_the_same_worker_and_period_replaces_it() {
+        let s = demo_summary(false);
+        let mut p = Programme::default();
+        assert!(!p.add(s.clone()));
+        let once = p.table("Referrals by who referred", &|_, _| true);
+        assert!(p.add(s.clone()), "same label and period");
+        assert_eq!(p.summaries.len(), 1);
+        assert_eq!(
+            p.table("Referrals by who referred", &|_, _| true),
+            once,
+            "idempotent"
+        );
+        let mut other = s.clone();
+        other.label = "South PCN, link worker 1".into();
+        assert!(!p.add(other));
+        let twice = p.table("Referrals by who referred", &|_, _| true);
+        assert_eq!(twice.1.known, once.1.known * 2);
+        assert_eq!(twice.1.hidden, once.1.hidden * 2);
+    }
+}
