@@ -16,6 +16,7 @@ use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::practice_work::PracticeWorkPage;
 use crate::pages::practices::PracticesPage;
+use crate::pages::programme::ProgrammePage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::transfer::TransferPage;
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
     // A memo, so pages re-render on locking and unlocking only, not on every
     // change to the session (such as a backup being recorded).
     let locked = Memo::new(move |_| state.session.with(|s| *s == Session::Locked));
+    let manager = Memo::new(move |_| state.session.with(|s| *s == Session::Manager));
     // A new screen starts at its top.
     Effect::new(move |_| {
         locked.track();
@@ -64,6 +66,9 @@ pub fn App() -> impl IntoView {
                     if locked.get() {
                         return view! { <LockPage/> }.into_any();
                     }
+                    if manager.get() {
+                        return view! { <ProgrammePage/> }.into_any();
+                    }
                     match state.route.get() {
                         Route::Caseload => view! { <CaseloadPage/> }.into_any(),
                         Route::Dashboard => view! { <DashboardPage/> }.into_any(),
@@ -75,6 +80,7 @@ pub fn App() -> impl IntoView {
                         Route::PracticeWork => view! { <PracticeWorkPage/> }.into_any(),
                         Route::Practices => view! { <PracticesPage/> }.into_any(),
                         Route::CheckIn(id) => view! { <CheckInPage practice=id/> }.into_any(),
+                        Route::Programme => view! { <NotFoundPage/> }.into_any(),
                         Route::NotFound => view! { <NotFoundPage/> }.into_any(),
                     }
                 }}
@@ -107,6 +113,7 @@ pub fn handle_title(state: AppState) {
             Session::Locked => "Locked – Linkwork".to_owned(),
             Session::Demo => format!("{} (demo) – Linkwork", state.route.get().title()),
             Session::Open(_) => format!("{} – Linkwork", state.route.get().title()),
+            Session::Manager => format!("{} – Linkwork", Route::Programme.title()),
         };
         document().set_title(&title);
     });

@@ -16,6 +16,8 @@ pub enum Route {
     PracticeWork,
     Practices,
     CheckIn(PracticeId),
+    /// The manager's view of imported summaries.
+    Programme,
     NotFound,
 }
 
@@ -33,6 +35,7 @@ impl Route {
             ["transfer"] => Route::Transfer,
             ["work"] => Route::PracticeWork,
             ["practices"] => Route::Practices,
+            ["programme"] => Route::Programme,
             ["checkin", id] => id.parse().map_or(Route::NotFound, Route::CheckIn),
             ["referral", id] => id.parse().map_or(Route::NotFound, Route::Referral),
             _ => Route::NotFound,
@@ -50,6 +53,7 @@ impl Route {
             Route::Transfer => "#/transfer".into(),
             Route::PracticeWork => "#/work".into(),
             Route::Practices => "#/practices".into(),
+            Route::Programme => "#/programme".into(),
             Route::CheckIn(id) => format!("#/checkin/{id}"),
             Route::Referral(id) => format!("#/referral/{id}"),
         }
@@ -67,6 +71,7 @@ impl Route {
             Route::Transfer => "Import and export",
             Route::PracticeWork => "Practice and community work",
             Route::Practices => "Practices",
+            Route::Programme => "Programme (manager view)",
             Route::CheckIn(_) => "Practice check-in",
             Route::NotFound => "Page not found",
         }

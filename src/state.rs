@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use linkwork_core::crypto::Vault;
 use linkwork_core::demo::{generate, DemoSpec};
@@ -14,6 +15,7 @@ use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
 use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::practice_work::{ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError};
 use linkwork_core::spreadsheet::{self, Applied, ImportPlan};
+use linkwork_core::summary::{Imported, Programme};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
     ContactDraft, ContactId, JourneyError, Loaded, Problem, ReferralDraft, ReferralError,
@@ -32,13 +34,15 @@ pub enum Session {
     Locked,
     Demo,
     Open(WorkspaceMeta),
+    /// A manager reading anonymised summaries (no workspace is open).
+    Manager,
 }
 
 impl Session {
     /// Where the open session's documents live.
     pub fn space(&self) -> Option<Space> {
         match self {
-            Session::Locked => None,
+            Session::Locked | Session::Manager => None,
             Session::Demo => Some(Space::Demo),
             Session::Open(meta) => Some(Space::Workspace(meta.id.clone())),
         }
@@ -94,6 +98,10 @@ pub struct AppState {
     pub persisted: RwSignal<Option<bool>>,
     /// The contact mode used last, offered first next time.
     last_mode: StoredValue<Option<String>>,
+    /// The manager's imported summaries.
+    pub programme: RwSignal<Programme>,
+    /// Why the manager's stored summaries could not be read or saved.
+    pub manager_error: RwSignal<Option<String>>,
 }
 
 /// A confirmation for the page it was raised for.
@@ -130,6 +138,8 @@ impl AppState {
             tab_id: StoredValue::new(hex_id()),
             persisted: RwSignal::new(None),
             last_mode: StoredValue::new(None),
+            programme: RwSignal::new(Programme::default()),
+            manager_error: RwSignal::new(None),
         };
         state.refresh_usage();
         state
@@ -626,6 +636,50 @@ impl AppState {
         Ok(())
     }
 
+    /// Opens the manager view with the summaries imported before (if they
+    /// cannot be read, it opens empty and says why).
+    pub fn open_manager(&self) {
+        let programme = storage::read_programme();
+        self.show(Session::Manager, Ok(Loaded::empty()));
+        match programme {
+            Ok(p) => {
+                self.programme.set(p);
+                self.manager_error.set(None);
+            }
+            Err(e) => {
+                self.programme.set(Programme::default());
+                self.manager_error.set(Some(e.to_string()));
+            }
+        }
+        route::go(Route::Programme);
+    }
+
+    /// Imports summary files (name, text); good files are kept even when
+    /// others in the batch are refused. The outcome of each, in order, and
+    /// whether the summaries could be saved.
+    pub fn import_summaries(
+        &self,
+        files: &[(String, String)],
+        passphrase: Option<&str>,
+    ) -> (Vec<Imported>, Result<(), StorageError>) {
+        let mut outcomes = Vec::new();
+        self.programme
+            .update(|p| outcomes = p.import(files, passphrase));
+        let saved = self.programme.with_untracked(storage::write_programme);
+        (outcomes, saved)
+    }
+
+    /// Removes one imported summary.
+    pub fn remove_summary(
+        &self,
+        label: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(), StorageError> {
+        self.programme.update(|p| p.remove(label, from, to));
+        self.programme.with_untracked(storage::write_programme)
+    }
+
     /// Deletes the demo caseload and returns to the lock screen.
     pub fn clear_demo(&self) -> Result<(), StorageError> {
         storage::remove_prefix(&Space::Demo.prefix())?;
@@ -643,7 +697,7 @@ impl AppState {
             storage::set_aside(&key)?;
         }
         match self.session.get_untracked() {
-            Session::Locked => {}
+            Session::Locked | Session::Manager => {}
             Session::Demo => self.show(Session::Demo, storage::load_demo()),
             Session::Open(meta) => {
                 if let Some(vault) = self.vault.get_value() {

@@ -8,6 +8,7 @@
 use gloo_storage::{LocalStorage, Storage as _};
 use linkwork_core::crypto::Vault;
 use linkwork_core::format::{Problem, KEY_PREFIX};
+use linkwork_core::summary::Programme;
 use linkwork_core::vault_store::{self, parse_meta_key, WorkspaceMeta};
 use linkwork_core::{load_workspace, Loaded, StoreKey};
 use wasm_bindgen::JsCast;
@@ -55,6 +56,8 @@ pub enum StorageError {
     QuotaExceeded,
     #[error("The browser refused to save ({0}). Your latest changes are still on this screen and Linkwork will keep trying. Do not close this tab until this message goes away.")]
     Refused(String),
+    #[error("The summaries imported before could not be read ({0}). A copy was kept aside in this browser for recovery; import the files again.")]
+    SummariesUnreadable(String),
 }
 
 fn storage() -> Result<web_sys::Storage, StorageError> {
@@ -200,6 +203,27 @@ fn preserve(store: &web_sys::Storage, key: &str, value: &str) -> Result<String, 
 /// Reads one value.
 pub fn read(key: &str) -> Result<Option<String>, StorageError> {
     storage()?.get_item(key).map_err(classify)
+}
+
+/// Where the manager's imported summaries are kept (anonymised, compressed).
+pub const PROGRAMME_KEY: &str = "linkwork/manager/programme";
+
+/// The manager's imported summaries; none yet is an empty programme. Data
+/// that cannot be read is set aside (kept under the recovery prefix).
+pub fn read_programme() -> Result<Programme, StorageError> {
+    match read(PROGRAMME_KEY)? {
+        None => Ok(Programme::default()),
+        Some(text) => Programme::from_stored(&text).or_else(|e| {
+            // Never written over: copied aside first, then cleared.
+            set_aside(PROGRAMME_KEY)?;
+            Err(StorageError::SummariesUnreadable(e.to_string()))
+        }),
+    }
+}
+
+/// Saves the manager's imported summaries.
+pub fn write_programme(programme: &Programme) -> Result<(), StorageError> {
+    write(PROGRAMME_KEY, &programme.to_stored())
 }
 
 /// Writes one value.

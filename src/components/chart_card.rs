@@ -28,6 +28,9 @@ pub fn ChartCard(
     /// Categories down the side, so the chart grows to name every one.
     #[prop(optional, into)]
     rows: Option<Signal<usize>>,
+    /// Offer the table as a CSV download under this file name.
+    #[prop(optional, into)]
+    csv: Option<String>,
     /// A wide table: put it under the chart instead of beside it.
     #[prop(optional)]
     wide: bool,
@@ -48,7 +51,7 @@ pub fn ChartCard(
             <div class="chart-card__body" class:chart-card__body--stacked=wide>
                 <EChart chart=chart label=format!("{title}: chart. The table with it gives the same numbers.") testid=format!("chart-{name}") height=height/>
                 <div class="chart-card__numbers">
-                    <DataTable table=table caption=format!("{title}: the numbers") testid=format!("table-{name}")/>
+                    <DataTable table=table caption=format!("{title}: the numbers") testid=format!("table-{name}") csv=csv/>
                     {children.map(|c| c())}
                 </div>
             </div>

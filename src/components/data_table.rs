@@ -14,8 +14,22 @@ pub fn DataTable(
     /// A stable id for tests.
     #[prop(into)]
     testid: String,
+    /// Offer the table as a CSV download under this file name.
+    #[prop(default = None)]
+    csv: Option<String>,
 ) -> impl IntoView {
+    let download = csv.map(|name| {
+        let label = format!("Download “{caption}” as CSV");
+        let id = format!("{testid}-csv");
+        view! {
+            <button type="button" class="button button--link button--small csv-button" data-testid=id aria-label=label
+                on:click=move |_| { let _ = crate::platform::download(&name, &table.with_untracked(Table::to_csv)); }>
+                "CSV"
+            </button>
+        }
+    });
     view! {
+        {download}
         <div class="table-wrap">
             <table class="table data-table" data-testid=testid>
                 <caption>{caption}</caption>

@@ -23,7 +23,12 @@ pub fn Header() -> impl IntoView {
             </li>
         }
     };
-    let unlocked = move || state.session.with(|s| *s != Session::Locked);
+    let unlocked = move || {
+        state
+            .session
+            .with(|s| !matches!(s, Session::Locked | Session::Manager))
+    };
+    let manager = move || state.session.with(|s| *s == Session::Manager);
     let who = move || match state.session.get() {
         Session::Open(meta) => Some(meta.name),
         _ => None,
@@ -53,6 +58,16 @@ pub fn Header() -> impl IntoView {
                             title="Lock (Ctrl+Shift+L)" aria-keyshortcuts="Control+Shift+L" data-testid="lock">
                             "Lock"
                         </button>
+                    </div>
+                </Show>
+                <Show when=manager>
+                    <nav aria-label="Main">
+                        <ul class="nav">{link(Route::Programme, "Programme", "nav-programme")}</ul>
+                    </nav>
+                    <div class="session">
+                        <span class="session__name">"Manager view"</span>
+                        <button type="button" class="button button--on-blue" on:click=move |_| state.lock()
+                            data-testid="leave-manager">"Leave"</button>
                     </div>
                 </Show>
             </div>

@@ -31,6 +31,7 @@ pub mod security_settings;
 pub mod short_number;
 pub mod status_actions;
 pub mod storage_banner;
+pub mod summary_export;
 pub mod tile;
 pub mod timeline;
 pub mod unlock_form;

@@ -57,6 +57,14 @@ pub fn LockPage() -> impl IntoView {
                 <summary><h2 class="summary-heading">"Restore from a backup file"</h2></summary>
                 <RestoreBackup workspaces=workspaces.get_value()/>
             </details>
+            <section class="panel" aria-labelledby="manager-heading">
+                <h2 id="manager-heading">"Managers"</h2>
+                <p>"Open anonymised summary files from link workers and see the whole programme. No workspace is opened and no personal data is involved."</p>
+                <button type="button" class="button button--secondary" data-testid="open-manager"
+                    on:click=move |_| state.open_manager()>
+                    "Open the manager view"
+                </button>
+            </section>
             <section class="panel" aria-labelledby="demo-heading">
                 <h2 id="demo-heading">"Just looking?"</h2>
                 <p>"Open a demo caseload of made-up people. It is kept apart from real workspaces and can be cleared at any time."</p>

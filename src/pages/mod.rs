@@ -8,6 +8,7 @@ pub mod lock;
 pub mod not_found;
 pub mod practice_work;
 pub mod practices;
+pub mod programme;
 pub mod referral;
 pub mod settings;
 pub mod transfer;

@@ -176,6 +176,39 @@ async function timeDashboard(page) {
   });
 }
 
+/**
+ * Imports 200 summary files (50 link workers x 4 quarters) into the manager view and times
+ * reading, checking, merging and saving them (marks around the import), and until the
+ * programme's figures are on screen.
+ */
+async function timeSummaryImport(browser, url, files) {
+  const { context, page } = await seededPage(browser, url, {});
+  await page.click('[data-testid="open-manager"]');
+  await page.waitForSelector('[data-testid="summary-files"]');
+  const payload = Object.entries(files).map(([name, text]) => ({
+    name,
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  }));
+  await page.setInputFiles('[data-testid="summary-files"]', payload);
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="summary-row"]').length === n,
+    payload.length,
+    { polling: 'raf', timeout: 120_000 },
+  );
+  const result = await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name).at(-1).startTime;
+    return {
+      import_ms: at('linkwork-import-end') - at('linkwork-import-start'),
+      shown_ms: performance.now() - at('linkwork-import-start'),
+      stored_units: (localStorage.getItem('linkwork/manager/programme') ?? '').length,
+      ok: document.querySelectorAll('.import-ok').length,
+    };
+  });
+  await context.close();
+  return result;
+}
+
 /** Opens the lock screen over seeded storage, unlocks, and times the parts. */
 async function timeUnlock(browser, url, entries) {
   const { context, page } = await seededPage(browser, url, entries);
@@ -235,6 +268,7 @@ const results = {
   unlock: [],
   dashboard: [],
   switching: [],
+  summaries: [],
   sizes: await sizes(),
 };
 // LINKWORK_BENCH_ONLY=20000 runs only the cases whose name or file mentions it.
@@ -258,6 +292,21 @@ try {
       median_ms: Math.round(median(times)),
       min_ms: Math.round(Math.min(...times)),
       max_ms: Math.round(Math.max(...times)),
+    });
+  }
+  const summaryFile = path.join(fixturesDir, 'summaries-200.json');
+  if (picked({ name: 'summaries', file: 'summaries-200.json' })) {
+    const files = JSON.parse(await fs.readFile(summaryFile, 'utf8'));
+    const runs = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i += 1) runs.push(await timeSummaryImport(browser, server.url, files));
+    const med = (f) => Math.round(median(runs.map(f)));
+    results.summaries.push({
+      files: Object.keys(files).length,
+      bytes: Object.values(files).reduce((n, t) => n + t.length, 0),
+      imported: runs[0].ok,
+      read_check_merge_save_ms: med((r) => r.import_ms),
+      to_figures_on_screen_ms: med((r) => r.shown_ms),
+      stored_units: runs[0].stored_units,
     });
   }
   for (const c of sealedCases.filter(picked)) {
@@ -308,6 +357,8 @@ console.log('Dashboard, after unlocking (open to all 14 charts drawn; a practice
 console.table(results.dashboard);
 console.log('Leaving and reopening the dashboard (ECharts instances and JS heap, last run):');
 console.table(results.switching);
+console.log('Manager view: importing 200 summary files (50 link workers x 4 quarters):');
+console.table(results.summaries);
 console.log('Release build sizes (bytes):');
 console.table(results.sizes);
 await fs.mkdir(fixturesDir, { recursive: true });

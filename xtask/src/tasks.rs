@@ -81,6 +81,20 @@ pub fn bench() -> Result {
         }
         run(&mut command)?;
     }
+    run(&mut cmd(
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "linkwork-core",
+            "--example",
+            "summary_fixture",
+            "--",
+            &format!("{BENCH_DIR}/summaries-200.json"),
+        ],
+    ))?;
     run(&mut cmd_line(
         "cargo run --release --quiet -p linkwork-core --example perf",
     ))?;

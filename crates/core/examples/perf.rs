@@ -193,7 +193,7 @@ impl linkwork_core::Random for NoRandom {
 /// Manager summaries: 50 link workers x 4 quarters = 200 files, each read
 /// and checked in full, then merged into every programme table.
 fn summaries(today: NaiveDate) {
-    use linkwork_core::summary::{summarise, Programme, Summary};
+    use linkwork_core::summary::{summarise, Programme, Summary, SummaryOptions};
     let generated = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
     let quarters: Vec<(NaiveDate, NaiveDate)> = [(2025, 12), (2026, 3), (2026, 6), (2026, 9)]
         .into_iter()
@@ -218,7 +218,10 @@ fn summaries(today: NaiveDate) {
                 &format!("Link worker {worker}"),
                 *from,
                 *to,
-                false,
+                SummaryOptions {
+                    by_month: true,
+                    ..SummaryOptions::default()
+                },
                 generated,
             );
             files.push(s.to_file(None, &mut NoRandom));

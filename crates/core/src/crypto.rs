@@ -181,6 +181,19 @@ impl Vault {
     }
 }
 
+/// Compresses text for storage (not encrypted): deflate, packed by [`pack`].
+/// For anonymised data only, such as a manager's imported summaries.
+pub fn squeeze(text: &str) -> String {
+    pack(&miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 6))
+}
+
+/// Reverses [`squeeze`]; `None` if the text was not made by it.
+pub fn unsqueeze(stored: &str) -> Option<String> {
+    let bytes = unpack(stored)?;
+    let plain = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_PLAINTEXT).ok()?;
+    String::from_utf8(plain).ok()
+}
+
 /// The first code point used by [`pack`]: 15 bits per UTF-16 code unit,
 /// all below the surrogate range, so every character is one code unit.
 const PACK_BASE: u32 = 0x4000;

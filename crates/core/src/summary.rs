@@ -109,6 +109,23 @@ pub struct OutcomeSums {
     pub sum_of_squares: Option<f64>,
 }
 
+/// Days from referral to first contact for one practice over the whole
+/// period. The median and quartiles are given only for 10 or more people.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaitRow {
+    pub practice: String,
+    pub seen: Cell,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q1: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q3: Option<f64>,
+}
+
+/// The fewest people a median or quartile of waits is given for.
+pub const SMALLEST_SPREAD: u32 = 10;
+
 /// Hours on each level of the work (not counts of people: not suppressed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRow {
@@ -141,6 +158,8 @@ pub struct Summary {
     pub generated: DateTime<Utc>,
     pub groups: Vec<Group>,
     pub outcomes: Vec<OutcomeSums>,
+    /// Waits for a first contact, by practice, over the whole period.
+    pub waits: Vec<WaitRow>,
     pub time: Vec<TimeRow>,
     pub checkins: Vec<CheckInRow>,
     /// Quotes the person agreed to share and the link worker chose to include.
@@ -272,20 +291,39 @@ impl Tallies {
     }
 }
 
+/// "2026-03".
 fn month_key(day: NaiveDate) -> String {
     format!("{:04}-{:02}", day.year(), day.month())
 }
 
+/// What goes into a summary besides the counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SummaryOptions {
+    /// Quotes the person agreed to share (off by default).
+    pub include_quotes: bool,
+    /// Count by month (more detail, and so more small counts hidden) rather
+    /// than once for the whole period.
+    pub by_month: bool,
+}
+
 /// Makes the anonymised summary of `ws` for the period `from..=to`.
-/// `include_quotes` adds quotes the person agreed to share (off by default).
 pub fn summarise(
     ws: &Workspace,
     label: &str,
     from: NaiveDate,
     to: NaiveDate,
-    include_quotes: bool,
+    options: SummaryOptions,
     generated: DateTime<Utc>,
 ) -> Summary {
+    let include_quotes = options.include_quotes;
+    let period = format!("{from} to {to}");
+    let month_key = |day: NaiveDate| {
+        if options.by_month {
+            month_key(day)
+        } else {
+            period.clone()
+        }
+    };
     let lists = &ws.settings.lists;
     let in_period = |d: NaiveDate| from <= d && d <= to;
     let instruments: Vec<Instrument> = ws
@@ -296,6 +334,7 @@ pub fn summarise(
     let mut tallies = Tallies::default();
     let mut changes: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
     let mut quotes = Vec::new();
+    let mut waits: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in ws.referrals.values() {
         let practice = practice_name(ws, r.practice);
         let p = practice.as_str();
@@ -317,8 +356,13 @@ pub fn summarise(
             let person = ws.people.get(&r.person);
             for d in Dimension::ALL {
                 let groups = d.groups();
-                let table = format!("Referrals by {}", d.label().to_lowercase());
-                tallies.part(&table, m, p, &groups[d.group_index(person)]);
+                let table = match d {
+                    Dimension::AgeBand => "Referrals by age band",
+                    Dimension::Sex => "Referrals by sex",
+                    Dimension::EthnicGroup => "Referrals by ethnic group",
+                    Dimension::Deprivation => "Referrals by deprivation quintile",
+                };
+                tallies.part(table, m, p, &groups[d.group_index(person)]);
             }
             let attended = r.attended_count().min(ATTENDED_BANDS.len() - 1);
             tallies.part(
@@ -334,6 +378,7 @@ pub fn summarise(
                     .find(|(max, _)| days <= *max)
                     .map_or("", |b| b.1);
                 tallies.part("Days from referral to first contact", m, p, band);
+                waits.entry(practice.clone()).or_default().push(days as f64);
             }
             for inst in &instruments {
                 let threshold = ws.threshold(inst);
@@ -420,6 +465,26 @@ pub fn summarise(
         })
         .collect();
     quotes.sort();
+    let waits = waits
+        .into_iter()
+        .map(|(practice, days)| {
+            let n = days.len() as u32;
+            let spread = (n >= SMALLEST_SPREAD)
+                .then(|| crate::dashboard::Spread::of(days))
+                .flatten();
+            WaitRow {
+                practice,
+                seen: if n >= SMALLEST_SHOWN {
+                    Cell::Exact(n)
+                } else {
+                    Cell::Under5
+                },
+                median: spread.map(|s| s.median),
+                q1: spread.map(|s| s.q1),
+                q3: spread.map(|s| s.q3),
+            }
+        })
+        .collect();
     Summary {
         label: label.trim().to_owned(),
         from,
@@ -427,7 +492,8 @@ pub fn summarise(
         generated,
         groups: tallies.protect(),
         outcomes,
-        time: time_rows(ws, from, to),
+        waits,
+        time: time_rows(ws, from, to, &month_key),
         checkins: checkin_rows(ws, from, to),
         quotes,
     }
@@ -476,7 +542,12 @@ fn paired(
 
 /// Time on each level by month and practice. Community work not tied to a
 /// practice is under "All practices".
-fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
+fn time_rows(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+    month_key: &dyn Fn(NaiveDate) -> String,
+) -> Vec<TimeRow> {
     let mut rows: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
     let in_period = |d: NaiveDate| from <= d && d <= to;
     for r in ws.referrals.values() {
@@ -776,7 +847,10 @@ mod tests {
             "North PCN, link worker 2",
             "2026-07-01".parse().expect("date"),
             "2026-09-30".parse().expect("date"),
-            include_quotes,
+            SummaryOptions {
+                include_quotes,
+                by_month: true,
+            },
             at(),
         )
     }
@@ -902,6 +976,7 @@ mod tests {
                         partition: true,
                     }],
                     outcomes: Vec::new(),
+                    waits: Vec::new(),
                     time: Vec::new(),
                     checkins: Vec::new(),
                     quotes: Vec::new(),
@@ -1013,6 +1088,91 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_imports_the_good_files_and_names_what_is_wrong_with_the_rest() {
+        let s = demo_summary(false);
+        let mut rng = SeqRandom::default();
+        let files = vec![
+            ("north.json".to_owned(), s.to_file(None, &mut rng)),
+            (
+                "broken.json".to_owned(),
+                "{\"format\":\"linkwork.summary\"".to_owned(),
+            ),
+            ("sealed.json".to_owned(), s.to_file(Some("pass"), &mut rng)),
+        ];
+        let mut p = Programme::default();
+        let outcomes = p.import(&files, None);
+        assert_eq!(outcomes[0], Imported::Added);
+        assert!(matches!(
+            outcomes[1],
+            Imported::Failed(SummaryError::Format(FormatError::NotJson(_)))
+        ));
+        assert_eq!(
+            outcomes[2],
+            Imported::Failed(SummaryError::PassphraseNeeded)
+        );
+        assert_eq!(p.summaries.len(), 1);
+        let again = p.import(&files[2..], Some("pass"));
+        assert_eq!(
+            again,
+            [Imported::Replaced],
+            "same worker and period as north.json"
+        );
+        let stored = p.to_stored();
+        assert!(
+            stored.chars().count() * 4 < s.to_file(None, &mut rng).len(),
+            "compressed"
+        );
+        assert_eq!(Programme::from_stored(&stored), Ok(p.clone()));
+        assert!(Programme::from_stored("garbage").is_err());
+        let h = p.headlines(&ProgrammeFilter::default());
+        assert!(h.referrals.known > 0);
+        let north = ProgrammeFilter {
+            practice: Some("Riverside Medical Practice".into()),
+            ..ProgrammeFilter::default()
+        };
+        assert!(
+            p.headlines(&north).referrals.known + 5 * p.headlines(&north).referrals.hidden
+                <= h.referrals.known + 5 * h.referrals.hidden
+        );
+        assert_eq!(
+            p.trend(&ProgrammeFilter::default(), "Referrals by who referred")
+                .len(),
+            1
+        );
+        assert_eq!(
+            p.side_by_side(
+                &ProgrammeFilter::default(),
+                &["Referrals by who referred"],
+                true
+            )
+            .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn the_last_quarter_and_file_names() {
+        assert_eq!(
+            last_quarter(today()),
+            (
+                "2026-07-01".parse().expect("d"),
+                "2026-09-30".parse().expect("d")
+            )
+        );
+        assert_eq!(
+            last_quarter("2026-01-05".parse().expect("d")),
+            (
+                "2025-10-01".parse().expect("d"),
+                "2025-12-31".parse().expect("d")
+            )
+        );
+        assert_eq!(
+            file_name(&demo_summary(false)),
+            "linkwork-summary-north-pcn-link-worker-2-2026-07-01-to-2026-09-30.json"
+        );
+    }
+
+    #[test]
     fn re_importing_the_same_worker_and_period_replaces_it() {
         let s = demo_summary(false);
         let mut p = Programme::default();
@@ -1031,5 +1191,326 @@ mod tests {
         let twice = p.table("Referrals by who referred", &|_, _| true);
         assert_eq!(twice.1.known, once.1.known * 2);
         assert_eq!(twice.1.hidden, once.1.hidden * 2);
+    }
+}
+
+/// The last complete quarter (January, April, July, October) before `today`.
+pub fn last_quarter(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let this =
+        NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(today);
+    let from = this
+        .checked_sub_months(chrono::Months::new(3))
+        .unwrap_or(this);
+    (from, this.pred_opt().unwrap_or(this))
+}
+
+/// A file name for a summary: label, period, nothing personal.
+pub fn file_name(s: &Summary) -> String {
+    let slug: String = s
+        .label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!("linkwork-summary-{slug}-{}-to-{}.json", s.from, s.to)
+}
+
+/// The manager's imported summaries, as stored (compressed, not encrypted:
+/// they hold no personal data).
+pub const PROGRAMME_DOC: DocKind = DocKind {
+    format: "linkwork.programme",
+    current: 1,
+    migrations: &[],
+};
+
+#[derive(Serialize, Deserialize)]
+struct ProgrammeDoc {
+    summaries: Vec<Summary>,
+}
+
+/// What happened to one imported file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Imported {
+    Added,
+    /// It replaced the earlier file of the same link worker and period.
+    Replaced,
+    Failed(SummaryError),
+}
+
+impl Programme {
+    /// The stored text: the versioned document, compressed.
+    pub fn to_stored(&self) -> String {
+        crate::crypto::squeeze(&encode_doc(
+            &PROGRAMME_DOC,
+            &ProgrammeDoc {
+                summaries: self.summaries.clone(),
+            },
+        ))
+    }
+
+    /// Reads the stored text back through the one decode path.
+    pub fn from_stored(stored: &str) -> Result<Programme, FormatError> {
+        let text = crate::crypto::unsqueeze(stored)
+            .ok_or_else(|| FormatError::Invalid("it is not a stored programme".into()))?;
+        let doc: ProgrammeDoc = decode(&PROGRAMME_DOC, &text)?;
+        for s in &doc.summaries {
+            s.check().map_err(|e| FormatError::Invalid(e.to_string()))?;
+        }
+        Ok(Programme {
+            summaries: doc.summaries,
+        })
+    }
+
+    /// Imports files: each is read and checked in full on its own, so one
+    /// bad file does not stop the good ones. Returns one outcome per file.
+    pub fn import(
+        &mut self,
+        files: &[(String, String)],
+        passphrase: Option<&str>,
+    ) -> Vec<Imported> {
+        files
+            .iter()
+            .map(|(_, text)| match Summary::from_file(text, passphrase) {
+                Ok(s) => {
+                    if self.add(s) {
+                        Imported::Replaced
+                    } else {
+                        Imported::Added
+                    }
+                }
+                Err(e) => Imported::Failed(e),
+            })
+            .collect()
+    }
+
+    /// Removes a link worker's summary for a period.
+    pub fn remove(&mut self, label: &str, from: NaiveDate, to: NaiveDate) {
+        self.summaries
+            .retain(|s| !(s.label == label && s.from == from && s.to == to));
+    }
+
+    /// The link workers' labels, practices and months present, sorted.
+    pub fn labels(&self) -> Vec<String> {
+        sorted(self.summaries.iter().map(|s| s.label.clone()))
+    }
+
+    pub fn practices(&self) -> Vec<String> {
+        sorted(
+            self.summaries
+                .iter()
+                .flat_map(|s| s.groups.iter().map(|g| g.practice.clone())),
+        )
+    }
+
+    /// The periods of the summaries ("2026-07-01 to 2026-09-30"), sorted.
+    pub fn periods(&self) -> Vec<(NaiveDate, NaiveDate)> {
+        let mut list: Vec<(NaiveDate, NaiveDate)> =
+            self.summaries.iter().map(|s| (s.from, s.to)).collect();
+        list.sort();
+        list.dedup();
+        list
+    }
+}
+
+fn sorted(items: impl Iterator<Item = String>) -> Vec<String> {
+    let mut list: Vec<String> = items.collect();
+    list.sort();
+    list.dedup();
+    list
+}
+
+/// Which summaries and groups the programme view counts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProgrammeFilter {
+    pub worker: Option<String>,
+    pub practice: Option<String>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl ProgrammeFilter {
+    pub fn keeps(&self, s: &Summary, g: &Group) -> bool {
+        self.worker.as_ref().is_none_or(|w| &s.label == w)
+            && self.practice.as_ref().is_none_or(|p| &g.practice == p)
+            && self
+                .period
+                .is_none_or(|(from, to)| s.from == from && s.to == to)
+    }
+}
+
+/// Paired outcome change of one measure across the filtered summaries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MergedOutcome {
+    pub measure: String,
+    pub pairs: Merged,
+    /// From the groups whose number of pairs is shown (hidden ones are left out).
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub improved: Merged,
+    pub same: Merged,
+    pub worse: Merged,
+}
+
+impl Programme {
+    /// Outcome change per measure, with the mean and spread of the shown groups.
+    pub fn outcomes(&self, filter: &ProgrammeFilter) -> Vec<MergedOutcome> {
+        let mut out: BTreeMap<String, (MergedOutcome, u32, f64, f64)> = BTreeMap::new();
+        for s in &self.summaries {
+            for o in &s.outcomes {
+                if !(filter.worker.as_ref().is_none_or(|w| &s.label == w)
+                    && filter.practice.as_ref().is_none_or(|p| &o.practice == p)
+                    && filter.period.is_none_or(|(f, t)| s.from == f && s.to == t))
+                {
+                    continue;
+                }
+                let e = out.entry(o.measure.clone()).or_default();
+                e.0.measure = o.measure.clone();
+                e.0.pairs.add(o.pairs);
+                if let (Cell::Exact(n), Some(sum), Some(sq)) = (o.pairs, o.sum, o.sum_of_squares) {
+                    e.1 += n;
+                    e.2 += sum;
+                    e.3 += sq;
+                }
+            }
+        }
+        out.into_values()
+            .map(|(mut m, n, sum, sq)| {
+                let table = format!("Outcome change: {}", m.measure);
+                let (parts, _) = self.table(&table, &|s, g| filter.keeps(s, g));
+                let get = |k: &str| parts.get(k).copied().unwrap_or_default();
+                m.improved = get("Improved");
+                m.same = get("About the same");
+                m.worse = get("Worse");
+                if n > 0 {
+                    let n = f64::from(n);
+                    let mean = sum / n;
+                    m.mean = Some(mean);
+                    m.sd = (n > 1.0).then(|| ((sq - n * mean * mean) / (n - 1.0)).max(0.0).sqrt());
+                }
+                m
+            })
+            .collect()
+    }
+
+    /// Minutes on each level by practice, across the filtered summaries.
+    pub fn time(&self, filter: &ProgrammeFilter) -> BTreeMap<String, [u32; 3]> {
+        let mut out: BTreeMap<String, [u32; 3]> = BTreeMap::new();
+        for s in self.summaries.iter().filter(|s| {
+            filter.worker.as_ref().is_none_or(|w| &s.label == w)
+                && filter.period.is_none_or(|(f, t)| s.from == f && s.to == t)
+        }) {
+            for r in s
+                .time
+                .iter()
+                .filter(|r| filter.practice.as_ref().is_none_or(|p| &r.practice == p))
+            {
+                let e = out.entry(r.practice.clone()).or_default();
+                e[0] += r.person_minutes;
+                e[1] += r.practice_minutes;
+                e[2] += r.community_minutes;
+            }
+        }
+        out
+    }
+}
+
+/// The programme's headline figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Headlines {
+    pub referrals: Merged,
+    pub seen_three_plus: Merged,
+    pub attended_contacts: Merged,
+    pub did_not_attend: Merged,
+    pub connections: Merged,
+    pub endings: Merged,
+}
+
+impl Programme {
+    /// Totals and key parts across the filtered summaries.
+    pub fn headlines(&self, filter: &ProgrammeFilter) -> Headlines {
+        let keep = |s: &Summary, g: &Group| filter.keeps(s, g);
+        let part_sum = |table: &str, parts: &[&str]| {
+            let (all, _) = self.table(table, &keep);
+            parts.iter().fold(Merged::default(), |acc, p| {
+                let m = all.get(*p).copied().unwrap_or_default();
+                Merged {
+                    known: acc.known + m.known,
+                    hidden: acc.hidden + m.hidden,
+                }
+            })
+        };
+        let outcome = |label: &str| part_sum("Contacts by outcome", &[label]);
+        Headlines {
+            referrals: self.table("Referrals by who referred", &keep).1,
+            seen_three_plus: part_sum(
+                "Referrals by contacts attended",
+                &["3", "4", "5", "6 or more"],
+            ),
+            attended_contacts: outcome(ContactOutcome::Attended.label()),
+            did_not_attend: outcome(ContactOutcome::DidNotAttend.label()),
+            connections: self.table("Connections by category", &keep).1,
+            endings: self.table("How episodes ended", &keep).1,
+        }
+    }
+
+    /// One figure (a table's total) for each value of `by`, side by side:
+    /// rows are practices or link workers, columns the tables.
+    pub fn side_by_side(
+        &self,
+        filter: &ProgrammeFilter,
+        tables: &[&str],
+        by_worker: bool,
+    ) -> Vec<(String, Vec<Merged>)> {
+        let rows = if by_worker {
+            self.labels()
+        } else {
+            self.practices()
+        };
+        rows.into_iter()
+            .map(|row| {
+                let figures = tables
+                    .iter()
+                    .map(|t| {
+                        self.table(t, &|s, g| {
+                            filter.keeps(s, g)
+                                && if by_worker {
+                                    s.label == row
+                                } else {
+                                    g.practice == row
+                                }
+                        })
+                        .1
+                    })
+                    .collect();
+                (row, figures)
+            })
+            .collect()
+    }
+
+    /// A table's total for each period, oldest first.
+    pub fn trend(
+        &self,
+        filter: &ProgrammeFilter,
+        table: &str,
+    ) -> Vec<((NaiveDate, NaiveDate), Merged)> {
+        self.periods()
+            .into_iter()
+            .map(|(from, to)| {
+                let total = self
+                    .table(table, &|s, g| {
+                        filter.keeps(s, g) && s.from == from && s.to == to
+                    })
+                    .1;
+                ((from, to), total)
+            })
+            .collect()
     }
 }

@@ -5,8 +5,13 @@ use crate::dashboard::{
     Breakdown, Count, OutcomeChange, PeriodCounts, PracticeRate, Recorded, Share, Stacked,
     UNRELIABLE_BELOW,
 };
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
 use crate::model::Choice;
 use crate::practice_work::{CheckInSummary, Construct, LevelMinutes, PracticeProfile, CHECKLIST};
+use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, WaitRow};
 
 /// A table: column headings, then rows of text cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -393,6 +398,181 @@ pub fn checklists(profiles: &[PracticeProfile]) -> Table {
                 .map_or("Not known", |v| v.label())
                 .to_owned()
         }));
+        t.row(cells, false);
+    }
+    t
+}
+
+impl Table {
+    /// The table as CSV for Excel (formula-safe cells).
+    pub fn to_csv(&self) -> String {
+        let mut rows = vec![self.headers.clone()];
+        rows.extend(self.rows.iter().map(|r| r.cells.clone()));
+        crate::spreadsheet::write_csv(&rows)
+    }
+}
+
+/// A programme table: each category's merged figure, then the total.
+pub fn merged(parts: &BTreeMap<String, Merged>, total: Merged, first: &str) -> Table {
+    let mut t = Table::new(&[first, "Count"]);
+    for (label, m) in parts {
+        t.row(vec![label.clone(), m.show()], m.hidden > 0);
+    }
+    t.row(vec!["Total".into(), total.show()], total.hidden > 0);
+    t
+}
+
+/// Outcome change across summaries.
+pub fn merged_outcomes(rows: &[MergedOutcome]) -> Table {
+    let mut t = Table::new(&[
+        "Measure",
+        "Pairs",
+        "Mean change",
+        "Spread (SD)",
+        "Improved",
+        "About the same",
+        "Worse",
+    ]);
+    for o in rows {
+        t.row(
+            vec![
+                o.measure.clone(),
+                o.pairs.show(),
+                o.mean.map_or_else(|| "–".into(), decimal),
+                o.sd.map_or_else(|| "–".into(), decimal),
+                o.improved.show(),
+                o.same.show(),
+                o.worse.show(),
+            ],
+            o.pairs.hidden > 0,
+        );
+    }
+    t
+}
+
+/// Waits for a first contact, per link worker and practice.
+pub fn summary_waits(rows: &[(String, WaitRow)]) -> Table {
+    let mut t = Table::new(&[
+        "Practice",
+        "Link worker",
+        "People seen",
+        "Median days (IQR)",
+    ]);
+    for (worker, w) in rows {
+        let spread = match (w.median, w.q1, w.q3) {
+            (Some(m), Some(a), Some(b)) => {
+                format!("{} ({} to {})", decimal(m), decimal(a), decimal(b))
+            }
+            _ => "too few to give".into(),
+        };
+        t.row(
+            vec![w.practice.clone(), worker.clone(), w.seen.show(), spread],
+            w.median.is_none(),
+        );
+    }
+    t
+}
+
+/// Hours on each level by practice.
+pub fn merged_time(rows: &BTreeMap<String, [u32; 3]>) -> Table {
+    let mut t = Table::new(&[
+        "Practice",
+        "With people (hours)",
+        "Practice (hours)",
+        "Community (hours)",
+        "Practice and community share",
+    ]);
+    for (practice, [person, prac, community]) in rows {
+        let m = LevelMinutes {
+            person: *person,
+            practice: *prac,
+            community: *community,
+        };
+        t.row(
+            vec![
+                practice.clone(),
+                hours(m.person),
+                hours(m.practice),
+                hours(m.community),
+                m.beyond_person_percent()
+                    .map_or_else(|| "–".into(), |p| format!("{}%", p.round())),
+            ],
+            false,
+        );
+    }
+    t
+}
+
+/// The latest check-in of each practice in each summary.
+pub fn summary_checkins(rows: &[(String, CheckInRow)]) -> Table {
+    let mut headers: Vec<&str> = vec!["Practice", "Link worker", "Checked in"];
+    headers.extend(Construct::ALL.iter().map(|c| c.label()));
+    headers.extend(["Where the role sits", "Checklist in place"]);
+    let mut t = Table::new(&headers);
+    for (worker, c) in rows {
+        let mut cells = vec![
+            c.practice.clone(),
+            worker.clone(),
+            c.date.format("%-d %b %Y").to_string(),
+        ];
+        cells.extend(
+            c.scores
+                .iter()
+                .map(|s| s.map_or_else(|| "–".into(), decimal)),
+        );
+        cells.push(c.continuum.clone().unwrap_or_else(|| "–".into()));
+        cells.push(format!("{} of {}", c.in_place, CHECKLIST.len()));
+        t.row(cells, false);
+    }
+    t
+}
+
+/// Practices or link workers side by side.
+pub fn side_by_side(rows: &[(String, Vec<Merged>)], first: &str, columns: &[&str]) -> Table {
+    let mut headers = vec![first];
+    headers.extend(columns);
+    let mut t = Table::new(&headers);
+    for (name, figures) in rows {
+        let mut cells = vec![name.clone()];
+        cells.extend(figures.iter().map(|m| m.show()));
+        t.row(cells, figures.iter().any(|m| m.hidden > 0));
+    }
+    t
+}
+
+/// One figure per period.
+pub fn trend(rows: &[((NaiveDate, NaiveDate), Merged)], what: &str) -> Table {
+    let mut t = Table::new(&["Period", what]);
+    for ((from, to), m) in rows {
+        t.row(
+            vec![
+                format!("{} to {}", from.format("%-d %b %Y"), to.format("%-d %b %Y")),
+                m.show(),
+            ],
+            m.hidden > 0,
+        );
+    }
+    t
+}
+
+/// Exactly what a summary holds for one table: a row per month and
+/// practice, its parts, then the total.
+pub fn summary_groups(groups: &[&Group]) -> Table {
+    let mut categories: Vec<&String> = groups.iter().flat_map(|g| g.parts.keys()).collect();
+    categories.sort();
+    categories.dedup();
+    let mut headers: Vec<&str> = vec!["Month", "Practice"];
+    headers.extend(categories.iter().map(|c| c.as_str()));
+    headers.push("Total");
+    let mut t = Table::new(&headers);
+    for g in groups {
+        let mut cells = vec![g.month.clone(), g.practice.clone()];
+        cells.extend(categories.iter().map(|c| {
+            g.parts
+                .get(*c)
+                .map_or_else(|| "0".into(), |cell| cell.show())
+        }));
+        cells.push(g.total.show());
         t.row(cells, false);
     }
     t

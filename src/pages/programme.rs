@@ -1,0 +1,336 @@
+//! The manager's view: anonymised summaries from any number of link
+//! workers, merged into the programme's figures.
+
+use leptos::ev;
+use leptos::prelude::*;
+use linkwork_core::dashboard::Count;
+use linkwork_core::summary::{Imported, Merged, ProgrammeFilter};
+use linkwork_core::{charts, tables};
+
+use crate::components::chart_card::ChartCard;
+use crate::components::data_table::DataTable;
+use crate::components::tile::Tile;
+use crate::platform::{file_text, show_date, take_files};
+use crate::state::use_state;
+
+/// The tables charted, in order: (table, what its rows are, horizontal).
+const CHARTED: [(&str, &str, bool); 13] = [
+    ("Referrals by who referred", "Who referred", true),
+    ("Referrals by reason", "Reason", true),
+    ("Days from referral to first contact", "Days", false),
+    ("Referrals by contacts attended", "Contacts attended", false),
+    ("Attended contacts by mode", "Mode", true),
+    ("Contacts by outcome", "Outcome", true),
+    ("Connections by category", "Category", true),
+    ("Connections by status", "Status", true),
+    ("How episodes ended", "Ending", true),
+    ("Referrals by age band", "Age band", false),
+    ("Referrals by sex", "Sex", false),
+    ("Referrals by ethnic group", "Ethnic group", true),
+    ("Referrals by deprivation quintile", "Quintile", false),
+];
+
+/// Figures compared side by side.
+const COMPARED: [(&str, &str); 4] = [
+    ("Referrals by who referred", "Referrals"),
+    ("Attended contacts by mode", "Attended contacts"),
+    ("Connections by category", "Connections"),
+    ("How episodes ended", "Episodes ended"),
+];
+
+/// Reads dropped or chosen files and imports them.
+fn import_files(
+    files: Vec<web_sys::File>,
+    pass: String,
+    results: RwSignal<Vec<(String, String, bool)>>,
+) {
+    let state = use_state();
+    crate::platform::mark("linkwork-import-start");
+    leptos::task::spawn_local(async move {
+        let mut read = Vec::new();
+        let mut unreadable = Vec::new();
+        for f in files {
+            match file_text(&f).await {
+                Some(text) => read.push((f.name(), text)),
+                None => unreadable.push(f.name()),
+            }
+        }
+        let (outcomes, saved) =
+            state.import_summaries(&read, (!pass.is_empty()).then_some(pass.as_str()));
+        let mut lines: Vec<(String, String, bool)> = read
+            .iter()
+            .zip(outcomes)
+            .map(|((name, _), outcome)| match outcome {
+                Imported::Added => (name.clone(), "imported".to_owned(), true),
+                Imported::Replaced => (
+                    name.clone(),
+                    "imported; it replaces the earlier file for the same link worker and period"
+                        .to_owned(),
+                    true,
+                ),
+                Imported::Failed(e) => (name.clone(), e.to_string(), false),
+            })
+            .collect();
+        lines.extend(
+            unreadable
+                .into_iter()
+                .map(|n| (n, "the browser could not read this file".to_owned(), false)),
+        );
+        if let Err(e) = saved {
+            state.manager_error.set(Some(e.to_string()));
+        }
+        results.set(lines);
+        crate::platform::mark("linkwork-import-end");
+    });
+}
+
+/// The programme view.
+#[component]
+pub fn ProgrammePage() -> impl IntoView {
+    let state = use_state();
+    let pass = RwSignal::new(String::new());
+    let results = RwSignal::new(Vec::<(String, String, bool)>::new());
+    let filter = RwSignal::new(ProgrammeFilter::default());
+    let dragging = RwSignal::new(false);
+    let programme = state.programme;
+    let empty = Memo::new(move |_| programme.with(|p| p.summaries.is_empty()));
+    let headlines = Memo::new(move |_| {
+        let f = filter.get();
+        programme.with(|p| p.headlines(&f))
+    });
+    let tile = move |get: fn(&linkwork_core::summary::Headlines) -> Merged| {
+        Signal::derive(move || headlines.with(|h| get(h).show()))
+    };
+    let table_of = move |name: &'static str| {
+        Memo::new(move |_| {
+            let f = filter.get();
+            programme.with(|p| p.table(name, &|s, g| f.keeps(s, g)))
+        })
+    };
+    let on_drop = move |e: ev::DragEvent| {
+        e.prevent_default();
+        dragging.set(false);
+        let files: Vec<web_sys::File> = e
+            .data_transfer()
+            .and_then(|d| d.files())
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        import_files(files, pass.get_untracked(), results);
+    };
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       options: Signal<Vec<(String, String)>>,
+                       set: fn(&mut ProgrammeFilter, Option<String>)| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <select id=id data-testid=id on:change=move |e| {
+                    let v = event_target_value(&e);
+                    filter.update(|f| set(f, (!v.is_empty()).then_some(v)));
+                }>
+                    <option value="">"All"</option>
+                    {move || options.get().into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
+                </select>
+            </div>
+        }
+    };
+    let workers = Signal::derive(move || {
+        programme.with(|p| p.labels().into_iter().map(|l| (l.clone(), l)).collect())
+    });
+    let practices = Signal::derive(move || {
+        programme.with(|p| p.practices().into_iter().map(|l| (l.clone(), l)).collect())
+    });
+    let periods = Signal::derive(move || {
+        programme.with(|p| {
+            p.periods()
+                .into_iter()
+                .map(|(f, t)| {
+                    (
+                        format!("{f}|{t}"),
+                        format!("{} to {}", show_date(f), show_date(t)),
+                    )
+                })
+                .collect()
+        })
+    });
+
+    view! {
+        <div class="dashboard programme">
+            <div class="page-head page-head--row">
+                <h1>"Programme"</h1>
+                <div class="button-row">
+                    <button type="button" class="button button--secondary" on:click=move |_| { let _ = window().print(); }>"Print (A4 landscape)"</button>
+                </div>
+            </div>
+            <p class="muted">"Anonymised summaries from link workers, added together. Counts from 1 to 4 stay hidden in every figure: a figure that includes hidden counts says so."</p>
+            {move || state.manager_error.get().map(|e| view! { <p class="banner banner--warning" role="alert" data-testid="manager-error">{e}</p> })}
+
+            <section class="panel no-print" aria-labelledby="import-heading">
+                <h2 id="import-heading">"Import summary files"</h2>
+                <div class="drop-zone" class:drop-zone--active=move || dragging.get() data-testid="drop-zone"
+                    on:dragover=move |e: ev::DragEvent| { e.prevent_default(); dragging.set(true); }
+                    on:dragleave=move |_| dragging.set(false)
+                    on:drop=on_drop>
+                    <p>"Drop summary files here, or choose them:"</p>
+                    <label for="summary-files" class="visually-hidden">"Summary files"</label>
+                    <input id="summary-files" type="file" accept=".json,application/json" multiple data-testid="summary-files"
+                        on:change=move |e| import_files(take_files(&e), pass.get_untracked(), results)/>
+                </div>
+                <div class="field">
+                    <label for="summary-import-pass">"Passphrase, for encrypted files (optional)"</label>
+                    <input id="summary-import-pass" type="password" autocomplete="off" data-testid="summary-import-pass"
+                        prop:value=move || pass.get() on:input=move |e| pass.set(event_target_value(&e))/>
+                </div>
+                <ul class="import-results" role="status" aria-live="polite" data-testid="import-results">
+                    {move || results.get().into_iter().map(|(name, text, ok)| view! {
+                        <li class=if ok { "import-ok" } else { "field-error" } data-testid="import-result">
+                            <strong>{name}</strong>": "{text}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+
+            <Show when=move || !empty.get()
+                fallback=|| view! { <p class="empty" data-testid="programme-empty">"No summaries yet. Link workers make them under Import and export, “Anonymised summary for your manager”."</p> }>
+                <section class="panel" aria-labelledby="files-heading">
+                    <h2 id="files-heading">"Summaries"</h2>
+                    <div class="table-wrap">
+                        <table class="table" data-testid="summary-list">
+                            <caption class="visually-hidden">"Imported summaries"</caption>
+                            <thead><tr><th scope="col">"Link worker"</th><th scope="col">"Period"</th><th scope="col">"Made"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <tbody>
+                                {move || programme.with(|p| p.summaries.iter().map(|s| {
+                                    let (label, from, to) = (s.label.clone(), s.from, s.to);
+                                    view! {
+                                        <tr data-testid="summary-row">
+                                            <th scope="row">{s.label.clone()}</th>
+                                            <td>{format!("{} to {}", show_date(s.from), show_date(s.to))}</td>
+                                            <td>{show_date(s.generated.date_naive())}</td>
+                                            <td><button type="button" class="button button--link no-print"
+                                                on:click=move |_| { if let Err(e) = state.remove_summary(&label, from, to) { state.manager_error.set(Some(e.to_string())); } }>"Remove"</button></td>
+                                        </tr>
+                                    }
+                                }).collect_view())}
+                            </tbody>
+                        </table>
+                    </div>
+                </section>
+
+                <form class="filters no-print" aria-label="Filter the programme" on:submit=|e| e.prevent_default()>
+                    {select("programme-worker", "Link worker", workers, |f, v| f.worker = v)}
+                    {select("programme-practice", "Practice", practices, |f, v| f.practice = v)}
+                    {select("programme-period", "Period", periods, |f, v| {
+                        f.period = v.and_then(|v| {
+                            let (a, b) = v.split_once('|')?;
+                            Some((a.parse().ok()?, b.parse().ok()?))
+                        });
+                    })}
+                </form>
+
+                <section aria-labelledby="programme-tiles">
+                    <h2 id="programme-tiles" class="visually-hidden">"Headline figures"</h2>
+                    <ul class="tiles">
+                        <Tile label="Referrals" testid="programme-referrals" value=tile(|h| h.referrals) detail=Signal::derive(|| "received".to_owned())/>
+                        <Tile label="Seen three or more times" testid="programme-seen3" value=tile(|h| h.seen_three_plus) detail=Signal::derive(|| "of those referred".to_owned())/>
+                        <Tile label="Attended contacts" testid="programme-contacts" value=tile(|h| h.attended_contacts) detail=Signal::derive(|| "in the periods".to_owned())/>
+                        <Tile label="Did not attend" testid="programme-dna" value=tile(|h| h.did_not_attend) detail=Signal::derive(|| "missed contacts".to_owned())/>
+                        <Tile label="Connections" testid="programme-connections" value=tile(|h| h.connections) detail=Signal::derive(|| "to community support".to_owned())/>
+                        <Tile label="Episodes ended" testid="programme-endings" value=tile(|h| h.endings) detail=Signal::derive(|| "closed or referred on".to_owned())/>
+                    </ul>
+                </section>
+
+                <section class="dashboard__section" aria-labelledby="compare-heading">
+                    <h2 id="compare-heading">"Side by side"</h2>
+                    {[(false, "Practice", "practices"), (true, "Link worker", "workers")].into_iter().map(|(by_worker, first, name)| {
+                        let columns: Vec<&str> = COMPARED.iter().map(|(_, c)| *c).collect();
+                        let table = Signal::derive(move || {
+                            let f = filter.get();
+                            let names: Vec<&str> = COMPARED.iter().map(|(t, _)| *t).collect();
+                            let rows = programme.with(|p| p.side_by_side(&f, &names, by_worker));
+                            tables::side_by_side(&rows, first, &columns)
+                        });
+                        view! { <DataTable table=table caption=format!("By {}", first.to_lowercase()) testid=format!("programme-by-{name}") csv=Some(format!("linkwork-programme-by-{name}.csv"))/> }
+                    }).collect_view()}
+                    <ChartCard title="Referrals over the periods" name="programme-trend"
+                        note=Signal::derive(|| "Referrals received in each summary period. Hidden counts are not drawn; the table marks them.".to_owned())
+                        chart=Signal::derive(move || {
+                            let f = filter.get();
+                            let rows = programme.with(|p| p.trend(&f, "Referrals by who referred"));
+                            let counts: Vec<Count> = rows.iter().map(|((from, _), m)| Count { label: from.format("%b %Y").to_string(), count: m.known }).collect();
+                            charts::count_bars(&counts, false, "Referrals")
+                        })
+                        table=Signal::derive(move || {
+                            let f = filter.get();
+                            tables::trend(&programme.with(|p| p.trend(&f, "Referrals by who referred")), "Referrals")
+                        })/>
+                </section>
+
+                <section class="dashboard__section" aria-labelledby="tables-heading">
+                    <h2 id="tables-heading">"The figures"</h2>
+                    {CHARTED.into_iter().enumerate().map(|(i, (name, first, horizontal))| {
+                        let merged = table_of(name);
+                        view! {
+                            <ChartCard title=name name=format!("programme-{i}")
+                                note=Signal::derive(|| "Known counts are drawn; the table says where hidden counts are included.".to_owned())
+                                rows=Signal::derive(move || if horizontal { merged.with(|(p, _)| p.len()) } else { 0 })
+                                chart=Signal::derive(move || merged.with(|(parts, _)| {
+                                    let counts: Vec<Count> = parts.iter().map(|(k, m)| Count { label: k.clone(), count: m.known }).collect();
+                                    charts::count_bars(&counts, horizontal, "Count")
+                                }))
+                                table=Signal::derive(move || merged.with(|(parts, total)| tables::merged(parts, *total, first)))
+                                csv=format!("linkwork-programme-{}.csv", name.to_lowercase().replace([' ', '(', ')'], "-"))/>
+                        }
+                    }).collect_view()}
+                </section>
+                <section class="dashboard__section" aria-labelledby="programme-outcomes-heading">
+                    <h2 id="programme-outcomes-heading">"Outcomes, time and practices"</h2>
+                    <DataTable caption="Change from first to latest measure (mean and spread from groups whose number of pairs is shown)" testid="programme-outcomes"
+                        csv=Some("linkwork-programme-outcomes.csv".to_owned())
+                        table=Signal::derive(move || { let f = filter.get(); programme.with(|p| tables::merged_outcomes(&p.outcomes(&f))) })/>
+                    {move || {
+                        let f = filter.get();
+                        programme.with(|p| p.tables().into_iter().filter(|t| t.starts_with("Questionnaires: ")).map(|name| {
+                            let (parts, total) = p.table(&name, &|s, g| f.keeps(s, g));
+                            let table = tables::merged(&parts, total, "Recorded as");
+                            view! { <DataTable caption=name table=Signal::derive(move || table.clone()) testid="programme-questionnaires"/> }
+                        }).collect_view())
+                    }}
+                    <DataTable caption="Days from referral to first contact" testid="programme-waits"
+                        csv=Some("linkwork-programme-waits.csv".to_owned())
+                        table=Signal::derive(move || {
+                            let f = filter.get();
+                            programme.with(|p| {
+                                let rows: Vec<_> = p.summaries.iter()
+                                    .filter(|s| f.worker.as_ref().is_none_or(|w| &s.label == w) && f.period.is_none_or(|(a, b)| s.from == a && s.to == b))
+                                    .flat_map(|s| s.waits.iter().filter(|w| f.practice.as_ref().is_none_or(|x| &w.practice == x)).map(move |w| (s.label.clone(), w.clone())))
+                                    .collect();
+                                tables::summary_waits(&rows)
+                            })
+                        })/>
+                    <DataTable caption="Time on each level of the work" testid="programme-time"
+                        csv=Some("linkwork-programme-time.csv".to_owned())
+                        table=Signal::derive(move || { let f = filter.get(); programme.with(|p| tables::merged_time(&p.time(&f))) })/>
+                    <DataTable caption="Latest practice check-ins" testid="programme-checkins"
+                        csv=Some("linkwork-programme-checkins.csv".to_owned())
+                        table=Signal::derive(move || {
+                            let f = filter.get();
+                            programme.with(|p| {
+                                let rows: Vec<_> = p.summaries.iter()
+                                    .filter(|s| f.worker.as_ref().is_none_or(|w| &s.label == w) && f.period.is_none_or(|(a, b)| s.from == a && s.to == b))
+                                    .flat_map(|s| s.checkins.iter().filter(|c| f.practice.as_ref().is_none_or(|x| &c.practice == x)).map(move |c| (s.label.clone(), c.clone())))
+                                    .collect();
+                                tables::summary_checkins(&rows)
+                            })
+                        })/>
+                    {move || {
+                        let quotes: Vec<String> = programme.with(|p| p.summaries.iter().flat_map(|s| s.quotes.clone()).collect());
+                        (!quotes.is_empty()).then(|| view! {
+                            <h3>"In their words"</h3>
+                            <ul class="quotes">{quotes.into_iter().map(|q| view! { <li><blockquote>{q}</blockquote></li> }).collect_view()}</ul>
+                        })
+                    }}
+                </section>
+            </Show>
+        </div>
+    }
+}
