@@ -301,8 +301,8 @@ pub fn ProgrammePage() -> impl IntoView {
                             let f = filter.get();
                             programme.with(|p| {
                                 let rows: Vec<_> = p.summaries.iter()
-                                    .filter(|s| f.worker.as_ref().is_none_or(|w| &s.label == w) && f.period.is_none_or(|(a, b)| s.from == a && s.to == b))
-                                    .flat_map(|s| s.waits.iter().filter(|w| f.practice.as_ref().is_none_or(|x| &w.practice == x)).map(move |w| (s.label.clone(), w.clone())))
+                                    .filter(|s| f.keeps_summary(s))
+                                    .flat_map(|s| s.waits.iter().filter(|w| f.keeps_practice(&w.practice)).map(move |w| (s.label.clone(), w.clone())))
                                     .collect();
                                 tables::summary_waits(&rows)
                             })
@@ -316,8 +316,8 @@ pub fn ProgrammePage() -> impl IntoView {
                             let f = filter.get();
                             programme.with(|p| {
                                 let rows: Vec<_> = p.summaries.iter()
-                                    .filter(|s| f.worker.as_ref().is_none_or(|w| &s.label == w) && f.period.is_none_or(|(a, b)| s.from == a && s.to == b))
-                                    .flat_map(|s| s.checkins.iter().filter(|c| f.practice.as_ref().is_none_or(|x| &c.practice == x)).map(move |c| (s.label.clone(), c.clone())))
+                                    .filter(|s| f.keeps_summary(s))
+                                    .flat_map(|s| s.checkins.iter().filter(|c| f.keeps_practice(&c.practice)).map(move |c| (s.label.clone(), c.clone())))
                                     .collect();
                                 tables::summary_checkins(&rows)
                             })

@@ -1337,12 +1337,22 @@ pub struct ProgrammeFilter {
 }
 
 impl ProgrammeFilter {
+    /// Whether a group of a summary is counted.
     pub fn keeps(&self, s: &Summary, g: &Group) -> bool {
+        self.keeps_summary(s) && self.keeps_practice(&g.practice)
+    }
+
+    /// Whether a summary's link worker and period are counted.
+    pub fn keeps_summary(&self, s: &Summary) -> bool {
         self.worker.as_ref().is_none_or(|w| &s.label == w)
-            && self.practice.as_ref().is_none_or(|p| &g.practice == p)
             && self
                 .period
                 .is_none_or(|(from, to)| s.from == from && s.to == to)
+    }
+
+    /// Whether a practice is counted.
+    pub fn keeps_practice(&self, practice: &str) -> bool {
+        self.practice.as_ref().is_none_or(|p| p == practice)
     }
 }
 
@@ -1365,10 +1375,7 @@ impl Programme {
         let mut out: BTreeMap<String, (MergedOutcome, u32, f64, f64)> = BTreeMap::new();
         for s in &self.summaries {
             for o in &s.outcomes {
-                if !(filter.worker.as_ref().is_none_or(|w| &s.label == w)
-                    && filter.practice.as_ref().is_none_or(|p| &o.practice == p)
-                    && filter.period.is_none_or(|(f, t)| s.from == f && s.to == t))
-                {
+                if !(filter.keeps_summary(s) && filter.keeps_practice(&o.practice)) {
                     continue;
                 }
                 let e = out.entry(o.measure.clone()).or_default();
@@ -1403,15 +1410,8 @@ impl Programme {
     /// Minutes on each level by practice, across the filtered summaries.
     pub fn time(&self, filter: &ProgrammeFilter) -> BTreeMap<String, [u32; 3]> {
         let mut out: BTreeMap<String, [u32; 3]> = BTreeMap::new();
-        for s in self.summaries.iter().filter(|s| {
-            filter.worker.as_ref().is_none_or(|w| &s.label == w)
-                && filter.period.is_none_or(|(f, t)| s.from == f && s.to == t)
-        }) {
-            for r in s
-                .time
-                .iter()
-                .filter(|r| filter.practice.as_ref().is_none_or(|p| &r.practice == p))
-            {
+        for s in self.summaries.iter().filter(|s| filter.keeps_summary(s)) {
+            for r in s.time.iter().filter(|r| filter.keeps_practice(&r.practice)) {
                 let e = out.entry(r.practice.clone()).or_default();
                 e[0] += r.person_minutes;
                 e[1] += r.practice_minutes;
