@@ -79,6 +79,12 @@ fn load_echarts() -> js_sys::Promise {
     })
 }
 
+/// Starts loading ECharts before any chart needs it (a page that will
+/// draw charts soon calls this, so the script loads while it works).
+pub fn preload() {
+    let _ = load_echarts();
+}
+
 /// The chart as the JavaScript object ECharts reads.
 fn option_of(chart: &Chart) -> Option<JsValue> {
     let json = serde_json::to_string(chart).ok()?;

@@ -88,12 +88,13 @@ fn import_files(
 #[component]
 pub fn ProgrammePage() -> impl IntoView {
     let state = use_state();
+    crate::charts::echart::preload();
     let pass = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<(String, String, bool)>::new());
     let filter = RwSignal::new(ProgrammeFilter::default());
     let dragging = RwSignal::new(false);
     let programme = state.programme;
-    let empty = Memo::new(move |_| programme.with(|p| p.summaries.is_empty()));
+    let empty = Memo::new(move |_| programme.with(|p| p.summaries().is_empty()));
     let headlines = Memo::new(move |_| {
         let f = filter.get();
         programme.with(|p| p.headlines(&f))
@@ -199,7 +200,7 @@ pub fn ProgrammePage() -> impl IntoView {
                             <caption class="visually-hidden">"Imported summaries"</caption>
                             <thead><tr><th scope="col">"Link worker"</th><th scope="col">"Period"</th><th scope="col">"Made"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
-                                {move || programme.with(|p| p.summaries.iter().map(|s| {
+                                {move || programme.with(|p| p.summaries().iter().map(|s| {
                                     let (label, from, to) = (s.label.clone(), s.from, s.to);
                                     view! {
                                         <tr data-testid="summary-row">
@@ -300,7 +301,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         table=Signal::derive(move || {
                             let f = filter.get();
                             programme.with(|p| {
-                                let rows: Vec<_> = p.summaries.iter()
+                                let rows: Vec<_> = p.summaries().iter()
                                     .filter(|s| f.keeps_summary(s))
                                     .flat_map(|s| s.waits.iter().filter(|w| f.keeps_practice(&w.practice)).map(move |w| (s.label.clone(), w.clone())))
                                     .collect();
@@ -315,7 +316,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         table=Signal::derive(move || {
                             let f = filter.get();
                             programme.with(|p| {
-                                let rows: Vec<_> = p.summaries.iter()
+                                let rows: Vec<_> = p.summaries().iter()
                                     .filter(|s| f.keeps_summary(s))
                                     .flat_map(|s| s.checkins.iter().filter(|c| f.keeps_practice(&c.practice)).map(move |c| (s.label.clone(), c.clone())))
                                     .collect();
@@ -323,7 +324,7 @@ pub fn ProgrammePage() -> impl IntoView {
                             })
                         })/>
                     {move || {
-                        let quotes: Vec<String> = programme.with(|p| p.summaries.iter().flat_map(|s| s.quotes.clone()).collect());
+                        let quotes: Vec<String> = programme.with(|p| p.summaries().iter().flat_map(|s| s.quotes.clone()).collect());
                         (!quotes.is_empty()).then(|| view! {
                             <h3>"In their words"</h3>
                             <ul class="quotes">{quotes.into_iter().map(|q| view! { <li><blockquote>{q}</blockquote></li> }).collect_view()}</ul>

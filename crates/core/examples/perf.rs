@@ -181,60 +181,15 @@ fn main() {
     summaries(today);
 }
 
-/// Plain summary files need no randomness (only encrypted ones do).
-struct NoRandom;
-
-impl linkwork_core::Random for NoRandom {
-    fn fill(&mut self, out: &mut [u8]) {
-        out.fill(0);
-    }
-}
-
 /// Manager summaries: 50 link workers x 4 quarters = 200 files, each read
 /// and checked in full, then merged into every programme table.
 fn summaries(today: NaiveDate) {
-    use linkwork_core::summary::{summarise, Programme, Summary, SummaryOptions};
-    let generated = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
-    let quarters: Vec<(NaiveDate, NaiveDate)> = [(2025, 12), (2026, 3), (2026, 6), (2026, 9)]
-        .into_iter()
-        .filter_map(|(y, m)| {
-            let from = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let to = from
-                .checked_add_months(chrono::Months::new(3))?
-                .pred_opt()?;
-            Some((from, to))
-        })
-        .collect();
-    let mut files = Vec::new();
-    for worker in 0..50u64 {
-        let spec = DemoSpec {
-            seed: 1000 + worker,
-            ..DemoSpec::standard()
-        };
-        let ws = generate(&spec, today);
-        for (from, to) in &quarters {
-            let s = summarise(
-                &ws,
-                &format!("Link worker {worker}"),
-                *from,
-                *to,
-                SummaryOptions {
-                    by_month: true,
-                    ..SummaryOptions::default()
-                },
-                generated,
-            );
-            files.push(s.to_file(None, &mut NoRandom));
-        }
-    }
-    let bytes: usize = files.iter().map(String::len).sum();
+    use linkwork_core::summary::Programme;
+    let files = linkwork_core::demo::summary_files(50, today);
+    let bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
     let ms = median_ms(5, || {
         let mut programme = Programme::default();
-        for text in &files {
-            if let Ok(s) = Summary::from_file(text, None) {
-                programme.add(s);
-            }
-        }
+        programme.import(&files, None);
         for table in programme.tables() {
             std::hint::black_box(programme.table(&table, &|_, _| true));
         }

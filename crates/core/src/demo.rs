@@ -957,6 +957,48 @@ pub fn top_up_measures(ws: &mut Workspace, today: NaiveDate) {
     }
 }
 
+/// Summary files of `workers` made-up link workers (each with their own
+/// generated caseload) for the four quarters from October 2025, by month:
+/// (file name, file text). For benchmarks of the manager view.
+pub fn summary_files(workers: u64, today: NaiveDate) -> Vec<(String, String)> {
+    use crate::summary::{file_name, summarise, SummaryOptions};
+    struct Zeros;
+    impl crate::crypto::Random for Zeros {
+        fn fill(&mut self, out: &mut [u8]) {
+            out.fill(0);
+        }
+    }
+    let generated = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+    let quarters: Vec<(NaiveDate, NaiveDate)> = [(2025, 10), (2026, 1), (2026, 4), (2026, 7)]
+        .into_iter()
+        .filter_map(|(y, m)| {
+            let from = NaiveDate::from_ymd_opt(y, m, 1)?;
+            let to = from
+                .checked_add_months(chrono::Months::new(3))?
+                .pred_opt()?;
+            Some((from, to))
+        })
+        .collect();
+    let options = SummaryOptions {
+        by_month: true,
+        ..SummaryOptions::default()
+    };
+    let mut files = Vec::new();
+    for worker in 0..workers {
+        let spec = DemoSpec {
+            seed: 1000 + worker,
+            ..DemoSpec::standard()
+        };
+        let ws = generate(&spec, today);
+        for (from, to) in &quarters {
+            let label = format!("Link worker {worker}");
+            let s = summarise(&ws, &label, *from, *to, options, generated);
+            files.push((file_name(&s), s.to_file(None, &mut Zeros)));
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

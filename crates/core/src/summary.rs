@@ -774,13 +774,23 @@ impl Merged {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Programme {
     /// One per link worker and period: a re-import replaces the earlier file.
-    pub summaries: Vec<Summary>,
+    summaries: Vec<Summary>,
+    /// Table name → (summary, group) positions, so a table is read without
+    /// scanning every group of every summary.
+    by_table: BTreeMap<String, Vec<(usize, usize)>>,
 }
 
 impl Programme {
     /// Adds a summary, replacing one with the same label and period.
     /// Returns whether it replaced one.
     pub fn add(&mut self, summary: Summary) -> bool {
+        let replaced = self.add_unindexed(summary);
+        self.reindex();
+        replaced
+    }
+
+    /// [`Programme::add`] without rebuilding the index (for a batch).
+    fn add_unindexed(&mut self, summary: Summary) -> bool {
         let same = |s: &Summary| {
             s.label.trim().eq_ignore_ascii_case(summary.label.trim())
                 && s.from == summary.from
@@ -792,6 +802,33 @@ impl Programme {
         replaced
     }
 
+    /// The imported summaries.
+    pub fn summaries(&self) -> &[Summary] {
+        &self.summaries
+    }
+
+    /// A programme of these summaries.
+    pub fn of(summaries: Vec<Summary>) -> Self {
+        let mut p = Self {
+            summaries,
+            by_table: BTreeMap::new(),
+        };
+        p.reindex();
+        p
+    }
+
+    fn reindex(&mut self) {
+        self.by_table.clear();
+        for (i, s) in self.summaries.iter().enumerate() {
+            for (j, g) in s.groups.iter().enumerate() {
+                self.by_table
+                    .entry(g.table.clone())
+                    .or_default()
+                    .push((i, j));
+            }
+        }
+    }
+
     /// A table across every summary (and, if given, only these practices
     /// and link workers), by category: each category's figure and the total.
     pub fn table(
@@ -801,12 +838,15 @@ impl Programme {
     ) -> (BTreeMap<String, Merged>, Merged) {
         let mut parts: BTreeMap<String, Merged> = BTreeMap::new();
         let mut total = Merged::default();
-        for s in &self.summaries {
-            for g in s.groups.iter().filter(|g| g.table == table && keep(s, g)) {
-                total.add(g.total);
-                for (k, c) in &g.parts {
-                    parts.entry(k.clone()).or_default().add(*c);
-                }
+        for (i, j) in self.by_table.get(table).into_iter().flatten() {
+            let s = &self.summaries[*i];
+            let g = &s.groups[*j];
+            if !keep(s, g) {
+                continue;
+            }
+            total.add(g.total);
+            for (k, c) in &g.parts {
+                parts.entry(k.clone()).or_default().add(*c);
             }
         }
         (parts, total)
@@ -814,14 +854,7 @@ impl Programme {
 
     /// Every table name present, in a stable order.
     pub fn tables(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .summaries
-            .iter()
-            .flat_map(|s| s.groups.iter().map(|g| g.table.clone()))
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+        self.by_table.keys().cloned().collect()
     }
 }
 
@@ -1265,9 +1298,7 @@ impl Programme {
         for s in &doc.summaries {
             s.check().map_err(|e| FormatError::Invalid(e.to_string()))?;
         }
-        Ok(Programme {
-            summaries: doc.summaries,
-        })
+        Ok(Programme::of(doc.summaries))
     }
 
     /// Imports files: each is read and checked in full on its own, so one
@@ -1277,11 +1308,11 @@ impl Programme {
         files: &[(String, String)],
         passphrase: Option<&str>,
     ) -> Vec<Imported> {
-        files
+        let outcomes = files
             .iter()
             .map(|(_, text)| match Summary::from_file(text, passphrase) {
                 Ok(s) => {
-                    if self.add(s) {
+                    if self.add_unindexed(s) {
                         Imported::Replaced
                     } else {
                         Imported::Added
@@ -1289,13 +1320,16 @@ impl Programme {
                 }
                 Err(e) => Imported::Failed(e),
             })
-            .collect()
+            .collect();
+        self.reindex();
+        outcomes
     }
 
     /// Removes a link worker's summary for a period.
     pub fn remove(&mut self, label: &str, from: NaiveDate, to: NaiveDate) {
         self.summaries
             .retain(|s| !(s.label == label && s.from == from && s.to == to));
+        self.reindex();
     }
 
     /// The link workers' labels, practices and months present, sorted.
@@ -1469,30 +1503,23 @@ impl Programme {
         tables: &[&str],
         by_worker: bool,
     ) -> Vec<(String, Vec<Merged>)> {
-        let rows = if by_worker {
-            self.labels()
-        } else {
-            self.practices()
-        };
-        rows.into_iter()
-            .map(|row| {
-                let figures = tables
-                    .iter()
-                    .map(|t| {
-                        self.table(t, &|s, g| {
-                            filter.keeps(s, g)
-                                && if by_worker {
-                                    s.label == row
-                                } else {
-                                    g.practice == row
-                                }
-                        })
-                        .1
-                    })
-                    .collect();
-                (row, figures)
-            })
-            .collect()
+        let mut rows: BTreeMap<String, Vec<Merged>> = BTreeMap::new();
+        for s in self.summaries.iter().filter(|s| filter.keeps_summary(s)) {
+            for g in s
+                .groups
+                .iter()
+                .filter(|g| filter.keeps_practice(&g.practice))
+            {
+                let Some(column) = tables.iter().position(|t| *t == g.table) else {
+                    continue;
+                };
+                let key = if by_worker { &s.label } else { &g.practice };
+                rows.entry(key.clone())
+                    .or_insert_with(|| vec![Merged::default(); tables.len()])[column]
+                    .add(g.total);
+            }
+        }
+        rows.into_iter().collect()
     }
 
     /// A table's total for each period, oldest first.
