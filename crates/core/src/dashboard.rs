@@ -14,7 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::directory::ConnectionStatus;
 use crate::lists::ListKind;
-use crate::measures::{baseline_and_latest, Instrument, MeasureResult};
+use crate::measures::headline_changes;
 use crate::model::{
     AgeBand, Choice, ContactOutcome, EthnicGroup, Person, PersonId, PracticeId, Referral,
     ReferralId, ReferralStatus, Sex, Workspace,
@@ -597,39 +597,6 @@ fn open_spells(r: &Referral, mut spell: impl FnMut(NaiveDate, Option<NaiveDate>)
     }
 }
 
-/// Compares one referral's baseline and latest answers of an instrument.
-/// Calls `change` with each item's (or the score's) index, its change, and
-/// whether that is a meaningful change for the better (`Some(true)`), the
-/// worse, or neither.
-fn paired_changes(
-    r: &Referral,
-    inst: &Instrument,
-    threshold: f64,
-    score_only: bool,
-    mut change: impl FnMut(usize, f64, Option<bool>),
-) {
-    let Some((first, last)) = baseline_and_latest(r, &inst.id) else {
-        return;
-    };
-    let (MeasureResult::Answers { answers: a }, MeasureResult::Answers { answers: b }) =
-        (&first.result, &last.result)
-    else {
-        return;
-    };
-    let judge = |change: f64, up: bool| crate::measures::judge(change, up, threshold);
-    if score_only {
-        if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
-            change(0, y - x, judge(y - x, true));
-        }
-    } else {
-        for (i, (x, y)) in a.iter().zip(b).enumerate() {
-            let delta = f64::from(*y) - f64::from(*x);
-            let up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
-            change(i, delta, judge(delta, up));
-        }
-    }
-}
-
 /// Interns list ids as small numbers while an index is built.
 #[derive(Default)]
 struct Names<'a> {
@@ -770,13 +737,8 @@ impl DashboardIndex {
             outcome_rows.push((inst.name.clone(), "SWEMWBS score".into(), true));
         }
         let measured = [
-            (ons4, ons4.map_or(1.0, |i| ws.threshold(i)), false, 0),
-            (
-                swemwbs,
-                swemwbs.map_or(3.0, |i| ws.threshold(i)),
-                true,
-                ons4_rows,
-            ),
+            (ons4, ons4.map_or(1.0, |i| ws.threshold(i)), 0),
+            (swemwbs, swemwbs.map_or(3.0, |i| ws.threshold(i)), ons4_rows),
         ];
 
         let mut people: FxHashMap<PersonId, [u8; 4]> =
@@ -836,27 +798,24 @@ impl DashboardIndex {
                     status: c.status,
                 }));
             let mut improved = None;
-            for (inst, threshold, score_only, first_row) in measured {
+            for (inst, threshold, first_row) in measured {
                 let Some(inst) = inst else { continue };
-                paired_changes(r, inst, threshold, score_only, |i, change, meaningful| {
-                    if score_only {
+                headline_changes(r, inst, threshold, |item, change, meaningful| {
+                    if item.is_none() {
                         improved = Some(meaningful == Some(true));
                     }
                     index.changes.push(ChangeFact {
-                        row: u16::try_from(first_row + i).unwrap_or(u16::MAX),
+                        row: u16::try_from(first_row + item.unwrap_or(0)).unwrap_or(u16::MAX),
                         change,
                         meaningful,
                     });
                 });
             }
-            index.recorded.extend(r.measures.iter().map(|m| {
-                let slot = match m.result {
-                    MeasureResult::Answers { .. } => 0,
-                    MeasureResult::Declined { .. } => 1,
-                    MeasureResult::NotAppropriate { .. } => 2,
-                };
-                (measures.of(&m.instrument), slot)
-            }));
+            index.recorded.extend(
+                r.measures
+                    .iter()
+                    .map(|m| (measures.of(&m.instrument), m.result.recorded_as() as u8)),
+            );
             let status_since = r.status_since();
             index.referrals.push(ReferralFact {
                 id: r.id,
@@ -1413,7 +1372,9 @@ mod tests {
 
     use super::*;
     use crate::directory::{Connection, ConnectionChange};
-    use crate::measures::{swemwbs, Completion, Feedback, MeasureId, MeasureRecord, TimePoint};
+    use crate::measures::{
+        swemwbs, Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
+    };
     use crate::model::{Closure, Contact, ContactId, Person, PersonId, Practice, ReferralId};
     use crate::model::{StatusChange, Workspace};
     use crate::testing::{practice_ws, today};

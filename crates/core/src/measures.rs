@@ -483,6 +483,30 @@ pub fn judge(change: f64, better_up: bool, threshold: f64) -> Option<bool> {
     }
 }
 
+/// Calls `change` for each item (`Some(index)`), then for the score (`None`,
+/// when the instrument is scored), with the baseline, the latest value and
+/// whether the change is meaningful. Items of a scored instrument are not
+/// judged on their own: the score is.
+fn each_change(
+    inst: &Instrument,
+    a: &[u8],
+    b: &[u8],
+    threshold: f64,
+    mut change: impl FnMut(Option<usize>, f64, f64, Option<bool>),
+) {
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let (x, y) = (f64::from(*x), f64::from(*y));
+        let better_up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
+        let meaningful = (inst.scoring == Scoring::None)
+            .then(|| judge(y - x, better_up, threshold))
+            .flatten();
+        change(Some(i), x, y, meaningful);
+    }
+    if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
+        change(None, x, y, judge(y - x, true, threshold));
+    }
+}
+
 /// Change per item, and in the score when the instrument is scored.
 pub fn changes(
     inst: &Instrument,
@@ -495,40 +519,49 @@ pub fn changes(
     else {
         return Vec::new();
     };
-    let judge = |change: f64, better_up: bool| judge(change, better_up, threshold);
-    let mut out: Vec<Change> = a
-        .iter()
-        .zip(b)
-        .enumerate()
-        .map(|(i, (x, y))| {
-            let change = f64::from(*y) - f64::from(*x);
-            let better_up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
-            Change {
-                label: inst.item_label(i),
-                short: inst.short_label(i),
-                baseline: f64::from(*x),
-                latest: f64::from(*y),
-                change,
-                meaningful: if inst.scoring == Scoring::None {
-                    judge(change, better_up)
-                } else {
-                    None
-                },
-            }
-        })
-        .collect();
-    if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
-        let change = y - x;
+    let mut out = Vec::new();
+    each_change(inst, a, b, threshold, |item, x, y, meaningful| {
+        let (label, short) = item.map_or_else(
+            || ("Score".to_owned(), "Score".to_owned()),
+            |i| (inst.item_label(i), inst.short_label(i)),
+        );
         out.push(Change {
-            label: "Score".into(),
-            short: "Score".into(),
+            label,
+            short,
             baseline: x,
             latest: y,
-            change,
-            meaningful: judge(change, true),
+            change: y - x,
+            meaningful,
         });
-    }
+    });
     out
+}
+
+/// The changes that count for an instrument, from a referral's baseline to
+/// its latest answers: each item's when the instrument is not scored, the
+/// score's when it is. Calls `change` with the item (`None` for the score),
+/// latest minus baseline, and whether that is a meaningful change for the
+/// better (`Some(true)`), the worse, or neither. Allocates nothing.
+pub fn headline_changes(
+    r: &Referral,
+    inst: &Instrument,
+    threshold: f64,
+    mut change: impl FnMut(Option<usize>, f64, Option<bool>),
+) {
+    let Some((first, last)) = baseline_and_latest(r, &inst.id) else {
+        return;
+    };
+    let (MeasureResult::Answers { answers: a }, MeasureResult::Answers { answers: b }) =
+        (&first.result, &last.result)
+    else {
+        return;
+    };
+    let scored = inst.scoring != Scoring::None;
+    each_change(inst, a, b, threshold, |item, x, y, meaningful| {
+        if item.is_none() == scored {
+            change(item, y - x, meaningful);
+        }
+    });
 }
 
 /// The words for satisfaction ratings 1 to 5, everywhere they are shown.
@@ -574,7 +607,19 @@ pub enum MeasureError {
     NoSuchReferral,
 }
 
+/// How a questionnaire was recorded, as counted in figures.
+pub const RECORDED_AS: [&str; 3] = ["Answered", "Declined", "Not appropriate"];
+
 impl MeasureResult {
+    /// Its place in [`RECORDED_AS`].
+    pub fn recorded_as(&self) -> usize {
+        match self {
+            MeasureResult::Answers { .. } => 0,
+            MeasureResult::Declined { .. } => 1,
+            MeasureResult::NotAppropriate { .. } => 2,
+        }
+    }
+
     /// Checks answers against the instrument (`items` answers in range).
     pub fn check(&self, inst: &Instrument, items: usize) -> Result<(), MeasureError> {
         if let MeasureResult::Answers { answers } = self {

@@ -19,7 +19,7 @@ use crate::crypto::{derive_key, KdfParams, Random, Vault};
 use crate::dashboard::{Dimension, ATTENDED_BANDS, WAIT_BANDS};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
-use crate::measures::{baseline_and_latest, judge, Instrument, MeasureResult, Scoring};
+use crate::measures::{headline_changes, Instrument, RECORDED_AS};
 use crate::model::{Choice, ContactOutcome, PracticeId, ReferralStatus, Workspace};
 use crate::practice_work::{Construct, Level};
 
@@ -382,7 +382,11 @@ pub fn summarise(
             }
             for inst in &instruments {
                 let threshold = ws.threshold(inst);
-                paired(r, inst, threshold, |measure, change, better| {
+                headline_changes(r, inst, threshold, |item, change, better| {
+                    let measure = item.map_or_else(
+                        || format!("{}: score", inst.name),
+                        |i| format!("{}: {}", inst.name, inst.short_label(i)),
+                    );
                     let part = match better {
                         Some(true) => "Improved",
                         Some(false) => "Worse",
@@ -396,11 +400,7 @@ pub fn summarise(
                 });
             }
             for rec in &r.measures {
-                let slot = match rec.result {
-                    MeasureResult::Answers { .. } => "Answered",
-                    MeasureResult::Declined { .. } => "Declined",
-                    MeasureResult::NotAppropriate { .. } => "Not appropriate",
-                };
+                let slot = RECORDED_AS[rec.result.recorded_as()];
                 let name = instruments
                     .iter()
                     .find(|i| i.id == rec.instrument)
@@ -503,41 +503,6 @@ fn practice_name(ws: &Workspace, id: PracticeId) -> String {
     ws.settings
         .practice(id)
         .map_or_else(|| "Unknown practice".to_owned(), |p| p.name.clone())
-}
-
-/// Calls `change` with each paired change of an instrument (its items, or
-/// its score when it is scored), named for the summary.
-fn paired(
-    r: &crate::model::Referral,
-    inst: &Instrument,
-    threshold: f64,
-    mut change: impl FnMut(String, f64, Option<bool>),
-) {
-    let Some((first, last)) = baseline_and_latest(r, &inst.id) else {
-        return;
-    };
-    let (MeasureResult::Answers { answers: a }, MeasureResult::Answers { answers: b }) =
-        (&first.result, &last.result)
-    else {
-        return;
-    };
-    if inst.scoring == Scoring::None {
-        for (i, (x, y)) in a.iter().zip(b).enumerate() {
-            let delta = f64::from(*y) - f64::from(*x);
-            let up = inst.items.get(i).is_none_or(|it| it.higher_is_better);
-            change(
-                format!("{}: {}", inst.name, inst.short_label(i)),
-                delta,
-                judge(delta, up, threshold),
-            );
-        }
-    } else if let (Some(x), Some(y)) = (inst.score(a), inst.score(b)) {
-        change(
-            format!("{}: score", inst.name),
-            y - x,
-            judge(y - x, true, threshold),
-        );
-    }
 }
 
 /// Time on each level by month and practice. Community work not tied to a
