@@ -670,9 +670,9 @@ struct ReferralFact {
     practice: PracticeId,
     referral_date: NaiveDate,
     status: ReferralStatus,
-    status_since: NaiveDate,
     role: u16,
-    closure: Option<(NaiveDate, u16)>,
+    /// When the episode ended, and how (in [`DashboardIndex::ending_labels`]).
+    ending: Option<(NaiveDate, u16)>,
     first_seen: Option<NaiveDate>,
     attended: u32,
     /// The person's group in each [`Dimension`].
@@ -706,7 +706,8 @@ pub struct DashboardIndex {
     reason_ids: Vec<String>,
     mode_ids: Vec<String>,
     category_ids: Vec<String>,
-    closure_ids: Vec<String>,
+    /// How episodes ended, in words (closure reasons, declined, needs beyond).
+    ending_labels: Vec<String>,
     instrument_ids: Vec<String>,
     /// Per outcome row: instrument name, row label, whether higher is better.
     outcome_rows: Vec<(String, String, bool)>,
@@ -751,7 +752,7 @@ impl DashboardIndex {
 
         let (mut roles, mut reason_ids, mut modes) =
             (Names::default(), Names::default(), Names::default());
-        let (mut categories, mut closures, mut measures) =
+        let (mut categories, mut endings, mut measures) =
             (Names::default(), Names::default(), Names::default());
         let n = ws.referrals.len();
         let mut index = Self {
@@ -766,7 +767,7 @@ impl DashboardIndex {
             reason_ids: Vec::new(),
             mode_ids: Vec::new(),
             category_ids: Vec::new(),
-            closure_ids: Vec::new(),
+            ending_labels: Vec::new(),
             instrument_ids: Vec::new(),
             outcome_rows,
         };
@@ -816,26 +817,27 @@ impl DashboardIndex {
                     .iter()
                     .map(|m| (measures.of(&m.instrument), m.result.recorded_as() as u8)),
             );
-            let status_since = r.status_since();
             index.referrals.push(ReferralFact {
                 id: r.id,
                 person: r.person,
                 practice: r.practice,
                 referral_date: r.referral_date,
                 status: r.status,
-                status_since,
                 role: roles.of(&r.referrer_role),
-                closure: r.closure.as_ref().map(|c| (c.date, closures.of(&c.reason))),
+                ending: r
+                    .ending(&ws.settings.lists)
+                    .map(|(date, how)| (date, endings.of(how))),
                 first_seen: r.first_seen(),
                 attended: r.attended_count() as u32,
                 groups: people.get(&r.person).copied().unwrap_or(unknown),
                 improved,
-                feedback: r.feedback.as_ref().map(|f| FeedbackFact {
-                    date: f.date.unwrap_or(status_since),
-                    satisfaction: f.satisfaction.filter(|s| (1..=5).contains(s)),
-                    recommend: f.would_recommend,
-                    quote: (f.quote_shareable && !f.quote.trim().is_empty())
-                        .then(|| f.quote.trim().to_owned()),
+                feedback: r.feedback.as_ref().zip(r.feedback_date()).map(|(f, date)| {
+                    FeedbackFact {
+                        date,
+                        satisfaction: f.satisfaction.filter(|s| (1..=5).contains(s)),
+                        recommend: f.would_recommend,
+                        quote: f.shareable_quote().map(str::to_owned),
+                    }
                 }),
                 reasons: span_of(&index.reasons, start.0),
                 contacts: span_of(&index.contacts, start.1),
@@ -849,7 +851,7 @@ impl DashboardIndex {
         index.reason_ids = reason_ids.owned();
         index.mode_ids = modes.owned();
         index.category_ids = categories.owned();
-        index.closure_ids = closures.owned();
+        index.ending_labels = endings.owned();
         index.instrument_ids = measures.owned();
         index
     }
@@ -908,8 +910,7 @@ impl DashboardIndex {
         let mut changes: Vec<(Vec<f64>, [u32; 3])> =
             vec![(Vec::new(), [0; 3]); self.outcome_rows.len()];
         let mut recorded = vec![[0u32; 3]; self.instrument_ids.len()];
-        let mut endings = vec![0u32; self.closure_ids.len()];
-        let (mut declined, mut needs_beyond) = (0u32, 0u32);
+        let mut endings = vec![0u32; self.ending_labels.len()];
         let mut groups: Vec<Vec<GroupRow>> = Dimension::ALL
             .iter()
             .map(|d| {
@@ -986,15 +987,8 @@ impl DashboardIndex {
                     taken_up.add(c.status.taken_up());
                 }
             }
-            match (r.status, r.closure) {
-                (ReferralStatus::Closed, Some((date, reason))) if filter.contains(date) => {
-                    endings[usize::from(reason)] += 1;
-                }
-                (ReferralStatus::Declined, _) if filter.contains(r.status_since) => declined += 1,
-                (ReferralStatus::NeedsBeyond, _) if filter.contains(r.status_since) => {
-                    needs_beyond += 1;
-                }
-                _ => {}
+            if let Some((_, how)) = r.ending.filter(|(date, _)| filter.contains(*date)) {
+                endings[usize::from(how)] += 1;
             }
             if let Some(f) = r.feedback.as_ref().filter(|f| filter.contains(f.date)) {
                 if let Some(s) = f.satisfaction {
@@ -1288,23 +1282,12 @@ impl DashboardIndex {
             .collect();
 
         let mut ending_counts: Vec<(String, u32)> = self
-            .closure_ids
+            .ending_labels
             .iter()
+            .cloned()
             .zip(endings)
             .filter(|(_, n)| *n > 0)
-            .map(|(id, n)| (lists.label(ListKind::ClosureReasons, id).to_owned(), n))
             .collect();
-        for (label, n) in [
-            ("Declined social prescribing", declined),
-            ("Needs beyond social prescribing", needs_beyond),
-        ] {
-            if n > 0 {
-                match ending_counts.iter_mut().find(|(l, _)| l == label) {
-                    Some((_, count)) => *count += n,
-                    None => ending_counts.push((label.to_owned(), n)),
-                }
-            }
-        }
         ending_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
 
         quotes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text)));

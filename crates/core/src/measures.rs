@@ -590,6 +590,13 @@ pub struct Feedback {
     pub quote_shareable: bool,
 }
 
+impl Feedback {
+    /// The quote, if the person agreed to share it and there is one.
+    pub fn shareable_quote(&self) -> Option<&str> {
+        Some(self.quote.trim()).filter(|q| self.quote_shareable && !q.is_empty())
+    }
+}
+
 /// Why a measure could not be recorded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MeasureError {

@@ -537,6 +537,32 @@ impl Referral {
     pub fn status_since(&self) -> NaiveDate {
         self.history.last().map_or(self.referral_date, |h| h.date)
     }
+
+    /// When and how the episode ended, if it has: the closure reason's words,
+    /// or that the person declined or needed more than social prescribing.
+    pub fn ending<'a>(&'a self, lists: &'a Lists) -> Option<(NaiveDate, &'a str)> {
+        match (self.status, &self.closure) {
+            (ReferralStatus::Closed, Some(c)) => Some((
+                c.date,
+                lists.label(crate::lists::ListKind::ClosureReasons, &c.reason),
+            )),
+            (ReferralStatus::Declined, _) => {
+                Some((self.status_since(), "Declined social prescribing"))
+            }
+            (ReferralStatus::NeedsBeyond, _) => {
+                Some((self.status_since(), "Needs beyond social prescribing"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The day the person's feedback counts on: its own date, or else the
+    /// day the current status began.
+    pub fn feedback_date(&self) -> Option<NaiveDate> {
+        self.feedback
+            .as_ref()
+            .map(|f| f.date.unwrap_or(self.status_since()))
+    }
 }
 
 /// Everything a link worker has recorded, in memory.

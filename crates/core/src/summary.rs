@@ -20,7 +20,7 @@ use crate::dashboard::{Dimension, ATTENDED_BANDS, WAIT_BANDS};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
 use crate::measures::{headline_changes, Instrument, RECORDED_AS};
-use crate::model::{Choice, ContactOutcome, PracticeId, ReferralStatus, Workspace};
+use crate::model::{Choice, ContactOutcome, PracticeId, Workspace};
 use crate::practice_work::{Construct, Level};
 
 /// Counts from 1 to this are never shown.
@@ -425,27 +425,13 @@ pub fn summarise(
                 tallies.part("Connections by status", &m, p, c.status.label());
             }
         }
-        let ending = match (r.status, &r.closure) {
-            (ReferralStatus::Closed, Some(c)) => {
-                Some((c.date, lists.label(ListKind::ClosureReasons, &c.reason)))
-            }
-            (ReferralStatus::Declined, _) => {
-                Some((r.status_since(), "Declined social prescribing"))
-            }
-            (ReferralStatus::NeedsBeyond, _) => {
-                Some((r.status_since(), "Needs beyond social prescribing"))
-            }
-            _ => None,
-        };
-        if let Some((date, reason)) = ending.filter(|(d, _)| in_period(*d)) {
-            tallies.part("How episodes ended", &month_key(date), p, reason);
+        if let Some((date, how)) = r.ending(lists).filter(|(d, _)| in_period(*d)) {
+            tallies.part("How episodes ended", &month_key(date), p, how);
         }
-        if let Some(f) = r.feedback.as_ref().filter(|_| include_quotes) {
-            if f.quote_shareable
-                && !f.quote.trim().is_empty()
-                && in_period(f.date.unwrap_or(r.status_since()))
-            {
-                quotes.push(f.quote.trim().to_owned());
+        let quote = r.feedback.as_ref().and_then(|f| f.shareable_quote());
+        if let (true, Some(q), Some(date)) = (include_quotes, quote, r.feedback_date()) {
+            if in_period(date) {
+                quotes.push(q.to_owned());
             }
         }
     }
