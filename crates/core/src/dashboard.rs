@@ -53,7 +53,7 @@ pub struct DashboardFilter {
 }
 
 /// The first day of a month counted as `year * 12 + month0`.
-fn month_start(index: i32) -> NaiveDate {
+pub(crate) fn month_start(index: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
         .unwrap_or(NaiveDate::MIN)
 }
@@ -528,7 +528,8 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-fn month_index(day: NaiveDate) -> i32 {
+/// A month counted as `year * 12 + month0`.
+pub(crate) fn month_index(day: NaiveDate) -> i32 {
     day.year() * 12 + day.month0() as i32
 }
 
@@ -1141,10 +1142,7 @@ impl DashboardIndex {
                     name: p.name.clone(),
                     referrals,
                     list_size: p.list_size,
-                    per_thousand: p
-                        .list_size
-                        .filter(|s| *s > 0)
-                        .map(|s| f64::from(referrals) * 1000.0 / f64::from(s)),
+                    per_thousand: p.per_thousand(referrals),
                 }
             })
             .collect();

@@ -136,6 +136,15 @@ impl Default for Settings {
     }
 }
 
+impl Practice {
+    /// A count per 1,000 registered patients, when the list size is known.
+    pub fn per_thousand(&self, count: u32) -> Option<f64> {
+        self.list_size
+            .filter(|s| *s > 0)
+            .map(|s| f64::from(count) * 1000.0 / f64::from(s))
+    }
+}
+
 impl Settings {
     /// The practice with this id, if it exists.
     pub fn practice(&self, id: PracticeId) -> Option<&Practice> {

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::dashboard::{month_index, month_start};
 use crate::directory::ResourceId;
 use crate::model::{choice, seq_id, Choice, ContactOutcome, PracticeId, Workspace};
 
@@ -419,11 +420,6 @@ impl LevelMinutes {
     }
 }
 
-/// A month counted as `year * 12 + month0`.
-fn month_index(day: NaiveDate) -> i32 {
-    day.year() * 12 + day.month0() as i32
-}
-
 /// Time on each level per month, for the `months` months up to and including
 /// `today`'s, oldest first. Person work is the minutes of attended contacts;
 /// `practice` narrows everything to one practice (community work not tied to
@@ -470,12 +466,7 @@ pub fn balance(
         }
     }
     (0..months as i32)
-        .map(|i| {
-            let m = first + i;
-            let start = NaiveDate::from_ymd_opt(m.div_euclid(12), m.rem_euclid(12) as u32 + 1, 1)
-                .unwrap_or(today);
-            (start, out[i as usize])
-        })
+        .map(|i| (month_start(first + i), out[i as usize]))
         .collect()
 }
 
@@ -751,10 +742,7 @@ pub fn practice_profiles(ws: &Workspace, today: NaiveDate) -> Vec<PracticeProfil
                 practice: p.id,
                 name: p.name.clone(),
                 referrals,
-                per_thousand: p
-                    .list_size
-                    .filter(|s| *s > 0)
-                    .map(|s| f64::from(referrals) * 1000.0 / f64::from(s)),
+                per_thousand: p.per_thousand(referrals),
                 referrer_roles: roles.len(),
                 from_gps: recent.iter().filter(|r| r.referrer_role == GP_ROLE).count() as u32,
                 balance,

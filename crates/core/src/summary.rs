@@ -16,7 +16,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::crypto::{derive_key, KdfParams, Random, Vault};
-use crate::dashboard::{Dimension, ATTENDED_BANDS, WAIT_BANDS};
+use crate::dashboard::{month_index, month_start, Dimension, ATTENDED_BANDS, WAIT_BANDS};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
 use crate::measures::{headline_changes, Instrument, RECORDED_AS};
@@ -1180,12 +1180,12 @@ mod tests {
 
 /// The last complete quarter (January, April, July, October) before `today`.
 pub fn last_quarter(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let this =
-        NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(today);
-    let from = this
-        .checked_sub_months(chrono::Months::new(3))
-        .unwrap_or(this);
-    (from, this.pred_opt().unwrap_or(this))
+    let this_quarter = month_index(today) - (today.month0() % 3) as i32;
+    let this = month_start(this_quarter);
+    (
+        month_start(this_quarter - 3),
+        this.pred_opt().unwrap_or(this),
+    )
 }
 
 /// A file name for a summary: label, period, nothing personal.
