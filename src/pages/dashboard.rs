@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use linkwork_core::dashboard::{
     Dashboard, DashboardFilter, DashboardIndex, Dimension, Granularity,
 };
-use linkwork_core::tables::{self, count, decimal, share};
+use linkwork_core::tables::{self, count, decimal, percent, share};
 use linkwork_core::{charts, ListKind};
 
 use crate::components::chart_card::ChartCard;
@@ -132,16 +132,16 @@ pub fn DashboardPage() -> impl IntoView {
                         value=part(|d| count(d.tiles.new_this_month))
                         detail=Signal::derive(|| format!("since {}", show_date(today().with_day(1).unwrap_or_else(today))))/>
                     <Tile label="Wait for a first contact" testid="tile-wait"
-                        value=part(|d| d.tiles.median_days_to_first_contact.map_or("–".into(), |m| format!("{} days", decimal(m).trim_end_matches(".0"))))
-                        detail=part(|d| format!("median, from referral; {} of {} seen", count(d.tiles.first_contact_n), count(d.tiles.seen_three_plus.of)))/>
+                        value=part(|d| d.first_contact_spread.map_or("–".into(), |s| format!("{} days", decimal(s.median).trim_end_matches(".0"))))
+                        detail=part(|d| format!("median, from referral; {} of {} seen", count(d.first_contact_spread.map_or(0, |s| s.n)), count(d.tiles.seen_three_plus.of)))/>
                     <Tile label="Seen three or more times" testid="tile-seen3"
-                        value=part(|d| d.tiles.seen_three_plus.percent().map_or("–".into(), |p| format!("{}%", p.round())))
+                        value=part(|d| percent(d.tiles.seen_three_plus.percent()))
                         detail=part(|d| format!("{} of {} referred (Glasgow study: {GLASGOW_SEEN_THREE_PLUS})", count(d.tiles.seen_three_plus.count), count(d.tiles.seen_three_plus.of)))/>
                     <Tile label="Wellbeing improved" testid="tile-improved"
-                        value=part(|d| d.tiles.improved_wellbeing.percent().map_or("–".into(), |p| format!("{}%", p.round())))
+                        value=part(|d| percent(d.tiles.improved_wellbeing.percent()))
                         detail=part(|d| format!("SWEMWBS: {} of {} measured twice", count(d.tiles.improved_wellbeing.count), count(d.tiles.improved_wellbeing.of)))/>
                     <Tile label="Did not attend" testid="tile-dna"
-                        value=part(|d| d.tiles.did_not_attend.percent().map_or("–".into(), |p| format!("{}%", p.round())))
+                        value=part(|d| percent(d.tiles.did_not_attend.percent()))
                         detail=part(|d| format!("{} of {} planned contacts", count(d.tiles.did_not_attend.count), count(d.tiles.did_not_attend.of)))/>
                 </ul>
             </section>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use linkwork_core::practice_work::{balance, balance_flag};
-use linkwork_core::tables::hours;
+use linkwork_core::tables::{hours, percent};
 use linkwork_core::Choice;
 
 use crate::components::activity_form::ActivityForm;
@@ -80,7 +80,7 @@ pub fn PracticeWorkPage() -> impl IntoView {
                     value=Signal::derive(move || format!("{} h", hours(this_month.get().community)))
                     detail=Signal::derive(|| "with community organisations".to_owned())/>
                 <Tile label="Beyond one-to-one" testid="month-share"
-                    value=Signal::derive(move || this_month.get().beyond_person_percent().map_or("–".into(), |p| format!("{}%", p.round())))
+                    value=Signal::derive(move || percent(this_month.get().beyond_person_percent()))
                     detail=Signal::derive(move || format!("flagged under {}% for three months", state.ws.with(|ws| ws.settings.other_work_share)))/>
             </ul>
         </section>

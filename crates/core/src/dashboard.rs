@@ -214,9 +214,6 @@ pub struct Tiles {
     pub open: u32,
     /// Referrals received since the first of this month.
     pub new_this_month: u32,
-    /// Median days from referral to first attended contact, with how many.
-    pub median_days_to_first_contact: Option<f64>,
-    pub first_contact_n: u32,
     pub seen_three_plus: Share,
     /// Meaningful improvement in the SWEMWBS metric score, baseline → latest.
     pub improved_wellbeing: Share,
@@ -1148,8 +1145,6 @@ impl DashboardIndex {
             .collect();
 
         let first_contact_spread = Spread::of(first_days);
-        tiles.median_days_to_first_contact = first_contact_spread.map(|s| s.median);
-        tiles.first_contact_n = first_contact_spread.map_or(0, |s| s.n);
         let bands = |counts: [u32; WAIT_BANDS.len()]| {
             self::counts(
                 WAIT_BANDS
@@ -1580,12 +1575,9 @@ mod tests {
         let t = d.tiles;
         assert_eq!(t.open, 3, "A, B and D are open");
         assert_eq!(t.new_this_month, 1, "only B arrived in November");
-        assert_eq!(
-            t.median_days_to_first_contact,
-            Some(9.0),
-            "A 4 days, C 14 days"
-        );
-        assert_eq!(t.first_contact_n, 2);
+        let wait = d.first_contact_spread.expect("two seen");
+        assert_eq!(wait.median, 9.0, "A 4 days, C 14 days");
+        assert_eq!(wait.n, 2);
         assert_eq!(t.seen_three_plus, Share { count: 1, of: 3 }, "A of A, B, C");
         assert_eq!(t.improved_wellbeing, Share { count: 1, of: 1 });
         assert_eq!(
@@ -1868,7 +1860,7 @@ mod tests {
             "practice",
         );
         let d = compute(&ws, &year(), today());
-        assert_eq!(d.tiles.median_days_to_first_contact, None);
+        assert_eq!(d.first_contact_spread.map(|s| s.median), None);
         assert_eq!(d.tiles.did_not_attend, Share { count: 1, of: 1 });
         assert_eq!(d.attended[0].count, 1, "no attended contacts");
         assert!(d.modes.is_empty(), "modes count attended contacts only");
@@ -2041,7 +2033,7 @@ mod demo_figures {
         let d = compute(&ws, &DashboardFilter::last_year(today()), today());
         let t = &d.tiles;
         assert_eq!((t.open, t.new_this_month), (87, 17));
-        assert_eq!(t.median_days_to_first_contact, Some(17.0));
+        assert_eq!(d.first_contact_spread.map(|s| s.median), Some(17.0));
         assert_eq!(t.seen_three_plus, Share { count: 70, of: 212 });
         assert_eq!(t.improved_wellbeing, Share { count: 20, of: 33 });
         assert_eq!(t.did_not_attend, Share { count: 42, of: 496 });

@@ -63,6 +63,11 @@ pub fn decimal(x: f64) -> String {
     }
 }
 
+/// A percentage rounded to a whole number, "33%", or "–" when there is none.
+pub fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "–".into(), |p| format!("{}%", p.round()))
+}
+
 /// "33% (1 of 3)", or "none yet" when there is nothing to share.
 pub fn share(s: Share) -> String {
     match s.percent() {
@@ -120,12 +125,13 @@ pub fn counts(counts: &[Count], first: &str, value: &str) -> Table {
     let total: u32 = counts.iter().map(|c| c.count).sum();
     let mut t = Table::new(&[first, value, "Share"]);
     for c in counts {
-        let pct = Share {
-            count: c.count,
-            of: total,
-        }
-        .percent()
-        .map_or_else(|| "–".to_owned(), |p| format!("{}%", p.round()));
+        let pct = percent(
+            Share {
+                count: c.count,
+                of: total,
+            }
+            .percent(),
+        );
         t.row(vec![c.label.clone(), count(c.count), pct], false);
     }
     t
@@ -292,8 +298,7 @@ pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Table {
                 hours(m.person),
                 hours(m.practice),
                 hours(m.community),
-                m.beyond_person_percent()
-                    .map_or_else(|| "–".into(), |p| format!("{}%", p.round())),
+                percent(m.beyond_person_percent()),
             ],
             false,
         );
@@ -370,9 +375,7 @@ pub fn practices_side_by_side(profiles: &[PracticeProfile]) -> Table {
                     count: p.from_gps,
                     of: p.referrals,
                 }),
-                p.balance
-                    .beyond_person_percent()
-                    .map_or_else(|| "–".into(), |x| format!("{}%", x.round())),
+                percent(p.balance.beyond_person_percent()),
                 p.checkins
                     .last()
                     .and_then(|c| c.continuum)
@@ -494,8 +497,7 @@ pub fn merged_time(rows: &BTreeMap<String, [u32; 3]>) -> Table {
                 hours(m.person),
                 hours(m.practice),
                 hours(m.community),
-                m.beyond_person_percent()
-                    .map_or_else(|| "–".into(), |p| format!("{}%", p.round())),
+                percent(m.beyond_person_percent()),
             ],
             false,
         );
