@@ -61,27 +61,22 @@ pub fn bench() -> Result {
     let dir = root().join(BENCH_DIR);
     fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
     for (size, sealed, file) in BENCH_FIXTURES {
-        let mut command = cmd(
-            "cargo",
-            &[
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "linkwork-core",
-                "--example",
-                "storage_fixture",
-                "--",
-                size,
-            ],
-        );
-        command.arg(format!("{BENCH_DIR}/{file}"));
+        let out = format!("{BENCH_DIR}/{file}");
+        let mut args = vec![size, out.as_str()];
         if sealed {
-            command.args(["--sealed", BENCH_PASSPHRASE, "--pad"]);
+            args.extend(["--sealed", BENCH_PASSPHRASE, "--pad"]);
         }
-        run(&mut command)?;
+        run(&mut core_example("storage_fixture", &args))?;
     }
-    run(&mut cmd(
+    let summaries = format!("{BENCH_DIR}/summaries-200.json");
+    run(&mut core_example("summary_fixture", &[summaries.as_str()]))?;
+    run(&mut core_example("perf", &[]))?;
+    run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
+}
+
+/// `cargo run --release` of an example of linkwork-core, with its arguments.
+fn core_example(name: &str, args: &[&str]) -> std::process::Command {
+    let mut command = cmd(
         "cargo",
         &[
             "run",
@@ -90,15 +85,12 @@ pub fn bench() -> Result {
             "-p",
             "linkwork-core",
             "--example",
-            "summary_fixture",
+            name,
             "--",
-            &format!("{BENCH_DIR}/summaries-200.json"),
         ],
-    ))?;
-    run(&mut cmd_line(
-        "cargo run --release --quiet -p linkwork-core --example perf",
-    ))?;
-    run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
+    );
+    command.args(args);
+    command
 }
 
 /// `cargo xtask test`: every check, in order, stopping at the first failure.

@@ -1432,15 +1432,16 @@ impl Programme {
                 }
             })
         };
-        let outcome = |label: &str| part_sum("Contacts by outcome", &[label]);
+        let (outcomes, _) = self.table("Contacts by outcome", &keep);
+        let outcome = |o: ContactOutcome| outcomes.get(o.label()).copied().unwrap_or_default();
         Headlines {
             referrals: self.table("Referrals by who referred", &keep).1,
             seen_three_plus: part_sum(
                 "Referrals by contacts attended",
                 &["3", "4", "5", "6 or more"],
             ),
-            attended_contacts: outcome(ContactOutcome::Attended.label()),
-            did_not_attend: outcome(ContactOutcome::DidNotAttend.label()),
+            attended_contacts: outcome(ContactOutcome::Attended),
+            did_not_attend: outcome(ContactOutcome::DidNotAttend),
             connections: self.table("Connections by category", &keep).1,
             endings: self.table("How episodes ended", &keep).1,
         }
