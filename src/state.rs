@@ -11,6 +11,7 @@ use linkwork_core::directory::{
     ConnectionId, ConnectionStatus, DirectoryError, NewConnection, Resource, ResourceId,
 };
 use linkwork_core::format::blocks_writing;
+use linkwork_core::lists::ListKind;
 use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
 use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::practice_work::{ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError};
@@ -469,6 +470,12 @@ impl AppState {
         let id = result?;
         self.commit([StoreKey::Directory]);
         Ok(id)
+    }
+
+    /// The words for a list item's id (tracked, for views).
+    pub fn list_label(&self, kind: ListKind, id: &str) -> String {
+        self.ws
+            .with(|ws| ws.settings.lists.label(kind, id).to_owned())
     }
 
     /// Records practice or community work.

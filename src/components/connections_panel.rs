@@ -82,14 +82,7 @@ pub fn ConnectionsPanel(
                 .unwrap_or_default()
         })
     };
-    let label = move |id: &str| {
-        state.ws.with(|ws| {
-            ws.settings
-                .lists
-                .label(ListKind::ConnectionCategories, id)
-                .to_owned()
-        })
-    };
+    let label = move |id: &str| state.list_label(ListKind::ConnectionCategories, id);
     view! {
         <div class="connections" data-testid="connections">
             <Show when=move || connections().is_empty()>

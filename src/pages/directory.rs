@@ -46,14 +46,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let label = move |id: &str| {
-        state.ws.with(|ws| {
-            ws.settings
-                .lists
-                .label(ListKind::ConnectionCategories, id)
-                .to_owned()
-        })
-    };
+    let label = move |id: &str| state.list_label(ListKind::ConnectionCategories, id);
     view! {
         <div class="page-head">
             <h1>"Community directory"</h1>
