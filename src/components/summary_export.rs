@@ -122,29 +122,17 @@ pub fn SummaryExport() -> impl IntoView {
             </form>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="summary-error">{e}</p> })}
             {move || preview.get().map(|s| {
-                let groups = s.groups.len();
-                let names = {
-                    let mut t: Vec<String> = s.groups.iter().map(|g| g.table.clone()).collect();
-                    t.dedup();
-                    t.sort();
-                    t.dedup();
-                    t
-                };
-                let quotes_n = s.quotes.len();
+                let contents = tables::summary_contents(&s);
                 view! {
                     <div class="summary-preview" data-testid="summary-preview-tables">
                         <h3>"What the file holds"</h3>
-                        <p>{format!("“{}”, {} to {}: {} tables of counts in {} groups, {} rows of time by level, {} practice check-ins, {} quotes.",
-                            s.label, s.from, s.to, names.len(), groups, s.time.len(), s.checkins.len(), quotes_n)}</p>
-                        {names.into_iter().map(|name| {
-                            let rows: Vec<_> = s.groups.iter().filter(|g| g.table == name).collect();
-                            let table = tables::summary_groups(&rows);
-                            view! {
-                                <details class="details">
-                                    <summary>{name.clone()}</summary>
-                                    <DataTable table=Signal::derive(move || table.clone()) caption=name testid="summary-group-table"/>
-                                </details>
-                            }
+                        <p>{format!("“{}”, {} to {}: {} tables, {} quotes. Open each to see it as it will leave.",
+                            s.label, s.from, s.to, contents.len(), s.quotes.len())}</p>
+                        {contents.into_iter().map(|(name, table)| view! {
+                            <details class="details">
+                                <summary>{name.clone()}</summary>
+                                <DataTable table=Signal::derive(move || table.clone()) caption=name testid="summary-group-table"/>
+                            </details>
                         }).collect_view()}
                         {(!s.quotes.is_empty()).then(|| view! {
                             <h4>"Quotes"</h4>

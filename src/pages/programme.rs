@@ -99,9 +99,51 @@ pub fn ProgrammePage() -> impl IntoView {
         let f = filter.get();
         programme.with(|p| p.headlines(&f))
     });
-    let tile = move |get: fn(&linkwork_core::summary::Headlines) -> Merged| {
-        Signal::derive(move || headlines.with(|h| get(h).show()))
+    // The known figure large; hidden counts said underneath.
+    let tile = move |get: fn(&linkwork_core::summary::Headlines) -> Merged, what: &'static str| {
+        (
+            Signal::derive(move || headlines.with(|h| get(h).known_text())),
+            Signal::derive(move || {
+                headlines.with(|h| {
+                    get(h)
+                        .hidden_text()
+                        .map_or_else(|| what.to_owned(), |more| format!("{what}, {more}"))
+                })
+            }),
+        )
     };
+    let tiles = [
+        (
+            "Referrals",
+            "programme-referrals",
+            tile(|h| h.referrals, "received"),
+        ),
+        (
+            "Seen three or more times",
+            "programme-seen3",
+            tile(|h| h.seen_three_plus, "of those referred"),
+        ),
+        (
+            "Attended contacts",
+            "programme-contacts",
+            tile(|h| h.attended_contacts, "in the periods"),
+        ),
+        (
+            "Did not attend",
+            "programme-dna",
+            tile(|h| h.did_not_attend, "missed contacts"),
+        ),
+        (
+            "Connections",
+            "programme-connections",
+            tile(|h| h.connections, "to community support"),
+        ),
+        (
+            "Episodes ended",
+            "programme-endings",
+            tile(|h| h.endings, "closed or referred on"),
+        ),
+    ];
     let table_of = move |name: &'static str| {
         Memo::new(move |_| {
             let f = filter.get();
@@ -231,12 +273,9 @@ pub fn ProgrammePage() -> impl IntoView {
                 <section aria-labelledby="programme-tiles">
                     <h2 id="programme-tiles" class="visually-hidden">"Headline figures"</h2>
                     <ul class="tiles">
-                        <Tile label="Referrals" testid="programme-referrals" value=tile(|h| h.referrals) detail=Signal::derive(|| "received".to_owned())/>
-                        <Tile label="Seen three or more times" testid="programme-seen3" value=tile(|h| h.seen_three_plus) detail=Signal::derive(|| "of those referred".to_owned())/>
-                        <Tile label="Attended contacts" testid="programme-contacts" value=tile(|h| h.attended_contacts) detail=Signal::derive(|| "in the periods".to_owned())/>
-                        <Tile label="Did not attend" testid="programme-dna" value=tile(|h| h.did_not_attend) detail=Signal::derive(|| "missed contacts".to_owned())/>
-                        <Tile label="Connections" testid="programme-connections" value=tile(|h| h.connections) detail=Signal::derive(|| "to community support".to_owned())/>
-                        <Tile label="Episodes ended" testid="programme-endings" value=tile(|h| h.endings) detail=Signal::derive(|| "closed or referred on".to_owned())/>
+                        {tiles.map(|(label, testid, (value, detail))| view! {
+                            <Tile label=label testid=testid value=value detail=detail/>
+                        }).collect_view()}
                     </ul>
                 </section>
 

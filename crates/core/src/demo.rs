@@ -656,7 +656,7 @@ fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) {
         .values()
         .map(|r| (Some(r.id), r.name.clone()))
         .collect();
-    let notes = [
+    let practice_notes = [
         "",
         "",
         "Talked through recent referrals",
@@ -664,7 +664,14 @@ fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) {
         "Agreed how to refer",
         "Shared the directory",
     ];
-    for back in (0..365u64).step_by(4) {
+    let community_notes = [
+        "",
+        "",
+        "Agreed a referral route",
+        "Met the new coordinator",
+        "Checked opening times and costs",
+    ];
+    for back in (0..365u64).step_by(2) {
         let Some(date) = today.checked_sub_days(Days::new(back)) else {
             continue;
         };
@@ -694,8 +701,15 @@ fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) {
             practice,
             resource,
             organisation,
-            minutes: pick(rng, &[(30u32, 30), (60, 40), (90, 20), (120, 10)]),
-            note: notes[index(rng, notes.len())].to_owned(),
+            minutes: pick(rng, &[(30u32, 20), (60, 35), (90, 25), (120, 15), (180, 5)]),
+            note: {
+                let notes: &[&str] = if level == Level::Practice {
+                    &practice_notes
+                } else {
+                    &community_notes
+                };
+                notes[index(rng, notes.len())].to_owned()
+            },
         });
     }
     for (n, practice) in practices.iter().enumerate() {
@@ -704,8 +718,10 @@ fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) {
             continue;
         }
         let stalls = n == 2;
-        for quarter in 0..4u32 {
-            let Some(date) = today.checked_sub_months(chrono::Months::new(12 - quarter * 3)) else {
+        // Most are a month or two from their next check-in; one is overdue.
+        let overdue = n == 1;
+        for quarter in 0..if overdue { 3 } else { 4u32 } {
+            let Some(date) = today.checked_sub_months(chrono::Months::new(11 - quarter * 3)) else {
                 continue;
             };
             let step = if stalls { 0 } else { quarter as u8 };

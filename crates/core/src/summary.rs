@@ -719,6 +719,23 @@ impl Merged {
             (n, _) => format!("{} + hidden", crate::tables::count(n)),
         }
     }
+
+    /// The known part alone, for a headline ("hidden" when all is hidden).
+    pub fn known_text(self) -> String {
+        match (self.known, self.hidden) {
+            (0, h) if h > 0 => "hidden".into(),
+            (n, _) => crate::tables::count(n),
+        }
+    }
+
+    /// What a headline adds when hidden counts are left out of it.
+    pub fn hidden_text(self) -> Option<String> {
+        match self.hidden {
+            0 => None,
+            1 => Some("plus 1 hidden count".into()),
+            n => Some(format!("plus {n} hidden counts")),
+        }
+    }
 }
 
 /// Many link workers' summaries together.
@@ -1135,6 +1152,43 @@ mod tests {
     }
 
     #[test]
+    fn the_preview_shows_every_part_of_the_file() {
+        let s = demo_summary(true);
+        let contents = crate::tables::summary_contents(&s);
+        let names: Vec<&str> = contents.iter().map(|(n, _)| n.as_str()).collect();
+        let tables: std::collections::BTreeSet<&str> =
+            s.groups.iter().map(|g| g.table.as_str()).collect();
+        assert_eq!(names.len(), tables.len() + 4, "{names:?}");
+        for t in tables {
+            assert!(names.contains(&t), "{t}");
+        }
+        let groups_shown: usize = contents[..names.len() - 4]
+            .iter()
+            .map(|(_, t)| t.rows.len())
+            .sum();
+        assert_eq!(groups_shown, s.groups.len(), "every group is a row");
+        let time = &contents[names.len() - 2].1;
+        assert_eq!(time.rows.len(), s.time.len());
+    }
+
+    #[test]
+    fn merged_figures_say_when_they_leave_out_hidden_counts() {
+        let m = |known, hidden| Merged { known, hidden };
+        assert_eq!(
+            (m(12, 0).show(), m(12, 0).hidden_text()),
+            ("12".into(), None)
+        );
+        assert_eq!(m(1200, 2).show(), "1,200 + hidden");
+        assert_eq!(m(1200, 2).known_text(), "1,200");
+        assert_eq!(
+            m(1200, 2).hidden_text().as_deref(),
+            Some("plus 2 hidden counts")
+        );
+        assert_eq!(m(0, 1).known_text(), "hidden");
+        assert_eq!(m(0, 1).show(), "<5 or hidden");
+    }
+
+    #[test]
     fn the_last_quarter_and_file_names() {
         assert_eq!(
             last_quarter(today()),
@@ -1433,15 +1487,18 @@ impl Programme {
             })
         };
         let (outcomes, _) = self.table("Contacts by outcome", &keep);
-        let outcome = |o: ContactOutcome| outcomes.get(o.label()).copied().unwrap_or_default();
+        let dna = outcomes
+            .get(ContactOutcome::DidNotAttend.label())
+            .copied()
+            .unwrap_or_default();
         Headlines {
             referrals: self.table("Referrals by who referred", &keep).1,
             seen_three_plus: part_sum(
                 "Referrals by contacts attended",
                 &["3", "4", "5", "6 or more"],
             ),
-            attended_contacts: outcome(ContactOutcome::Attended),
-            did_not_attend: outcome(ContactOutcome::DidNotAttend),
+            attended_contacts: self.table("Attended contacts by mode", &keep).1,
+            did_not_attend: dna,
             connections: self.table("Connections by category", &keep).1,
             endings: self.table("How episodes ended", &keep).1,
         }

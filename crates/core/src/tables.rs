@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::model::Choice;
 use crate::practice_work::{CheckInSummary, Construct, LevelMinutes, PracticeProfile, CHECKLIST};
-use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, WaitRow};
+use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, Summary, WaitRow};
 
 /// A table: column headings, then rows of text cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -555,6 +555,83 @@ pub fn trend(rows: &[((NaiveDate, NaiveDate), Merged)], what: &str) -> Table {
         );
     }
     t
+}
+
+/// Everything a summary file holds, as titled tables: each table of
+/// counts, then the outcome sums, waits, time by level and check-ins.
+pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
+    let mut names: Vec<&String> = s.groups.iter().map(|g| &g.table).collect();
+    names.sort();
+    names.dedup();
+    let mut out: Vec<(String, Table)> = names
+        .into_iter()
+        .map(|name| {
+            let rows: Vec<&Group> = s.groups.iter().filter(|g| &g.table == name).collect();
+            (name.clone(), summary_groups(&rows))
+        })
+        .collect();
+    let mut sums = Table::new(&[
+        "Measure",
+        "Month",
+        "Practice",
+        "Pairs",
+        "Sum of changes",
+        "Sum of squares",
+    ]);
+    for o in &s.outcomes {
+        let number = |x: Option<f64>| x.map_or_else(|| "not given".into(), decimal);
+        sums.row(
+            vec![
+                o.measure.clone(),
+                o.month.clone(),
+                o.practice.clone(),
+                o.pairs.show(),
+                number(o.sum),
+                number(o.sum_of_squares),
+            ],
+            false,
+        );
+    }
+    out.push(("Outcome change: sums for means and spread".into(), sums));
+    let waits: Vec<(String, WaitRow)> = s
+        .waits
+        .iter()
+        .map(|w| (s.label.clone(), w.clone()))
+        .collect();
+    out.push((
+        "Days from referral to first contact: median and quartiles".into(),
+        summary_waits(&waits),
+    ));
+    let mut time = Table::new(&[
+        "Month",
+        "Practice",
+        "With people (hours)",
+        "Practice (hours)",
+        "Community (hours)",
+    ]);
+    for r in &s.time {
+        time.row(
+            vec![
+                r.month.clone(),
+                r.practice.clone(),
+                hours(r.person_minutes),
+                hours(r.practice_minutes),
+                hours(r.community_minutes),
+            ],
+            false,
+        );
+    }
+    out.push(("Time on each level of the work".into(), time));
+    let checkins: Vec<(String, CheckInRow)> = s
+        .checkins
+        .iter()
+        .map(|c| (s.label.clone(), c.clone()))
+        .collect();
+    out.push((
+        "Latest practice check-ins".into(),
+        summary_checkins(&checkins),
+    ));
+    out
 }
 
 /// Exactly what a summary holds for one table: a row per month and
