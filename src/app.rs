@@ -8,6 +8,8 @@ use leptos::prelude::*;
 use crate::components::backup_reminder::BackupReminder;
 use crate::components::header::Header;
 use crate::components::storage_banner::StorageBanner;
+use crate::components::update_banner::UpdateBanner;
+use crate::offline::{self, NewVersion};
 use crate::pages::caseload::CaseloadPage;
 use crate::pages::checkin::CheckInPage;
 use crate::pages::dashboard::DashboardPage;
@@ -43,6 +45,8 @@ pub fn App() -> impl IntoView {
     handle_idle_lock(state);
     handle_lock_shortcut(state);
     handle_other_tabs(state);
+    let update = RwSignal::new(NewVersion::Current);
+    offline::register(update);
 
     // A memo, so pages re-render on locking and unlocking only, not on every
     // change to the session (such as a backup being recorded).
@@ -57,6 +61,7 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
         <div class="page" data-testid="app-root">
+            <UpdateBanner update=update/>
             <StorageBanner/>
             <Show when=move || !locked.get()>
                 <BackupReminder/>

@@ -97,3 +97,55 @@ pub fn go_href(href: &str) {
         let _ = w.location().set_hash(href);
     }
 }
+
+/// The query parameter that opens the demo caseload straight away, for demos on static
+/// hosting: `https://host/linkwork/?demo`.
+const DEMO_PARAM: &str = "demo";
+
+/// Whether the address asks for the demo caseload (`?demo`).
+pub fn demo_requested() -> bool {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    query_without(&search, DEMO_PARAM).1
+}
+
+/// Takes `?demo` out of the address (without a reload or a history entry), so leaving the
+/// demo stays left after a reload.
+pub fn forget_demo_request() {
+    let Some(w) = web_sys::window() else { return };
+    let location = w.location();
+    let (Ok(path), Ok(search), Ok(hash)) = (location.pathname(), location.search(), location.hash())
+    else {
+        return;
+    };
+    let (rest, had) = query_without(&search, DEMO_PARAM);
+    if had {
+        if let Ok(history) = w.history() {
+            let url = format!("{path}{rest}{hash}");
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        }
+    }
+}
+
+/// The query string (`?a=1&demo`) without the parameter `name`, and whether it was there.
+pub fn query_without(search: &str, name: &str) -> (String, bool) {
+    let mut had = false;
+    let kept: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .filter(|part| {
+            let key = part.split('=').next().unwrap_or_default();
+            let matches = key == name;
+            had |= matches;
+            !matches
+        })
+        .collect();
+    let rest = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    (rest, had)
+}

@@ -359,6 +359,9 @@ impl AppState {
     /// Locks: keeps a half-filled form (encrypted), wipes the key and clears
     /// personal data from memory and the screen.
     pub fn lock(&self) {
+        if self.session.get_untracked() == Session::Demo {
+            route::forget_demo_request();
+        }
         if let (Session::Open(meta), Some(vault)) =
             (self.session.get_untracked(), self.vault.get_value())
         {

@@ -19,8 +19,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+/// Where the ECharts script is, relative to the page, when the build does not say (its
+/// name as Trunk copies it; release builds give it a content-hashed name).
+const ECHARTS_COPIED: &str = "echarts.min.js";
+
 /// Where the ECharts script is, relative to the page.
-const ECHARTS_SRC: &str = "echarts.min.js";
+fn echarts_src() -> String {
+    crate::offline::build_info()
+        .map(|info| info.echarts)
+        .filter(|src| !src.is_empty())
+        .unwrap_or_else(|| ECHARTS_COPIED.to_owned())
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -61,7 +70,7 @@ fn load_echarts() -> js_sys::Promise {
                 }
                 js_sys::Promise::new(&mut |resolve, reject| {
                     let added = document().create_element("script").and_then(|el| {
-                        el.set_attribute("src", ECHARTS_SRC)?;
+                        el.set_attribute("src", &echarts_src())?;
                         let script: web_sys::HtmlElement = el.unchecked_into();
                         script.set_onload(Some(&resolve));
                         script.set_onerror(Some(&reject));
@@ -122,7 +131,7 @@ pub fn EChart(
                 // Let a later chart try again, with a fresh script element.
                 LOADING.with(|slot| slot.borrow_mut().take());
                 if let Ok(Some(script)) =
-                    document().query_selector(&format!("script[src=\"{ECHARTS_SRC}\"]"))
+                    document().query_selector(&format!("script[src=\"{}\"]", echarts_src()))
                 {
                     script.remove();
                 }

@@ -37,7 +37,7 @@ pub fn ChangeChart(
         .join("; ");
     view! {
         <svg class="change-chart" role="img" aria-label=format!("Baseline and latest. {summary}")
-            viewBox=format!("0 0 {} {height}", label_w + bar_w + 10.0) width="100%" style=format!("max-width:{}px", label_w + bar_w + 10.0)>
+            viewBox=format!("0 0 {} {height}", label_w + bar_w + 10.0) width="100%" style:max-width=format!("{}px", label_w + bar_w + 10.0)>
             <g font-size="11">
                 <rect x=label_w y="2" width="12" height="8" class="bar-baseline"></rect>
                 <text x=label_w + 16.0 y="10">"Baseline"</text>

@@ -35,3 +35,4 @@ pub mod summary_export;
 pub mod tile;
 pub mod timeline;
 pub mod unlock_form;
+pub mod update_banner;

@@ -6,6 +6,7 @@ use linkwork_core::vault_store::WorkspaceMeta;
 use crate::components::create_workspace::CreateWorkspace;
 use crate::components::restore_backup::RestoreBackup;
 use crate::components::unlock_form::UnlockForm;
+use crate::route;
 use crate::state::use_state;
 use crate::storage;
 
@@ -20,11 +21,18 @@ pub fn LockPage() -> impl IntoView {
     let none = workspaces.with_value(Vec::is_empty);
     let legacy_count = storage::legacy_entries().len();
     let demo_error = RwSignal::new(None::<String>);
-    let open_demo = move |_| {
+    let open_demo = move || {
         if let Err(e) = state.open_demo() {
             demo_error.set(Some(e.to_string()));
         }
     };
+    // `?demo` in the address (a demo on static hosting) opens the demo at once; leaving the
+    // demo takes it out of the address again.
+    Effect::new(move |_| {
+        if route::demo_requested() {
+            open_demo();
+        }
+    });
     view! {
         <div class="lock" data-testid="lock-screen">
             <h1>"Linkwork is locked"</h1>
@@ -68,7 +76,7 @@ pub fn LockPage() -> impl IntoView {
             <section class="panel" aria-labelledby="demo-heading">
                 <h2 id="demo-heading">"Just looking?"</h2>
                 <p>"Open a demo caseload of made-up people. It is kept apart from real workspaces and can be cleared at any time."</p>
-                <button type="button" class="button button--secondary" on:click=open_demo data-testid="open-demo">
+                <button type="button" class="button button--secondary" on:click=move |_| open_demo() data-testid="open-demo">
                     "Open the demo caseload"
                 </button>
                 {move || demo_error.get().map(|e| view! { <p class="error-text" role="alert">{e}</p> })}

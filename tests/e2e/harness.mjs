@@ -48,17 +48,48 @@ const MIME_TYPES = {
 };
 
 /**
+ * The headers a `_headers` file (Netlify / Cloudflare Pages format, written by the build)
+ * gives the file at `relative` (e.g. 'sw.js', '' for the folder): `/*` blocks apply to
+ * every file, `/name` blocks to that file. Paths in the file are from the site's root,
+ * which here is the served prefix.
+ *
+ * @param {string} text the file
+ * @param {string} relative the file's path below the prefix
+ */
+export function headersFor(text, relative) {
+  const headers = {};
+  let applies = false;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const pattern = line.trim();
+      applies = pattern === '/*' || pattern === `/${relative}`;
+      continue;
+    }
+    if (!applies) continue;
+    const at = line.indexOf(':');
+    headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+/**
  * Serves the files of `root` on 127.0.0.1 at a free port, under the URL path `prefix`
- * (e.g. '/linkwork/'), like a static host would. Missing files are 404s; '/dir/' serves
- * '/dir/index.html'; the prefix without its trailing slash redirects to it.
+ * (e.g. '/linkwork/'), like a static host would, with the headers its `_headers` file
+ * names. Missing files are 404s; '/dir/' serves '/dir/index.html'; the prefix without its
+ * trailing slash redirects to it. `requests` counts the requests that reached it.
  *
  * @param {{root?: string, prefix?: string}} [options]
- * @returns {Promise<{url: string, close: () => Promise<void>}>} url ends with the prefix
+ * @returns {Promise<{url: string, requests: () => number, close: () => Promise<void>}>}
+ *   url ends with the prefix
  */
 export async function startServer({ root = DIST, prefix = '/' } = {}) {
   const base = path.resolve(root);
   const mount = `/${prefix}/`.replace(/\/+/g, '/');
+  const headersFile = await fs.readFile(path.join(base, '_headers'), 'utf8').catch(() => '');
+  let requests = 0;
   const server = http.createServer(async (req, res) => {
+    requests += 1;
     const reply = (status, headers, body) => {
       res.writeHead(status, { 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -88,7 +119,9 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
       return notFound();
     }
     const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    reply(200, { 'content-type': type, 'content-length': body.length }, body);
+    const served = path.relative(base, file).split(path.sep).join('/');
+    const named = headersFor(headersFile, served === 'index.html' && pathname.endsWith('/') ? '' : served);
+    reply(200, { ...named, 'content-type': type, 'content-length': body.length }, body);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -97,6 +130,7 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}${mount}`,
+    requests: () => requests,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -139,7 +173,7 @@ export async function openApp({ root = DIST, prefix = '/', hash = '', clock = fa
     await close();
     throw error;
   }
-  return { browser, context, page, url: server.url, errors, close, watch: (p) => watch(p, errors) };
+  return { browser, context, page, server, url: server.url, errors, close, watch: (p) => watch(p, errors) };
 }
 
 /** Collects console errors, uncaught exceptions and failed requests of a page into `errors`. */

@@ -2,9 +2,11 @@
 //!
 //! Every command first installs the tooling it needs (skipping what is already there), so a
 //! fresh machine with only rustup, node and npm can build and test the app.
-//! The Rust side is std-only: it shells out to cargo, rustup, trunk, npm, node and apt-get.
+//! It shells out to cargo, rustup, trunk, npm, node and apt-get; its own dependencies are
+//! sha2 and base64, for the post-build step (site.rs).
 
 mod proc;
+mod site;
 mod tasks;
 mod tooling;
 
@@ -23,6 +25,9 @@ commands:
   test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
           release build and end-to-end browser tests (tests/e2e/*.test.mjs)
   bench   build dist/, then write the benchmark caseloads and run tests/e2e/bench.mjs
+  finish-build [dir]
+          Trunk's post-build hook (Trunk.toml): content security policy, service worker,
+          _headers; run by every Trunk build, not by hand
   help    print this text";
 
 fn main() -> ExitCode {
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("dist") => tasks::dist(),
         Some("test") => tasks::test(),
         Some("bench") => tasks::bench(),
+        Some("finish-build") => site::finish_build(args.get(1).map(String::as_str)),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

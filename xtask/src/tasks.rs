@@ -182,7 +182,7 @@ fn print_sizes(dist: &Path) -> Result {
 }
 
 /// All files below `dir`, recursively.
-fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
+pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
     let entries =
         fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
     for entry in entries.flatten() {
