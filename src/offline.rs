@@ -64,8 +64,8 @@ thread_local! {
 /// The browser's service worker container, where there is one (secure pages only).
 fn container() -> Option<ServiceWorkerContainer> {
     let navigator = window().navigator();
-    let present = js_sys::Reflect::get(&navigator, &"serviceWorker".into())
-        .is_ok_and(|v| !v.is_undefined());
+    let present =
+        js_sys::Reflect::get(&navigator, &"serviceWorker".into()).is_ok_and(|v| !v.is_undefined());
     present.then(|| navigator.service_worker())
 }
 
@@ -113,7 +113,9 @@ pub fn register(update: RwSignal<NewVersion>) {
 fn watch_installs(registration: &ServiceWorkerRegistration, update: RwSignal<NewVersion>) {
     let reg = registration.clone();
     let on_found = Closure::<dyn Fn()>::new(move || {
-        let Some(installing) = reg.installing() else { return };
+        let Some(installing) = reg.installing() else {
+            return;
+        };
         let worker = installing.clone();
         let on_state = Closure::<dyn Fn()>::new(move || {
             let controlled = container().is_some_and(|c| c.controller().is_some());

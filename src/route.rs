@@ -115,7 +115,8 @@ pub fn demo_requested() -> bool {
 pub fn forget_demo_request() {
     let Some(w) = web_sys::window() else { return };
     let location = w.location();
-    let (Ok(path), Ok(search), Ok(hash)) = (location.pathname(), location.search(), location.hash())
+    let (Ok(path), Ok(search), Ok(hash)) =
+        (location.pathname(), location.search(), location.hash())
     else {
         return;
     };

@@ -388,3 +388,46 @@ async fn the_chart_owner_draws_replaces_and_disposes() {
     );
     handle.forget();
 }
+
+#[wasm_bindgen_test]
+fn the_demo_parameter_is_found_and_taken_out_alone() {
+    use linkwork::route::query_without;
+    assert_eq!(query_without("?demo", "demo"), (String::new(), true));
+    assert_eq!(query_without("?demo=1", "demo"), (String::new(), true));
+    assert_eq!(
+        query_without("?lang=cy&demo&x=2", "demo"),
+        ("?lang=cy&x=2".to_owned(), true)
+    );
+    // Only the whole name counts.
+    assert_eq!(
+        query_without("?demonstration=1", "demo"),
+        ("?demonstration=1".to_owned(), false)
+    );
+    assert_eq!(query_without("", "demo"), (String::new(), false));
+}
+
+#[wasm_bindgen_test]
+fn without_a_build_block_the_app_finds_echarts_under_its_copied_name() {
+    // Browser tests run without index.html: no build block, so no service worker either.
+    assert_eq!(linkwork::offline::build_info(), None);
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let block = document.create_element("script").expect("script");
+    block.set_id("linkwork-build");
+    block
+        .set_attribute("type", "application/json")
+        .expect("type");
+    block.set_text_content(Some(
+        r#"{"version":"0123456789abcdef","echarts":"./echarts-aa.js"}"#,
+    ));
+    document
+        .head()
+        .expect("head")
+        .append_child(&block)
+        .expect("append");
+    let info = linkwork::offline::build_info().expect("read");
+    assert_eq!(info.version, "0123456789abcdef");
+    assert_eq!(info.echarts, "./echarts-aa.js");
+    block.remove();
+}

@@ -224,13 +224,16 @@ pub fn ProgrammePage() -> impl IntoView {
                     <input id="summary-import-pass" type="password" autocomplete="off" data-testid="summary-import-pass"
                         prop:value=move || pass.get() on:input=move |e| pass.set(event_target_value(&e))/>
                 </div>
-                <ul class="import-results" role="status" aria-live="polite" data-testid="import-results">
-                    {move || results.get().into_iter().map(|(name, text, ok)| view! {
-                        <li class=if ok { "import-ok" } else { "field-error" } data-testid="import-result">
-                            <strong>{name}</strong>": "{text}
-                        </li>
-                    }).collect_view()}
-                </ul>
+                // The live region wraps the list, so the list keeps its own role.
+                <div role="status" aria-live="polite">
+                    <ul class="import-results" data-testid="import-results">
+                        {move || results.get().into_iter().map(|(name, text, ok)| view! {
+                            <li class=if ok { "import-ok" } else { "field-error" } data-testid="import-result">
+                                <strong>{name}</strong>": "{text}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
             </section>
 
             <Show when=move || !empty.get()

@@ -1,18 +1,54 @@
 // What a link worker does again and again, for the end-to-end tests.
+import fs from 'node:fs/promises';
 import { openApp } from './harness.mjs';
 
 export const PASS = 'correct horse battery';
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
 
-/** Presses Tab until the element with this test id has focus (keyboard only). */
+/** The focus colour of Linkwork's one focus style (style/main.css, --focus). */
+const FOCUS_COLOUR = 'rgb(255, 235, 59)';
+
+/**
+ * Describes the focused element if it does not show that it has focus (the yellow and dark
+ * ring, or a yellow background on links); null when it does, or when nothing has focus.
+ */
+export function focusNotShown(page) {
+  return page.evaluate((colour) => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const shown = style.boxShadow.includes(colour) || style.backgroundColor === colour;
+    return shown ? null : `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('aria-label') || '').trim().slice(0, 40)}" (box-shadow ${style.boxShadow}, background ${style.backgroundColor})`;
+  }, FOCUS_COLOUR);
+}
+
+/**
+ * Presses Tab until the element with this test id has focus (keyboard only). Every element
+ * focused on the way must show its focus.
+ */
 export async function tabTo(page, testid, max = 80) {
   for (let i = 0; i < max; i += 1) {
     const here = await page.evaluate(() => document.activeElement?.dataset?.testid ?? null);
+    const hidden = await focusNotShown(page);
+    if (hidden) throw new Error(`focus is not visible on ${hidden}`);
     if (here === testid) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`Tab never reached ${testid}`);
+}
+
+/** Adds a practice in Settings using only the keyboard. */
+export async function addPracticeByKeyboard(page, name, size) {
+  await tabTo(page, 'nav-settings');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(byTestId('practice-name'));
+  await tabTo(page, 'practice-name');
+  await page.keyboard.type(name);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(size);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`${byTestId('practice-list')} >> text=${name}`);
 }
 
 /** Opens the app under /linkwork/ in a fresh profile; closes it after the test. */
@@ -82,4 +118,24 @@ export async function caseloadRows(page) {
 /** Every key and value in local storage. */
 export function storedEntries(page) {
   return page.evaluate(() => Object.entries(localStorage));
+}
+
+/** Exports the demo's summary for a period under a label; returns the file's name and text. */
+export async function exportSummary(page, label, { from, to, pass } = {}) {
+  await page.evaluate(() => {
+    location.hash = '#/transfer';
+  });
+  await page.waitForSelector(byTestId('summary-export'));
+  if (from) await page.fill(byTestId('summary-from'), from);
+  if (to) await page.fill(byTestId('summary-to'), to);
+  await page.fill(byTestId('summary-label'), label);
+  await page.click(byTestId('summary-preview'));
+  await page.waitForSelector(byTestId('summary-preview-tables'));
+  if (pass) {
+    await page.fill(byTestId('summary-pass'), pass);
+    await page.fill(byTestId('summary-confirm'), pass);
+  }
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('summary-download'))]);
+  const text = await fs.readFile(await download.path(), 'utf8');
+  return { name: download.suggestedFilename(), text };
 }

@@ -1,10 +1,12 @@
 // End-to-end: the built app in headless Chromium, driven as a link worker would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { axeViolations } from './axe.mjs';
 import { screenshot } from './harness.mjs';
 import {
   PASS,
   addPractice,
+  addPracticeByKeyboard,
   byTestId,
   caseloadRows,
   createWorkspace,
@@ -14,19 +16,6 @@ import {
   tabTo,
   unlockByKeyboard,
 } from './flows.mjs';
-
-/** Adds a practice in Settings using only the keyboard. */
-async function addPracticeByKeyboard(page, name, size) {
-  await tabTo(page, 'nav-settings');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(byTestId('practice-name'));
-  await tabTo(page, 'practice-name');
-  await page.keyboard.type(name);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(size);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(`${byTestId('practice-list')} >> text=${name}`);
-}
 
 test('a referral recorded with the keyboard alone is in the caseload after a reload', async (t) => {
   const app = await openFresh(t);
@@ -174,6 +163,7 @@ test('a damaged part is reported and kept while the rest stays usable', async (t
   const banner = await page.textContent(byTestId('load-problems'));
   assert.match(banner, /Records, part 1/);
   assert.match(banner, /integrity check/);
+  assert.deepEqual(await axeViolations(page, 'damaged data reported'), []);
   // The rest is usable: a new referral saves, to a new part.
   await recordReferral(page, 'RV-0002');
   const after = await page.evaluate((k) => ({

@@ -2,32 +2,11 @@
 // programme view over several files, offline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
 import { screenshot } from './harness.mjs';
-import { byTestId, openFresh, storedEntries } from './flows.mjs';
+import { byTestId, exportSummary, openFresh, storedEntries } from './flows.mjs';
 
 const cells = (page, selector) =>
   page.$$eval(selector, (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
-
-/** Exports the demo's summary for a period under a label; returns the file's name and text. */
-async function exportSummary(page, label, { from, to, pass } = {}) {
-  await page.evaluate(() => {
-    location.hash = '#/transfer';
-  });
-  await page.waitForSelector(byTestId('summary-export'));
-  if (from) await page.fill(byTestId('summary-from'), from);
-  if (to) await page.fill(byTestId('summary-to'), to);
-  await page.fill(byTestId('summary-label'), label);
-  await page.click(byTestId('summary-preview'));
-  await page.waitForSelector(byTestId('summary-preview-tables'));
-  if (pass) {
-    await page.fill(byTestId('summary-pass'), pass);
-    await page.fill(byTestId('summary-confirm'), pass);
-  }
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('summary-download'))]);
-  const text = await fs.readFile(await download.path(), 'utf8');
-  return { name: download.suggestedFilename(), text };
-}
 
 test('a summary leaves the demo anonymised, and the manager merges it with others and names a broken file', async (t) => {
   const app = await openFresh(t);

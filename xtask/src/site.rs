@@ -63,10 +63,7 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     let page_path = dir.join(PAGE);
     let page = read_text(&page_path)?;
     if page.contains("http-equiv=\"Content-Security-Policy\"") {
-        return Err(format!(
-            "{} has been finished already",
-            page_path.display()
-        ));
+        return Err(format!("{} has been finished already", page_path.display()));
     }
     let echarts = hash_echarts(&dir)?;
     let files = files_to_keep(&dir)?;
@@ -164,10 +161,14 @@ fn inline_scripts(page: &str) -> Vec<&str> {
     let mut rest = page;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body = &after[tag_end + 1..];
-        let Some(close) = body.find("</script>") else { break };
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") && !tag.contains("application/json") {
             scripts.push(&body[..close]);
         }
@@ -248,11 +249,15 @@ mod tests {
             vec!["import init from './a.js';\nawait init();\n"]
         );
         let policy = policy_for(PAGE_TEXT);
-        // sha256 of the inline script above, worked out with `openssl dgst -sha256 -binary | base64`.
+        // The hash of exactly the script's text, newlines included.
         let digest = Sha256::digest(b"import init from './a.js';\nawait init();\n");
         let expected = base64::engine::general_purpose::STANDARD.encode(digest);
         assert!(policy.contains(&format!("'sha256-{expected}'")), "{policy}");
-        assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval'"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains(" 'unsafe-eval'"));
+        assert!(
+            policy.contains("'wasm-unsafe-eval'"),
+            "WebAssembly may compile"
+        );
         assert!(!policy.contains("frame-ancestors"), "ignored in a meta tag");
         assert!(headers_file(&policy).contains("frame-ancestors 'none'"));
     }

@@ -1,0 +1,15 @@
+import fs from 'node:fs/promises';
+import { openApp } from './harness.mjs';
+const AXE = await fs.readFile('node_modules/axe-core/axe.min.js', 'utf8');
+const app = await openApp({ prefix: '/linkwork/' });
+const { page } = app;
+await page.waitForSelector('[data-testid=open-demo]');
+await page.click('[data-testid=open-demo]');
+await page.waitForSelector('[data-testid=demo-banner]');
+await page.evaluate(AXE);
+const r = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa','wcag22a','wcag22aa'] } }).then(r => ({ v: r.violations.length, p: r.passes.map(x => x.id + ':' + x.nodes.length), i: r.incomplete.map(x => x.id + ':' + x.nodes.length) })));
+console.log(JSON.stringify(r));
+await page.evaluate(() => { const p = document.createElement('p'); p.textContent = 'faint'; p.style.color = '#ccc'; document.querySelector('main').append(p); const i = document.createElement('img'); i.src = 'data:,'; document.querySelector('main').append(i); });
+const r2 = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a','wcag2aa'] }, resultTypes: ['violations'] }).then(r => r.violations.map(v => v.id)));
+console.log(r2);
+await app.close();

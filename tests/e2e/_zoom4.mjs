@@ -1,0 +1,15 @@
+import { openApp } from './harness.mjs';
+const app = await openApp({ prefix: '/linkwork/' });
+const { page } = app;
+await page.setViewportSize({ width: 512, height: 700 });
+await page.click('[data-testid="open-demo"]');
+await page.waitForSelector('[data-testid="demo-banner"]');
+await page.evaluate(() => { location.hash = '#/dashboard'; });
+await page.waitForTimeout(1500);
+const el = await page.$('[data-testid=chart-referrers]');
+await el.scrollIntoViewIfNeeded();
+await el.screenshot({ path: 'tests/e2e/artifacts/zoom-referrers.png' });
+await page.evaluate(() => { location.hash = '#/practices'; });
+await page.waitForTimeout(1500);
+console.log(await page.evaluate(() => [...document.querySelectorAll('svg g')].filter(g => g.getBoundingClientRect().right > innerWidth + 1).map(g => g.closest('[data-testid^=chart-]')?.dataset.testid + ' ' + g.textContent.slice(0, 40)).slice(0, 3)));
+await app.close();

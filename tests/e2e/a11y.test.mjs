@@ -1,0 +1,248 @@
+// End-to-end: accessibility. axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) on every page and
+// the states worth checking, reflow at 1,024 px and at 200% text, and reduced motion.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { axeViolations } from './axe.mjs';
+import { countCharts } from './harness.mjs';
+import {
+  PASS,
+  addPractice,
+  addPracticeByKeyboard,
+  byTestId,
+  caseloadRows,
+  createWorkspace,
+  exportSummary,
+  focusNotShown,
+  openFresh,
+  recordReferral,
+  tabTo,
+} from './flows.mjs';
+
+test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
+  const app = await openFresh(t, { clock: '2026-11-21T12:00:00Z' });
+  const { page, context } = app;
+  await context.addInitScript(countCharts);
+  await page.reload();
+  const found = [];
+  const check = async (state) => found.push(...(await axeViolations(page, state)));
+
+  // The lock screen of a new browser, and its forms' errors.
+  await page.waitForSelector(byTestId('create-form'));
+  await check('lock screen, no workspaces');
+  await page.click(byTestId('create'));
+  await check('create a workspace, errors shown');
+
+  // A new workspace: the empty caseload, settings, and a referral form's errors.
+  await createWorkspace(page);
+  await page.waitForSelector(byTestId('empty-caseload'));
+  await check('empty caseload');
+  await addPractice(page, 'Riverside Medical Practice', '11200');
+  await check('settings');
+  await page.click(byTestId('nav-new'));
+  await page.click(byTestId('save-referral'));
+  await page.waitForSelector('.error-summary');
+  await check('new referral, errors shown');
+  await recordReferral(page, 'RV-0412');
+  await check('caseload with a notice');
+  await page.click(byTestId('row-reference'));
+  await page.waitForSelector(byTestId('journey'));
+  await check('referral');
+  await page.click(byTestId('write-message'));
+  await page.waitForSelector(byTestId('message-panel'));
+  await check('referral, message to the referrer open');
+  await page.click(byTestId('to-close'));
+  await page.click(byTestId('status-confirm-button'));
+  await page.waitForSelector(byTestId('status-error'));
+  await check('closing a referral, error shown');
+  await page.click(byTestId('save-measure'));
+  await check('outcome measure, error shown');
+  await page.click(byTestId('nav-dashboard'));
+  await check('dashboard, almost empty');
+  await page.click(byTestId('lock'));
+  await page.fill(byTestId('unlock-passphrase'), 'not the passphrase');
+  await page.click(byTestId('unlock'));
+  await page.waitForSelector(byTestId('unlock-error'));
+  await check('lock screen, wrong passphrase');
+  await page.click('text=Restore from a backup file');
+  await page.setInputFiles(byTestId('restore-file'), {
+    name: 'not-a-backup.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format":"something else"}'),
+  });
+  await page.waitForSelector(byTestId('restore-error'));
+  await check('restore, a file refused');
+
+  // The demo: every page with a full caseload.
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('demo-banner'));
+  await check('demo caseload');
+  await page.click(byTestId('row-reference'));
+  await page.waitForSelector(byTestId('journey'));
+  await check('demo referral');
+  await page.click(byTestId('nav-dashboard'));
+  await page.waitForFunction(() => window.__liveCharts >= 14, null, { timeout: 20_000 });
+  await check('demo dashboard');
+  await page.click(byTestId('nav-work'));
+  await check('practice work');
+  await page.click(byTestId('nav-practices'));
+  await page.waitForFunction(() => window.__liveCharts >= 2, null, { timeout: 20_000 });
+  await check('practices');
+  await page.click('[data-testid^=start-checkin-] >> nth=0');
+  await page.waitForSelector(byTestId('checkin-form'));
+  await page.click('[data-testid=checkin-form] button[type=submit]');
+  await check('check-in, errors shown');
+  await page.click(byTestId('nav-directory'));
+  await check('directory');
+  await page.click(byTestId('nav-settings'));
+  await check('demo settings');
+  const summary = await exportSummary(page, 'North PCN, link worker 2');
+  await check('import and export, a summary previewed');
+
+  // The manager view: empty, then with a summary and a refused file.
+  await page.click(byTestId('leave-demo'));
+  await page.click(byTestId('open-manager'));
+  await page.waitForSelector(byTestId('programme-empty'));
+  await check('manager view, empty');
+  await page.setInputFiles(byTestId('summary-files'), [
+    { name: summary.name, mimeType: 'application/json', buffer: Buffer.from(summary.text) },
+    { name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":') },
+  ]);
+  await page.waitForSelector(byTestId('summary-row'));
+  await page.waitForFunction(() => window.__liveCharts >= 1, null, { timeout: 20_000 });
+  await check('manager view, a summary imported and a file refused');
+
+  assert.deepEqual(found, []);
+  assert.deepEqual(app.errors, []);
+});
+
+test('the main flows work with the keyboard alone, with focus always visible', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  const press = (key) => page.keyboard.press(key);
+  const type = (text) => page.keyboard.type(text);
+
+  // The skip link is the first stop and moves focus to the page's main content.
+  await press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
+  assert.equal(await focusNotShown(page), null);
+  await press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+
+  // Create a workspace (its form is open in a new browser).
+  await tabTo(page, 'create-name');
+  await type('Sam');
+  await press('Tab');
+  await type(PASS);
+  await press('Tab');
+  await type(PASS);
+  await press('Enter');
+  await page.waitForSelector(byTestId('workspace-name'));
+  await addPracticeByKeyboard(page, 'Riverside Medical Practice', '11200');
+
+  // New referral.
+  await tabTo(page, 'nav-new');
+  await press('Enter');
+  await page.waitForSelector(byTestId('referral-form'));
+  await type('RV-0412');
+  await tabTo(page, 'field-role');
+  await type('GP');
+  await tabTo(page, 'reason-loneliness');
+  await press('Space');
+  await press('Control+Enter');
+  await page.waitForSelector(`${byTestId('notice')} >> text=Referral for RV-0412 saved`);
+
+  // Add a contact from the caseload row.
+  await tabTo(page, 'row-add-contact');
+  await press('Enter');
+  await page.waitForSelector(byTestId('contact-form'));
+  await type('Tel');
+  await press('Tab');
+  await press('Control+A');
+  await type('25');
+  await press('Enter');
+  await page.waitForSelector(`${byTestId('notice')} >> text=Contact added`);
+  assert.equal((await caseloadRows(page))[0][5], '1', 'seen once');
+
+  // Record an outcome measure (ONS4 at baseline) on the referral.
+  await tabTo(page, 'row-reference');
+  await press('Enter');
+  await page.waitForSelector(byTestId('measure-form'));
+  await tabTo(page, 'measure-item-0');
+  for (const [i, answer] of ['3', '4', '4', '8'].entries()) {
+    await type(answer);
+    if (i < 3) await press('Tab');
+  }
+  await press('Enter');
+  await page.waitForSelector(byTestId('measure-saved'));
+  assert.equal(await page.$$eval(byTestId('measure-row'), (rows) => rows.length), 1);
+
+  // Close the referral with a reason.
+  await tabTo(page, 'to-close');
+  await press('Enter');
+  await tabTo(page, 'close-reason');
+  await type('Person withdrew');
+  assert.equal(await page.inputValue(byTestId('close-reason')), 'withdrew');
+  await tabTo(page, 'status-confirm-button');
+  await press('Enter');
+  await page.waitForSelector(`${byTestId('journey-status')} >> text=Closed`);
+
+  // Lock, and unlock: the passphrase field has focus on the lock screen.
+  await press('Control+Shift+L');
+  await page.waitForSelector(byTestId('unlock-form'));
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'unlock-passphrase');
+  await type(PASS);
+  await press('Enter');
+  await page.waitForSelector(`${byTestId('journey-status')} >> text=Closed`);
+  assert.deepEqual(app.errors, []);
+});
+
+/** Whether the page scrolls sideways (content wider than the window), and what sticks out. */
+function sideways(page) {
+  return page.evaluate(() => {
+    const wide = document.documentElement.scrollWidth > innerWidth;
+    if (!wide) return null;
+    const out = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > innerWidth + 1)
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+    return `${document.documentElement.scrollWidth} px wide in ${innerWidth}: ${out.join(', ')}`;
+  });
+}
+
+test('every page reflows at 1,024 px, at 200% zoom and with text at 200%, without scrolling sideways', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('demo-banner'));
+  const pages = ['#/', '#/dashboard', '#/new', '#/work', '#/practices', '#/directory', '#/settings', '#/transfer'];
+  const problems = [];
+  // 1,024 px; 200% browser zoom on a 1,024 px screen (a 512 px wide layout); text at 200%.
+  const views = [
+    ['1,024 px', 1024, false],
+    ['200% zoom', 512, false],
+    ['200% text', 1024, true],
+  ];
+  for (const [view, width, bigText] of views) {
+    await page.setViewportSize({ width, height: 768 });
+    await page.evaluate((big) => document.documentElement.style.setProperty('font-size', big ? '200%' : ''), bigText);
+    for (const hash of [...pages, 'referral']) {
+      if (hash === 'referral') {
+        await page.evaluate(() => { location.hash = '#/'; });
+        await page.click(`${byTestId('row-reference')} >> nth=0`);
+        await page.waitForSelector(byTestId('journey'));
+      } else {
+        await page.evaluate((h) => { location.hash = h; }, hash);
+        await page.waitForSelector('main h1');
+      }
+      // Charts redraw at their new size after a frame.
+      await page.waitForTimeout(150);
+      const wide = await sideways(page);
+      if (wide) problems.push(`${view}, ${hash}: ${wide}`);
+      // The way to lock is always on screen, never pushed out of reach.
+      const lock = await page.locator(byTestId('lock')).boundingBox();
+      if (!lock || lock.x + lock.width > width) problems.push(`${view}, ${hash}: the Lock button is off screen`);
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.deepEqual(app.errors, []);
+});
