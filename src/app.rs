@@ -61,12 +61,14 @@ pub fn App() -> impl IntoView {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
         <div class="page" data-testid="app-root">
-            <UpdateBanner update=update/>
-            <StorageBanner/>
-            <Show when=move || !locked.get()>
-                <BackupReminder/>
-            </Show>
             <main id="main" tabindex="-1">
+                // Messages about the app itself come first, inside the main landmark, so
+                // "Skip to main content" lands on them.
+                <UpdateBanner update=update/>
+                <StorageBanner/>
+                <Show when=move || !locked.get()>
+                    <BackupReminder/>
+                </Show>
                 {move || {
                     if locked.get() {
                         return view! { <LockPage/> }.into_any();

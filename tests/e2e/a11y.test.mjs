@@ -41,6 +41,8 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   await page.click(byTestId('nav-new'));
   await page.click(byTestId('save-referral'));
   await page.waitForSelector('.error-summary');
+  // The problems are announced: the summary is an alert and takes focus.
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('role')), 'alert');
   await check('new referral, errors shown');
   await recordReferral(page, 'RV-0412');
   await check('caseload with a notice');

@@ -7,6 +7,20 @@ const AXE_SOURCE = await fs.readFile(new URL('../../node_modules/axe-core/axe.mi
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 /**
+ * axe's best-practice rules for the page's structure, held to as well: headings in order,
+ * one main heading, landmarks that hold all content, a way to skip to the content.
+ */
+export const STRUCTURE_RULES = [
+  'heading-order',
+  'page-has-heading-one',
+  'landmark-one-main',
+  'landmark-unique',
+  'landmark-no-duplicate-main',
+  'region',
+  'bypass',
+];
+
+/**
  * Runs axe-core on the page as it is now and returns its violations as readable lines:
  * "state: rule (impact) help: where". axe is evaluated through the DevTools protocol, which
  * the page's content security policy does not govern, so the policy stays strict.
@@ -18,18 +32,17 @@ export async function axeViolations(page, state) {
   const loaded = await page.evaluate(() => typeof window.axe !== 'undefined');
   if (!loaded) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(
-    (tags) =>
-      window.axe
-        .run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-        .then((result) =>
-          result.violations.map((v) => ({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            nodes: v.nodes.map((n) => n.target.join(' ')),
-          })),
-        ),
-    WCAG_TAGS,
+    async ([tags, rules]) => {
+      const found = [];
+      for (const runOnly of [{ type: 'tag', values: tags }, { type: 'rule', values: rules }]) {
+        const result = await window.axe.run(document, { runOnly, resultTypes: ['violations'] });
+        for (const v of result.violations) {
+          found.push({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) });
+        }
+      }
+      return found;
+    },
+    [WCAG_TAGS, STRUCTURE_RULES],
   );
   return violations.map((v) => {
     const where = v.nodes.slice(0, 4).join(' | ');

@@ -187,9 +187,12 @@ function watch(page, errors) {
     errors.push(`console: ${message.text()}${where}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-  );
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    // Requests still in flight when the test reloads or navigates are cancelled: not a fault.
+    if (reason === 'net::ERR_ABORTED') return;
+    errors.push(`request failed: ${request.url()} (${reason})`);
+  });
 }
 
 /** Saves a full-page screenshot to tests/e2e/artifacts/<name>.png (git-ignored). */
