@@ -25,6 +25,8 @@ commands:
   test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
           release build and end-to-end browser tests (tests/e2e/*.test.mjs)
   bench   build dist/, then write the benchmark caseloads and run tests/e2e/bench.mjs
+  bundle-echarts
+          Trunk's pre-build hook: ECharts with only what Linkwork draws (public/echarts.mjs)
   finish-build [dir]
           Trunk's post-build hook (Trunk.toml): content security policy, service worker,
           _headers; run by every Trunk build, not by hand
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         Some("test") => tasks::test(),
         Some("bench") => tasks::bench(),
         Some("finish-build") => site::finish_build(args.get(1).map(String::as_str)),
+        Some("bundle-echarts") => site::bundle_echarts(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             Ok(())

@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 
 /// The name Trunk copies ECharts under (index.html, `copy-file`).
 const ECHARTS_COPIED: &str = "echarts.min.js";
+/// The entry of Linkwork's own ECharts bundle: only the parts its charts use.
+const ECHARTS_ENTRY: &str = "public/echarts.mjs";
+/// Where [`bundle_echarts`] writes the bundle (index.html copies it from there).
+const ECHARTS_BUNDLE: &str = "target/echarts/echarts.min.js";
 /// The service worker's template; `sw.js` in the build.
 const WORKER_TEMPLATE: &str = "public/sw.js";
 /// The build's service worker.
@@ -50,6 +54,48 @@ const OTHER_HEADERS: &[(&str, &str)] = &[
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
     ),
 ];
+
+/// `cargo xtask bundle-echarts`, Trunk's pre-build hook: bundles [`ECHARTS_ENTRY`] with
+/// esbuild (npm) into [`ECHARTS_BUNDLE`], a minified classic script that sets
+/// `window.echarts`. The file is only rewritten when its contents change, so `trunk serve`
+/// does not see a change every time.
+pub fn bundle_echarts() -> Result {
+    let root = root();
+    let esbuild = root.join("node_modules/.bin/esbuild");
+    if !esbuild.exists() {
+        return Err("esbuild is not installed: run `cargo xtask dist` (it runs npm ci)".into());
+    }
+    let out = root.join(ECHARTS_BUNDLE);
+    let fresh = out.with_extension("new.js");
+    if let Some(dir) = out.parent() {
+        fs::create_dir_all(dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    }
+    crate::proc::run(
+        crate::proc::cmd(
+            &esbuild.to_string_lossy(),
+            &[
+                ECHARTS_ENTRY,
+                "--bundle",
+                "--minify",
+                "--format=iife",
+                "--target=es2020",
+                "--legal-comments=none",
+                "--log-level=warning",
+                // ECharts keeps its development checks behind this.
+                "--define:process.env.NODE_ENV=\"production\"",
+            ],
+        )
+        .arg(format!("--outfile={}", fresh.display()))
+        .current_dir(&root),
+    )?;
+    let new = fs::read(&fresh).map_err(|err| format!("cannot read {}: {err}", fresh.display()))?;
+    if fs::read(&out).ok().as_deref() != Some(new.as_slice()) {
+        fs::rename(&fresh, &out).map_err(|err| format!("cannot write {}: {err}", out.display()))?;
+    } else {
+        let _ = fs::remove_file(&fresh);
+    }
+    Ok(())
+}
 
 /// Runs the post-build step on Trunk's staging directory (`TRUNK_STAGING_DIR`), or on the
 /// directory given (e.g. `cargo xtask finish-build dist` on a build made without the hook).
