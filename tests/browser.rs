@@ -314,7 +314,7 @@ fn stub_echarts() {
           init(el, theme, opts) {
             log('init', opts.renderer, el.dataset.testid);
             return {
-              setOption(option, notMerge) { log('setOption', option.series.length, notMerge); },
+              setOption(option, notMerge) { log('setOption', option.series.length, notMerge, 'label', option.aria.label.enabled); },
               resize() {},
               dispose() { log('dispose'); },
             };
@@ -335,7 +335,8 @@ fn chart_calls() -> Vec<String> {
 }
 
 fn bars(series: usize) -> charming::Chart {
-    (0..series).fold(charming::Chart::new(), |chart, i| {
+    let chart = charming::Chart::new().aria(charming::component::Aria::new().enabled(true));
+    (0..series).fold(chart, |chart, i| {
         chart.series(
             charming::series::Bar::new()
                 .name(format!("S{i}"))
@@ -345,7 +346,8 @@ fn bars(series: usize) -> charming::Chart {
 }
 
 /// The chart owner draws once ECharts is there, replaces (not merges) the
-/// option when the chart changes, and disposes of the instance when it goes.
+/// option when the chart changes, and disposes of the instance when it goes. ECharts'
+/// own aria label is off: the chart's name is the wrapper's.
 #[wasm_bindgen_test]
 async fn the_chart_owner_draws_replaces_and_disposes() {
     use linkwork::charts::echart::EChart;
@@ -361,7 +363,10 @@ async fn the_chart_owner_draws_replaces_and_disposes() {
         }
     });
     sleep(50).await;
-    assert_eq!(chart_calls(), ["init svg test-chart", "setOption 2 true"]);
+    assert_eq!(
+        chart_calls(),
+        ["init svg test-chart", "setOption 2 true label false"]
+    );
     let label = container
         .query_selector("[role=img]")
         .expect("query")
@@ -373,7 +378,7 @@ async fn the_chart_owner_draws_replaces_and_disposes() {
     sleep(20).await;
     assert_eq!(
         chart_calls().last().map(String::as_str),
-        Some("setOption 1 true")
+        Some("setOption 1 true label false")
     );
 
     shown.set(false);

@@ -95,9 +95,20 @@ pub fn preload() {
 }
 
 /// The chart as the JavaScript object ECharts reads.
+///
+/// ECharts' aria stays on for its decal patterns, but its generated label is turned off
+/// (charming cannot say so): the chart's name is the wrapper's `role="img"` label, and
+/// ECharts would put a second `role="img"` inside it, with no name when there is no data.
 fn option_of(chart: &Chart) -> Option<JsValue> {
     let json = serde_json::to_string(chart).ok()?;
-    js_sys::JSON::parse(&json).ok()
+    let option = js_sys::JSON::parse(&json).ok()?;
+    let aria = js_sys::Reflect::get(&option, &"aria".into()).ok()?;
+    if aria.is_object() {
+        let label = js_sys::Object::new();
+        js_sys::Reflect::set(&label, &"enabled".into(), &JsValue::FALSE).ok()?;
+        js_sys::Reflect::set(&aria, &"label".into(), &label).ok()?;
+    }
+    Some(option)
 }
 
 /// One chart, drawn with ECharts as SVG (sharp in print and at any zoom).
