@@ -139,6 +139,8 @@ pub fn handle_persist(state: AppState) {
                 return;
             }
         }
+        // Marks for the benchmark: encoding, sealing and writing the changed parts.
+        crate::platform::mark("linkwork-save-start");
         let mut written = Vec::new();
         let mut failure: Option<StorageError> = None;
         for key in &dirty {
@@ -150,6 +152,7 @@ pub fn handle_persist(state: AppState) {
                 Err(e) => failure = Some(e),
             }
         }
+        crate::platform::mark("linkwork-save-end");
         state.save_error.set(failure);
         if !written.is_empty() {
             state.dirty.update(|d| {

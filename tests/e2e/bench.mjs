@@ -1,41 +1,38 @@
-// Browser benchmark: how long the caseload takes to appear (from the click
-// that opens it to the first row on screen), how long unlocking an encrypted
-// workspace takes and what one edit writes, with caseloads written into
-// local storage beforehand. Prints a table and writes target/bench/browser.json.
+// Browser benchmarks, in headless Chromium, over caseloads written into local storage
+// beforehand (1,000 / 5,000 / 20,000 / 50,000 referrals, encrypted, 5 contacts and 2
+// measure sets each): loading to the lock screen, unlocking (key derivation apart) to the
+// caseload list and to a fully drawn dashboard, a filter change, saving one edit (time and
+// characters written), search, adding a contact, the JS heap after loading, leaks when
+// leaving the dashboard, and importing 200 manager summaries. Beside them, the floor
+// (floor.mjs): plain JavaScript doing only the unavoidable work on the same stored bytes,
+// measured in the same run, and the budgets of issue 10 as ratios to it. Prints tables and
+// writes target/bench/browser.json.
 //
-//   node tests/e2e/bench.mjs <fixtures dir>   (cargo xtask bench does it all)
+//   node tests/e2e/bench.mjs <fixtures dir>   (`cargo xtask bench` does it all)
 //
+// LINKWORK_BENCH_RUNS (default 7), LINKWORK_BENCH_SWITCHES (dashboard round trips, default
+// 100, 0 to skip) and LINKWORK_BENCH_ONLY (e.g. 20000: only those cases) shorten a run.
 // Fixtures are made by `cargo run -p linkwork-core --example storage_fixture`.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { DIST, countCharts, launch, startServer } from './harness.mjs';
+import { countCharts, launch, startServer } from './harness.mjs';
+import { floorOpen, floorSave } from './floor.mjs';
 
 const RUNS = Number(process.env.LINKWORK_BENCH_RUNS ?? 7);
 /** Dashboard ⇄ caseload round trips per run, to look for leaks. */
 const SWITCHES = Number(process.env.LINKWORK_BENCH_SWITCHES ?? 100);
 const fixturesDir = path.resolve(process.argv[2] ?? 'target/bench');
 
+/** console.table, unless there is nothing to show. */
+function table(rows) {
+  if (rows.length) console.table(rows);
+  else console.log('  (not run)');
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-async function sizes() {
-  const rows = [];
-  for (const name of await fs.readdir(DIST)) {
-    const ext = path.extname(name);
-    if (!['.wasm', '.js', '.css', '.html'].includes(ext)) continue;
-    const body = await fs.readFile(path.join(DIST, name));
-    rows.push({
-      file: ext === '.html' ? name : `*${ext}`,
-      raw: body.length,
-      gzip: zlib.gzipSync(body, { level: 9 }).length,
-      brotli: zlib.brotliCompressSync(body).length,
-    });
-  }
-  return rows;
 }
 
 /**
@@ -67,10 +64,14 @@ async function switchPages(page, rounds) {
   return { ...result, heap_before: before, heap_after: after };
 }
 
-/** A fresh profile whose local storage holds `entries`, with the app opened. */
-async function seededPage(browser, url, entries) {
+/**
+ * A fresh profile whose local storage holds `entries`, with the app opened at `hash`
+ * (unless `open` is false: then the page is a blank one on the app's origin).
+ */
+async function seededPage(browser, url, entries, { hash = '', open = true } = {}) {
   const context = await browser.newContext();
   await context.addInitScript(countCharts);
+  await context.addInitScript(keepWasmMemory);
   const page = await context.newPage();
   // A missing page on the same origin, to write local storage before the app starts.
   await page.goto(`${url}seed-${Date.now()}.txt`);
@@ -78,8 +79,91 @@ async function seededPage(browser, url, entries) {
     localStorage.clear();
     for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
   }, entries);
-  await page.goto(url);
+  if (open) await page.goto(url + hash);
   return { context, page };
+}
+
+/** Whether this browser's local storage takes every entry (its quota is per origin). */
+async function storageTakes(browser, url, entries) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${url}seed-${Date.now()}.txt`);
+  const ok = await page.evaluate((data) => {
+    try {
+      for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
+      return true;
+    } catch {
+      return false;
+    }
+  }, entries);
+  await context.close();
+  return { ok };
+}
+
+/**
+ * The memory in use after a garbage collection, in bytes: the JS heap, plus the app's
+ * WebAssembly memory (where Linkwork keeps its records; the JS heap does not count it).
+ */
+async function heapAfterGc(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  const wasm = await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0);
+  return usedSize + wasm;
+}
+
+/** An init script: keeps the app's WebAssembly memory in window.__wasmMemory. */
+function keepWasmMemory() {
+  addEventListener('TrunkApplicationStarted', (e) => {
+    window.__wasmMemory = e.detail.wasm.memory;
+  });
+}
+
+/**
+ * The floor for one stored workspace: plain JavaScript opening every part (and the heap
+ * holding what it parsed), and saving one records part. Medians of `runs`.
+ */
+async function measureFloor(browser, url, entries, keyHex, runs) {
+  const prefix = Object.keys(entries).find((k) => k.endsWith('/meta')).replace(/meta$/, '');
+  const { context, page } = await seededPage(browser, url, entries, { open: false });
+  const opens = [];
+  const saves = [];
+  let parts = 0;
+  let written = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const open = await page.evaluate(floorOpen, { keyHex, prefix });
+    opens.push(open.ms);
+    parts = open.parts;
+    const save = await page.evaluate(floorSave, { keyHex });
+    saves.push(save.ms);
+    written = save.written;
+  }
+  const heap = await heapAfterGc(page);
+  await context.close();
+  return { open_ms: median(opens), save_ms: median(saves), parts, written, heap };
+}
+
+/** Opens the app at #/dashboard over seeded storage, unlocks, and times every chart drawn. */
+async function timeColdDashboard(browser, url, entries) {
+  const { context, page } = await seededPage(browser, url, entries, { hash: '#/dashboard' });
+  await page.waitForSelector('[data-testid="unlock-passphrase"]');
+  await page.fill('[data-testid="unlock-passphrase"]', PASS);
+  const start = await page.evaluate(() => performance.now());
+  await page.click('[data-testid="unlock"]');
+  const drawn = await (
+    await page.waitForFunction(
+      () => document.querySelectorAll('.echart__canvas svg').length >= 14 && performance.now(),
+      null,
+      { polling: 'raf', timeout: 120_000 },
+    )
+  ).jsonValue();
+  const kdf = await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name).at(-1).startTime;
+    return at('linkwork-kdf-end') - at('linkwork-kdf-start');
+  });
+  await context.close();
+  return { total: drawn - start, kdf };
 }
 
 /** Opens the app over a seeded local storage and times the first caseload row. */
@@ -109,6 +193,7 @@ const sealedCases = [
   { name: '1,000 referrals, encrypted, padded', file: 'sealed-1000.json' },
   { name: '5,000 referrals, 25,000 contacts, encrypted', file: 'sealed-5000.json' },
   { name: '20,000 referrals, 100,000 contacts, encrypted', file: 'sealed-20000.json' },
+  { name: '50,000 referrals, 250,000 contacts, encrypted', file: 'sealed-50000.json' },
 ];
 
 /** Times from an input event to the next painted frame with the new result. */
@@ -213,6 +298,8 @@ async function timeSummaryImport(browser, url, files) {
 async function timeUnlock(browser, url, entries) {
   const { context, page } = await seededPage(browser, url, entries);
   await page.waitForSelector('[data-testid="unlock-passphrase"]');
+  // From navigation to a lock screen that takes a passphrase: loading and starting the app.
+  const toLock = await page.evaluate(() => performance.now());
   await page.fill('[data-testid="unlock-passphrase"]', PASS);
   const start = await page.evaluate(() => performance.now());
   await page.click('[data-testid="unlock"]');
@@ -226,6 +313,7 @@ async function timeUnlock(browser, url, entries) {
   const marks = await page.evaluate(() =>
     Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])),
   );
+  const heap = await heapAfterGc(page);
   const search = await timeSearch(page, 'HV-0');
   const addContact = await timeAddContact(page);
   // Count what one edit writes: wrap setItem, change one referral's notes, save.
@@ -245,10 +333,17 @@ async function timeUnlock(browser, url, entries) {
   await page.waitForSelector('[data-testid="notice"]');
   await page.waitForTimeout(100);
   const written = await page.evaluate(() => window.__written);
+  const save = await page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name).at(-1).startTime;
+    return at('linkwork-save-end') - at('linkwork-save-start');
+  });
   const dashboard = await timeDashboard(page);
-  dashboard.switching = await switchPages(page, SWITCHES);
+  dashboard.switching = SWITCHES > 0 ? await switchPages(page, SWITCHES) : null;
   await context.close();
   return {
+    toLock,
+    heap,
+    save,
     total: shown - start,
     kdf: marks['linkwork-kdf-end'] - marks['linkwork-kdf-start'],
     decrypt_and_load: marks['linkwork-loaded'] - marks['linkwork-kdf-end'],
@@ -269,7 +364,9 @@ const results = {
   dashboard: [],
   switching: [],
   summaries: [],
-  sizes: await sizes(),
+  floor: [],
+  cold: [],
+  budgets: [],
 };
 // LINKWORK_BENCH_ONLY=20000 runs only the cases whose name or file mentions it.
 const only = process.env.LINKWORK_BENCH_ONLY;
@@ -310,11 +407,64 @@ try {
     });
   }
   for (const c of sealedCases.filter(picked)) {
-    const entries = JSON.parse(await fs.readFile(path.join(fixturesDir, c.file), 'utf8'));
+    const fixture = path.join(fixturesDir, c.file);
+    const present = await fs.stat(fixture).then(() => true, () => false);
+    if (!present) continue;
+    const entries = JSON.parse(await fs.readFile(fixture, 'utf8'));
+    const keyHex = (await fs.readFile(`${fixture}.key`, 'utf8')).trim();
     const stored = Object.entries(entries).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    const fits = await storageTakes(browser, server.url, entries);
+    if (!fits.ok) {
+      results.budgets.push({ case: c.name, measure: 'does not fit in local storage', linkwork: `${stored} characters`, floor: '', ratio: '', budget: '', ok: '' });
+      continue;
+    }
     const runs = [];
-    for (let i = 0; i < Math.min(RUNS, 5); i += 1) runs.push(await timeUnlock(browser, server.url, entries));
+    const cold = [];
+    for (let i = 0; i < Math.min(RUNS, 5); i += 1) {
+      runs.push(await timeUnlock(browser, server.url, entries));
+      cold.push(await timeColdDashboard(browser, server.url, entries));
+    }
+    const floor = await measureFloor(browser, server.url, entries, keyHex, Math.min(RUNS, 5));
     const med = (f) => Math.round(median(runs.map(f)));
+    const medCold = (f) => Math.round(median(cold.map(f)));
+    const listMs = med((r) => r.total - r.kdf);
+    const dashMs = medCold((r) => r.total - r.kdf);
+    const budget = (measure, linkwork, floorMs, limit, unit = 'ms') => {
+      const ratio = floorMs ? linkwork / floorMs : null;
+      const ok = limit.ratio ? ratio <= limit.ratio : linkwork < limit.under;
+      results.budgets.push({
+        case: c.name,
+        measure,
+        linkwork: `${Math.round(linkwork * 10) / 10} ${unit}`,
+        floor: floorMs ? `${Math.round(floorMs * 10) / 10} ${unit}` : '',
+        ratio: ratio ? `${ratio.toFixed(2)}x` : '',
+        budget: limit.ratio ? `<= ${limit.ratio}x floor` : `< ${limit.under} ${unit}`,
+        ok: ok ? 'yes' : 'NO',
+      });
+    };
+    budget('interactive caseload (unlock to list, key derivation apart)', listMs, floor.open_ms, { ratio: 2 });
+    budget('dashboard drawn (unlock to 14 charts, key derivation apart)', dashMs, floor.open_ms, { ratio: 3 });
+    budget('filter change to redrawn', med((r) => r.dashboard.redraw), 0, { under: 200 });
+    budget('saving one edit', median(runs.map((r) => r.save)), floor.save_ms, { under: 5 });
+    results.floor.push({
+      case: c.name,
+      parts: floor.parts,
+      open_ms: Math.round(floor.open_ms),
+      save_one_part_ms: Math.round(floor.save_ms * 10) / 10,
+      save_one_part_chars: floor.written,
+      heap_holding_parsed_mb: +(floor.heap / 1e6).toFixed(1),
+    });
+    results.cold.push({
+      case: c.name,
+      load_to_lock_screen_ms: med((r) => r.toLock),
+      key_derivation_ms: med((r) => r.kdf),
+      unlock_to_list_ms: med((r) => r.total),
+      unlock_to_dashboard_drawn_ms: medCold((r) => r.total),
+      memory_after_loading_mb: +(median(runs.map((r) => r.heap)) / 1e6).toFixed(1),
+      floor_memory_mb: +(floor.heap / 1e6).toFixed(1),
+      save_edit_ms: Math.round(median(runs.map((r) => r.save)) * 10) / 10,
+      save_edit_chars: med((r) => r.written),
+    });
     results.unlock.push({
       case: c.name,
       stored_units: stored,
@@ -335,7 +485,7 @@ try {
       filter_change_to_redrawn_ms: med((r) => r.dashboard.redraw),
     });
     const last = runs.at(-1).dashboard.switching;
-    results.switching.push({
+    if (last) results.switching.push({
       case: c.name,
       round_trips: SWITCHES,
       ms_per_round_trip: Math.round(last.per_round),
@@ -350,17 +500,22 @@ try {
 }
 
 console.log('\nCaseload list on screen (click "Open the demo" to first row, headless Chromium):');
-console.table(results.caseload);
+table(results.caseload);
 console.log('Unlocking an encrypted workspace (click to first row), and one edit:');
-console.table(results.unlock);
+table(results.unlock);
 console.log('Dashboard, after unlocking (open to all 14 charts drawn; a practice filter change):');
-console.table(results.dashboard);
+table(results.dashboard);
 console.log('Leaving and reopening the dashboard (ECharts instances and JS heap, last run):');
-console.table(results.switching);
+table(results.switching);
 console.log('Manager view: importing 200 summary files (50 link workers x 4 quarters):');
-console.table(results.summaries);
-console.log('Release build sizes (bytes):');
-console.table(results.sizes);
+table(results.summaries);
+console.log('Cold start, unlock, heap and one edit, beside the floor (plain JS on the same bytes):');
+table(results.cold);
+console.log('The floor: plain JavaScript, WebCrypto, DecompressionStream and JSON.parse on the same bytes:');
+table(results.floor);
+console.log('Budgets (issue 10), Linkwork beside the floor measured in this run:');
+table(results.budgets);
 await fs.mkdir(fixturesDir, { recursive: true });
+// Sizes are measured by `cargo xtask bench` (target/bench/sizes.json).
 await fs.writeFile(path.join(fixturesDir, 'browser.json'), JSON.stringify(results, null, 2));
 console.log(`written ${path.join(fixturesDir, 'browser.json')}`);

@@ -3,10 +3,11 @@
 //! Every command first installs the tooling it needs (skipping what is already there), so a
 //! fresh machine with only rustup, node and npm can build and test the app.
 //! It shells out to cargo, rustup, trunk, npm, node and apt-get; its own dependencies are
-//! sha2 and base64, for the post-build step (site.rs).
+//! sha2 and base64 for the build hooks (site.rs), flate2 and brotli for sizes (sizes.rs).
 
 mod proc;
 mod site;
+mod sizes;
 mod tasks;
 mod tooling;
 
@@ -24,7 +25,11 @@ commands:
   dist    install tooling, then build the release app into dist/ and print asset sizes
   test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
           release build and end-to-end browser tests (tests/e2e/*.test.mjs)
-  bench   build dist/, then write the benchmark caseloads and run tests/e2e/bench.mjs
+  bench [--quick]
+          release build and its sizes against the budgets; native benchmarks (criterion,
+          crates/core/benches) at 1,000 / 5,000 / 20,000 / 50,000 referrals; browser
+          benchmarks beside the plain-JavaScript floor (tests/e2e/bench.mjs). --quick: 1,000
+          referrals only, few runs; fails if a size budget is breached
   bundle-echarts
           Trunk's pre-build hook: ECharts with only what Linkwork draws (public/echarts.mjs)
   finish-build [dir]
@@ -38,7 +43,7 @@ fn main() -> ExitCode {
         Some("serve") => tasks::serve(),
         Some("dist") => tasks::dist(),
         Some("test") => tasks::test(),
-        Some("bench") => tasks::bench(),
+        Some("bench") => tasks::bench(args.iter().any(|a| a == "--quick")),
         Some("finish-build") => site::finish_build(args.get(1).map(String::as_str)),
         Some("bundle-echarts") => site::bundle_echarts(),
         Some("help" | "-h" | "--help") => {

@@ -1,11 +1,11 @@
 //! The `cargo xtask` commands: serve, dist, test and bench.
 
 use crate::proc::{cmd, cmd_line, root, run};
+use crate::sizes;
 use crate::tooling::{self, CHROMEDRIVER, WASM_TARGET};
 use crate::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Address of the development server (also in Trunk.toml).
@@ -18,12 +18,14 @@ const BENCH_DIR: &str = "target/bench";
 
 /// The caseloads `tests/e2e/bench.mjs` reads from [`BENCH_DIR`]: the size argument of the
 /// `storage_fixture` example of linkwork-core, whether it is an encrypted workspace padded
-/// to the size of referrals with contacts and measures, and the file it writes.
-const BENCH_FIXTURES: [(&str, bool, &str); 4] = [
-    ("demo", false, "caseload-demo.json"),
-    ("1000", true, "sealed-1000.json"),
-    ("5000", true, "sealed-5000.json"),
-    ("20000", true, "sealed-20000.json"),
+/// to 5 contacts and 2 measure sets a referral, the file it writes, and whether the quick
+/// run (`--quick`) uses it.
+const BENCH_FIXTURES: [(&str, bool, &str, bool); 5] = [
+    ("demo", false, "caseload-demo.json", false),
+    ("1000", true, "sealed-1000.json", true),
+    ("5000", true, "sealed-5000.json", false),
+    ("20000", true, "sealed-20000.json", false),
+    ("50000", true, "sealed-50000.json", false),
 ];
 
 /// Passphrase of the benchmark's encrypted workspaces (also in bench.mjs).
@@ -47,20 +49,40 @@ pub fn dist() -> Result {
     build_dist()
 }
 
-/// `cargo xtask bench`: builds `dist/`, then, when `tests/e2e/bench.mjs` exists, writes its
-/// caseload fixtures and runs it.
-pub fn bench() -> Result {
+/// `cargo xtask bench [--quick]`: the release build and its sizes against the budgets, the
+/// native benchmarks (criterion) and the browser benchmarks beside their floor. Tables are
+/// printed; JSON goes to `target/bench/` (sizes.json, browser.json) and criterion's own
+/// reports to `target/criterion/`. `--quick` (CI) runs 1,000 referrals only, with few runs,
+/// and fails when a size budget is breached; timings are printed, never asserted.
+pub fn bench(quick: bool) -> Result {
     tooling::ensure_build_tools()?;
-    build_dist()?;
-    let script = "tests/e2e/bench.mjs";
-    if !root().join(script).exists() {
-        println!("\nno benchmarks defined ({script} does not exist)");
-        return Ok(());
+    run(&mut cmd_line("cargo fetch"))?;
+    run(&mut cmd_line("trunk build --release --offline"))?;
+    let measured = sizes::measure(&dist_dir())?;
+    sizes::report(&measured, &root().join(BENCH_DIR).join("sizes.json"))?;
+    let breaches = sizes::breaches(&measured);
+    for breach in &breaches {
+        println!("SIZE BUDGET BREACHED: {breach}");
     }
+
+    let mut criterion = cmd(
+        "cargo",
+        &["bench", "-p", "linkwork-core", "--bench", "core"],
+    );
+    if quick {
+        criterion
+            .args(["--", "--quick"])
+            .env("LINKWORK_BENCH_SIZES", "1000");
+    }
+    run(&mut criterion)?;
+
     tooling::ensure_browser()?;
     let dir = root().join(BENCH_DIR);
     fs::create_dir_all(&dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
-    for (size, sealed, file) in BENCH_FIXTURES {
+    for (size, sealed, file, in_quick) in BENCH_FIXTURES {
+        if quick && !in_quick {
+            continue;
+        }
         let out = format!("{BENCH_DIR}/{file}");
         let mut args = vec![size, out.as_str()];
         if sealed {
@@ -68,10 +90,24 @@ pub fn bench() -> Result {
         }
         run(&mut core_example("storage_fixture", &args))?;
     }
-    let summaries = format!("{BENCH_DIR}/summaries-200.json");
-    run(&mut core_example("summary_fixture", &[summaries.as_str()]))?;
-    run(&mut core_example("perf", &[]))?;
-    run(cmd("node", &[script, BENCH_DIR]).env("LINKWORK_DIST", dist_dir()))
+    if !quick {
+        let summaries = format!("{BENCH_DIR}/summaries-200.json");
+        run(&mut core_example("summary_fixture", &[summaries.as_str()]))?;
+    }
+    let mut browser = cmd("node", &["tests/e2e/bench.mjs", BENCH_DIR]);
+    browser.env("LINKWORK_DIST", dist_dir());
+    if quick {
+        browser
+            .env("LINKWORK_BENCH_RUNS", "2")
+            .env("LINKWORK_BENCH_SWITCHES", "0")
+            .env("LINKWORK_BENCH_ONLY", "1000");
+    }
+    run(&mut browser)?;
+    if breaches.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("size budget breached: {}", breaches.join("; ")))
+    }
 }
 
 /// `cargo run --release` of an example of linkwork-core, with its arguments.
@@ -125,11 +161,12 @@ fn test_steps(steps: &mut Steps) -> Result {
     steps.run("end-to-end tests", e2e_tests)
 }
 
-/// Builds the release app into `dist/` (tooling must be installed) and prints asset sizes.
+/// Builds the release app into `dist/` (tooling must be installed) and prints its sizes.
 fn build_dist() -> Result {
     run(&mut cmd_line("cargo fetch"))?;
     run(&mut cmd_line("trunk build --release --offline"))?;
-    print_sizes(&dist_dir())
+    let measured = sizes::measure(&dist_dir())?;
+    sizes::report(&measured, &root().join(BENCH_DIR).join("sizes.json"))
 }
 
 /// The absolute path of the release build.
@@ -156,31 +193,6 @@ fn e2e_tests() -> Result {
     run(&mut command)
 }
 
-/// Prints raw and `gzip -9` sizes of the wasm, js and css files under `dist`.
-fn print_sizes(dist: &Path) -> Result {
-    let mut files = Vec::new();
-    collect_files(dist, &mut files)?;
-    files.retain(|path| {
-        let ext = path.extension().and_then(|ext| ext.to_str());
-        matches!(ext, Some("wasm" | "js" | "css"))
-    });
-    files.sort();
-    println!("\n{:<50} {:>12} {:>12}", dist.display(), "raw", "gzip -9");
-    for path in files {
-        let name = path
-            .strip_prefix(dist)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        let raw = fs::metadata(&path)
-            .map(|meta| meta.len())
-            .unwrap_or_default();
-        let gzip = gzip_size(&path).map_or_else(|| "?".into(), kib);
-        println!("{name:<50} {:>12} {gzip:>12}", kib(raw));
-    }
-    Ok(())
-}
-
 /// All files below `dir`, recursively.
 pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
     let entries =
@@ -194,21 +206,6 @@ pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
         }
     }
     Ok(())
-}
-
-/// The size of `path` compressed with `gzip -9`, if gzip is available.
-fn gzip_size(path: &Path) -> Option<u64> {
-    let out = cmd("gzip", &["-9", "-c"])
-        .arg(path)
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout.len() as u64)
-}
-
-/// A byte count in KiB with one decimal.
-fn kib(bytes: u64) -> String {
-    format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
 
 /// Names, durations and outcomes of the `test` steps run so far.

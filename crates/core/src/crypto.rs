@@ -96,6 +96,14 @@ impl fmt::Debug for Key {
     }
 }
 
+impl Key {
+    /// The key's bytes, for handing it to another implementation of the same cipher (the
+    /// benchmark's plain-JavaScript floor imports it into WebCrypto). The app never does.
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
 /// Derives the workspace key from a passphrase.
 pub fn derive_key(passphrase: &str, params: &KdfParams) -> Result<Key, CryptoError> {
     if params.algorithm != "argon2id" {

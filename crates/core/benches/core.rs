@@ -1,0 +1,187 @@
+//! Native benchmarks (criterion) of the domain work behind every screen, at 1,000, 5,000,
+//! 20,000 and 50,000 referrals with 5 contacts and 2 measure sets each:
+//!
+//! - `decode`: opening the stored workspace: every encrypted part unpacked, decrypted
+//!   (AES-256-GCM), inflated, parsed and checked (the key already derived);
+//! - `dashboard/index` and `dashboard/figures`: indexing the records, and every dashboard
+//!   figure for the last 12 months;
+//! - `caseload/search` and `caseload/filter`: the caseload list for a typed search, and for
+//!   one practice with every status;
+//! - `summary/make` (an anonymised summary of the last quarter) and `summary/merge` (200
+//!   summary files read, checked and merged into every programme table).
+//!
+//! `cargo bench -p linkwork-core` (or `cargo xtask bench`, which also runs the browser
+//! benchmarks). `LINKWORK_BENCH_SIZES=1000,5000` limits the sizes.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use linkwork_core::caseload::StatusFilter;
+use linkwork_core::crypto::{Random, Vault};
+use linkwork_core::dashboard::{DashboardFilter, DashboardIndex};
+use linkwork_core::demo::{generate, summary_files, top_up_contacts, top_up_measures, DemoSpec};
+use linkwork_core::summary::{last_quarter, summarise, Programme, SummaryOptions};
+use linkwork_core::vault_store::{load_sealed, WorkspaceMeta};
+use linkwork_core::{caseload_rows, CaseloadQuery, Workspace};
+
+/// The sizes benchmarked unless `LINKWORK_BENCH_SIZES` says otherwise.
+const SIZES: [usize; 4] = [1_000, 5_000, 20_000, 50_000];
+
+/// A deterministic random source, so every run stores the same bytes.
+struct Counter(u64);
+
+impl Random for Counter {
+    fn fill(&mut self, out: &mut [u8]) {
+        for byte in out {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            *byte = (self.0 >> 56) as u8;
+        }
+    }
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default()
+}
+
+fn sizes() -> Vec<usize> {
+    std::env::var("LINKWORK_BENCH_SIZES")
+        .ok()
+        .map(|list| {
+            list.split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        })
+        .filter(|list: &Vec<usize>| !list.is_empty())
+        .unwrap_or_else(|| SIZES.to_vec())
+}
+
+/// A caseload of `n` referrals with 5 contacts and 2 measure sets each.
+fn caseload(n: usize) -> Workspace {
+    let mut ws = generate(&DemoSpec::sized(n), today());
+    top_up_contacts(&mut ws, 5, today());
+    top_up_measures(&mut ws, today());
+    ws
+}
+
+/// The workspace as the app stores it: encrypted parts under their keys, and the vault.
+fn sealed(ws: &Workspace) -> (WorkspaceMeta, Vault, Vec<(String, String)>) {
+    let now = today().and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+    let (meta, vault) = WorkspaceMeta::create(
+        "Bench",
+        "correct horse battery",
+        "correct horse battery",
+        &[],
+        now,
+        &mut Counter(7),
+    )
+    .unwrap_or_else(|e| panic!("workspace: {e:?}"));
+    let namespace = meta.namespace();
+    let stored = ws
+        .all_keys()
+        .into_iter()
+        .map(|key| {
+            let name = key.name(&namespace);
+            let value = vault.seal(&name, &ws.encode(key), &mut Counter(11));
+            (name, value)
+        })
+        .collect();
+    (meta, vault, stored)
+}
+
+fn benches(c: &mut Criterion) {
+    let year = DashboardFilter::last_year(today());
+    let (from, to) = last_quarter(today());
+    let now = today().and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+    for n in sizes() {
+        let ws = caseload(n);
+        let (meta, vault, stored) = sealed(&ws);
+        let units: usize = stored
+            .iter()
+            .map(|(k, v)| k.len() + v.chars().count())
+            .sum();
+
+        let mut group = c.benchmark_group("decode");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &stored, |b, stored| {
+            b.iter(|| {
+                black_box(load_sealed(
+                    &meta,
+                    &vault,
+                    stored.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ))
+            });
+        });
+        group.finish();
+        eprintln!("{n} referrals: {units} characters stored");
+
+        let mut group = c.benchmark_group("dashboard");
+        group.bench_with_input(BenchmarkId::new("index", n), &ws, |b, ws| {
+            b.iter(|| black_box(DashboardIndex::new(ws)));
+        });
+        let index = DashboardIndex::new(&ws);
+        group.bench_with_input(BenchmarkId::new("figures", n), &ws, |b, ws| {
+            b.iter(|| black_box(index.figures(ws, &year, today())));
+        });
+        group.finish();
+
+        let search = CaseloadQuery {
+            search: "hv-0".into(),
+            ..CaseloadQuery::default()
+        };
+        let filter = CaseloadQuery {
+            practice: ws.settings.practices.get(2).map(|p| p.id),
+            status: StatusFilter::All,
+            ..CaseloadQuery::default()
+        };
+        let mut group = c.benchmark_group("caseload");
+        group.bench_with_input(BenchmarkId::new("search", n), &ws, |b, ws| {
+            b.iter(|| black_box(caseload_rows(ws, &search, today())));
+        });
+        group.bench_with_input(BenchmarkId::new("filter", n), &ws, |b, ws| {
+            b.iter(|| black_box(caseload_rows(ws, &filter, today())));
+        });
+        group.finish();
+
+        let mut group = c.benchmark_group("summary");
+        group.bench_with_input(BenchmarkId::new("make", n), &ws, |b, ws| {
+            b.iter(|| {
+                let options = SummaryOptions {
+                    include_quotes: false,
+                    by_month: true,
+                };
+                black_box(summarise(ws, "Bench", from, to, options, now))
+            });
+        });
+        group.finish();
+    }
+
+    let files = summary_files(50, today());
+    let mut group = c.benchmark_group("summary");
+    group.throughput(Throughput::Elements(files.len() as u64));
+    group.bench_function("merge/200-files", |b| {
+        b.iter(|| {
+            let mut programme = Programme::default();
+            programme.import(&files, None);
+            for table in programme.tables() {
+                black_box(programme.table(&table, &|_, _| true));
+            }
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = core;
+    // Large sizes take a second an iteration: few samples, bounded time.
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = benches
+}
+criterion_main!(core);
