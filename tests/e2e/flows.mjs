@@ -90,11 +90,15 @@ export async function addPractice(page, name, size = '') {
   await page.waitForSelector(`${byTestId('practice-list')} >> text=${name}`);
 }
 
-/** Records a referral through the form (not keyboard-only). */
-export async function recordReferral(page, reference, { reasons = ['loneliness'], notes = '' } = {}) {
+/**
+ * Records a referral through the form (not keyboard-only). `practice`: the index of the
+ * practice to choose, where there is more than one.
+ */
+export async function recordReferral(page, reference, { reasons = ['loneliness'], notes = '', practice = null } = {}) {
   await page.click(byTestId('nav-new'));
   await page.waitForSelector(byTestId('referral-form'));
   await page.fill(byTestId('field-reference'), reference);
+  if (practice !== null) await page.selectOption(byTestId('field-practice'), { index: practice });
   await page.selectOption(byTestId('field-role'), 'gp');
   for (const r of reasons) await page.check(byTestId(`reason-${r}`));
   if (notes) await page.fill(byTestId('field-notes'), notes);

@@ -145,13 +145,7 @@ test('?demo opens the demo caseload straight away, apart from real workspaces', 
   assert.equal(await page.title(), 'Caseload (demo) – Linkwork');
   assert.ok((await caseloadRows(page)).length >= 50, 'the demo caseload is listed');
   // The visitor changes something in the demo.
-  await page.click(byTestId('nav-new'));
-  await page.fill(byTestId('field-reference'), 'DEMO-1');
-  await page.selectOption(byTestId('field-practice'), { index: 1 });
-  await page.selectOption(byTestId('field-role'), 'gp');
-  await page.check(byTestId('reason-loneliness'));
-  await page.click(byTestId('save-referral'));
-  await page.waitForSelector(byTestId('notice'));
+  await recordReferral(page, 'DEMO-1', { practice: 1 });
   // A reload stays in the demo, with the change.
   await page.reload();
   await page.waitForSelector(byTestId('demo-banner'));
