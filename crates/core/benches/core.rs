@@ -3,6 +3,8 @@
 //!
 //! - `decode`: opening the stored workspace: every encrypted part unpacked, decrypted
 //!   (AES-256-GCM), inflated, parsed and checked (the key already derived);
+//! - `save/one-part`: what saving one edit costs before the write: one part of at most 100
+//!   people encoded, deflated, encrypted and packed;
 //! - `dashboard/index` and `dashboard/figures`: indexing the records, and every dashboard
 //!   figure for the last 12 months;
 //! - `caseload/search` and `caseload/filter`: the caseload list for a typed search, and for
@@ -24,7 +26,7 @@ use linkwork_core::dashboard::{DashboardFilter, DashboardIndex};
 use linkwork_core::demo::{generate, summary_files, top_up_contacts, top_up_measures, DemoSpec};
 use linkwork_core::summary::{last_quarter, summarise, Programme, SummaryOptions};
 use linkwork_core::vault_store::{load_sealed, WorkspaceMeta};
-use linkwork_core::{caseload_rows, CaseloadQuery, Workspace};
+use linkwork_core::{caseload_rows, CaseloadQuery, StoreKey, Workspace};
 
 /// The sizes benchmarked unless `LINKWORK_BENCH_SIZES` says otherwise.
 const SIZES: [usize; 4] = [1_000, 5_000, 20_000, 50_000];
@@ -118,6 +120,20 @@ fn benches(c: &mut Criterion) {
         });
         group.finish();
         eprintln!("{n} referrals: {units} characters stored");
+
+        // Saving one edit: one part of at most 100 people encoded, compressed, encrypted
+        // and packed (the app then writes it with one setItem).
+        let part = ws
+            .all_keys()
+            .into_iter()
+            .find(|k| matches!(k, StoreKey::Records(_)))
+            .unwrap_or(StoreKey::Settings);
+        let part_name = part.name(&meta.namespace());
+        let mut group = c.benchmark_group("save");
+        group.bench_with_input(BenchmarkId::new("one-part", n), &ws, |b, ws| {
+            b.iter(|| black_box(vault.seal(&part_name, &ws.encode(part), &mut Counter(3))));
+        });
+        group.finish();
 
         let mut group = c.benchmark_group("dashboard");
         group.bench_with_input(BenchmarkId::new("index", n), &ws, |b, ws| {

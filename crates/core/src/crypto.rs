@@ -28,6 +28,10 @@ pub trait Random {
     }
 }
 
+/// The deflate level of sealed values: level 3 is nearly twice as quick as 6 on a records
+/// part, for about 9% more stored characters (every save pays the time; the quota has room).
+const SEAL_LEVEL: u8 = 3;
+
 /// The prefix of a sealed value.
 pub const SEALED_PREFIX: &str = "E1:";
 /// Largest plaintext a sealed value may inflate to (guards against a
@@ -142,7 +146,7 @@ impl Vault {
     /// Compresses, encrypts (fresh random nonce) and encodes a value to be
     /// stored under `key_name`.
     pub fn seal(&self, key_name: &str, plaintext: &str, rng: &mut dyn Random) -> String {
-        let compressed = miniz_oxide::deflate::compress_to_vec(plaintext.as_bytes(), 6);
+        let compressed = miniz_oxide::deflate::compress_to_vec(plaintext.as_bytes(), SEAL_LEVEL);
         let mut nonce = [0u8; 12];
         rng.fill(&mut nonce);
         let ciphertext = self
