@@ -13,6 +13,7 @@ import {
   createWorkspace,
   exportSummary,
   focusNotShown,
+  offerBackupFile,
   openFresh,
   recordReferral,
   tabTo,
@@ -65,12 +66,7 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   await page.click(byTestId('unlock'));
   await page.waitForSelector(byTestId('unlock-error'));
   await check('lock screen, wrong passphrase');
-  await page.click('text=Restore from a backup file');
-  await page.setInputFiles(byTestId('restore-file'), {
-    name: 'not-a-backup.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from('{"format":"something else"}'),
-  });
+  await offerBackupFile(page, 'not-a-backup.json', '{"format":"something else"}');
   await page.waitForSelector(byTestId('restore-error'));
   await check('restore, a file refused');
 

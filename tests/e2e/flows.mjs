@@ -143,3 +143,13 @@ export async function exportSummary(page, label, { from, to, pass } = {}) {
   const text = await fs.readFile(await download.path(), 'utf8');
   return { name: download.suggestedFilename(), text };
 }
+
+/** On the lock screen, offers a file (name, text) to "Restore from a backup file". */
+export async function offerBackupFile(page, name, text) {
+  await page.click('text=Restore from a backup file');
+  await page.setInputFiles(byTestId('restore-file'), {
+    name,
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  });
+}

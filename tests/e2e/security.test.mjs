@@ -10,6 +10,7 @@ import {
   byTestId,
   caseloadRows,
   createWorkspace,
+  offerBackupFile,
   openFresh,
   recordReferral,
   storedEntries,
@@ -165,12 +166,7 @@ test('a backup restored into a fresh browser profile gives identical data', asyn
 
   // A file that is not a backup is refused with a reason.
   await other.click(byTestId('lock'));
-  await other.click('text=Restore from a backup file');
-  await other.setInputFiles(byTestId('restore-file'), {
-    name: 'notes.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from('{"hello": "world"}'),
-  });
+  await offerBackupFile(other, 'notes.json', '{"hello": "world"}');
   await other.waitForSelector(byTestId('restore-error'));
   assert.match(await other.textContent(byTestId('restore-error')), /not a Linkwork backup/);
   assert.deepEqual(source.errors, []);

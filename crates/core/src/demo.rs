@@ -898,6 +898,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         journey(&mut journey_rng, &mut referral, today);
         connect(&mut journey_rng, &mut referral, &resources, today);
         outcomes(&mut journey_rng, &mut referral);
+        ws.by_person.add(referral.person, id);
         ws.referrals.insert(id, referral);
     }
     // Practice and community work has its own stream too.

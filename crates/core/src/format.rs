@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{Person, PersonId, Referral, Settings, Workspace};
+use crate::model::{Grouped, Person, PersonId, Referral, ReferralId, Settings, Workspace};
 
 /// People per record chunk: what one save rewrites. 50 people (about 115 KB of JSON with
 /// their contacts and measures) halve what a save encodes, compresses and encrypts compared
@@ -351,18 +351,40 @@ impl Workspace {
             people: Vec<&'a Person>,
             referrals: Vec<&'a Referral>,
         }
-        let people: Vec<&Person> = self
-            .placement
+        // Through the groupings, so a save costs the same at any size; where they cannot
+        // be trusted, every record is looked at.
+        let every_person = || -> Vec<PersonId> {
+            let placed = self.placement.iter();
+            placed
+                .filter(|(_, c)| **c == chunk)
+                .map(|(p, _)| *p)
+                .collect()
+        };
+        let ids = self
+            .members
+            .all_of([chunk], self.placement.len())
+            .unwrap_or_else(every_person);
+        debug_assert_eq!(ids, every_person(), "the chunk grouping is out of step");
+        let people: Vec<&Person> = ids.iter().filter_map(|id| self.people.get(id)).collect();
+        let every_referral = || -> Vec<ReferralId> {
+            let wanted: rustc_hash::FxHashSet<PersonId> = ids.iter().copied().collect();
+            let all = self.referrals.values();
+            all.filter(|r| wanted.contains(&r.person))
+                .map(|r| r.id)
+                .collect()
+        };
+        let referral_ids = self
+            .by_person
+            .all_of(ids.iter().copied(), self.referrals.len())
+            .unwrap_or_else(every_referral);
+        debug_assert_eq!(
+            referral_ids,
+            every_referral(),
+            "the referral grouping is out of step"
+        );
+        let referrals: Vec<&Referral> = referral_ids
             .iter()
-            .filter(|(_, c)| **c == chunk)
-            .filter_map(|(id, _)| self.people.get(id))
-            .collect();
-        // Every referral is looked at once: a hash set keeps that cheap at any size.
-        let ids: rustc_hash::FxHashSet<PersonId> = people.iter().map(|p| p.id).collect();
-        let referrals: Vec<&Referral> = self
-            .referrals
-            .values()
-            .filter(|r| ids.contains(&r.person))
+            .filter_map(|id| self.referrals.get(id))
             .collect();
         encode_doc(
             &RECORDS_DOC,
@@ -417,6 +439,7 @@ impl Workspace {
             (_, Some(highest)) => highest + 1,
             (_, None) => 0,
         };
+        self.members.add(chunk, person);
         self.placement.insert(person, chunk);
         chunk
     }
@@ -461,6 +484,8 @@ impl Workspace {
                     rest.placement.remove(p);
                 }
                 rest.referrals.retain(|_, r| !old.contains(&r.person));
+                rest.by_person = Grouped::of(rest.referrals.values().map(|r| (r.person, r.id)));
+                rest.members = Grouped::of(rest.placement.iter().map(|(p, c)| (*c, *p)));
                 check_chunk(&rest, &doc).map_err(FormatError::Invalid)?;
                 rest.insert_chunk(n, doc);
                 *self = rest;
@@ -612,10 +637,12 @@ impl Workspace {
     /// Adds a checked chunk's people (placed in chunk `n`) and referrals.
     fn insert_chunk(&mut self, n: u32, doc: RecordsDoc) {
         for person in doc.people {
+            self.members.add(n, person.id);
             self.placement.insert(person.id, n);
             self.people.insert(person.id, person);
         }
         for referral in doc.referrals {
+            self.by_person.add(referral.person, referral.id);
             self.referrals.insert(referral.id, referral);
         }
         self.reserved.remove(&n);
@@ -1057,6 +1084,7 @@ mod tests {
         for (i, id) in ids.iter().enumerate() {
             ws.placement.insert(*id, u32::from(i >= 100));
         }
+        ws.members = Grouped::of(ws.placement.iter().map(|(p, c)| (*c, *p)));
         let entries = stored(&ws, "main");
         let mut loaded = load("main", &entries);
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
@@ -1071,6 +1099,25 @@ mod tests {
         let new = loaded.workspace.place(PersonId::from_random([0xEE; 16]));
         assert_ne!(new, 0);
         assert_eq!(loaded.workspace.encode_chunk(0), ws.encode_chunk(0));
+    }
+
+    #[test]
+    fn the_referrals_index_is_trusted_only_while_it_counts_every_referral() {
+        let mut ws =
+            crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let person = *ws.people.keys().next().expect("people");
+        let trusted = |ws: &Workspace| ws.by_person.all_of([person], ws.referrals.len()).is_some();
+        assert!(trusted(&ws), "the demo keeps the index");
+        let loaded = load("main", &stored(&ws, "main")).workspace;
+        assert!(trusted(&loaded), "loading builds it");
+        // A referral added behind the index's back: not trusted, and still saved.
+        let mut extra = ws.referrals.values().next().expect("referrals").clone();
+        extra.id = ReferralId::from_random([0xAB; 16]);
+        extra.person = person;
+        ws.referrals.insert(extra.id, extra.clone());
+        assert!(!trusted(&ws));
+        let chunk = ws.chunk_of(person).expect("placed");
+        assert!(ws.encode_chunk(chunk).contains(&extra.id.0.to_string()));
     }
 
     #[test]

@@ -592,6 +592,69 @@ pub struct Workspace {
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.
     pub(crate) reserved: std::collections::BTreeSet<u32>,
+    /// Which referrals each person has, and which people each chunk holds.
+    pub(crate) by_person: Grouped<PersonId, ReferralId>,
+    pub(crate) members: Grouped<u32, PersonId>,
+}
+
+/// A derived grouping of stored records (a person's referrals, a chunk's people), so that
+/// saving one chunk need not look at every record. It is kept by the paths that add records
+/// (saving a new referral, placing a person, loading a chunk) and rebuilt where records are
+/// dropped (replacing a chunk). A referral never changes person, and a person never changes
+/// chunk. It is trusted only while it counts exactly as many records as there are;
+/// otherwise (records added some other way, as tests do) every record is looked at instead.
+#[derive(Clone, Debug)]
+pub(crate) struct Grouped<K, V> {
+    map: rustc_hash::FxHashMap<K, Vec<V>>,
+    count: usize,
+}
+
+impl<K, V> Default for Grouped<K, V> {
+    fn default() -> Self {
+        Self {
+            map: rustc_hash::FxHashMap::default(),
+            count: 0,
+        }
+    }
+}
+
+/// Derived data: two workspaces are equal by their records, not by this.
+impl<K, V> PartialEq for Grouped<K, V> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy, V: Ord + Copy> Grouped<K, V> {
+    /// Built from every (group, record) pair.
+    pub(crate) fn of(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let mut grouped = Self::default();
+        for (key, value) in pairs {
+            grouped.add(key, value);
+        }
+        grouped
+    }
+
+    /// Notes a record that has just been added.
+    pub(crate) fn add(&mut self, key: K, value: V) {
+        self.map.entry(key).or_default().push(value);
+        self.count += 1;
+    }
+
+    /// The records of these groups, in order, if the grouping counts all `total` records.
+    pub(crate) fn all_of(&self, keys: impl IntoIterator<Item = K>, total: usize) -> Option<Vec<V>> {
+        if self.count != total {
+            return None;
+        }
+        let mut found: Vec<V> = keys
+            .into_iter()
+            .filter_map(|k| self.map.get(&k))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        Some(found)
+    }
 }
 
 impl Workspace {

@@ -424,6 +424,9 @@ impl Workspace {
         };
         let next_step = valid.next_step;
         let status = draft.status.unwrap_or(ReferralStatus::Referred);
+        if !self.referrals.contains_key(&referral_id) {
+            self.by_person.add(person_id, referral_id);
+        }
         let referral = self
             .referrals
             .entry(referral_id)
