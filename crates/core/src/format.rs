@@ -427,15 +427,24 @@ impl Workspace {
         if let Some(chunk) = self.placement.get(&person) {
             return *chunk;
         }
-        let last = self.placement.values().copied().max();
+        // The last chunk and how many it holds: from the grouping, or by looking at everyone.
+        let (last, in_last) = match self.members.sizes(self.placement.len()) {
+            Some(sizes) => sizes
+                .max_by_key(|(chunk, _)| *chunk)
+                .map_or((None, 0), |(chunk, n)| (Some(chunk), n)),
+            None => {
+                let last = self.placement.values().copied().max();
+                let n = self
+                    .placement
+                    .values()
+                    .filter(|c| Some(**c) == last)
+                    .count();
+                (last, n)
+            }
+        };
         let highest = last.max(self.reserved.iter().next_back().copied());
         let chunk = match (last, highest) {
-            (Some(last), Some(highest))
-                if last == highest
-                    && self.placement.values().filter(|c| **c == last).count() < CHUNK_CAPACITY =>
-            {
-                last
-            }
+            (Some(last), Some(highest)) if last == highest && in_last < CHUNK_CAPACITY => last,
             (_, Some(highest)) => highest + 1,
             (_, None) => 0,
         };

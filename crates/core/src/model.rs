@@ -641,6 +641,11 @@ impl<K: std::hash::Hash + Eq + Copy, V: Ord + Copy> Grouped<K, V> {
         self.count += 1;
     }
 
+    /// Each group and how many records it holds, if the grouping counts all `total` records.
+    pub(crate) fn sizes(&self, total: usize) -> Option<impl Iterator<Item = (K, usize)> + '_> {
+        (self.count == total).then(|| self.map.iter().map(|(k, v)| (*k, v.len())))
+    }
+
     /// The records of these groups, in order, if the grouping counts all `total` records.
     pub(crate) fn all_of(&self, keys: impl IntoIterator<Item = K>, total: usize) -> Option<Vec<V>> {
         if self.count != total {
@@ -673,11 +678,14 @@ impl Workspace {
 
     /// Referrals of one person, oldest first.
     pub fn referrals_of(&self, person: PersonId) -> Vec<&Referral> {
-        let mut list: Vec<&Referral> = self
-            .referrals
-            .values()
-            .filter(|r| r.person == person)
-            .collect();
+        let mut list: Vec<&Referral> = match self.by_person.all_of([person], self.referrals.len()) {
+            Some(ids) => ids.iter().filter_map(|id| self.referrals.get(id)).collect(),
+            None => self
+                .referrals
+                .values()
+                .filter(|r| r.person == person)
+                .collect(),
+        };
         list.sort_by_key(|r| (r.referral_date, r.created));
         list
     }
