@@ -37,16 +37,11 @@ function median(values) {
 
 /**
  * Goes from the dashboard to the caseload and back `rounds` times; reports the time per
- * round, the ECharts instances still alive on the caseload, and the JS heap (after a
- * garbage collection) before and after.
+ * round, the ECharts instances still alive on the caseload, and the memory in use (after
+ * a garbage collection) before and after.
  */
 async function switchPages(page, rounds) {
-  const cdp = await page.context().newCDPSession(page);
-  const heap = async () => {
-    await cdp.send('HeapProfiler.collectGarbage');
-    return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-  };
-  const before = await heap();
+  const before = await heapAfterGc(page);
   const result = await page.evaluate(async (n) => {
     const frame = () => new Promise((r) => requestAnimationFrame(r));
     const start = performance.now();
@@ -60,7 +55,7 @@ async function switchPages(page, rounds) {
     }
     return { per_round: (performance.now() - start) / n, alive_after_leaving: alive };
   }, rounds);
-  const after = await heap();
+  const after = await heapAfterGc(page);
   return { ...result, heap_before: before, heap_after: after };
 }
 
@@ -75,29 +70,29 @@ async function seededPage(browser, url, entries, { hash = '', open = true } = {}
   const page = await context.newPage();
   // A missing page on the same origin, to write local storage before the app starts.
   await page.goto(`${url}seed-${Date.now()}.txt`);
-  await page.evaluate((data) => {
-    localStorage.clear();
-    for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
-  }, entries);
+  try {
+    await page.evaluate((data) => {
+      localStorage.clear();
+      for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
+    }, entries);
+  } catch (error) {
+    // Most often the quota: more than this browser keeps for one origin.
+    await context.close();
+    throw error;
+  }
   if (open) await page.goto(url + hash);
   return { context, page };
 }
 
 /** Whether this browser's local storage takes every entry (its quota is per origin). */
 async function storageTakes(browser, url, entries) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${url}seed-${Date.now()}.txt`);
-  const ok = await page.evaluate((data) => {
-    try {
-      for (const [k, v] of Object.entries(data)) localStorage.setItem(k, v);
-      return true;
-    } catch {
-      return false;
-    }
-  }, entries);
-  await context.close();
-  return { ok };
+  try {
+    const { context } = await seededPage(browser, url, entries, { open: false });
+    await context.close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -126,16 +121,17 @@ function keepWasmMemory() {
  */
 async function measureFloor(browser, url, entries, keyHex, runs) {
   const prefix = Object.keys(entries).find((k) => k.endsWith('/meta')).replace(/meta$/, '');
+  const key = [...Buffer.from(keyHex, 'hex')];
   const { context, page } = await seededPage(browser, url, entries, { open: false });
   const opens = [];
   const saves = [];
   let parts = 0;
   let written = 0;
   for (let i = 0; i < runs; i += 1) {
-    const open = await page.evaluate(floorOpen, { keyHex, prefix });
+    const open = await page.evaluate(floorOpen, { key, prefix });
     opens.push(open.ms);
     parts = open.parts;
-    const save = await page.evaluate(floorSave, { keyHex });
+    const save = await page.evaluate(floorSave, { key });
     saves.push(save.ms);
     written = save.written;
   }
@@ -413,8 +409,7 @@ try {
     const entries = JSON.parse(await fs.readFile(fixture, 'utf8'));
     const keyHex = (await fs.readFile(`${fixture}.key`, 'utf8')).trim();
     const stored = Object.entries(entries).reduce((n, [k, v]) => n + k.length + v.length, 0);
-    const fits = await storageTakes(browser, server.url, entries);
-    if (!fits.ok) {
+    if (!(await storageTakes(browser, server.url, entries))) {
       results.budgets.push({ case: c.name, measure: 'does not fit in local storage', linkwork: `${stored} characters`, floor: '', ratio: '', budget: '', ok: '' });
       continue;
     }

@@ -10,9 +10,9 @@
  * Opens every encrypted part of the workspace under `prefix` (meta and writer aside) with
  * the raw key; keeps the parsed documents in window.__floorDocs. Returns the time taken.
  *
- * @param {{keyHex: string, prefix: string}} args
+ * @param {{key: number[], prefix: string}} args the key's 32 bytes
  */
-export async function floorOpen({ keyHex, prefix }) {
+export async function floorOpen({ key: raw, prefix }) {
   const unpack = (text) => {
     const base = 0x4000;
     const len = ((text.charCodeAt(0) - base) << 15) | (text.charCodeAt(1) - base);
@@ -32,9 +32,8 @@ export async function floorOpen({ keyHex, prefix }) {
     }
     return out;
   };
-  const bytes = (hex) => new Uint8Array(hex.match(/../g).map((b) => parseInt(b, 16)));
   const start = performance.now();
-  const key = await crypto.subtle.importKey('raw', bytes(keyHex), 'AES-GCM', false, ['decrypt']);
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
   const names = Object.keys(localStorage).filter(
     (k) => k.startsWith(prefix) && !k.endsWith('/meta') && !k.endsWith('/writer'),
   );
@@ -61,9 +60,9 @@ export async function floorOpen({ keyHex, prefix }) {
  * pack and one setItem, under a scratch key that is then removed. Returns the time taken
  * and the characters written.
  *
- * @param {{keyHex: string}} args
+ * @param {{key: number[]}} args the key's 32 bytes
  */
-export async function floorSave({ keyHex }) {
+export async function floorSave({ key: raw }) {
   const pack = (data) => {
     const base = 0x4000;
     const chars = [base + ((data.length >>> 15) & 0x7fff), base + (data.length & 0x7fff)];
@@ -82,9 +81,8 @@ export async function floorSave({ keyHex }) {
     for (let i = 0; i < chars.length; i += 8192) text += String.fromCharCode(...chars.slice(i, i + 8192));
     return text;
   };
-  const bytes = (hex) => new Uint8Array(hex.match(/../g).map((b) => parseInt(b, 16)));
   const [name, doc] = window.__floorDocs.find(([n]) => n.includes('/records/'));
-  const key = await crypto.subtle.importKey('raw', bytes(keyHex), 'AES-GCM', false, ['encrypt']);
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['encrypt']);
   const scratch = `${name}-floor`;
   const start = performance.now();
   const stream = new Blob([JSON.stringify(doc)]).stream().pipeThrough(new CompressionStream('deflate-raw'));

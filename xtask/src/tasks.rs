@@ -46,7 +46,7 @@ pub fn serve() -> Result {
 /// `cargo xtask dist`: the release build in `dist/`.
 pub fn dist() -> Result {
     tooling::ensure_build_tools()?;
-    build_dist()
+    build_dist().map(drop)
 }
 
 /// `cargo xtask bench [--quick]`: the release build and its sizes against the budgets, the
@@ -56,10 +56,7 @@ pub fn dist() -> Result {
 /// and fails when a size budget is breached; timings are printed, never asserted.
 pub fn bench(quick: bool) -> Result {
     tooling::ensure_build_tools()?;
-    run(&mut cmd_line("cargo fetch"))?;
-    run(&mut cmd_line("trunk build --release --offline"))?;
-    let measured = sizes::measure(&dist_dir())?;
-    sizes::report(&measured, &root().join(BENCH_DIR).join("sizes.json"))?;
+    let measured = build_dist()?;
     let breaches = sizes::breaches(&measured);
     for breach in &breaches {
         println!("SIZE BUDGET BREACHED: {breach}");
@@ -157,16 +154,18 @@ fn test_steps(steps: &mut Steps) -> Result {
     steps.run("clippy (wasm)", || run(&mut cmd_line(&clippy_wasm)))?;
     steps.run("native tests", || run(&mut cmd_line(native_tests)))?;
     steps.run("wasm browser tests", || run(&mut wasm_tests))?;
-    steps.run("release build", build_dist)?;
+    steps.run("release build", || build_dist().map(drop))?;
     steps.run("end-to-end tests", e2e_tests)
 }
 
-/// Builds the release app into `dist/` (tooling must be installed) and prints its sizes.
-fn build_dist() -> Result {
+/// Builds the release app into `dist/` (tooling must be installed), prints its sizes and
+/// writes them to `target/bench/sizes.json`; returns them.
+fn build_dist() -> Result<Vec<sizes::Size>> {
     run(&mut cmd_line("cargo fetch"))?;
     run(&mut cmd_line("trunk build --release --offline"))?;
     let measured = sizes::measure(&dist_dir())?;
-    sizes::report(&measured, &root().join(BENCH_DIR).join("sizes.json"))
+    sizes::report(&measured, &root().join(BENCH_DIR).join("sizes.json"))?;
+    Ok(measured)
 }
 
 /// The absolute path of the release build.
