@@ -152,7 +152,10 @@ fn hash_echarts(dir: &Path) -> Result<Option<String>> {
         return Ok(None);
     }
     let bytes = fs::read(&from).map_err(|err| format!("cannot read {}: {err}", from.display()))?;
-    let name = format!("echarts-{}.js", &hex(&Sha256::digest(&bytes))[..16]);
+    let name = format!(
+        "echarts-{}.js",
+        &format!("{:x}", Sha256::digest(&bytes))[..16]
+    );
     fs::rename(&from, dir.join(&name))
         .map_err(|err| format!("cannot rename {}: {err}", from.display()))?;
     Ok(Some(name))
@@ -191,7 +194,7 @@ fn version_of(dir: &Path, files: &[String], page: &str) -> Result<String> {
             hasher.update(Sha256::digest(&bytes));
         }
     }
-    Ok(hex(&hasher.finalize())[..16].to_owned())
+    Ok(format!("{:x}", hasher.finalize())[..16].to_owned())
 }
 
 /// The policy, allowing exactly the page's inline scripts by their hashes.
@@ -282,10 +285,6 @@ fn read_text(path: &Path) -> Result<String> {
 
 fn write(path: &Path, text: &str) -> Result {
     fs::write(path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
