@@ -129,7 +129,7 @@ pub fn list_workspaces() -> Result<(Vec<WorkspaceMeta>, Vec<Problem>), StorageEr
             Err(error) => problems.push(Problem { key, error }),
         }
     }
-    metas.sort_by_key(|m| m.name.to_lowercase());
+    linkwork_core::order::sort_by_key(&mut metas, |m| m.name.to_lowercase());
     Ok((metas, problems))
 }
 

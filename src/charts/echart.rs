@@ -152,7 +152,8 @@ pub fn EChart(
     });
 
     Effect::new(move |_| {
-        let chart = chart.get();
+        // Read by reference: a chart is never copied on its way to ECharts.
+        let option = chart.with(option_of);
         if !ready.get() {
             return;
         }
@@ -168,7 +169,7 @@ pub fn EChart(
                 }
             }
         }
-        let drawn = option_of(&chart).is_some_and(|option| {
+        let drawn = option.is_some_and(|option| {
             instance.with_value(|i| {
                 i.as_ref()
                     .is_some_and(|i| i.set_option(&option, true).is_ok())

@@ -44,7 +44,7 @@ pub fn ConnectionsPanel(
                     )
                 })
                 .collect();
-            list.sort_by_key(|(_, n)| n.to_lowercase());
+            linkwork_core::order::sort_by_key(&mut list, |(_, n)| n.to_lowercase());
             list
         })
     };

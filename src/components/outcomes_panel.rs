@@ -179,7 +179,7 @@ pub fn OutcomesPanel(
                     )
                 })
                 .collect();
-            list.sort_by_key(|m| std::cmp::Reverse(m.0));
+            linkwork_core::order::sort_by_key(&mut list, |m| std::cmp::Reverse(m.0));
             list
         })
     };

@@ -78,7 +78,9 @@ pub fn Timeline(
                         kind: "timeline-connection",
                     }),
             );
-            list.sort_by(|a, b| b.date.cmp(&a.date).then(b.order.cmp(&a.order)));
+            linkwork_core::order::sort_by(&mut list, |a, b| {
+                b.date.cmp(&a.date).then(b.order.cmp(&a.order))
+            });
             list
         })
     };

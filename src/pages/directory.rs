@@ -32,7 +32,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 })
                 .cloned()
                 .collect();
-            list.sort_by_key(|r| r.name.to_lowercase());
+            linkwork_core::order::sort_by_key(&mut list, |r| r.name.to_lowercase());
             list
         })
     });

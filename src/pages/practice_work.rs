@@ -35,7 +35,9 @@ pub fn PracticeWorkPage() -> impl IntoView {
     let recent = Memo::new(move |_| {
         state.ws.with(|ws| {
             let mut list = ws.practice_work.activities.clone();
-            list.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+            linkwork_core::order::sort_by(&mut list, |a, b| {
+                b.date.cmp(&a.date).then(b.id.cmp(&a.id))
+            });
             list.truncate(RECENT);
             list
         })

@@ -121,7 +121,7 @@ fn benches(c: &mut Criterion) {
         group.finish();
         eprintln!("{n} referrals: {units} characters stored");
 
-        // Saving one edit: one part of at most 100 people encoded, compressed, encrypted
+        // Saving one edit: one part of at most 50 people encoded, compressed, encrypted
         // and packed (the app then writes it with one setItem).
         let part = ws
             .all_keys()

@@ -195,7 +195,7 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
                 .cmp(&b.days_waiting.unwrap_or(-1)),
         }
     };
-    rows.sort_by(|a, b| {
+    crate::order::sort_by(&mut rows, |a, b| {
         let primary = if query.descending {
             cmp(b, a)
         } else {

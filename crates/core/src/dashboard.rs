@@ -1085,7 +1085,7 @@ impl DashboardIndex {
             .zip(role_months)
             .filter(|(_, v)| v.iter().any(|n| *n > 0))
             .collect();
-        roles.sort_by_key(|(id, v)| {
+        crate::order::sort_by_key(&mut roles, |(id, v)| {
             (
                 std::cmp::Reverse(v.iter().sum::<u32>()),
                 role_order(id),
@@ -1100,7 +1100,7 @@ impl DashboardIndex {
                     acc
                 })
         });
-        roles.sort_by_key(|(id, _)| (role_order(id), id.to_string()));
+        crate::order::sort_by_key(&mut roles, |(id, _)| (role_order(id), id.to_string()));
         let mut series: Vec<(String, Vec<u32>)> = roles
             .into_iter()
             .map(|(id, v)| (role_label(ws, id), v))
@@ -1119,7 +1119,9 @@ impl DashboardIndex {
             .filter(|(_, n)| *n > 0)
             .map(|(id, n)| (lists.label(ListKind::Reasons, id).to_owned(), n))
             .collect();
-        by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut by_reason, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         if by_reason.len() > TOP_REASONS {
             let rest: u32 = by_reason[TOP_REASONS..].iter().map(|(_, n)| n).sum();
             let others = by_reason.len() - TOP_REASONS;
@@ -1154,7 +1156,7 @@ impl DashboardIndex {
             )
         };
 
-        waits.sort_by(|a, b| {
+        crate::order::sort_by(&mut waits, |a, b| {
             b.0.cmp(&a.0)
                 .then_with(|| a.1.referral_date.cmp(&b.1.referral_date))
         });
@@ -1184,7 +1186,9 @@ impl DashboardIndex {
             .filter(|(_, n)| *n > 0)
             .map(|(id, n)| (lists.label(ListKind::ContactModes, id).to_owned(), n))
             .collect();
-        mode_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut mode_counts, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         tiles.did_not_attend = dna.iter().fold(Share::default(), |acc, s| Share {
             count: acc.count + s.count,
             of: acc.of + s.of,
@@ -1205,7 +1209,7 @@ impl DashboardIndex {
                     .any(|n| *n > 0)
             })
             .collect();
-        categories.sort_by_key(|c| {
+        crate::order::sort_by_key(&mut categories, |c| {
             (
                 category_order(&self.category_ids[*c]),
                 self.category_ids[*c].clone(),
@@ -1260,7 +1264,7 @@ impl DashboardIndex {
             .zip(recorded)
             .filter(|(_, n)| n.iter().any(|x| *x > 0))
             .collect();
-        recorded.sort_by_key(|(id, _)| *id);
+        crate::order::sort_by_key(&mut recorded, |(id, _)| *id);
         let recorded = recorded
             .into_iter()
             .map(|(id, [answered, declined, not_appropriate])| Recorded {
@@ -1281,9 +1285,13 @@ impl DashboardIndex {
             .zip(endings)
             .filter(|(_, n)| *n > 0)
             .collect();
-        ending_counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut ending_counts, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
 
-        quotes.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text)));
+        crate::order::sort_by(&mut quotes, |a, b| {
+            b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text))
+        });
         quotes.truncate(RECENT_QUOTES);
 
         Dashboard {

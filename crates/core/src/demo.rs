@@ -914,7 +914,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         .values()
         .map(|r| (r.referral_date, r.person))
         .collect();
-    order.sort();
+    crate::order::sort_by(&mut order, Ord::cmp);
     for (_, person) in order {
         ws.place(person);
     }
@@ -946,7 +946,7 @@ pub fn top_up_contacts(ws: &mut Workspace, per_referral: usize, today: NaiveDate
                 note: NOTES[index(&mut rng, NOTES.len())].to_owned(),
             });
         }
-        r.contacts.sort_by_key(|c| c.date);
+        crate::order::sort_by_key(&mut r.contacts, |c| c.date);
     }
 }
 

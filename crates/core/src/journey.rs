@@ -213,7 +213,7 @@ impl Workspace {
             id: ContactId::next(r.contacts.iter().map(|c| c.id)),
             ..contact
         });
-        r.contacts.sort_by_key(|c| c.date);
+        crate::order::sort_by_key(&mut r.contacts, |c| c.date);
         if attended && r.status.is_waiting() {
             r.status = ReferralStatus::Active;
             let since = r.status_since();

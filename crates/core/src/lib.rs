@@ -15,6 +15,7 @@ pub mod lists;
 pub mod measures;
 pub mod message;
 pub mod model;
+pub mod order;
 pub mod oruk;
 pub mod practice_work;
 pub mod reference;

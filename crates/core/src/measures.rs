@@ -357,7 +357,7 @@ pub fn validate(inst: &Instrument) -> Result<(), InstrumentError> {
 
 fn check_bands(bands: &[Band], lo: f64, hi: f64, what: &str) -> Result<(), InstrumentError> {
     let mut sorted: Vec<&Band> = bands.iter().collect();
-    sorted.sort_by(|a, b| a.min.total_cmp(&b.min));
+    crate::order::sort_by(&mut sorted, |a, b| a.min.total_cmp(&b.min));
     for (i, b) in sorted.iter().enumerate() {
         if b.label.trim().is_empty() || b.min > b.max || b.min < lo || b.max > hi {
             return Err(InstrumentError::Invalid(format!(

@@ -686,7 +686,7 @@ impl Workspace {
                 .filter(|r| r.person == person)
                 .collect(),
         };
-        list.sort_by_key(|r| (r.referral_date, r.created));
+        crate::order::sort_by_key(&mut list, |r| (r.referral_date, r.created));
         list
     }
 

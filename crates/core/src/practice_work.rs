@@ -362,7 +362,7 @@ impl PracticeWork {
             .iter()
             .filter(|c| c.practice == practice)
             .collect();
-        list.sort_by_key(|c| (c.date, c.id));
+        crate::order::sort_by_key(&mut list, |c| (c.date, c.id));
         list
     }
 }

@@ -652,7 +652,7 @@ impl Workspace {
             .iter()
             .filter(|c| !bad.contains(&("contacts file", c.row)))
             .collect();
-        contacts.sort_by_key(|c| c.draft.date.clone());
+        crate::order::sort_by_key(&mut contacts, |c| c.draft.date.clone());
         for c in contacts {
             let Some(id) = find_referral(self, &c.reference, c.referral_date) else {
                 continue;
@@ -722,7 +722,7 @@ pub fn export_referrals(ws: &Workspace) -> String {
         .chain(["first_seen".to_owned(), "attended_contacts".to_owned()])
         .collect::<Vec<_>>()];
     let mut referrals: Vec<_> = ws.referrals.values().collect();
-    referrals.sort_by_key(|r| (r.referral_date, r.id));
+    crate::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
     for r in referrals {
         let person = ws.people.get(&r.person);
         let opt = |o: Option<&'static str>| o.unwrap_or("").to_owned();
@@ -777,7 +777,7 @@ pub fn export_contacts(ws: &Workspace) -> String {
         .map(|c| c.trim_end_matches('*').to_owned())
         .collect::<Vec<_>>()];
     let mut referrals: Vec<_> = ws.referrals.values().collect();
-    referrals.sort_by_key(|r| (r.referral_date, r.id));
+    crate::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
     for r in referrals {
         let reference = ws
             .people

@@ -450,7 +450,7 @@ pub fn summarise(
             }
         })
         .collect();
-    quotes.sort();
+    crate::order::sort_by(&mut quotes, Ord::cmp);
     let waits = waits
         .into_iter()
         .map(|(practice, days)| {
@@ -1354,7 +1354,7 @@ impl Programme {
     pub fn periods(&self) -> Vec<(NaiveDate, NaiveDate)> {
         let mut list: Vec<(NaiveDate, NaiveDate)> =
             self.summaries.iter().map(|s| (s.from, s.to)).collect();
-        list.sort();
+        crate::order::sort_by(&mut list, Ord::cmp);
         list.dedup();
         list
     }
@@ -1362,7 +1362,7 @@ impl Programme {
 
 fn sorted(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut list: Vec<String> = items.collect();
-    list.sort();
+    crate::order::sort_by(&mut list, Ord::cmp);
     list.dedup();
     list
 }

@@ -561,7 +561,7 @@ pub fn trend(rows: &[((NaiveDate, NaiveDate), Merged)], what: &str) -> Table {
 /// counts, then the outcome sums, waits, time by level and check-ins.
 pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
     let mut names: Vec<&String> = s.groups.iter().map(|g| &g.table).collect();
-    names.sort();
+    crate::order::sort_by(&mut names, Ord::cmp);
     names.dedup();
     let mut out: Vec<(String, Table)> = names
         .into_iter()
@@ -638,7 +638,7 @@ pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
 /// practice, its parts, then the total.
 pub fn summary_groups(groups: &[&Group]) -> Table {
     let mut categories: Vec<&String> = groups.iter().flat_map(|g| g.parts.keys()).collect();
-    categories.sort();
+    crate::order::sort_by(&mut categories, Ord::cmp);
     categories.dedup();
     let mut headers: Vec<&str> = vec!["Month", "Practice"];
     headers.extend(categories.iter().map(|c| c.as_str()));
