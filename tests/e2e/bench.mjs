@@ -188,7 +188,8 @@ const PASS = 'correct horse battery';
 const sealedCases = [
   { name: '1,000 referrals, encrypted, padded', file: 'sealed-1000.json' },
   { name: '5,000 referrals, 25,000 contacts, encrypted', file: 'sealed-5000.json' },
-  { name: '20,000 referrals, 100,000 contacts, encrypted', file: 'sealed-20000.json' },
+  // The budgets of issue 10 are stated at this size; elsewhere they are shown, not judged.
+  { name: '20,000 referrals, 100,000 contacts, encrypted', file: 'sealed-20000.json', judged: true },
   { name: '50,000 referrals, 250,000 contacts, encrypted', file: 'sealed-50000.json' },
 ];
 
@@ -434,7 +435,7 @@ try {
         floor: floorMs ? `${Math.round(floorMs * 10) / 10} ${unit}` : '',
         ratio: ratio ? `${ratio.toFixed(2)}x` : '',
         budget: limit.ratio ? `<= ${limit.ratio}x floor` : `< ${limit.under} ${unit}`,
-        ok: ok ? 'yes' : 'NO',
+        ok: !c.judged ? '(judged at 20,000)' : ok ? 'yes' : 'NO',
       });
     };
     budget('interactive caseload (unlock to list, key derivation apart)', listMs, floor.open_ms, { ratio: 2 });

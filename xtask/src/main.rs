@@ -24,12 +24,13 @@ commands:
   serve   install tooling, then `trunk serve` the app at http://127.0.0.1:8080/
   dist    install tooling, then build the release app into dist/ and print asset sizes
   test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
-          release build and end-to-end browser tests (tests/e2e/*.test.mjs)
+          release build, end-to-end browser tests (tests/e2e/*.test.mjs), then the
+          quick benchmarks on that build (bench --quick)
   bench [--quick]
           release build and its sizes against the budgets; native benchmarks (criterion,
           crates/core/benches) at 1,000 / 5,000 / 20,000 / 50,000 referrals; browser
           benchmarks beside the plain-JavaScript floor (tests/e2e/bench.mjs). --quick: 1,000
-          referrals only, few runs; fails if a size budget is breached
+          referrals only, few runs; fails if the download grows past its size budget
   bundle-echarts
           Trunk's pre-build hook: ECharts with only what Linkwork draws (public/echarts.mjs)
   finish-build [dir]
