@@ -64,6 +64,14 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   const address = new URL(page.url()).hash;
   assert.match(address, /^#\/dashboard\?practice=[0-9a-f-]{36}$/);
   assert.equal(await page.evaluate(() => window.__liveCharts), CHARTS_ON_PAGE, 'redrawn, not re-made');
+  // One practice has months resting on few contacts, which adds a series to the
+  // did-not-attend chart; going back to every practice removes it again (a redraw replaces
+  // the series, it never keeps an old one drawn).
+  assert.match(await page.textContent(byTestId('chart-dna')), /Fewer than 10 appointments/);
+  await page.selectOption(byTestId('dash-practice'), { index: 0 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="tile-open"]').textContent === '87');
+  await page.waitForFunction(() => !/Fewer than/.test(document.querySelector('[data-testid="chart-dna"]').textContent));
+  assert.match(await page.textContent(byTestId('chart-dna')), /Did not attend/);
 
   // The bookmarked address reopens the same view (a reload locks; the demo opens at the
   // caseload, then the bookmark is followed).
