@@ -2,7 +2,7 @@
 //!
 //! ECharts is loaded on first use (a classic script copied into the build), so
 //! the caseload never waits for it. Each `<EChart>` creates one instance on
-//! its element, replaces its option whenever the chart changes, follows the
+//! its element, replaces its series and axes whenever the chart changes, follows the
 //! element's size, and disposes of the instance when it leaves the page.
 //!
 //! charming's `WasmRenderer` is not used: it needs an element id, merges
