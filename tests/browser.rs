@@ -316,6 +316,8 @@ fn stub_echarts() {
             return {
               setOption(option, opts) { log('setOption', option.series.length, opts.replaceMerge.join(','), 'label', option.aria.label.enabled); },
               resize() {},
+              getWidth() { return 0; },
+              getHeight() { return 0; },
               dispose() { log('dispose'); },
             };
           },

@@ -49,6 +49,13 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn resize(this: &Instance);
 
+    /// The width the chart is drawn at (kept by ECharts; no layout is read).
+    #[wasm_bindgen(method, js_name = getWidth)]
+    fn width(this: &Instance) -> f64;
+
+    #[wasm_bindgen(method, js_name = getHeight)]
+    fn height(this: &Instance) -> f64;
+
     #[wasm_bindgen(method)]
     fn dispose(this: &Instance);
 }
@@ -197,14 +204,31 @@ pub fn EChart(
 
     // Follow the element's size: window resizes, layout changes and print.
     let resize = move || instance.with_value(|i| i.as_ref().map(Instance::resize));
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
+    type Observed = (web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>);
+    let observer = StoredValue::new_local(None::<Observed>);
     Effect::new(move |_| {
         let Some(el) = node.get() else { return };
         if observer.with_value(Option::is_some) {
             return;
         }
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            resize();
+        // A resize redraws the whole chart. The observer also reports the size a chart was
+        // just drawn at (always once, on observing), so only a real change is followed.
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let size = entries
+                .get(0)
+                .dyn_into::<web_sys::ResizeObserverEntry>()
+                .ok()
+                .map(|entry| entry.content_rect());
+            instance.with_value(|i| {
+                let Some(i) = i else { return };
+                let unchanged = size.is_some_and(|rect| {
+                    (rect.width() - i.width()).abs() < 1.0
+                        && (rect.height() - i.height()).abs() < 1.0
+                });
+                if !unchanged {
+                    i.resize();
+                }
+            });
         });
         if let Ok(o) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
             o.observe(&el);

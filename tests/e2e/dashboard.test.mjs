@@ -86,7 +86,11 @@ test('the dashboard shows the demo figures, follows its filters in the address a
     'Riverside Medical Practice',
   );
 
-  // Leaving the page disposes of every chart; coming and going many times leaks none.
+  // Leaving the page disposes of every chart; coming and going many times leaks none. Each
+  // return draws every chart once at its size, with no second, whole redraw for the size it
+  // already has (ECharts is loaded by then, so the size observer sees the drawn charts).
+  const frames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const resizesBefore = await page.evaluate(() => window.__chartResizes);
   for (let i = 0; i < 10; i += 1) {
     await page.click(byTestId('nav-caseload'));
     await page.waitForSelector(byTestId('caseload-row'));
@@ -95,6 +99,8 @@ test('the dashboard shows the demo figures, follows its filters in the address a
     await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
   }
   await page.waitForFunction((n) => window.__liveCharts === n, CHARTS_ON_PAGE);
+  await frames();
+  assert.equal(await page.evaluate(() => window.__chartResizes), resizesBefore, 'no redraw for an unchanged size');
   assert.ok((await page.evaluate(() => window.__chartsMade)) >= CHARTS_ON_PAGE * 11);
   assert.deepEqual(app.errors, []);
 });

@@ -205,15 +205,18 @@ export async function screenshot(page, name) {
 /**
  * An init script (`context.addInitScript(countCharts)`): keeps every ECharts instance the
  * page makes, so `window.__liveCharts` (not yet disposed of) and `window.__chartsMade`
- * can be read. ECharts is loaded later by the app, so `init` is wrapped on first use.
+ * can be read, and `window.__chartResizes` (whole redraws for a new size). ECharts is
+ * loaded later by the app, so `init` is wrapped on first use.
  */
 export function countCharts() {
   const made = [];
   let lib;
+  let resizes = 0;
   Object.defineProperty(window, '__liveCharts', {
     get: () => made.filter((c) => !c.isDisposed()).length,
   });
   Object.defineProperty(window, '__chartsMade', { get: () => made.length });
+  Object.defineProperty(window, '__chartResizes', { get: () => resizes });
   Object.defineProperty(window, 'echarts', {
     configurable: true,
     set(value) {
@@ -224,6 +227,11 @@ export function countCharts() {
         const init = lib.init;
         lib.init = (...args) => {
           const chart = init.apply(lib, args);
+          const resize = chart.resize;
+          chart.resize = (...more) => {
+            resizes += 1;
+            return resize.apply(chart, more);
+          };
           made.push(chart);
           return chart;
         };
