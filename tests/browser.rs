@@ -314,7 +314,7 @@ fn stub_echarts() {
           init(el, theme, opts) {
             log('init', opts.renderer, el.dataset.testid);
             return {
-              setOption(option, opts) { log('setOption', option.series.length, opts.replaceMerge.join(','), 'label', option.aria.label.enabled); },
+              setOption(option, opts) { log('setOption', option.series.length, opts.replaceMerge.join(','), 'label', option.aria.label.enabled, 'tooltip', option.tooltip.renderMode); },
               resize() {},
               getWidth() { return 0; },
               getHeight() { return 0; },
@@ -337,7 +337,9 @@ fn chart_calls() -> Vec<String> {
 }
 
 fn bars(series: usize) -> charming::Chart {
-    let chart = charming::Chart::new().aria(charming::component::Aria::new().enabled(true));
+    let chart = charming::Chart::new()
+        .aria(charming::component::Aria::new().enabled(true))
+        .tooltip(charming::element::Tooltip::new());
     (0..series).fold(chart, |chart, i| {
         chart.series(
             charming::series::Bar::new()
@@ -349,7 +351,8 @@ fn bars(series: usize) -> charming::Chart {
 
 /// The chart owner draws once ECharts is there, replaces the series and axes of the
 /// option when the chart changes, and disposes of the instance when it goes. ECharts'
-/// own aria label is off: the chart's name is the wrapper's.
+/// own aria label is off (the chart's name is the wrapper's), and the tooltip is drawn
+/// inside the chart, which the content security policy allows.
 #[wasm_bindgen_test]
 async fn the_chart_owner_draws_replaces_and_disposes() {
     use linkwork::charts::echart::EChart;
@@ -369,7 +372,7 @@ async fn the_chart_owner_draws_replaces_and_disposes() {
         chart_calls(),
         [
             "init svg test-chart",
-            "setOption 2 series,xAxis,yAxis label false"
+            "setOption 2 series,xAxis,yAxis label false tooltip richText"
         ]
     );
     let label = container
@@ -384,7 +387,7 @@ async fn the_chart_owner_draws_replaces_and_disposes() {
     sleep(20).await;
     assert_eq!(
         chart_calls().last().map(String::as_str),
-        Some("setOption 1 series,xAxis,yAxis label false")
+        Some("setOption 1 series,xAxis,yAxis label false tooltip richText")
     );
 
     shown.set(false);

@@ -103,9 +103,14 @@ pub fn preload() {
 
 /// The chart as the JavaScript object ECharts reads.
 ///
-/// ECharts' aria stays on for its decal patterns, but its generated label is turned off
-/// (charming cannot say so): the chart's name is the wrapper's `role="img"` label, and
-/// ECharts would put a second `role="img"` inside it, with no name when there is no data.
+/// Two settings charming cannot express are added here:
+/// - ECharts' aria stays on for its decal patterns, but its generated label is turned off:
+///   the chart's name is the wrapper's `role="img"` label, and ECharts would put a second
+///   `role="img"` inside it, with no name when there is no data.
+/// - The tooltip is drawn inside the chart (`renderMode: 'richText'`). ECharts' HTML
+///   tooltip writes markup with `style` attributes, which the content security policy
+///   (`style-src 'self'`) refuses: its values ran into their names and every hover was
+///   reported as a violation.
 fn option_of(chart: &Chart) -> Option<JsValue> {
     let json = serde_json::to_string(chart).ok()?;
     let option = js_sys::JSON::parse(&json).ok()?;
@@ -114,6 +119,10 @@ fn option_of(chart: &Chart) -> Option<JsValue> {
         let label = js_sys::Object::new();
         js_sys::Reflect::set(&label, &"enabled".into(), &JsValue::FALSE).ok()?;
         js_sys::Reflect::set(&aria, &"label".into(), &label).ok()?;
+    }
+    let tooltip = js_sys::Reflect::get(&option, &"tooltip".into()).ok()?;
+    if tooltip.is_object() {
+        js_sys::Reflect::set(&tooltip, &"renderMode".into(), &"richText".into()).ok()?;
     }
     Some(option)
 }

@@ -71,6 +71,20 @@ test('every page works under the strict policy, with no violation reported', asy
   await page.waitForSelector(byTestId('demo-banner'));
   await page.click(byTestId('nav-dashboard'));
   await page.waitForFunction(() => window.__liveCharts >= 14, null, { timeout: 20_000 });
+  // Pointing at a chart opens its tooltip, which the policy allows: it is drawn inside the
+  // chart with each value apart from its name (ECharts' HTML tooltip uses style
+  // attributes, which the policy refuses).
+  const caseload = page.locator(byTestId('chart-caseload'));
+  await caseload.scrollIntoViewIfNeeded();
+  const box = await caseload.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5);
+  await page.waitForFunction(() => {
+    const texts = [...document.querySelectorAll('[data-testid="chart-caseload"] svg text')];
+    // The series' names appear twice (legend and tooltip), each value on its own, in bold.
+    return texts.filter((t) => t.textContent === 'Open at end of period').length === 2
+      && texts.some((t) => /^\d+$/.test(t.textContent) && Number(getComputedStyle(t).fontWeight) >= 600);
+  });
+  assert.deepEqual(await violations(page), [], 'the tooltip needs nothing the policy refuses');
   await page.click(byTestId('nav-practices'));
   await page.waitForFunction(() => window.__liveCharts >= 2, null, { timeout: 20_000 });
   await page.click('[data-testid^=start-checkin-] >> nth=0');
