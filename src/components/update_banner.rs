@@ -24,13 +24,13 @@ pub fn UpdateBanner(
     /// Kept in step with the service worker by [`offline::register`].
     update: RwSignal<NewVersion>,
 ) -> impl IntoView {
-    let message = move || {
-        match update.get() {
+    let message = move || match update.get() {
         NewVersion::Current => None,
         NewVersion::Ready => Some(Message {
             testid: "update-ready",
             headline: "A new version of Linkwork is ready. ",
-            text: "Updating reloads the page: an open workspace locks, and a half-filled form is kept.",
+            text: "Updating reloads the page: an open workspace locks, and a half-filled \
+                   form is kept.",
             button_testid: "update-now",
             button: "Update now",
             act: offline::apply_update,
@@ -38,12 +38,12 @@ pub fn UpdateBanner(
         NewVersion::AppliedElsewhere => Some(Message {
             testid: "update-elsewhere",
             headline: "Linkwork was updated in another tab. ",
-            text: "Reload this tab to carry on with the new version; a half-filled form is kept.",
+            text: "Reload this tab to carry on with the new version; a half-filled form \
+                   is kept.",
             button_testid: "update-reload",
             button: "Reload",
             act: reload,
         }),
-    }
     };
     view! {
         <div role="status" class="update-status">
