@@ -404,16 +404,12 @@ impl AppState {
         let valid = self
             .ws
             .with_untracked(|ws| draft.validate(ws, today(), editing))?;
-        let practice_before = self.ws.with_untracked(|ws| ws.settings.last_practice);
         let mut saved = None;
         self.ws.update(|ws| {
             saved = Some(ws.save_referral(valid, editing, now(), &mut BrowserIds));
         });
         let saved = saved.unwrap_or_else(|| unreachable!("update always runs its closure"));
-        // The settings remember the last practice used: rewritten only when that changes.
-        let practice_now = self.ws.with_untracked(|ws| ws.settings.last_practice);
-        let settings = (practice_now != practice_before).then_some(StoreKey::Settings);
-        self.commit(std::iter::once(StoreKey::Records(saved.chunk)).chain(settings));
+        self.commit(saved.changed());
         Ok(saved)
     }
 

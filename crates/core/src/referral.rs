@@ -360,6 +360,18 @@ pub struct Saved {
     pub new_person: bool,
     /// The storage chunk holding the person and their referrals.
     pub chunk: u32,
+    /// Whether the settings changed (they remember the last practice used).
+    pub settings_changed: bool,
+}
+
+impl Saved {
+    /// The stored documents the save changed, which are all that need writing.
+    pub fn changed(&self) -> impl Iterator<Item = crate::format::StoreKey> {
+        let settings = self
+            .settings_changed
+            .then_some(crate::format::StoreKey::Settings);
+        std::iter::once(crate::format::StoreKey::Records(self.chunk)).chain(settings)
+    }
 }
 
 impl Workspace {
@@ -447,6 +459,7 @@ impl Workspace {
         };
         referral.next_step = next_step;
         referral.updated = now;
+        let settings_changed = self.settings.last_practice != Some(practice);
         self.settings.last_practice = Some(practice);
         let chunk = self.place(person_id);
         Saved {
@@ -454,6 +467,7 @@ impl Workspace {
             person: person_id,
             new_person,
             chunk,
+            settings_changed,
         }
     }
 }
@@ -600,6 +614,16 @@ mod tests {
         );
         assert!(!second.new_person);
         assert_eq!(first.person, second.person);
+        // Only the first save changed the last practice used, so only it rewrites the settings.
+        use crate::format::StoreKey;
+        assert_eq!(
+            first.changed().collect::<Vec<_>>(),
+            [StoreKey::Records(first.chunk), StoreKey::Settings]
+        );
+        assert_eq!(
+            second.changed().collect::<Vec<_>>(),
+            [StoreKey::Records(second.chunk)]
+        );
         assert_eq!(ws.people.len(), 1);
         assert_eq!(ws.referrals.len(), 2);
         // Blank details on the second form keep what the first recorded.
