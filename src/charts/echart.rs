@@ -185,8 +185,8 @@ pub fn EChart(
     });
 
     Effect::new(move |_| {
-        // Read by reference: a chart is never copied on its way to ECharts.
-        let option = chart.with(option_of);
+        // Until ECharts is loaded and the element is there, nothing is built; the effect
+        // runs again when they are (it tracks both).
         if !ready.get() {
             return;
         }
@@ -202,7 +202,8 @@ pub fn EChart(
                 }
             }
         }
-        let drawn = option.is_some_and(|option| {
+        // Read by reference: a chart is never copied on its way to ECharts.
+        let drawn = chart.with(option_of).is_some_and(|option| {
             instance.with_value(|i| {
                 i.as_ref()
                     .is_some_and(|i| i.set_option(&option, &replacing()).is_ok())
