@@ -13,20 +13,8 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use linkwork_core::crypto::Random;
-use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec};
+use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
 use linkwork_core::vault_store::WorkspaceMeta;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
-
-struct Seeded(ChaCha8Rng);
-
-impl Random for Seeded {
-    fn fill(&mut self, out: &mut [u8]) {
-        self.0.fill(out);
-    }
-}
-
 fn run(args: &[String]) -> Result<String, String> {
     let (Some(size), Some(out)) = (args.first(), args.get(1)) else {
         return Err(
@@ -57,7 +45,7 @@ fn run(args: &[String]) -> Result<String, String> {
         top_up_contacts(&mut ws, 5, today);
         top_up_measures(&mut ws, today);
     }
-    let mut seeded = Seeded(ChaCha8Rng::seed_from_u64(100));
+    let mut seeded = Seeded::new(100);
     let meta = sealed
         .as_deref()
         .map(|pass| {

@@ -125,6 +125,23 @@ const NOTES: [&str; 8] = [
     "",
 ];
 
+/// A repeatable source of random bytes for made-up data (tests, fixtures, benchmarks): the
+/// same seed gives the same ids and nonces every time. Never for a real workspace, whose
+/// keys and nonces come from the platform's secure random source.
+pub struct Seeded(ChaCha8Rng);
+
+impl Seeded {
+    pub fn new(seed: u64) -> Self {
+        Self(ChaCha8Rng::seed_from_u64(seed))
+    }
+}
+
+impl crate::crypto::Random for Seeded {
+    fn fill(&mut self, out: &mut [u8]) {
+        rand::RngCore::fill_bytes(&mut self.0, out);
+    }
+}
+
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
     let total: u32 = weighted.iter().map(|(_, w)| w).sum();
     let mut roll = rng.gen_range(0..total);

@@ -25,19 +25,18 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
-/// A seeded random source, so tests are repeatable.
-pub struct SeqRandom(rand_chacha::ChaCha8Rng);
+/// The tests' repeatable random source (seed 1).
+pub struct SeqRandom(crate::demo::Seeded);
 
 impl Default for SeqRandom {
     fn default() -> Self {
-        use rand::SeedableRng;
-        Self(rand_chacha::ChaCha8Rng::seed_from_u64(1))
+        Self(crate::demo::Seeded::new(1))
     }
 }
 
 impl Random for SeqRandom {
     fn fill(&mut self, out: &mut [u8]) {
-        rand::RngCore::fill_bytes(&mut self.0, out);
+        self.0.fill(out);
     }
 }
 
