@@ -1399,6 +1399,7 @@ mod tests {
             .expect("valid");
         let mut r = Referral::new(
             id,
+            crate::model::RecordKey::hashed(b"test", id.0.as_bytes()),
             person,
             practice,
             day(date),

@@ -903,7 +903,17 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         let updated = created + chrono::Duration::days(rng.gen_range(0..=age.min(90)));
         let id = ReferralId::from_random(random_id(&mut rng));
         let notes = NOTES[index(&mut rng, NOTES.len())].to_owned();
-        let mut referral = Referral::new(id, person, practice, date, status, created);
+        let mut referral = Referral::new(
+            id,
+            // Made-up data: the key comes from the id, so the demo's random
+            // stream (and so every made-up figure) is as before.
+            crate::model::RecordKey::hashed(b"demo", id.0.as_bytes()),
+            person,
+            practice,
+            date,
+            status,
+            created,
+        );
         referral.referrer_role = pick(&mut rng, &ROLE_WEIGHTS).to_owned();
         referral.reasons = reasons;
         referral.notes = notes;

@@ -108,12 +108,34 @@ fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
 }
 
 /// A chunk of people and their referrals. Version 2 added each referral's
-/// status history, contacts, closure, what matters, risks and next step.
+/// status history, contacts, closure, what matters, risks and next step;
+/// version 3 each referral's record key (see [`crate::model::RecordKey`]).
 pub const RECORDS_DOC: DocKind = DocKind {
     format: "linkwork.records",
-    current: 2,
-    migrations: &[records_v1_to_v2],
+    current: 3,
+    migrations: &[records_v1_to_v2, records_v2_to_v3],
 };
+
+/// Version 2 referrals had no record key. Each gets one hashed from its own
+/// stored text, which holds its random id, times to the millisecond and
+/// everything recorded, and never leaves the workspace: so the key is as
+/// secret as the record, and every tab, backup and restore of the same
+/// record derives the same key until it is saved at version 3.
+fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
+    let referrals = doc
+        .get_mut("referrals")
+        .and_then(Value::as_array_mut)
+        .ok_or("there is no list of referrals in it")?;
+    for r in referrals {
+        let text = r.to_string();
+        let obj = r.as_object_mut().ok_or("a referral is not a record")?;
+        if !obj.contains_key("key") {
+            let key = crate::model::RecordKey::hashed(b"linkwork.records.v2", text.as_bytes());
+            obj.insert("key".into(), Value::from(format!("{:016x}", key.0)));
+        }
+    }
+    Ok(())
+}
 
 /// Version 1 referrals had only a current status: start their history on the
 /// referral date, and date a later status by the last change to the record.
@@ -827,11 +849,41 @@ mod tests {
             .expect("a closed referral");
         assert_eq!(closed.contacts.len(), 2);
         assert_eq!(closed.attended_count(), 1);
+        // Each referral gets a record key from its own stored text: the same
+        // on every load (every tab and restore agrees), different for each.
+        let keys: std::collections::BTreeSet<u64> =
+            ws.referrals.values().map(|r| r.key.0).collect();
+        assert_eq!(keys.len(), ws.referrals.len(), "one key each, all different");
+        assert!(!keys.contains(&0));
+        let again = load("main", &entries);
+        assert_eq!(again.workspace.referrals, ws.referrals, "the same keys again");
+        // Saved at version 3, the keys are kept as they are.
+        let v3 = ws.encode(StoreKey::Records(0));
+        assert_eq!(v3, fixture("v3/records-0.json").trim());
+    }
+
+    #[test]
+    fn version_3_records_keep_their_record_keys() {
+        let entries = vec![
+            (
+                "linkwork/main/settings".to_owned(),
+                fixture("v2/settings.json"),
+            ),
+            (
+                "linkwork/main/records/0".to_owned(),
+                fixture("v3/records-0.json"),
+            ),
+        ];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         // Records are at the current version: they re-encode byte for byte.
         assert_eq!(
-            ws.encode(StoreKey::Records(0)),
-            fixture("v2/records-0.json").trim()
+            loaded.workspace.encode(StoreKey::Records(0)),
+            fixture("v3/records-0.json").trim()
         );
+        let bad = fixture("v3/records-0.json").replacen("\"key\":\"", "\"key\":\"zz", 1);
+        let broken = load("main", &[entries[0].clone(), (entries[1].0.clone(), bad)]);
+        assert!(!broken.problems.is_empty(), "a damaged key is reported");
     }
 
     #[test]

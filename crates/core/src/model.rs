@@ -55,6 +55,60 @@ id_type!(
     ReferralId
 );
 
+/// A referral's record key: 64 random bits, kept in the workspace (encrypted
+/// with everything else) and never exported. Summary files use it to
+/// protect small counts the same way in every table and file (the cell key
+/// method): a table cell's key is the sum of its records' keys. Stored as 16
+/// hex digits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordKey(pub u64);
+
+impl RecordKey {
+    /// A fresh key from the caller's random source.
+    pub fn random(rng: &mut dyn crate::crypto::Random) -> Self {
+        let mut b = [0u8; 8];
+        rng.fill(&mut b);
+        Self(u64::from_le_bytes(b))
+    }
+
+    /// A key made from `bytes` by a keyed hash (BLAKE2b): for records kept
+    /// before keys existed (from the record's own stored text, which never
+    /// leaves the workspace), and for the records inside a referral
+    /// (contacts, connections, questionnaires), from this key and their id.
+    pub fn hashed(secret: &[u8], bytes: &[u8]) -> Self {
+        use blake2::digest::{consts::U8, Digest};
+        let mut h = blake2::Blake2b::<U8>::new();
+        h.update(b"linkwork.record-key");
+        h.update((secret.len() as u64).to_le_bytes());
+        h.update(secret);
+        h.update(bytes);
+        let out: [u8; 8] = h.finalize().into();
+        Self(u64::from_le_bytes(out))
+    }
+
+    /// The key of a record inside this referral, named by `what` (its id).
+    pub fn of_part(self, what: &[u8]) -> u64 {
+        Self::hashed(&self.0.to_le_bytes(), what).0
+    }
+}
+
+impl Serialize for RecordKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:016x}", self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        u64::from_str_radix(&text, 16)
+            .ok()
+            .filter(|_| text.len() == 16)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("a record key is 16 hex digits"))
+    }
+}
+
 /// A GP practice the link worker is based in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Practice {
@@ -326,6 +380,8 @@ impl ReferralStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Referral {
     pub id: ReferralId,
+    /// Never shown or exported (see [`RecordKey`]).
+    pub key: RecordKey,
     pub person: PersonId,
     pub practice: PracticeId,
     pub referral_date: NaiveDate,
@@ -480,6 +536,7 @@ impl Referral {
     /// A new episode in `status` from its referral date, with nothing recorded yet.
     pub fn new(
         id: ReferralId,
+        key: RecordKey,
         person: PersonId,
         practice: PracticeId,
         referral_date: NaiveDate,
@@ -488,6 +545,7 @@ impl Referral {
     ) -> Self {
         Self {
             id,
+            key,
             person,
             practice,
             referral_date,

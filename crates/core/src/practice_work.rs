@@ -1062,6 +1062,7 @@ mod tests {
             let id = ReferralId::from_random([n; 16]);
             let mut r = Referral::new(
                 id,
+                crate::model::RecordKey::hashed(b"test", id.0.as_bytes()),
                 person,
                 p,
                 day("2026-10-01"),
@@ -1076,6 +1077,7 @@ mod tests {
             old,
             Referral::new(
                 old,
+                crate::model::RecordKey::hashed(b"test", old.0.as_bytes()),
                 person,
                 p,
                 day("2025-06-01"),

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::crypto::Random;
 use crate::lists::ListKind;
-use crate::model::{
+use crate::model::{RecordKey, 
     normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, Referral,
     ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
 };
@@ -434,6 +434,7 @@ impl Workspace {
             Some(id) => id,
             None => ReferralId::from_random(ids.bytes16()),
         };
+        let key = RecordKey::random(ids);
         let next_step = valid.next_step;
         let status = draft.status.unwrap_or(ReferralStatus::Referred);
         if !self.referrals.contains_key(&referral_id) {
@@ -442,7 +443,7 @@ impl Workspace {
         let referral = self
             .referrals
             .entry(referral_id)
-            .or_insert_with(|| Referral::new(referral_id, person_id, practice, date, status, now));
+            .or_insert_with(|| Referral::new(referral_id, key, person_id, practice, date, status, now));
         referral.practice = practice;
         referral.referral_date = date;
         // The first status always starts on the referral date.

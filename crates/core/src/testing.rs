@@ -74,6 +74,7 @@ pub fn one_referral_ws() -> Workspace {
         .expect("valid time");
     let mut referral = Referral::new(
         id,
+        crate::model::RecordKey::hashed(b"test", id.0.as_bytes()),
         person,
         ws.settings.practices[0].id,
         NaiveDate::from_ymd_opt(2026, 11, 2).expect("valid date"),
@@ -111,6 +112,7 @@ prop_compose! {
         let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
         Referral {
             id: ReferralId::from_random(id),
+            key: crate::model::RecordKey::hashed(b"test", &id),
             person,
             practice,
             referral_date: date,
