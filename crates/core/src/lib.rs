@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod dashboard;
 pub mod demo;
 pub mod directory;
+pub mod disclosure;
 pub mod format;
 pub mod journey;
 pub mod lists;

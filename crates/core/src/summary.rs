@@ -1,14 +1,14 @@
 //! Anonymised summary files: what a link worker's workspace says about the
-//! service, by month and practice, with no person-level rows and no free
+//! service, by quarter and practice, with no person-level rows and no free
 //! text (except quotes the person agreed to share and the link worker chose
-//! to include), and with small numbers suppressed.
+//! to include).
 //!
 //! Every count is published inside a [`Group`]: a total and its parts (a
-//! partition of the total, or, for reasons, overlapping counts). Counts from
-//! 1 to 4 are shown as "<5"; where that would let a hidden count be worked
-//! out by subtracting the shown parts from the total, more parts are hidden
-//! (shown as "x") until at least two are unknown. Totals are never published
-//! anywhere else, so no other figure can be subtracted from.
+//! partition of the total, or, for reasons, overlapping counts). In version
+//! 2 files every count is rounded to a multiple of 5 by the method of
+//! [`crate::disclosure`], and breakdowns are given only for groups of 10 or
+//! more. Version 1 files (counts from 1 to 4 shown as "<5", others hidden
+//! as "x") still open, marked as made with that older protection.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::crypto::{derive_key, KdfParams, Random, Vault};
 use crate::dashboard::{month_index, month_start, Dimension, ATTENDED_BANDS, WAIT_BANDS};
+use crate::disclosure::{self, Tally};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
 use crate::measures::{headline_changes, Instrument, RECORDED_AS};
@@ -37,6 +38,14 @@ pub enum Cell {
 }
 
 impl Cell {
+    /// The count, or 0 for a hidden one.
+    pub fn count(self) -> u32 {
+        match self {
+            Cell::Exact(n) => n,
+            _ => 0,
+        }
+    }
+
     /// The words a table shows.
     pub fn show(self) -> String {
         match self {
@@ -93,6 +102,35 @@ pub struct Group {
     /// Whether the parts add up to the total (otherwise they overlap, as
     /// reasons do, and each is protected on its own).
     pub partition: bool,
+    /// Why there are no parts (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+    /// For a group of practices too small on their own ([`FOLDED`]): which.
+    /// Their totals are in their own groups; only the parts are here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub combines: Vec<String>,
+}
+
+/// Why a group gives its total only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Withheld {
+    /// Fewer than 10 people (counted or rounded): not broken down.
+    UnderTen,
+    /// One month's total: breakdowns are given for whole quarters.
+    MonthTotal,
+}
+
+/// How a summary's counts were protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Protection {
+    /// Version 1: counts from 1 to 4 shown as "<5", some others hidden.
+    /// Such files can be worked back to small counts; they open with a note.
+    Suppressed,
+    /// Version 2: every count rounded to a multiple of 5 with record keys,
+    /// breakdowns only for groups of 10 or more.
+    Rounded,
 }
 
 /// Paired outcome change of one measure, for one month and practice. The
@@ -156,6 +194,7 @@ pub struct Summary {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub generated: DateTime<Utc>,
+    pub protection: Protection,
     pub groups: Vec<Group>,
     pub outcomes: Vec<OutcomeSums>,
     /// Waits for a first contact, by practice, over the whole period.
@@ -167,12 +206,21 @@ pub struct Summary {
     pub quotes: Vec<String>,
 }
 
-/// The summary file format.
+/// The summary file format. Version 2 rounds every count (see
+/// [`crate::disclosure`]); a version 1 file is read as made with the older
+/// suppression.
 pub const SUMMARY_DOC: DocKind = DocKind {
     format: "linkwork.summary",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[summary_v1_to_v2],
 };
+
+fn summary_v1_to_v2(doc: &mut serde_json::Value) -> Result<(), String> {
+    doc.as_object_mut()
+        .ok_or("it is not a summary")?
+        .insert("protection".into(), "suppressed".into());
+    Ok(())
+}
 
 /// Protects one group: counts from 1 to 4 become "<5"; then, while exactly
 /// one part is unknown and the total is shown, the smallest shown part (a
@@ -228,69 +276,6 @@ pub fn protect(total: u32, parts: &[(String, u32)], partition: bool) -> (Cell, V
     (Cell::Exact(total), cells)
 }
 
-/// Counts for one (table, month, practice), before protection.
-struct Tally {
-    total: u32,
-    parts: BTreeMap<String, u32>,
-    partition: bool,
-}
-
-/// Counts gathered by table, month and practice.
-#[derive(Default)]
-struct Tallies(BTreeMap<(String, String, String), Tally>);
-
-impl Tallies {
-    /// Counts one item of a partitioned table under `part`.
-    fn part(&mut self, table: &str, month: &str, practice: &str, part: &str) {
-        let t = self.entry(table, month, practice, true);
-        t.total += 1;
-        *t.parts.entry(part.to_owned()).or_default() += 1;
-    }
-
-    /// Counts one item with several (overlapping) parts, such as reasons.
-    fn overlapping<'a>(
-        &mut self,
-        table: &str,
-        month: &str,
-        practice: &str,
-        parts: impl Iterator<Item = &'a str>,
-    ) {
-        let t = self.entry(table, month, practice, false);
-        t.total += 1;
-        for part in parts {
-            *t.parts.entry(part.to_owned()).or_default() += 1;
-        }
-    }
-
-    fn entry(&mut self, table: &str, month: &str, practice: &str, partition: bool) -> &mut Tally {
-        self.0
-            .entry((table.to_owned(), month.to_owned(), practice.to_owned()))
-            .or_insert_with(|| Tally {
-                total: 0,
-                parts: BTreeMap::new(),
-                partition,
-            })
-    }
-
-    fn protect(self) -> Vec<Group> {
-        self.0
-            .into_iter()
-            .map(|((table, month, practice), t)| {
-                let parts: Vec<(String, u32)> = t.parts.into_iter().collect();
-                let (total, cells) = protect(t.total, &parts, t.partition);
-                Group {
-                    table,
-                    month,
-                    practice,
-                    total,
-                    parts: parts.into_iter().map(|(k, _)| k).zip(cells).collect(),
-                    partition: t.partition,
-                }
-            })
-            .collect()
-    }
-}
-
 /// "2026-03".
 fn month_key(day: NaiveDate) -> String {
     format!("{:04}-{:02}", day.year(), day.month())
@@ -301,12 +286,135 @@ fn month_key(day: NaiveDate) -> String {
 pub struct SummaryOptions {
     /// Quotes the person agreed to share (off by default).
     pub include_quotes: bool,
-    /// Count by month (more detail, and so more small counts hidden) rather
-    /// than once for the whole period.
+    /// Give each population's total for every month too (breakdowns are
+    /// always for whole quarters).
     pub by_month: bool,
 }
 
-/// Makes the anonymised summary of `ws` for the period `from..=to`.
+/// The practice name of a group that adds up practices each too small to
+/// be broken down on their own.
+pub const FOLDED: &str = "Smaller practices together";
+
+/// The internal table that splits referrals into seen (at least one
+/// attended contact) or not; its "seen" part is broken down by number of
+/// contacts and by wait, and it is published inside "Referrals by contacts
+/// attended".
+const SEEN_SPLIT: &str = "\u{0}seen";
+const SEEN: &str = "1 or more";
+const ATTENDED_TABLE: &str = "Referrals by contacts attended";
+
+/// Records of one population (referrals, contacts, connections, …) in one
+/// month at one practice, with how they split in each table.
+#[derive(Default)]
+struct Population {
+    total: Tally,
+    /// Table → category → records: each record in exactly one category.
+    split: BTreeMap<String, BTreeMap<String, Tally>>,
+    /// Table → category → records: a record in any number (reasons).
+    overlap: BTreeMap<String, BTreeMap<String, Tally>>,
+    /// The records of one category of a split table, broken down further.
+    children: BTreeMap<(String, String), Population>,
+}
+
+impl Population {
+    fn part(&mut self, table: &str, category: &str, key: u64) {
+        self.split
+            .entry(table.to_owned())
+            .or_default()
+            .entry(category.to_owned())
+            .or_default()
+            .add(key);
+    }
+
+    fn child(&mut self, table: &str, category: &str) -> &mut Population {
+        self.children
+            .entry((table.to_owned(), category.to_owned()))
+            .or_default()
+    }
+}
+
+/// One rounded cell of the finest grain: a table in one month at one
+/// practice, true and rounded counts side by side (the true ones never
+/// leave this module).
+#[derive(Clone, Debug, Default)]
+struct BaseCell {
+    total: (u32, u32),
+    parts: BTreeMap<String, (u32, u32)>,
+    partition: bool,
+}
+
+type BaseKey = (String, i32, String);
+
+/// Rounds a population whose rounded total is `rounded`, and everything
+/// under it, into `out`.
+fn round_population(
+    pop: &Population,
+    rounded: u32,
+    at: (i32, &str),
+    out: &mut BTreeMap<BaseKey, BaseCell>,
+) {
+    let (month, practice) = at;
+    for (table, parts) in &pop.split {
+        let tallies: Vec<Tally> = parts.values().copied().collect();
+        let cells = disclosure::round_parts(pop.total, rounded, &tallies);
+        let mut cell = BaseCell {
+            total: (pop.total.count, rounded),
+            partition: true,
+            ..BaseCell::default()
+        };
+        for ((category, t), r) in parts.iter().zip(cells) {
+            cell.parts.insert(category.clone(), (t.count, r));
+            if let Some(child) = pop.children.get(&(table.clone(), category.clone())) {
+                round_population(child, r, at, out);
+            }
+        }
+        out.insert((table.clone(), month, practice.to_owned()), cell);
+    }
+    for (table, parts) in &pop.overlap {
+        let mut cell = BaseCell {
+            total: (pop.total.count, rounded),
+            partition: false,
+            ..BaseCell::default()
+        };
+        for (category, with) in parts {
+            // Each category on its own splits the population in two.
+            let without = pop.total.less(*with);
+            let r = disclosure::round_parts(pop.total, rounded, &[*with, without])[0];
+            cell.parts.insert(category.clone(), (with.count, r));
+        }
+        out.insert((table.clone(), month, practice.to_owned()), cell);
+    }
+}
+
+/// The quarter (0 = January to March of year 0) a month index is in.
+fn quarter_of(month: i32) -> i32 {
+    month.div_euclid(3)
+}
+
+/// "2026-07-01 to 2026-09-30".
+fn quarter_label(quarter: i32) -> String {
+    let (from, to) = quarter_bounds(quarter);
+    format!("{from} to {to}")
+}
+
+fn quarter_bounds(quarter: i32) -> (NaiveDate, NaiveDate) {
+    let from = month_start(quarter * 3);
+    let next = month_start(quarter * 3 + 3);
+    (from, next.pred_opt().unwrap_or(next))
+}
+
+/// The whole quarters that hold `from..=to`: summaries cover whole
+/// quarters, so that no two files' periods overlap in part.
+pub fn whole_quarters(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+    (
+        quarter_bounds(quarter_of(month_index(from))).0,
+        quarter_bounds(quarter_of(month_index(to))).1,
+    )
+}
+
+/// Makes the anonymised summary of `ws` for the whole quarters holding
+/// `from..=to` (see the [`crate::disclosure`] module for how counts are
+/// protected).
 pub fn summarise(
     ws: &Workspace,
     label: &str,
@@ -315,15 +423,7 @@ pub fn summarise(
     options: SummaryOptions,
     generated: DateTime<Utc>,
 ) -> Summary {
-    let include_quotes = options.include_quotes;
-    let period = format!("{from} to {to}");
-    let month_key = |day: NaiveDate| {
-        if options.by_month {
-            month_key(day)
-        } else {
-            period.clone()
-        }
-    };
+    let (from, to) = whole_quarters(from, to.max(from));
     let lists = &ws.settings.lists;
     let in_period = |d: NaiveDate| from <= d && d <= to;
     let instruments: Vec<Instrument> = ws
@@ -331,58 +431,62 @@ pub fn summarise(
         .into_iter()
         .filter(|i| i.id != "goals")
         .collect();
-    let mut tallies = Tallies::default();
-    let mut changes: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
+    let mut pops: BTreeMap<(&'static str, String, i32, String), Population> = BTreeMap::new();
+    let pop = |kind: &'static str, sub: &str, day: NaiveDate, practice: &str| {
+        (kind, sub.to_owned(), month_index(day), practice.to_owned())
+    };
     let mut quotes = Vec::new();
-    let mut waits: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for r in ws.referrals.values() {
         let practice = practice_name(ws, r.practice);
         let p = practice.as_str();
+        let key = r.key.0;
         if in_period(r.referral_date) {
-            let m = month_key(r.referral_date);
-            let m = m.as_str();
+            let at = pop("referrals", "", r.referral_date, p);
+            let refs = pops.entry(at).or_default();
+            refs.total.add(key);
             let role = if r.referrer_role.is_empty() {
                 "Not recorded"
             } else {
                 lists.label(ListKind::ReferrerRoles, &r.referrer_role)
             };
-            tallies.part("Referrals by who referred", m, p, role);
-            tallies.overlapping(
-                "Referrals by reason",
-                m,
-                p,
-                r.reasons.iter().map(|x| lists.label(ListKind::Reasons, x)),
-            );
+            refs.part("Referrals by who referred", role, key);
+            for reason in &r.reasons {
+                refs.overlap
+                    .entry("Referrals by reason".to_owned())
+                    .or_default()
+                    .entry(lists.label(ListKind::Reasons, reason).to_owned())
+                    .or_default()
+                    .add(key);
+            }
             let person = ws.people.get(&r.person);
             for d in Dimension::ALL {
-                let groups = d.groups();
                 let table = match d {
                     Dimension::AgeBand => "Referrals by age band",
                     Dimension::Sex => "Referrals by sex",
                     Dimension::EthnicGroup => "Referrals by ethnic group",
                     Dimension::Deprivation => "Referrals by deprivation quintile",
                 };
-                tallies.part(table, m, p, &groups[d.group_index(person)]);
+                refs.part(table, &d.groups()[d.group_index(person)], key);
             }
-            let attended = r.attended_count().min(ATTENDED_BANDS.len() - 1);
-            tallies.part(
-                "Referrals by contacts attended",
-                m,
-                p,
-                ATTENDED_BANDS[attended],
-            );
-            if let Some(seen) = r.first_seen() {
-                let days = (seen - r.referral_date).num_days().max(0);
-                let band = WAIT_BANDS
-                    .iter()
-                    .find(|(max, _)| days <= *max)
-                    .map_or("", |b| b.1);
-                tallies.part("Days from referral to first contact", m, p, band);
-                waits.entry(practice.clone()).or_default().push(days as f64);
+            match r.first_seen() {
+                None => refs.part(SEEN_SPLIT, ATTENDED_BANDS[0], key),
+                Some(seen) => {
+                    refs.part(SEEN_SPLIT, SEEN, key);
+                    let attended = r.attended_count().min(ATTENDED_BANDS.len() - 1);
+                    let days = (seen - r.referral_date).num_days().max(0);
+                    let band = WAIT_BANDS
+                        .iter()
+                        .find(|(max, _)| days <= *max)
+                        .map_or("", |b| b.1);
+                    let child = refs.child(SEEN_SPLIT, SEEN);
+                    child.total.add(key);
+                    child.part(ATTENDED_TABLE, ATTENDED_BANDS[attended], key);
+                    child.part("Days from referral to first contact", band, key);
+                }
             }
             for inst in &instruments {
                 let threshold = ws.threshold(inst);
-                headline_changes(r, inst, threshold, |item, change, better| {
+                headline_changes(r, inst, threshold, |item, _change, better| {
                     let measure = item.map_or_else(
                         || format!("{}: score", inst.name),
                         |i| format!("{}: {}", inst.name, inst.short_label(i)),
@@ -392,11 +496,11 @@ pub fn summarise(
                         Some(false) => "Worse",
                         None => "About the same",
                     };
-                    tallies.part(&format!("Outcome change: {measure}"), m, p, part);
-                    changes
-                        .entry((measure, m.to_owned(), practice.clone()))
-                        .or_default()
-                        .push(change);
+                    let table = format!("Outcome change: {measure}");
+                    let at = pop("pairs", &table, r.referral_date, p);
+                    let pairs = pops.entry(at).or_default();
+                    pairs.total.add(key);
+                    pairs.part(&table, part, key);
                 });
             }
             for rec in &r.measures {
@@ -405,84 +509,191 @@ pub fn summarise(
                     .iter()
                     .find(|i| i.id == rec.instrument)
                     .map_or(rec.instrument.as_str(), |i| i.name.as_str());
-                tallies.part(&format!("Questionnaires: {name}"), m, p, slot);
+                let table = format!("Questionnaires: {name}");
+                let at = pop("questionnaires", &table, r.referral_date, p);
+                let q = pops.entry(at).or_default();
+                let k = r.key.of_part(format!("measure:{}", rec.id.0).as_bytes());
+                q.total.add(k);
+                q.part(&table, slot, k);
             }
         }
         for c in r.contacts.iter().filter(|c| in_period(c.date)) {
-            let m = month_key(c.date);
+            let k = r.key.of_part(format!("contact:{}", c.id.0).as_bytes());
+            let at = pop("contacts", "", c.date, p);
+            let contacts = pops.entry(at).or_default();
+            contacts.total.add(k);
+            contacts.part("Contacts by outcome", c.outcome.label(), k);
             if c.outcome == ContactOutcome::Attended {
                 let mode = lists.label(ListKind::ContactModes, &c.mode);
-                tallies.part("Attended contacts by mode", &m, p, mode);
+                let attended = contacts.child("Contacts by outcome", c.outcome.label());
+                attended.total.add(k);
+                attended.part("Attended contacts by mode", mode, k);
             }
-            tallies.part("Contacts by outcome", &m, p, c.outcome.label());
         }
         for c in &r.connections {
             let made = c.history.first().map_or(r.referral_date, |h| h.date);
             if in_period(made) {
-                let m = month_key(made);
+                let k = r.key.of_part(format!("connection:{}", c.id.0).as_bytes());
+                let at = pop("connections", "", made, p);
+                let conns = pops.entry(at).or_default();
+                conns.total.add(k);
                 let category = lists.label(ListKind::ConnectionCategories, &c.category);
-                tallies.part("Connections by category", &m, p, category);
-                tallies.part("Connections by status", &m, p, c.status.label());
+                conns.part("Connections by category", category, k);
+                conns.part("Connections by status", c.status.label(), k);
             }
         }
         if let Some((date, how)) = r.ending(lists).filter(|(d, _)| in_period(*d)) {
-            tallies.part("How episodes ended", &month_key(date), p, how);
+            let at = pop("endings", "", date, p);
+            let endings = pops.entry(at).or_default();
+            endings.total.add(key);
+            endings.part("How episodes ended", how, key);
         }
         let quote = r.feedback.as_ref().and_then(|f| f.shareable_quote());
-        if let (true, Some(q), Some(date)) = (include_quotes, quote, r.feedback_date()) {
+        if let (true, Some(q), Some(date)) = (options.include_quotes, quote, r.feedback_date()) {
             if in_period(date) {
                 quotes.push(q.to_owned());
             }
         }
     }
-    let outcomes = changes
-        .into_iter()
-        .map(|((measure, month, practice), values)| {
-            let n = values.len() as u32;
-            let shown = n >= SMALLEST_SHOWN;
-            OutcomeSums {
-                measure,
-                month,
-                practice,
-                pairs: if shown { Cell::Exact(n) } else { Cell::Under5 },
-                sum: shown.then(|| values.iter().sum()),
-                sum_of_squares: shown.then(|| values.iter().map(|v| v * v).sum()),
-            }
-        })
-        .collect();
+    // Round once, at one month and practice.
+    let mut base: BTreeMap<BaseKey, BaseCell> = BTreeMap::new();
+    for ((_, _, month, practice), pop) in &pops {
+        round_population(pop, disclosure::round_total(pop.total), (*month, practice), &mut base);
+    }
+    fold_seen_split(&mut base);
     crate::order::sort_by(&mut quotes, Ord::cmp);
-    let waits = waits
-        .into_iter()
-        .map(|(practice, days)| {
-            let n = days.len() as u32;
-            let spread = (n >= SMALLEST_SPREAD)
-                .then(|| crate::dashboard::Spread::of(days))
-                .flatten();
-            WaitRow {
-                practice,
-                seen: if n >= SMALLEST_SHOWN {
-                    Cell::Exact(n)
-                } else {
-                    Cell::Under5
-                },
-                median: spread.map(|s| s.median),
-                q1: spread.map(|s| s.q1),
-                q3: spread.map(|s| s.q3),
-            }
-        })
-        .collect();
     Summary {
         label: label.trim().to_owned(),
         from,
         to,
         generated,
-        groups: tallies.protect(),
-        outcomes,
-        waits,
-        time: time_rows(ws, from, to, &month_key),
+        protection: Protection::Rounded,
+        groups: release(&base, options.by_month),
+        outcomes: Vec::new(),
+        waits: Vec::new(),
+        time: time_rows(ws, from, to, &|d: NaiveDate| {
+            if options.by_month {
+                month_key(d)
+            } else {
+                quarter_label(quarter_of(month_index(d)))
+            }
+        }),
         checkins: checkin_rows(ws, from, to),
         quotes,
     }
+}
+
+/// Puts the "not seen" part of the internal seen split into "Referrals by
+/// contacts attended", whose other parts are the bands of the seen.
+fn fold_seen_split(base: &mut BTreeMap<BaseKey, BaseCell>) {
+    let splits: Vec<(BaseKey, BaseCell)> = base
+        .iter()
+        .filter(|((t, _, _), _)| t == SEEN_SPLIT)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for ((_, month, practice), split) in splits {
+        base.remove(&(SEEN_SPLIT.to_owned(), month, practice.clone()));
+        let cell = base
+            .entry((ATTENDED_TABLE.to_owned(), month, practice))
+            .or_insert_with(|| BaseCell {
+                partition: true,
+                ..BaseCell::default()
+            });
+        cell.total = split.total;
+        let none = split.parts.get(ATTENDED_BANDS[0]).copied().unwrap_or((0, 0));
+        cell.parts.insert(ATTENDED_BANDS[0].to_owned(), none);
+    }
+}
+
+/// Whether a group is big enough to be broken down: at least
+/// [`disclosure::SMALLEST_GROUP`], counted and rounded.
+fn big_enough((counted, rounded): (u32, u32)) -> bool {
+    counted >= disclosure::SMALLEST_GROUP && rounded >= disclosure::SMALLEST_GROUP
+}
+
+/// The groups a file holds, all sums of the rounded base cells: each
+/// population's breakdowns for every quarter and practice big enough, the
+/// smaller practices of a quarter together where they are big enough
+/// together, totals alone for the rest, and (if asked) each month's totals.
+fn release(base: &BTreeMap<BaseKey, BaseCell>, by_month: bool) -> Vec<Group> {
+    let add = |a: &mut (u32, u32), b: (u32, u32)| {
+        a.0 += b.0;
+        a.1 += b.1;
+    };
+    let mut quarters: BTreeMap<(String, i32, String), BaseCell> = BTreeMap::new();
+    let mut categories: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for ((table, month, practice), cell) in base {
+        let q = quarters
+            .entry((table.clone(), quarter_of(*month), practice.clone()))
+            .or_insert_with(|| BaseCell {
+                partition: cell.partition,
+                ..BaseCell::default()
+            });
+        add(&mut q.total, cell.total);
+        for (k, v) in &cell.parts {
+            add(q.parts.entry(k.clone()).or_default(), *v);
+            categories.entry(table).or_default().push(k);
+        }
+    }
+    for list in categories.values_mut() {
+        crate::order::sort_by(list, Ord::cmp);
+        list.dedup();
+    }
+    let group = |table: &str, month: String, practice: String, cell: &BaseCell, shown: bool| {
+        let parts = if shown {
+            categories
+                .get(table)
+                .into_iter()
+                .flatten()
+                .map(|k| {
+                    let n = cell.parts.get(*k).map_or(0, |v| v.1);
+                    ((*k).clone(), Cell::Exact(n))
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
+        Group {
+            table: table.to_owned(),
+            month,
+            practice,
+            total: Cell::Exact(cell.total.1),
+            parts,
+            partition: cell.partition,
+            withheld: (!shown).then_some(Withheld::UnderTen),
+            combines: Vec::new(),
+        }
+    };
+    let mut groups = Vec::new();
+    let mut small: BTreeMap<(String, i32), (BaseCell, Vec<String>)> = BTreeMap::new();
+    for ((table, quarter, practice), cell) in &quarters {
+        let shown = big_enough(cell.total);
+        groups.push(group(table, quarter_label(*quarter), practice.clone(), cell, shown));
+        if !shown && cell.total.0 > 0 {
+            let (fold, names) = small.entry((table.clone(), *quarter)).or_default();
+            fold.partition = cell.partition;
+            add(&mut fold.total, cell.total);
+            for (k, v) in &cell.parts {
+                add(fold.parts.entry(k.clone()).or_default(), *v);
+            }
+            names.push(practice.clone());
+        }
+    }
+    for ((table, quarter), (fold, names)) in small {
+        if names.len() >= 2 && big_enough(fold.total) {
+            let mut g = group(&table, quarter_label(quarter), FOLDED.to_owned(), &fold, true);
+            g.combines = names;
+            groups.push(g);
+        }
+    }
+    if by_month {
+        for ((table, month, practice), cell) in base {
+            let mut g = group(table, month_key(month_start(*month)), practice.clone(), cell, false);
+            g.withheld = Some(Withheld::MonthTotal);
+            groups.push(g);
+        }
+    }
+    groups
 }
 
 fn practice_name(ws: &Workspace, id: PracticeId) -> String {
@@ -592,7 +803,7 @@ pub enum SummaryError {
     PassphraseNeeded,
     #[error("The passphrase does not open this summary, or the file has been changed.")]
     WrongPassphrase,
-    #[error("It contains a count from 1 to 4 that should have been hidden ({0}).")]
+    #[error("Its counts are not protected as a Linkwork summary's are ({0}). Ask the link worker for a new file made with Linkwork.")]
     Unsafe(String),
 }
 
@@ -647,7 +858,11 @@ impl Summary {
     /// Checks the protection of every group (files may come from anywhere).
     pub fn check(&self) -> Result<(), SummaryError> {
         for g in &self.groups {
-            if let Some(problem) = exposure(g) {
+            let problem = match self.protection {
+                Protection::Suppressed => exposure(g),
+                Protection::Rounded => unrounded(g),
+            };
+            if let Some(problem) = problem {
                 return Err(SummaryError::Unsafe(format!(
                     "{}, {}, {}: {problem}",
                     g.table, g.month, g.practice
@@ -656,6 +871,46 @@ impl Summary {
         }
         Ok(())
     }
+}
+
+/// What is wrong with a group of a version 2 file, if anything: every count
+/// a multiple of 5, parts that add up, breakdowns only of groups of 10 or
+/// more, and practices together only two or more at a time.
+pub fn unrounded(g: &Group) -> Option<String> {
+    let mut sum = 0;
+    let total = match g.total {
+        Cell::Exact(n) => n,
+        _ => return Some("a count is not a number".into()),
+    };
+    for (k, c) in std::iter::once((&"Total".to_owned(), &g.total)).chain(&g.parts) {
+        match c {
+            Cell::Exact(n) if n % disclosure::BASE == 0 => {
+                if k != "Total" {
+                    if !g.partition && *n > total {
+                        return Some(format!("{k} is more than the total"));
+                    }
+                    sum += n;
+                }
+            }
+            _ => return Some(format!("{k} is not rounded to a multiple of 5")),
+        }
+    }
+    if g.parts.is_empty() {
+        return None;
+    }
+    if g.withheld.is_some() {
+        return Some("a group marked as not broken down has parts".into());
+    }
+    if total < disclosure::SMALLEST_GROUP {
+        return Some("a group of fewer than 10 is broken down".into());
+    }
+    if g.partition && sum != total {
+        return Some(format!("the parts add up to {sum}, not the total"));
+    }
+    if g.practice == FOLDED && g.combines.len() < 2 {
+        return Some("practices together must be two or more".into());
+    }
+    None
 }
 
 /// How a group would give away a count from 1 to 4, if it would.
@@ -700,43 +955,72 @@ pub fn exposure(g: &Group) -> Option<String> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Merged {
     pub known: u32,
+    /// Counts hidden in version 1 files ("<5" or "x"), left out of `known`.
     pub hidden: u32,
+    /// Whether any count in it was rounded (version 2 files): the figure is
+    /// then approximate, each file's counts within 4 of the truth.
+    pub approximate: bool,
 }
 
 impl Merged {
-    fn add(&mut self, c: Cell) {
+    fn add(&mut self, c: Cell, rounded: bool) {
         match c {
-            Cell::Exact(n) => self.known += n,
+            Cell::Exact(n) => {
+                self.known += n;
+                self.approximate |= rounded && n > 0;
+            }
             Cell::Under5 | Cell::Hidden => self.hidden += 1,
         }
     }
 
-    /// The words a table shows: "12", "<5", or "12 + hidden".
+    /// A merged figure of these, e.g. several categories together.
+    pub fn plus(self, other: Merged) -> Merged {
+        Merged {
+            known: self.known + other.known,
+            hidden: self.hidden + other.hidden,
+            approximate: self.approximate || other.approximate,
+        }
+    }
+
+    /// The words a table shows: "12", "about 15", "<5", or "12 + hidden".
     pub fn show(self) -> String {
         match (self.known, self.hidden) {
-            (n, 0) => crate::tables::count(n),
-            (0, _) => "<5 or hidden".into(),
-            (n, _) => format!("{} + hidden", crate::tables::count(n)),
+            (0, h) if h > 0 => "<5 or hidden".into(),
+            (_, 0) => self.known_text(),
+            _ => format!("{} + hidden", self.known_text()),
         }
     }
 
-    /// The known part alone, for a headline ("hidden" when all is hidden).
+    /// The known part alone, for a headline ("hidden" when all is hidden,
+    /// "about 15" when rounded).
     pub fn known_text(self) -> String {
-        match (self.known, self.hidden) {
-            (0, h) if h > 0 => "hidden".into(),
-            (n, _) => crate::tables::count(n),
+        match (self.known, self.hidden, self.approximate) {
+            (0, h, _) if h > 0 => "hidden".into(),
+            (n, _, true) => format!("about {}", crate::tables::count(n)),
+            (n, _, false) => crate::tables::count(n),
         }
     }
 
-    /// What a headline adds when hidden counts are left out of it.
+    /// What a headline adds: hidden counts left out of it, or that it is
+    /// approximate.
     pub fn hidden_text(self) -> Option<String> {
-        match self.hidden {
+        let rounded = self
+            .approximate
+            .then(|| "approximate: counts are rounded to 5 in each file".to_owned());
+        let hidden = match self.hidden {
             0 => None,
-            1 => Some("plus 1 hidden count".into()),
+            1 => Some("plus 1 hidden count".to_owned()),
             n => Some(format!("plus {n} hidden counts")),
+        };
+        match (hidden, rounded) {
+            (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+            (h, r) => h.or(r),
         }
     }
 }
+
+/// The part of a merged table that groups too small to break down hold.
+pub const NOT_BROKEN_DOWN: &str = "Not broken down (groups under 10)";
 
 /// Many link workers' summaries together.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -806,16 +1090,38 @@ impl Programme {
     ) -> (BTreeMap<String, Merged>, Merged) {
         let mut parts: BTreeMap<String, Merged> = BTreeMap::new();
         let mut total = Merged::default();
+        // Totals of groups not broken down, less those broken down together.
+        let mut unbroken: i64 = 0;
         for (i, j) in self.by_table.get(table).into_iter().flatten() {
             let s = &self.summaries[*i];
             let g = &s.groups[*j];
-            if !keep(s, g) {
+            if !keep(s, g) || g.withheld == Some(Withheld::MonthTotal) {
                 continue;
             }
-            total.add(g.total);
-            for (k, c) in &g.parts {
-                parts.entry(k.clone()).or_default().add(*c);
+            let rounded = s.protection == Protection::Rounded;
+            if g.combines.is_empty() {
+                total.add(g.total, rounded);
+                if let (Some(_), Cell::Exact(n)) = (g.withheld, g.total) {
+                    unbroken += i64::from(n);
+                }
+            } else if let Cell::Exact(n) = g.total {
+                // Parts of practices whose totals are in their own groups.
+                unbroken -= i64::from(n);
             }
+            for (k, c) in &g.parts {
+                parts.entry(k.clone()).or_default().add(*c, rounded);
+            }
+        }
+        if unbroken > 0 {
+            let known = u32::try_from(unbroken).unwrap_or(u32::MAX);
+            parts.insert(
+                NOT_BROKEN_DOWN.to_owned(),
+                Merged {
+                    known,
+                    hidden: 0,
+                    approximate: true,
+                },
+            );
         }
         (parts, total)
     }
@@ -918,6 +1224,8 @@ mod tests {
                 total: t,
                 parts: named.iter().map(|(k, _)| k.clone()).zip(cells.clone()).collect(),
                 partition,
+                withheld: None,
+                combines: Vec::new(),
             };
             prop_assert_eq!(exposure(&g), None);
             // Shown counts are the true ones.
@@ -939,7 +1247,7 @@ mod tests {
             for values in &groups {
                 let named = parts(values);
                 let (_, cells) = protect(values.iter().sum(), &named, true);
-                merged.add(cells[0]);
+                merged.add(cells[0], false);
                 truth += values[0];
             }
             if merged.hidden == 0 {
@@ -968,6 +1276,7 @@ mod tests {
                     from: today(),
                     to: today(),
                     generated: at(),
+                    protection: Protection::Suppressed,
                     groups: vec![Group {
                         table: "t".into(),
                         month: "2026-11".into(),
@@ -975,6 +1284,8 @@ mod tests {
                         total,
                         parts: named.iter().map(|(k, _)| k.clone()).zip(cells).collect(),
                         partition: true,
+                        withheld: None,
+                        combines: Vec::new(),
                     }],
                     outcomes: Vec::new(),
                     waits: Vec::new(),
@@ -1028,7 +1339,7 @@ mod tests {
         let s = demo_summary(true);
         let mut rng = SeqRandom::default();
         let plain = s.to_file(None, &mut rng);
-        assert!(plain.starts_with("{\"format\":\"linkwork.summary\",\"version\":1"));
+        assert!(plain.starts_with("{\"format\":\"linkwork.summary\",\"version\":2"));
         assert_eq!(Summary::from_file(&plain, None), Ok(s.clone()));
         let sealed = s.to_file(Some("board pass"), &mut rng);
         assert!(
@@ -1050,7 +1361,7 @@ mod tests {
     fn bad_files_are_refused_with_the_reason() {
         let s = demo_summary(false);
         let plain = s.to_file(None, &mut SeqRandom::default());
-        let newer = plain.replacen("\"version\":1", "\"version\":2", 1);
+        let newer = plain.replacen("\"version\":2", "\"version\":3", 1);
         assert!(matches!(
             Summary::from_file(&newer, None),
             Err(SummaryError::Format(FormatError::Newer { .. }))
@@ -1063,28 +1374,45 @@ mod tests {
             Summary::from_file("not json", None),
             Err(SummaryError::Format(_))
         ));
-        // A file edited to show a small count is refused.
-        let g = s
+        // A file edited to show a count that is not rounded is refused, and
+        // so is a breakdown of a group under 10, or parts that do not add up.
+        let i = s
             .groups
             .iter()
-            .find(|g| g.parts.values().any(|c| *c == Cell::Under5))
-            .expect("some small count");
-        let mut tampered = s.clone();
-        let i = tampered
-            .groups
-            .iter()
-            .position(|x| x == g)
-            .expect("present");
-        let (k, _) = g
-            .parts
-            .iter()
-            .find(|(_, c)| **c == Cell::Under5)
-            .expect("small");
-        tampered.groups[i].parts.insert(k.clone(), Cell::Exact(2));
-        let text = encode_doc(&SUMMARY_DOC, &tampered);
+            .position(|g| g.partition && g.parts.len() > 1)
+            .expect("a breakdown");
+        let (k, _) = s.groups[i].parts.iter().next().expect("a part");
+        let k = k.clone();
+        let refused = |edit: &dyn Fn(&mut Group)| {
+            let mut tampered = s.clone();
+            edit(&mut tampered.groups[i]);
+            let text = encode_doc(&SUMMARY_DOC, &tampered);
+            Summary::from_file(&text, None)
+        };
         assert!(matches!(
-            Summary::from_file(&text, None),
-            Err(SummaryError::Format(FormatError::Invalid(_)))
+            refused(&|g| {
+                g.parts.insert(k.clone(), Cell::Exact(7));
+            }),
+            Err(SummaryError::Unsafe(_))
+        ));
+        assert!(matches!(
+            refused(&|g| {
+                *g.parts.get_mut(&k).expect("part") = Cell::Exact(g.parts[&k].count() + 5);
+            }),
+            Err(SummaryError::Unsafe(_))
+        ));
+        assert!(matches!(
+            refused(&|g| {
+                g.total = Cell::Exact(5);
+                g.parts = [(k.clone(), Cell::Exact(5))].into_iter().collect();
+            }),
+            Err(SummaryError::Unsafe(_))
+        ));
+        assert!(matches!(
+            refused(&|g| {
+                g.parts.insert(k.clone(), Cell::Under5);
+            }),
+            Err(SummaryError::Unsafe(_))
         ));
     }
 
@@ -1173,7 +1501,11 @@ mod tests {
 
     #[test]
     fn merged_figures_say_when_they_leave_out_hidden_counts() {
-        let m = |known, hidden| Merged { known, hidden };
+        let m = |known, hidden| Merged {
+            known,
+            hidden,
+            approximate: false,
+        };
         assert_eq!(
             (m(12, 0).show(), m(12, 0).hidden_text()),
             ("12".into(), None)
@@ -1419,12 +1751,23 @@ impl Programme {
                 }
                 let e = out.entry(o.measure.clone()).or_default();
                 e.0.measure = o.measure.clone();
-                e.0.pairs.add(o.pairs);
+                e.0.pairs.add(o.pairs, false);
                 if let (Cell::Exact(n), Some(sum), Some(sq)) = (o.pairs, o.sum, o.sum_of_squares) {
                     e.1 += n;
                     e.2 += sum;
                     e.3 += sq;
                 }
+            }
+        }
+        // Version 2 files give the pairs in the tables only (no sums).
+        for table in self.tables() {
+            if let Some(measure) = table.strip_prefix("Outcome change: ") {
+                let (_, pairs) = self.table(&table, &|s, g| {
+                    s.protection == Protection::Rounded && filter.keeps(s, g)
+                });
+                let e = out.entry(measure.to_owned()).or_default();
+                e.0.measure = measure.to_owned();
+                e.0.pairs = e.0.pairs.plus(pairs);
             }
         }
         out.into_values()
@@ -1479,11 +1822,7 @@ impl Programme {
         let part_sum = |table: &str, parts: &[&str]| {
             let (all, _) = self.table(table, &keep);
             parts.iter().fold(Merged::default(), |acc, p| {
-                let m = all.get(*p).copied().unwrap_or_default();
-                Merged {
-                    known: acc.known + m.known,
-                    hidden: acc.hidden + m.hidden,
-                }
+                acc.plus(all.get(*p).copied().unwrap_or_default())
             })
         };
         let (outcomes, _) = self.table("Contacts by outcome", &keep);
@@ -1522,10 +1861,15 @@ impl Programme {
                 let Some(column) = tables.iter().position(|t| *t == g.table) else {
                     continue;
                 };
+                // Month totals and practices together repeat what the
+                // quarter's own groups count.
+                if g.withheld == Some(Withheld::MonthTotal) || !g.combines.is_empty() {
+                    continue;
+                }
                 let key = if by_worker { &s.label } else { &g.practice };
                 rows.entry(key.clone())
                     .or_insert_with(|| vec![Merged::default(); tables.len()])[column]
-                    .add(g.total);
+                    .add(g.total, s.protection == Protection::Rounded);
             }
         }
         rows.into_iter().collect()
