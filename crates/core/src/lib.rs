@@ -28,6 +28,8 @@ pub mod vault_store;
 
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod attack;
 
 pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
 pub use crypto::Random;

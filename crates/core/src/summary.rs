@@ -337,13 +337,14 @@ impl Population {
 /// practice, true and rounded counts side by side (the true ones never
 /// leave this module).
 #[derive(Clone, Debug, Default)]
-struct BaseCell {
-    total: (u32, u32),
-    parts: BTreeMap<String, (u32, u32)>,
-    partition: bool,
+pub(crate) struct BaseCell {
+    pub(crate) total: (u32, u32),
+    pub(crate) parts: BTreeMap<String, (u32, u32)>,
+    pub(crate) partition: bool,
 }
 
-type BaseKey = (String, i32, String);
+/// (table, month index, practice).
+pub(crate) type BaseKey = (String, i32, String);
 
 /// Rounds a population whose rounded total is `rounded`, and everything
 /// under it, into `out`.
@@ -387,7 +388,7 @@ fn round_population(
 }
 
 /// The quarter (0 = January to March of year 0) a month index is in.
-fn quarter_of(month: i32) -> i32 {
+pub(crate) fn quarter_of(month: i32) -> i32 {
     month.div_euclid(3)
 }
 
@@ -397,7 +398,7 @@ fn quarter_label(quarter: i32) -> String {
     format!("{from} to {to}")
 }
 
-fn quarter_bounds(quarter: i32) -> (NaiveDate, NaiveDate) {
+pub(crate) fn quarter_bounds(quarter: i32) -> (NaiveDate, NaiveDate) {
     let from = month_start(quarter * 3);
     let next = month_start(quarter * 3 + 3);
     (from, next.pred_opt().unwrap_or(next))
@@ -424,6 +425,37 @@ pub fn summarise(
     generated: DateTime<Utc>,
 ) -> Summary {
     let (from, to) = whole_quarters(from, to.max(from));
+    let (mut base, quotes) = base_cells(ws, from, to, options.include_quotes);
+    fill_grid(ws, from, to, &mut base);
+    Summary {
+        label: label.trim().to_owned(),
+        from,
+        to,
+        generated,
+        protection: Protection::Rounded,
+        groups: release(&base, options.by_month),
+        outcomes: Vec::new(),
+        waits: Vec::new(),
+        time: time_rows(ws, from, to, &|d: NaiveDate| {
+            if options.by_month {
+                month_key(d)
+            } else {
+                quarter_label(quarter_of(month_index(d)))
+            }
+        }),
+        checkins: checkin_rows(ws, from, to),
+        quotes,
+    }
+}
+
+/// Every count of the period at one month and practice, counted and
+/// rounded, and the quotes to include (if asked for).
+pub(crate) fn base_cells(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+    include_quotes: bool,
+) -> (BTreeMap<BaseKey, BaseCell>, Vec<String>) {
     let lists = &ws.settings.lists;
     let in_period = |d: NaiveDate| from <= d && d <= to;
     let instruments: Vec<Instrument> = ws
@@ -549,7 +581,7 @@ pub fn summarise(
             endings.part("How episodes ended", how, key);
         }
         let quote = r.feedback.as_ref().and_then(|f| f.shareable_quote());
-        if let (true, Some(q), Some(date)) = (options.include_quotes, quote, r.feedback_date()) {
+        if let (true, Some(q), Some(date)) = (include_quotes, quote, r.feedback_date()) {
             if in_period(date) {
                 quotes.push(q.to_owned());
             }
@@ -562,25 +594,7 @@ pub fn summarise(
     }
     fold_seen_split(&mut base);
     crate::order::sort_by(&mut quotes, Ord::cmp);
-    Summary {
-        label: label.trim().to_owned(),
-        from,
-        to,
-        generated,
-        protection: Protection::Rounded,
-        groups: release(&base, options.by_month),
-        outcomes: Vec::new(),
-        waits: Vec::new(),
-        time: time_rows(ws, from, to, &|d: NaiveDate| {
-            if options.by_month {
-                month_key(d)
-            } else {
-                quarter_label(quarter_of(month_index(d)))
-            }
-        }),
-        checkins: checkin_rows(ws, from, to),
-        quotes,
-    }
+    (base, quotes)
 }
 
 /// Puts the "not seen" part of the internal seen split into "Referrals by
@@ -602,6 +616,30 @@ fn fold_seen_split(base: &mut BTreeMap<BaseKey, BaseCell>) {
         cell.total = split.total;
         let none = split.parts.get(ATTENDED_BANDS[0]).copied().unwrap_or((0, 0));
         cell.parts.insert(ATTENDED_BANDS[0].to_owned(), none);
+    }
+}
+
+/// Adds an empty cell for every table, month and practice with none, so
+/// that whether a group is in a file says nothing about who is in it.
+fn fill_grid(ws: &Workspace, from: NaiveDate, to: NaiveDate, base: &mut BTreeMap<BaseKey, BaseCell>) {
+    let mut tables: BTreeMap<String, bool> = BTreeMap::new();
+    let mut practices: Vec<String> = ws.settings.practices.iter().map(|p| p.name.clone()).collect();
+    for ((table, _, practice), cell) in base.iter() {
+        tables.insert(table.clone(), cell.partition);
+        practices.push(practice.clone());
+    }
+    crate::order::sort_by(&mut practices, Ord::cmp);
+    practices.dedup();
+    for (table, partition) in tables {
+        for month in month_index(from)..=month_index(to) {
+            for practice in &practices {
+                base.entry((table.clone(), month, practice.clone()))
+                    .or_insert_with(|| BaseCell {
+                        partition,
+                        ..BaseCell::default()
+                    });
+            }
+        }
     }
 }
 
@@ -669,7 +707,7 @@ fn release(base: &BTreeMap<BaseKey, BaseCell>, by_month: bool) -> Vec<Group> {
     for ((table, quarter, practice), cell) in &quarters {
         let shown = big_enough(cell.total);
         groups.push(group(table, quarter_label(*quarter), practice.clone(), cell, shown));
-        if !shown && cell.total.0 > 0 {
+        if !shown {
             let (fold, names) = small.entry((table.clone(), *quarter)).or_default();
             fold.partition = cell.partition;
             add(&mut fold.total, cell.total);
