@@ -1,7 +1,9 @@
 use chrono::NaiveDate;
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::summary::{file_name, last_quarter, summarise, Summary, SummaryOptions};
+use linkwork_core::summary::{
+    complete_quarters, file_name, last_quarter, quarter_name, summarise, Summary, SummaryOptions,
+};
 use linkwork_core::tables;
 
 use crate::components::data_table::DataTable;
@@ -14,6 +16,8 @@ use crate::state::use_state;
 pub fn SummaryExport() -> impl IntoView {
     let state = use_state();
     let (from0, to0) = last_quarter(today());
+    // The last three years' complete quarters, newest first.
+    let quarters = complete_quarters(today(), 12);
     let from = RwSignal::new(from0.to_string());
     let to = RwSignal::new(to0.to_string());
     let label = RwSignal::new(String::new());
@@ -31,7 +35,7 @@ pub fn SummaryExport() -> impl IntoView {
             return Err("Enter both dates of the period.".into());
         };
         if f > t {
-            return Err("The period must start on or before its end.".into());
+            return Err("The first quarter must not come after the last one.".into());
         }
         if label.get_untracked().trim().is_empty() {
             return Err("Give the summary a label your manager will recognise, such as \"North PCN, link worker 2\" (not a patient's details).".into());
@@ -85,17 +89,21 @@ pub fn SummaryExport() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="summary-heading" data-testid="summary-export">
             <h2 id="summary-heading">"Anonymised summary for your manager"</h2>
-            <p class="hint">"Counts by month and practice, with no references, notes or other free text. Counts from 1 to 4 are shown as “<5”, and other counts are hidden (“x”) where a hidden one could otherwise be worked out. You see exactly what the file holds before you download it."</p>
+            <p class="hint">"Counts by quarter and practice, with no references, notes or other free text. Every count is rounded to a multiple of 5, the same way in every file, and a group of fewer than 10 people is not broken down (by who referred, reason, age, outcome, …). So no one can be picked out, even from several files together. You see exactly what the file holds before you download it."</p>
             <form class="form-grid" novalidate on:submit=show_preview>
                 <div class="field">
-                    <label for="summary-from">"From"</label>
-                    <input id="summary-from" type="date" data-testid="summary-from" prop:value=move || from.get()
-                        on:input=move |e| from.set(event_target_value(&e))/>
+                    <label for="summary-from">"First quarter"</label>
+                    <select id="summary-from" data-testid="summary-from" prop:value=move || from.get()
+                        on:change=move |e| from.set(event_target_value(&e))>
+                        {quarters.iter().map(|(f, _)| view! { <option value=f.to_string()>{quarter_name(*f)}</option> }).collect_view()}
+                    </select>
                 </div>
                 <div class="field">
-                    <label for="summary-to">"To"</label>
-                    <input id="summary-to" type="date" data-testid="summary-to" prop:value=move || to.get()
-                        on:input=move |e| to.set(event_target_value(&e))/>
+                    <label for="summary-to">"Last quarter"</label>
+                    <select id="summary-to" data-testid="summary-to" prop:value=move || to.get()
+                        on:change=move |e| to.set(event_target_value(&e))>
+                        {quarters.iter().map(|(f, t)| view! { <option value=t.to_string()>{quarter_name(*f)}</option> }).collect_view()}
+                    </select>
                 </div>
                 <div class="field field--wide">
                     <label for="summary-label">"Label (who and where, for your manager)"</label>
@@ -113,7 +121,7 @@ pub fn SummaryExport() -> impl IntoView {
                     <div class="checkbox">
                         <input type="checkbox" id="summary-by-month" data-testid="summary-by-month"
                             prop:checked=move || by_month.get() on:change=move |e| by_month.set(event_target_checked(&e))/>
-                        <label for="summary-by-month">"Count by month (untick to count once for the whole period: less detail, fewer counts hidden)"</label>
+                        <label for="summary-by-month">"Also give each month's totals (breakdowns are always for whole quarters)"</label>
                     </div>
                 </div>
                 <div class="form-actions">

@@ -4,7 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::dashboard::Count;
-use linkwork_core::summary::{Imported, Merged, ProgrammeFilter};
+use linkwork_core::summary::{Imported, Merged, ProgrammeFilter, Protection};
 use linkwork_core::{charts, tables};
 
 use crate::components::chart_card::ChartCard;
@@ -205,7 +205,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     <button type="button" class="button button--secondary" on:click=move |_| { let _ = window().print(); }>"Print (A4 landscape)"</button>
                 </div>
             </div>
-            <p class="muted">"Anonymised summaries from link workers, added together. Counts from 1 to 4 stay hidden in every figure: a figure that includes hidden counts says so."</p>
+            <p class="muted">"Anonymised summaries from link workers, added together. Each file rounds its counts to a multiple of 5 and breaks down only groups of 10 or more, so figures are approximate (“about 120”); summaries made with the older protection keep their hidden counts hidden, and say so."</p>
             {move || state.manager_error.get().map(|e| view! { <p class="banner banner--warning" role="alert" data-testid="manager-error">{e}</p> })}
 
             <section class="panel no-print" aria-labelledby="import-heading">
@@ -243,7 +243,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     <div class="table-wrap">
                         <table class="table" data-testid="summary-list">
                             <caption class="visually-hidden">"Imported summaries"</caption>
-                            <thead><tr><th scope="col">"Link worker"</th><th scope="col">"Period"</th><th scope="col">"Made"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                            <thead><tr><th scope="col">"Link worker"</th><th scope="col">"Period"</th><th scope="col">"Made"</th><th scope="col">"Protection"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {move || programme.with(|p| p.summaries().iter().map(|s| {
                                     let (label, from, to) = (s.label.clone(), s.from, s.to);
@@ -252,6 +252,10 @@ pub fn ProgrammePage() -> impl IntoView {
                                             <th scope="row">{s.label.clone()}</th>
                                             <td>{format!("{} to {}", show_date(s.from), show_date(s.to))}</td>
                                             <td>{show_date(s.generated.date_naive())}</td>
+                                            <td data-testid="summary-protection">{match s.protection {
+                                                Protection::Rounded => "Rounded to 5; groups under 10 not broken down",
+                                                Protection::Suppressed => "Older protection (small counts hidden): some hidden counts can be worked out. Ask for a new file.",
+                                            }}</td>
                                             <td><button type="button" class="button button--link no-print"
                                                 on:click=move |_| { if let Err(e) = state.remove_summary(&label, from, to) { state.manager_error.set(Some(e.to_string())); } }>"Remove"</button></td>
                                         </tr>
@@ -295,7 +299,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         view! { <DataTable table=table caption=format!("By {}", first.to_lowercase()) testid=format!("programme-by-{name}") csv=Some(format!("linkwork-programme-by-{name}.csv"))/> }
                     }).collect_view()}
                     <ChartCard title="Referrals over the periods" name="programme-trend"
-                        note=Signal::derive(|| "Referrals received in each summary period. Hidden counts are not drawn; the table marks them.".to_owned())
+                        note=Signal::derive(|| "Referrals received in each summary period, approximate (rounded in each file). Counts hidden in older files are not drawn; the table marks them.".to_owned())
                         chart=Signal::derive(move || {
                             let f = filter.get();
                             let rows = programme.with(|p| p.trend(&f, "Referrals by who referred"));
@@ -314,7 +318,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         let merged = table_of(name);
                         view! {
                             <ChartCard title=name name=format!("programme-{i}")
-                                note=Signal::derive(|| "Known counts are drawn; the table says where hidden counts are included.".to_owned())
+                                note=Signal::derive(|| "Approximate counts (rounded to 5 in each file); groups under 10 are counted apart as not broken down. Counts hidden in older files are not drawn.".to_owned())
                                 rows=Signal::derive(move || if horizontal { merged.with(|(p, _)| p.len()) } else { 0 })
                                 chart=Signal::derive(move || merged.with(|(parts, _)| {
                                     let counts: Vec<Count> = parts.iter().map(|(k, m)| Count { label: k.clone(), count: m.known }).collect();

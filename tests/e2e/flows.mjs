@@ -124,14 +124,17 @@ export function storedEntries(page) {
   return page.evaluate(() => Object.entries(localStorage));
 }
 
-/** Exports the demo's summary for a period under a label; returns the file's name and text. */
+/**
+ * Exports the open caseload's summary under a label, for the quarters starting `from` and
+ * ending `to` (dates; the last complete quarter by default); returns the file's name and text.
+ */
 export async function exportSummary(page, label, { from, to, pass } = {}) {
   await page.evaluate(() => {
     location.hash = '#/transfer';
   });
   await page.waitForSelector(byTestId('summary-export'));
-  if (from) await page.fill(byTestId('summary-from'), from);
-  if (to) await page.fill(byTestId('summary-to'), to);
+  if (from) await page.selectOption(byTestId('summary-from'), from);
+  if (to) await page.selectOption(byTestId('summary-to'), to);
   await page.fill(byTestId('summary-label'), label);
   await page.click(byTestId('summary-preview'));
   await page.waitForSelector(byTestId('summary-preview-tables'));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from './harness.mjs';
-import { byTestId, exportSummary, openFresh, storedEntries } from './flows.mjs';
+import { addPractice, byTestId, createWorkspace, exportSummary, openFresh, storedEntries } from './flows.mjs';
 
 const cells = (page, selector) =>
   page.$$eval(selector, (rows) => rows.map((r) => [...r.children].map((c) => c.textContent.trim())));
@@ -25,12 +25,13 @@ test('a summary leaves the demo anonymised, and the manager merges it with other
   assert.match(preview, /Referrals by who referred/);
   const doc = JSON.parse(north.text);
   assert.equal(doc.format, 'linkwork.summary');
-  assert.equal(doc.version, 1);
-  // No references, no notes; no count from 1 to 4 shown.
+  assert.equal(doc.version, 2);
+  assert.equal(doc.protection, 'rounded');
+  // No references, no notes; every count a multiple of 5.
   assert.doesNotMatch(north.text, /[A-Z]{2}-\d{5}/, 'no pseudonymous references');
   for (const g of doc.groups) {
     for (const v of [g.total, ...Object.values(g.parts)]) {
-      assert.ok(typeof v === 'string' ? ['<5', 'x'].includes(v) : v === 0 || v >= 5, `${g.table}: ${v}`);
+      assert.ok(Number.isInteger(v) && v % 5 === 0, `${g.table}: ${v}`);
     }
   }
   // A second worker's file, for another quarter, encrypted.
@@ -64,17 +65,18 @@ test('a summary leaves the demo anonymised, and the manager merges it with other
   // The merged referrals are the two quarters together, as each file says.
   const total = (text) => {
     const d = JSON.parse(text);
-    return d.groups.filter((g) => g.table === 'Referrals by who referred');
+    // Quarter groups of each practice (month totals and practices together repeat them).
+    return d.groups.filter((g) => g.table === 'Referrals by who referred' && g.withheld !== 'month_total' && !g.combines);
   };
-  const northTotal = total(north.text).reduce((n, g) => n + (typeof g.total === 'number' ? g.total : 0), 0);
+  const northTotal = total(north.text).reduce((n, g) => n + g.total, 0);
   const referrals = await page.textContent(byTestId('programme-referrals'));
-  assert.match(referrals, /^\d[\d,]*( \+ hidden)?$/);
-  assert.ok(Number(referrals.split(' ')[0].replace(',', '')) > northTotal, 'more than one file counted');
+  assert.match(referrals, /^about \d[\d,]*$/, 'rounded figures are approximate');
+  assert.ok(Number(referrals.slice('about '.length).replace(',', '')) > northTotal, 'more than one file counted');
 
   // Filter to one link worker: the figure is that file's.
   await page.selectOption(byTestId('programme-worker'), 'North PCN, link worker 2');
   await page.waitForFunction(
-    (n) => document.querySelector('[data-testid="programme-referrals"]').textContent.startsWith(String(n)),
+    (n) => document.querySelector('[data-testid="programme-referrals"]').textContent === `about ${n}`,
     northTotal.toLocaleString('en-GB'),
   );
 
@@ -90,5 +92,91 @@ test('a summary leaves the demo anonymised, and the manager merges it with other
   assert.equal((await cells(page, byTestId('summary-row'))).length, 2);
   const stored = (await storedEntries(page)).map(([k]) => k);
   assert.ok(stored.includes('linkwork/manager/programme'));
+  assert.deepEqual(app.errors, []);
+});
+
+// A small caseload: 14 referrals at Riverside and 3 at Hillview from July to September, and
+// 4 at Riverside in May.
+const SMALL = [
+  'reference,referral_date,practice,referrer_role,reasons',
+  ...Array.from({ length: 14 }, (_, i) => `RV-${i + 1},2026-07-${String(2 + 2 * i).padStart(2, '0')},Riverside Medical Practice,${i % 3 ? 'GP' : 'Self-referral'},Housing`),
+  ...Array.from({ length: 3 }, (_, i) => `HV-${i + 1},2026-08-1${i},Hillview Surgery,GP,Loneliness or isolation`),
+  ...Array.from({ length: 4 }, (_, i) => `RV-${i + 20},2026-05-0${i + 1},Riverside Medical Practice,Practice nurse,Housing`),
+].join('\n');
+
+test('two overlapping summaries of a small caseload round alike, and merge as approximate figures', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await addPractice(page, 'Hillview Surgery');
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('to-transfer'));
+  await page.setInputFiles(byTestId('import-referrals'), { name: 'small.csv', mimeType: 'text/csv', buffer: Buffer.from(SMALL) });
+  await page.click(byTestId('import-check'));
+  await page.waitForSelector(`${byTestId('import-summary')} >> text=21 referrals`);
+  await page.click(byTestId('import-apply'));
+  await page.waitForSelector(`${byTestId('notice')} >> text=Imported 21 referrals`);
+
+  // July to September by month, and April to September for the whole period: they overlap.
+  const quarter = await exportSummary(page, 'Sam, one quarter', { from: '2026-07-01', to: '2026-09-30' });
+  const preview = await page.textContent(byTestId('summary-preview-tables'));
+  assert.match(preview, /fewer than 10: not broken down/, 'the preview says which groups are not broken down');
+  await page.uncheck(byTestId('summary-by-month'));
+  const half = await exportSummary(page, 'Sam, two quarters', { from: '2026-04-01', to: '2026-09-30' });
+  const [q, h] = [JSON.parse(quarter.text), JSON.parse(half.text)];
+  const referrers = (d, practice) =>
+    d.groups.find((g) => g.table === 'Referrals by who referred' && g.month === '2026-07-01 to 2026-09-30' && g.practice === practice);
+  // Riverside's 14 are broken down, rounded; Hillview's 3 are not broken down at all.
+  const riverside = referrers(q, 'Riverside Medical Practice');
+  assert.ok(Object.keys(riverside.parts).length >= 2, JSON.stringify(riverside));
+  assert.ok([10, 15].includes(riverside.total), `14 rounds to 10 or 15, not ${riverside.total}`);
+  const hillview = referrers(q, 'Hillview Surgery');
+  assert.deepEqual([hillview.parts, hillview.withheld], [{}, 'under_10']);
+  assert.ok([0, 5].includes(hillview.total));
+  // The same records give the same figures in both files: subtracting one from the other gains nothing.
+  const quarterGroups = (d) =>
+    JSON.stringify(d.groups.filter((g) => g.month === '2026-07-01 to 2026-09-30').sort((a, b) => (a.table + a.practice).localeCompare(b.table + b.practice)));
+  assert.equal(quarterGroups(q), quarterGroups(h));
+  for (const d of [q, h]) {
+    assert.equal(d.protection, 'rounded');
+    assert.doesNotMatch(JSON.stringify(d), /RV-|HV-/, 'no references');
+  }
+
+  // The manager merges both, and says the figures are approximate.
+  await page.click(byTestId('lock'));
+  await page.click(byTestId('open-manager'));
+  await page.waitForSelector(byTestId('programme-empty'));
+  await page.setInputFiles(byTestId('summary-files'), [
+    { name: quarter.name, mimeType: 'application/json', buffer: Buffer.from(quarter.text) },
+    { name: half.name, mimeType: 'application/json', buffer: Buffer.from(half.text) },
+  ]);
+  await page.waitForSelector(byTestId('summary-row'));
+  assert.equal((await page.$$(byTestId('summary-row'))).length, 2);
+  const protection = await page.$$eval(byTestId('summary-protection'), (c) => c.map((x) => x.textContent));
+  assert.deepEqual(protection, Array(2).fill('Rounded to 5; groups under 10 not broken down'));
+  const referrals = await page.textContent(byTestId('programme-referrals'));
+  assert.match(referrals, /^about \d+$/);
+  const sum = (d) => d.groups.filter((g) => g.table === 'Referrals by who referred' && g.withheld !== 'month_total' && !g.combines).reduce((n, g) => n + g.total, 0);
+  assert.equal(referrals, `about ${sum(q) + sum(h)}`);
+  const detail = await page.$eval(`${byTestId('programme-referrals')} ~ .tile__detail`, (e) => e.textContent);
+  assert.match(detail, /approximate: counts are rounded to 5 in each file/);
+  // Groups too small to break down are counted apart, in words (when they round above 0).
+  const tables = await page.textContent('main');
+  const unbroken = [q, h]
+    .flatMap((d) => d.groups.filter((g) => g.table === 'Referrals by who referred' && g.withheld === 'under_10'))
+    .reduce((n, g) => n + g.total, 0);
+  if (unbroken > 0) assert.match(tables, new RegExp(`Not broken down \\(groups under 10\\)about ${unbroken}`));
+  else assert.doesNotMatch(tables, /Not broken down/);
+
+  // A summary made with the older protection still opens, marked as such.
+  const old = {
+    format: 'linkwork.summary', version: 1, label: 'Old file', from: '2026-01-01', to: '2026-03-31',
+    generated: '2026-04-02T09:00:00Z',
+    groups: [{ table: 'Referrals by who referred', month: '2026-01', practice: 'Riverside Medical Practice', total: 7, parts: { GP: '<5', 'Self-referral': '<5' }, partition: true }],
+    outcomes: [], waits: [], time: [], checkins: [],
+  };
+  await page.setInputFiles(byTestId('summary-files'), [{ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(old)) }]);
+  await page.waitForSelector(`${byTestId('summary-protection')} >> text=Older protection`);
   assert.deepEqual(app.errors, []);
 });

@@ -80,6 +80,8 @@ fn benchmarks(quick: bool, measured: &[sizes::Size]) -> Result {
             .env("LINKWORK_BENCH_SIZES", "1000");
     }
     run(&mut criterion)?;
+    // How much detail anonymised summaries keep, and their error (printed, not judged).
+    run(&mut core_example("utility", &[]))?;
 
     tooling::ensure_browser()?;
     let dir = root().join(BENCH_DIR);

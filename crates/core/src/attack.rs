@@ -252,7 +252,8 @@ impl Model {
                     let mut doms = std::mem::take(&mut self.doms);
                     let mut trail = vec![(*t, doms[*t].clone())];
                     doms[*t] = doms[*t].only(v);
-                    let fits = self.propagate(&mut doms, self.watch[*t].iter().copied(), &mut trail);
+                    let fits =
+                        self.propagate(&mut doms, self.watch[*t].iter().copied(), &mut trail);
                     // Undo the trial.
                     for (var, old) in trail.into_iter().rev() {
                         doms[var] = old;
@@ -260,7 +261,11 @@ impl Model {
                     if !fits {
                         doms[*t].remove(v);
                         let mut kept = Vec::new();
-                        assert!(self.propagate(&mut doms, self.watch[*t].iter().copied(), &mut kept));
+                        assert!(self.propagate(
+                            &mut doms,
+                            self.watch[*t].iter().copied(),
+                            &mut kept
+                        ));
                         dropped = true;
                     }
                     self.doms = doms;
@@ -384,7 +389,10 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                     }
                 };
                 let name = |k: &str, r: bool| {
-                    format!("{}{table}, {k}, month {month}, {practice}", if r { "rounded " } else { "" })
+                    format!(
+                        "{}{table}, {k}, month {month}, {practice}",
+                        if r { "rounded " } else { "" }
+                    )
                 };
                 let total_x = m.var(name("total", false), |_| true, cell.total.0);
                 let mut parts_x = BTreeMap::new();
@@ -393,7 +401,7 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                 }
                 structure(&mut m, table, *partition, total_x, &parts_x, true);
                 if rounded {
-                    let multiple = |v: u32| v % BASE == 0;
+                    let multiple = |v: u32| v.is_multiple_of(BASE);
                     let total_y = m.var(name("total", true), multiple, cell.total.1);
                     m.linear(vec![(total_x, 1), (total_y, -1)], -4, 4);
                     let mut parts_y = BTreeMap::new();
@@ -419,7 +427,10 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                 let mut by_population: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
                 for table in tables.keys() {
                     if let Some((total, _)) = get(table) {
-                        by_population.entry(population(table)).or_default().push(*total);
+                        by_population
+                            .entry(population(table))
+                            .or_default()
+                            .push(*total);
                     }
                 }
                 for totals in by_population.values() {
@@ -430,7 +441,12 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                 if let (Some((waits, _)), Some((_, bands))) = (get(WAITS), get(ATTENDED)) {
                     if bands.contains_key("0") {
                         let mut terms = vec![(*waits, 1)];
-                        terms.extend(bands.iter().filter(|(k, _)| *k != "0").map(|(_, v)| (*v, -1)));
+                        terms.extend(
+                            bands
+                                .iter()
+                                .filter(|(k, _)| *k != "0")
+                                .map(|(_, v)| (*v, -1)),
+                        );
                         m.linear(terms, 0, 0);
                     }
                 }
@@ -443,7 +459,10 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
         }
     }
     // What each file says.
-    let sum = |vars: &BTreeMap<(String, i32, String), Cellvars>, g: &Group, s: &Summary, part: Option<&str>| {
+    let sum = |vars: &BTreeMap<(String, i32, String), Cellvars>,
+               g: &Group,
+               s: &Summary,
+               part: Option<&str>| {
         let mut terms = Vec::new();
         for month in months_of(g, s) {
             for practice in practices_of(g) {
@@ -487,7 +506,11 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
             match s.protection {
                 Protection::Rounded => {
                     if g.combines.is_empty() {
-                        m.linear(sum(&y, g, s, None), g.total.count().into(), g.total.count().into());
+                        m.linear(
+                            sum(&y, g, s, None),
+                            g.total.count().into(),
+                            g.total.count().into(),
+                        );
                     }
                     for (k, c) in &g.parts {
                         let n = i64::from(c.count());
@@ -508,7 +531,11 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                         Cell::Exact(n) => m.linear(terms, n.into(), n.into()),
                         Cell::Under5 => m.linear(terms, 1, 4),
                         Cell::Hidden => {
-                            let hidden = m.var(format!("hidden count in {}", g.table), |v| v == 0 || v >= 5, 0);
+                            let hidden = m.var(
+                                format!("hidden count in {}", g.table),
+                                |v| v == 0 || v >= 5,
+                                0,
+                            );
                             let truth_of: u32 = terms.iter().map(|(v, _)| m.truth[*v]).sum();
                             m.truth[hidden] = truth_of;
                             let mut t = terms;
@@ -537,7 +564,12 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
             .filter(|g| (g.month.len() == 7) == by_month)
             .map(|g| g.month.as_str())
             .collect();
-        for table in s.groups.iter().map(|g| g.table.as_str()).collect::<BTreeSet<_>>() {
+        for table in s
+            .groups
+            .iter()
+            .map(|g| g.table.as_str())
+            .collect::<BTreeSet<_>>()
+        {
             for label in &labels {
                 for practice in &practices {
                     if !present.contains(&(table, label, practice.as_str())) {
@@ -652,7 +684,13 @@ mod tests {
             },
             today(),
         );
-        let keep: Vec<_> = ws.settings.practices.iter().take(practices).map(|p| p.id).collect();
+        let keep: Vec<_> = ws
+            .settings
+            .practices
+            .iter()
+            .take(practices)
+            .map(|p| p.id)
+            .collect();
         ws.referrals.retain(|_, r| keep.contains(&r.practice));
         ws
     }
@@ -682,7 +720,12 @@ mod tests {
 
     /// A version 1 file, made as version 1 was: counts of the period (or
     /// of each month) protected by suppression.
-    fn suppressed_file(truth: &BTreeMap<BaseKey, BaseCell>, from: &str, to: &str, by_month: bool) -> Summary {
+    fn suppressed_file(
+        truth: &BTreeMap<BaseKey, BaseCell>,
+        from: &str,
+        to: &str,
+        by_month: bool,
+    ) -> Summary {
         let (from, to) = (day(from), day(to));
         let period = format!("{from} to {to}");
         let mut cells: BTreeMap<(String, String, String), BaseCell> = BTreeMap::new();
@@ -696,7 +739,9 @@ mod tests {
             } else {
                 period.clone()
             };
-            let c = cells.entry((table.clone(), label, practice.clone())).or_default();
+            let c = cells
+                .entry((table.clone(), label, practice.clone()))
+                .or_default();
             c.partition = cell.partition;
             c.total.0 += cell.total.0;
             for (k, v) in &cell.parts {
@@ -708,7 +753,8 @@ mod tests {
         let groups = cells
             .into_iter()
             .map(|((table, month, practice), c)| {
-                let parts: Vec<(String, u32)> = c.parts.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+                let parts: Vec<(String, u32)> =
+                    c.parts.iter().map(|(k, v)| (k.clone(), v.0)).collect();
                 let (total, shown) = protect(c.total.0, &parts, c.partition);
                 Group {
                     table,
@@ -774,8 +820,14 @@ mod tests {
             partition: true,
         };
         let july = month_index(day("2026-07-01"));
-        truth.insert(("Referrals by who referred".to_owned(), july, "A".to_owned()), cell(&[4, 4, 4]));
-        truth.insert(("Referrals by who referred".to_owned(), july, "B".to_owned()), cell(&[1; 6]));
+        truth.insert(
+            ("Referrals by who referred".to_owned(), july, "A".to_owned()),
+            cell(&[4, 4, 4]),
+        );
+        truth.insert(
+            ("Referrals by who referred".to_owned(), july, "B".to_owned()),
+            cell(&[1; 6]),
+        );
         let files = [suppressed_file(&truth, "2026-07-01", "2026-07-31", true)];
         let found = attack(&files, &truth);
         let worked: Vec<u32> = found.recovered.iter().map(|(_, n)| *n).collect();
@@ -796,7 +848,10 @@ mod tests {
             suppressed_file(&truth, Q3.0, Q3.1, false),
         ];
         let together = attack(&both, &truth).recovered.len();
-        assert!(together > alone, "{together} with both files, {alone} with one");
+        assert!(
+            together > alone,
+            "{together} with both files, {alone} with one"
+        );
     }
 
     #[test]
@@ -808,7 +863,11 @@ mod tests {
         }
         let found = attack(&files, &truth(&ws));
         assert!(found.recovered.is_empty(), "{:?}", found.recovered);
-        assert!(found.small_breakdowns.is_empty(), "{:?}", found.small_breakdowns);
+        assert!(
+            found.small_breakdowns.is_empty(),
+            "{:?}",
+            found.small_breakdowns
+        );
     }
 
     proptest! {

@@ -88,7 +88,7 @@ pub fn round_parts(total: Tally, rounded: u32, parts: &[Tally]) -> Vec<u32> {
     } else {
         (u128::from(rest), u128::from(BASE - rest))
     };
-    let s = from * SCALE + 1 + (v * width * SCALE >> 32).min(width * SCALE - 1);
+    let s = from * SCALE + 1 + ((v * width * SCALE) >> 32).min(width * SCALE - 1);
     let period = u128::from(BASE) * SCALE;
     // How many of the points s, s + 5, s + 10, … are at or below `r`.
     let points = |r: u128| {
@@ -139,17 +139,17 @@ mod tests {
             let parts: Vec<Tally> = counts.iter().zip(&keys).map(|(c, k)| tally(*c, *k)).collect();
             let total = tally(counts.iter().sum(), total_key);
             let rounded = round_total(total);
-            prop_assert!(rounded % BASE == 0 && rounded.abs_diff(total.count) < BASE);
+            prop_assert!(rounded.is_multiple_of(BASE) && rounded.abs_diff(total.count) < BASE);
             let out = round_parts(total, rounded, &parts);
             prop_assert_eq!(out.iter().sum::<u32>(), rounded);
             for (c, o) in counts.iter().zip(&out) {
-                prop_assert!(o % BASE == 0 && o.abs_diff(*c) < BASE, "{} -> {}", c, o);
-                if c % BASE == 0 {
+                prop_assert!(o.is_multiple_of(BASE) && o.abs_diff(*c) < BASE, "{} -> {}", c, o);
+                if c.is_multiple_of(BASE) {
                     prop_assert_eq!(o, c);
                 }
             }
             // Either rounding of the total can be met.
-            let other = if rounded > total.count { rounded - BASE } else if total.count % BASE == 0 { rounded } else { rounded + BASE };
+            let other = if rounded > total.count { rounded - BASE } else if total.count.is_multiple_of(BASE) { rounded } else { rounded + BASE };
             prop_assert_eq!(round_parts(total, other, &parts).iter().sum::<u32>(), other);
         }
     }
@@ -166,11 +166,7 @@ mod tests {
         let mut ones = 0;
         for k in 0..4000u64 {
             let key = |n: u64| (k * 7 + n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            let out = round_parts(
-                tally(4, key(0)),
-                5,
-                &[tally(1, key(1)), tally(3, key(2))],
-            );
+            let out = round_parts(tally(4, key(0)), 5, &[tally(1, key(1)), tally(3, key(2))]);
             assert_eq!(out.iter().sum::<u32>(), 5);
             ones += usize::from(out[0] == 5);
         }

@@ -853,10 +853,17 @@ mod tests {
         // on every load (every tab and restore agrees), different for each.
         let keys: std::collections::BTreeSet<u64> =
             ws.referrals.values().map(|r| r.key.0).collect();
-        assert_eq!(keys.len(), ws.referrals.len(), "one key each, all different");
+        assert_eq!(
+            keys.len(),
+            ws.referrals.len(),
+            "one key each, all different"
+        );
         assert!(!keys.contains(&0));
         let again = load("main", &entries);
-        assert_eq!(again.workspace.referrals, ws.referrals, "the same keys again");
+        assert_eq!(
+            again.workspace.referrals, ws.referrals,
+            "the same keys again"
+        );
         // Saved at version 3, the keys are kept as they are.
         let v3 = ws.encode(StoreKey::Records(0));
         assert_eq!(v3, fixture("v3/records-0.json").trim());

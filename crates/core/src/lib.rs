@@ -27,9 +27,9 @@ pub mod tables;
 pub mod vault_store;
 
 #[cfg(test)]
-mod testing;
-#[cfg(test)]
 mod attack;
+#[cfg(test)]
+mod testing;
 
 pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
 pub use crypto::Random;

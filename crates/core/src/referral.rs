@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::crypto::Random;
 use crate::lists::ListKind;
-use crate::model::{RecordKey, 
-    normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, Referral,
-    ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
+use crate::model::{
+    normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, RecordKey,
+    Referral, ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
 };
 
 /// Longest accepted person reference, in characters.
@@ -440,10 +440,9 @@ impl Workspace {
         if !self.referrals.contains_key(&referral_id) {
             self.by_person.add(person_id, referral_id);
         }
-        let referral = self
-            .referrals
-            .entry(referral_id)
-            .or_insert_with(|| Referral::new(referral_id, key, person_id, practice, date, status, now));
+        let referral = self.referrals.entry(referral_id).or_insert_with(|| {
+            Referral::new(referral_id, key, person_id, practice, date, status, now)
+        });
         referral.practice = practice;
         referral.referral_date = date;
         // The first status always starts on the referral date.

@@ -10,7 +10,7 @@
 //! more. Version 1 files (counts from 1 to 4 shown as "<5", others hidden
 //! as "x") still open, marked as made with that older protection.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -590,7 +590,12 @@ pub(crate) fn base_cells(
     // Round once, at one month and practice.
     let mut base: BTreeMap<BaseKey, BaseCell> = BTreeMap::new();
     for ((_, _, month, practice), pop) in &pops {
-        round_population(pop, disclosure::round_total(pop.total), (*month, practice), &mut base);
+        round_population(
+            pop,
+            disclosure::round_total(pop.total),
+            (*month, practice),
+            &mut base,
+        );
     }
     fold_seen_split(&mut base);
     crate::order::sort_by(&mut quotes, Ord::cmp);
@@ -614,16 +619,30 @@ fn fold_seen_split(base: &mut BTreeMap<BaseKey, BaseCell>) {
                 ..BaseCell::default()
             });
         cell.total = split.total;
-        let none = split.parts.get(ATTENDED_BANDS[0]).copied().unwrap_or((0, 0));
+        let none = split
+            .parts
+            .get(ATTENDED_BANDS[0])
+            .copied()
+            .unwrap_or((0, 0));
         cell.parts.insert(ATTENDED_BANDS[0].to_owned(), none);
     }
 }
 
 /// Adds an empty cell for every table, month and practice with none, so
 /// that whether a group is in a file says nothing about who is in it.
-fn fill_grid(ws: &Workspace, from: NaiveDate, to: NaiveDate, base: &mut BTreeMap<BaseKey, BaseCell>) {
+fn fill_grid(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+    base: &mut BTreeMap<BaseKey, BaseCell>,
+) {
     let mut tables: BTreeMap<String, bool> = BTreeMap::new();
-    let mut practices: Vec<String> = ws.settings.practices.iter().map(|p| p.name.clone()).collect();
+    let mut practices: Vec<String> = ws
+        .settings
+        .practices
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
     for ((table, _, practice), cell) in base.iter() {
         tables.insert(table.clone(), cell.partition);
         practices.push(practice.clone());
@@ -706,7 +725,13 @@ fn release(base: &BTreeMap<BaseKey, BaseCell>, by_month: bool) -> Vec<Group> {
     let mut small: BTreeMap<(String, i32), (BaseCell, Vec<String>)> = BTreeMap::new();
     for ((table, quarter, practice), cell) in &quarters {
         let shown = big_enough(cell.total);
-        groups.push(group(table, quarter_label(*quarter), practice.clone(), cell, shown));
+        groups.push(group(
+            table,
+            quarter_label(*quarter),
+            practice.clone(),
+            cell,
+            shown,
+        ));
         if !shown {
             let (fold, names) = small.entry((table.clone(), *quarter)).or_default();
             fold.partition = cell.partition;
@@ -719,14 +744,26 @@ fn release(base: &BTreeMap<BaseKey, BaseCell>, by_month: bool) -> Vec<Group> {
     }
     for ((table, quarter), (fold, names)) in small {
         if names.len() >= 2 && big_enough(fold.total) {
-            let mut g = group(&table, quarter_label(quarter), FOLDED.to_owned(), &fold, true);
+            let mut g = group(
+                &table,
+                quarter_label(quarter),
+                FOLDED.to_owned(),
+                &fold,
+                true,
+            );
             g.combines = names;
             groups.push(g);
         }
     }
     if by_month {
         for ((table, month, practice), cell) in base {
-            let mut g = group(table, month_key(month_start(*month)), practice.clone(), cell, false);
+            let mut g = group(
+                table,
+                month_key(month_start(*month)),
+                practice.clone(),
+                cell,
+                false,
+            );
             g.withheld = Some(Withheld::MonthTotal);
             groups.push(g);
         }
@@ -922,7 +959,7 @@ pub fn unrounded(g: &Group) -> Option<String> {
     };
     for (k, c) in std::iter::once((&"Total".to_owned(), &g.total)).chain(&g.parts) {
         match c {
-            Cell::Exact(n) if n % disclosure::BASE == 0 => {
+            Cell::Exact(n) if n.is_multiple_of(disclosure::BASE) => {
                 if k != "Total" {
                     if !g.partition && *n > total {
                         return Some(format!("{k} is more than the total"));
@@ -1524,11 +1561,13 @@ mod tests {
         let names: Vec<&str> = contents.iter().map(|(n, _)| n.as_str()).collect();
         let tables: std::collections::BTreeSet<&str> =
             s.groups.iter().map(|g| g.table.as_str()).collect();
-        assert_eq!(names.len(), tables.len() + 4, "{names:?}");
+        // Version 2: the tables of counts, time and check-ins (no sums or
+        // medians, which only version 1 files hold).
+        assert_eq!(names.len(), tables.len() + 2, "{names:?}");
         for t in tables {
             assert!(names.contains(&t), "{t}");
         }
-        let groups_shown: usize = contents[..names.len() - 4]
+        let groups_shown: usize = contents[..names.len() - 2]
             .iter()
             .map(|(_, t)| t.rows.len())
             .sum();
@@ -1556,6 +1595,52 @@ mod tests {
         );
         assert_eq!(m(0, 1).known_text(), "hidden");
         assert_eq!(m(0, 1).show(), "<5 or hidden");
+    }
+
+    #[test]
+    fn summaries_cover_whole_quarters() {
+        let q = complete_quarters(today(), 3);
+        assert_eq!(
+            q,
+            [
+                (
+                    "2026-07-01".parse().expect("d"),
+                    "2026-09-30".parse().expect("d")
+                ),
+                (
+                    "2026-04-01".parse().expect("d"),
+                    "2026-06-30".parse().expect("d")
+                ),
+                (
+                    "2026-01-01".parse().expect("d"),
+                    "2026-03-31".parse().expect("d")
+                ),
+            ]
+        );
+        assert_eq!(quarter_name(q[0].0), "July to September 2026");
+        assert_eq!(
+            whole_quarters(
+                "2026-08-15".parse().expect("d"),
+                "2026-11-02".parse().expect("d")
+            ),
+            (
+                "2026-07-01".parse().expect("d"),
+                "2026-12-31".parse().expect("d")
+            )
+        );
+        let ws = generate(&DemoSpec::standard(), today());
+        let s = summarise(
+            &ws,
+            "A",
+            "2026-08-15".parse().expect("d"),
+            "2026-08-20".parse().expect("d"),
+            SummaryOptions::default(),
+            at(),
+        );
+        assert_eq!(
+            (s.from.to_string(), s.to.to_string()),
+            ("2026-07-01".into(), "2026-09-30".into())
+        );
     }
 
     #[test]
@@ -1610,6 +1695,149 @@ pub fn last_quarter(today: NaiveDate) -> (NaiveDate, NaiveDate) {
         month_start(this_quarter - 3),
         this.pred_opt().unwrap_or(this),
     )
+}
+
+/// How much of a caseload's detail a summary keeps, against the truth and
+/// against version 1's suppression, over whole quarters by practice.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Utility {
+    /// Breakdown cells (table, quarter, practice, category) with anyone in.
+    pub cells: u32,
+    /// Of those, the cells shown in their practice's own breakdown.
+    pub shown: u32,
+    /// Of those, the cells counted in a "practices together" breakdown.
+    pub together: u32,
+    /// Mean absolute difference of shown cells from the truth.
+    pub mean_error: f64,
+    /// The cells version 1 showed as a number (not "<5" or "x").
+    pub shown_by_v1: u32,
+    /// Each headline figure: its name, the truth, this summary's figure, and
+    /// version 1's (known part and hidden counts).
+    pub headlines: Vec<(&'static str, u32, Merged, Merged)>,
+}
+
+/// Measures [`Utility`] for the whole quarters holding `from..=to`.
+pub fn utility(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Utility {
+    let (from, to) = whole_quarters(from, to);
+    let at = from.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
+    let summary = summarise(ws, "u", from, to, SummaryOptions::default(), at);
+    let (base, _) = base_cells(ws, from, to, false);
+    // The truth and version 1, by quarter and practice.
+    // (table, quarter, practice) → (total, parts, partition), as counted.
+    type Counted = (u32, BTreeMap<String, u32>, bool);
+    let mut quarters: BTreeMap<(String, String, String), Counted> = BTreeMap::new();
+    for ((table, month, practice), cell) in &base {
+        let q = quarters
+            .entry((
+                table.clone(),
+                quarter_label(quarter_of(*month)),
+                practice.clone(),
+            ))
+            .or_default();
+        q.0 += cell.total.0;
+        q.2 = cell.partition;
+        for (k, v) in &cell.parts {
+            *q.1.entry(k.clone()).or_default() += v.0;
+        }
+    }
+    let shown: BTreeMap<(&str, &str, &str), &Group> = summary
+        .groups
+        .iter()
+        .filter(|g| g.combines.is_empty())
+        .map(|g| ((g.table.as_str(), g.month.as_str(), g.practice.as_str()), g))
+        .collect();
+    let folded: BTreeSet<(&str, &str, &str)> = summary
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.combines
+                .iter()
+                .map(move |p| (g.table.as_str(), g.month.as_str(), p.as_str()))
+        })
+        .collect();
+    let mut u = Utility::default();
+    let mut error = 0u64;
+    let (mut truth_groups, mut v1_groups) = (Vec::new(), Vec::new());
+    for ((table, month, practice), (total, parts, partition)) in &quarters {
+        let key = (table.as_str(), month.as_str(), practice.as_str());
+        let list: Vec<(String, u32)> = parts.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        let (v1_total, v1_cells) = protect(*total, &list, *partition);
+        for ((k, n), v1) in list.iter().zip(&v1_cells) {
+            if *n == 0 {
+                continue;
+            }
+            u.cells += 1;
+            u.shown_by_v1 += u32::from(matches!(v1, Cell::Exact(_)));
+            match shown.get(&key).and_then(|g| g.parts.get(k)) {
+                Some(c) => {
+                    u.shown += 1;
+                    error += u64::from(c.count().abs_diff(*n));
+                }
+                None => u.together += u32::from(folded.contains(&key)),
+            }
+        }
+        let group = |total, parts: BTreeMap<String, Cell>| Group {
+            table: table.clone(),
+            month: month.clone(),
+            practice: practice.clone(),
+            total,
+            parts,
+            partition: *partition,
+            withheld: None,
+            combines: Vec::new(),
+        };
+        truth_groups.push(group(
+            Cell::Exact(*total),
+            list.iter()
+                .map(|(k, v)| (k.clone(), Cell::Exact(*v)))
+                .collect(),
+        ));
+        v1_groups.push(group(
+            v1_total,
+            list.iter().map(|(k, _)| k.clone()).zip(v1_cells).collect(),
+        ));
+    }
+    u.mean_error = if u.shown == 0 {
+        0.0
+    } else {
+        error as f64 / f64::from(u.shown)
+    };
+    let as_summary = |groups: Vec<Group>| Summary {
+        protection: Protection::Suppressed,
+        groups,
+        ..summary.clone()
+    };
+    let all = ProgrammeFilter::default();
+    let truth = Programme::of(vec![as_summary(truth_groups)]).headlines(&all);
+    let v1 = Programme::of(vec![as_summary(v1_groups)]).headlines(&all);
+    let v2 = Programme::of(vec![summary.clone()]).headlines(&all);
+    type Figure = fn(&Headlines) -> Merged;
+    let pick: [(&'static str, Figure); 6] = [
+        ("Referrals", |h| h.referrals),
+        ("Seen three or more times", |h| h.seen_three_plus),
+        ("Attended contacts", |h| h.attended_contacts),
+        ("Did not attend", |h| h.did_not_attend),
+        ("Connections", |h| h.connections),
+        ("Episodes ended", |h| h.endings),
+    ];
+    u.headlines = pick
+        .iter()
+        .map(|(name, f)| (*name, f(&truth).known, f(&v2), f(&v1)))
+        .collect();
+    u
+}
+
+/// The last `n` complete quarters before `today`, newest first: the
+/// periods a summary can cover.
+pub fn complete_quarters(today: NaiveDate, n: usize) -> Vec<(NaiveDate, NaiveDate)> {
+    let last = quarter_of(month_index(today)) - 1;
+    (0..n as i32).map(|i| quarter_bounds(last - i)).collect()
+}
+
+/// "July to September 2026", for the quarter starting on `from`.
+pub fn quarter_name(from: NaiveDate) -> String {
+    let (start, end) = quarter_bounds(quarter_of(month_index(from)));
+    format!("{} to {}", start.format("%B"), end.format("%B %Y"))
 }
 
 /// A file name for a summary: label, period, nothing personal.

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use crate::model::Choice;
 use crate::practice_work::{CheckInSummary, Construct, LevelMinutes, PracticeProfile, CHECKLIST};
-use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, Summary, WaitRow};
+use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, Summary, WaitRow, Withheld};
 
 /// A table: column headings, then rows of text cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -592,16 +592,21 @@ pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
             false,
         );
     }
-    out.push(("Outcome change: sums for means and spread".into(), sums));
+    // Version 1 files only: version 2 gives counts alone.
+    if !s.outcomes.is_empty() {
+        out.push(("Outcome change: sums for means and spread".into(), sums));
+    }
     let waits: Vec<(String, WaitRow)> = s
         .waits
         .iter()
         .map(|w| (s.label.clone(), w.clone()))
         .collect();
-    out.push((
-        "Days from referral to first contact: median and quartiles".into(),
-        summary_waits(&waits),
-    ));
+    if !waits.is_empty() {
+        out.push((
+            "Days from referral to first contact: median and quartiles".into(),
+            summary_waits(&waits),
+        ));
+    }
     let mut time = Table::new(&[
         "Month",
         "Practice",
@@ -640,18 +645,36 @@ pub fn summary_groups(groups: &[&Group]) -> Table {
     let mut categories: Vec<&String> = groups.iter().flat_map(|g| g.parts.keys()).collect();
     crate::order::sort_by(&mut categories, Ord::cmp);
     categories.dedup();
-    let mut headers: Vec<&str> = vec!["Month", "Practice"];
+    let noted = groups
+        .iter()
+        .any(|g| g.withheld.is_some() || !g.combines.is_empty());
+    let mut headers: Vec<&str> = vec!["Period", "Practice"];
     headers.extend(categories.iter().map(|c| c.as_str()));
     headers.push("Total");
+    if noted {
+        headers.push("Note");
+    }
     let mut t = Table::new(&headers);
     for g in groups {
         let mut cells = vec![g.month.clone(), g.practice.clone()];
-        cells.extend(categories.iter().map(|c| {
-            g.parts
-                .get(*c)
-                .map_or_else(|| "0".into(), |cell| cell.show())
-        }));
+        cells.extend(
+            categories
+                .iter()
+                .map(|c| match (g.parts.get(*c), g.withheld) {
+                    (Some(cell), _) => cell.show(),
+                    (None, Some(_)) => "–".into(),
+                    (None, None) => "0".into(),
+                }),
+        );
         cells.push(g.total.show());
+        if noted {
+            cells.push(match (g.withheld, g.combines.is_empty()) {
+                (Some(Withheld::UnderTen), _) => "fewer than 10: not broken down".into(),
+                (Some(Withheld::MonthTotal), _) => "the month's total".into(),
+                (None, false) => format!("together: {}", g.combines.join(", ")),
+                (None, true) => String::new(),
+            });
+        }
         t.row(cells, false);
     }
     t
