@@ -342,7 +342,8 @@ pub fn ProgrammePage() -> impl IntoView {
                             view! { <DataTable caption=name table=Signal::derive(move || table.clone()) testid="programme-questionnaires"/> }
                         }).collect_view())
                     }}
-                    <DataTable caption="Days from referral to first contact" testid="programme-waits"
+                    <Show when=move || programme.with(|p| p.summaries().iter().any(|s| !s.waits.is_empty()))>
+                    <DataTable caption="Days from referral to first contact: median and quartiles (files made with the older protection)" testid="programme-waits"
                         csv=Some("linkwork-programme-waits.csv".to_owned())
                         table=Signal::derive(move || {
                             let f = filter.get();
@@ -354,6 +355,7 @@ pub fn ProgrammePage() -> impl IntoView {
                                 tables::summary_waits(&rows)
                             })
                         })/>
+                    </Show>
                     <DataTable caption="Time on each level of the work" testid="programme-time"
                         csv=Some("linkwork-programme-time.csv".to_owned())
                         table=Signal::derive(move || { let f = filter.get(); programme.with(|p| tables::merged_time(&p.time(&f))) })/>

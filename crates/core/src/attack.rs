@@ -591,7 +591,11 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
             m.linear(sum(&x, &g, s, None), 0, 0);
         }
         // Time with people only where someone attended.
-        for r in s.time.iter().filter(|r| r.person_minutes > 0) {
+        for r in s
+            .time
+            .iter()
+            .filter(|r| r.person_minutes.is_some_and(|m| m > 0))
+        {
             let g = Group {
                 table: BY_MODE.to_owned(),
                 month: r.month.clone(),

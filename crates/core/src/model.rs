@@ -76,14 +76,18 @@ impl RecordKey {
     /// leaves the workspace), and for the records inside a referral
     /// (contacts, connections, questionnaires), from this key and their id.
     pub fn hashed(secret: &[u8], bytes: &[u8]) -> Self {
-        use blake2::digest::{consts::U8, Digest};
-        let mut h = blake2::Blake2b::<U8>::new();
+        // BLAKE2b-512, the instance Argon2 already uses (so no new code in
+        // the download), cut to 64 bits.
+        use blake2::Digest;
+        let mut h = blake2::Blake2b512::new();
         h.update(b"linkwork.record-key");
         h.update((secret.len() as u64).to_le_bytes());
         h.update(secret);
         h.update(bytes);
-        let out: [u8; 8] = h.finalize().into();
-        Self(u64::from_le_bytes(out))
+        let out = h.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&out[..8]);
+        Self(u64::from_le_bytes(first))
     }
 
     /// The key of a record inside this referral, named by `what` (its id).

@@ -21,7 +21,7 @@ use crate::disclosure::{self, Tally};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
 use crate::measures::{headline_changes, Instrument, RECORDED_AS};
-use crate::model::{Choice, ContactOutcome, PracticeId, Workspace};
+use crate::model::{Choice, ContactOutcome, PracticeId, ReferralId, Workspace};
 use crate::practice_work::{Construct, Level};
 
 /// Counts from 1 to this are never shown.
@@ -116,6 +116,7 @@ pub struct Group {
 #[serde(rename_all = "snake_case")]
 pub enum Withheld {
     /// Fewer than 10 people (counted or rounded): not broken down.
+    #[serde(rename = "under_10")]
     UnderTen,
     /// One month's total: breakdowns are given for whole quarters.
     MonthTotal,
@@ -164,14 +165,20 @@ pub struct WaitRow {
 /// The fewest people a median or quartile of waits is given for.
 pub const SMALLEST_SPREAD: u32 = 10;
 
-/// Hours on each level of the work (not counts of people: not suppressed).
+/// Minutes on each level of the work, by quarter (by month in version 1)
+/// and practice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeRow {
     pub month: String,
     pub practice: String,
-    pub person_minutes: u32,
+    /// Not given where fewer than 10 people were seen (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_minutes: Option<u32>,
     pub practice_minutes: u32,
     pub community_minutes: u32,
+    /// For smaller practices together: which (their time with people only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub combines: Vec<String>,
 }
 
 /// A practice's latest check-in in the period.
@@ -426,23 +433,18 @@ pub fn summarise(
 ) -> Summary {
     let (from, to) = whole_quarters(from, to.max(from));
     let (mut base, quotes) = base_cells(ws, from, to, options.include_quotes);
-    fill_grid(ws, from, to, &mut base);
+    let known = known_tables(ws);
+    fill_grid(ws, from, to, &mut base, &known);
     Summary {
         label: label.trim().to_owned(),
         from,
         to,
         generated,
         protection: Protection::Rounded,
-        groups: release(&base, options.by_month),
+        groups: release(&base, &known, options.by_month),
         outcomes: Vec::new(),
         waits: Vec::new(),
-        time: time_rows(ws, from, to, &|d: NaiveDate| {
-            if options.by_month {
-                month_key(d)
-            } else {
-                quarter_label(quarter_of(month_index(d)))
-            }
-        }),
+        time: time_rows(ws, from, to),
         checkins: checkin_rows(ws, from, to),
         quotes,
     }
@@ -492,13 +494,7 @@ pub(crate) fn base_cells(
             }
             let person = ws.people.get(&r.person);
             for d in Dimension::ALL {
-                let table = match d {
-                    Dimension::AgeBand => "Referrals by age band",
-                    Dimension::Sex => "Referrals by sex",
-                    Dimension::EthnicGroup => "Referrals by ethnic group",
-                    Dimension::Deprivation => "Referrals by deprivation quintile",
-                };
-                refs.part(table, &d.groups()[d.group_index(person)], key);
+                refs.part(dimension_table(d), &d.groups()[d.group_index(person)], key);
             }
             match r.first_seen() {
                 None => refs.part(SEEN_SPLIT, ATTENDED_BANDS[0], key),
@@ -628,6 +624,77 @@ fn fold_seen_split(base: &mut BTreeMap<BaseKey, BaseCell>) {
     }
 }
 
+fn dimension_table(d: Dimension) -> &'static str {
+    match d {
+        Dimension::AgeBand => "Referrals by age band",
+        Dimension::Sex => "Referrals by sex",
+        Dimension::EthnicGroup => "Referrals by ethnic group",
+        Dimension::Deprivation => "Referrals by deprivation quintile",
+    }
+}
+
+/// Every table a summary of this workspace can hold, with every category
+/// its lists and instruments allow: a file names them all, whether or not
+/// anyone is in them, so the names say nothing about who was counted.
+fn known_tables(ws: &Workspace) -> BTreeMap<String, Vec<String>> {
+    let lists = &ws.settings.lists;
+    let labels = |kind: ListKind| -> Vec<String> {
+        lists.get(kind).iter().map(|i| i.label.clone()).collect()
+    };
+    let choices = |all: &[&str]| all.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let mut out = BTreeMap::new();
+    let mut roles = labels(ListKind::ReferrerRoles);
+    roles.push("Not recorded".into());
+    out.insert("Referrals by who referred".to_owned(), roles);
+    out.insert("Referrals by reason".to_owned(), labels(ListKind::Reasons));
+    for d in Dimension::ALL {
+        out.insert(dimension_table(d).to_owned(), d.groups());
+    }
+    out.insert(ATTENDED_TABLE.to_owned(), choices(&ATTENDED_BANDS));
+    let waits: Vec<&str> = WAIT_BANDS.iter().map(|b| b.1).collect();
+    out.insert(
+        "Days from referral to first contact".to_owned(),
+        choices(&waits),
+    );
+    let outcomes: Vec<&str> = ContactOutcome::ALL.iter().map(|c| c.label()).collect();
+    out.insert("Contacts by outcome".to_owned(), choices(&outcomes));
+    out.insert(
+        "Attended contacts by mode".to_owned(),
+        labels(ListKind::ContactModes),
+    );
+    out.insert(
+        "Connections by category".to_owned(),
+        labels(ListKind::ConnectionCategories),
+    );
+    let statuses: Vec<&str> = crate::directory::ConnectionStatus::ALL
+        .iter()
+        .map(|c| c.label())
+        .collect();
+    out.insert("Connections by status".to_owned(), choices(&statuses));
+    let mut endings = labels(ListKind::ClosureReasons);
+    endings.extend([
+        "Declined social prescribing".into(),
+        "Needs beyond social prescribing".into(),
+    ]);
+    out.insert("How episodes ended".to_owned(), endings);
+    for inst in ws.instruments().into_iter().filter(|i| i.id != "goals") {
+        let directions = choices(&["Improved", "About the same", "Worse"]);
+        if inst.scoring == crate::measures::Scoring::None {
+            for i in 0..inst.items.len() {
+                let table = format!("Outcome change: {}: {}", inst.name, inst.short_label(i));
+                out.insert(table, directions.clone());
+            }
+        } else {
+            out.insert(format!("Outcome change: {}: score", inst.name), directions);
+        }
+        out.insert(
+            format!("Questionnaires: {}", inst.name),
+            choices(&RECORDED_AS),
+        );
+    }
+    out
+}
+
 /// Adds an empty cell for every table, month and practice with none, so
 /// that whether a group is in a file says nothing about who is in it.
 fn fill_grid(
@@ -635,8 +702,12 @@ fn fill_grid(
     from: NaiveDate,
     to: NaiveDate,
     base: &mut BTreeMap<BaseKey, BaseCell>,
+    known: &BTreeMap<String, Vec<String>>,
 ) {
-    let mut tables: BTreeMap<String, bool> = BTreeMap::new();
+    let mut tables: BTreeMap<String, bool> = known
+        .keys()
+        .map(|t| (t.clone(), t != "Referrals by reason"))
+        .collect();
     let mut practices: Vec<String> = ws
         .settings
         .practices
@@ -672,13 +743,20 @@ fn big_enough((counted, rounded): (u32, u32)) -> bool {
 /// population's breakdowns for every quarter and practice big enough, the
 /// smaller practices of a quarter together where they are big enough
 /// together, totals alone for the rest, and (if asked) each month's totals.
-fn release(base: &BTreeMap<BaseKey, BaseCell>, by_month: bool) -> Vec<Group> {
+fn release(
+    base: &BTreeMap<BaseKey, BaseCell>,
+    known: &BTreeMap<String, Vec<String>>,
+    by_month: bool,
+) -> Vec<Group> {
     let add = |a: &mut (u32, u32), b: (u32, u32)| {
         a.0 += b.0;
         a.1 += b.1;
     };
     let mut quarters: BTreeMap<(String, i32, String), BaseCell> = BTreeMap::new();
-    let mut categories: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    let mut categories: BTreeMap<&str, Vec<&String>> = known
+        .iter()
+        .map(|(t, list)| (t.as_str(), list.iter().collect()))
+        .collect();
     for ((table, month, practice), cell) in base {
         let q = quarters
             .entry((table.clone(), quarter_of(*month), practice.clone()))
@@ -777,24 +855,25 @@ fn practice_name(ws: &Workspace, id: PracticeId) -> String {
         .map_or_else(|| "Unknown practice".to_owned(), |p| p.name.clone())
 }
 
-/// Time on each level by month and practice. Community work not tied to a
-/// practice is under "All practices".
-fn time_rows(
-    ws: &Workspace,
-    from: NaiveDate,
-    to: NaiveDate,
-    month_key: &dyn Fn(NaiveDate) -> String,
-) -> Vec<TimeRow> {
-    let mut rows: BTreeMap<(String, String), [u32; 3]> = BTreeMap::new();
+/// Time on each level by quarter and practice. Community work not tied to
+/// a practice is under "All practices". Time with people is given only
+/// where 10 or more people were seen in the quarter (otherwise it would be
+/// a few people's own time), or for smaller practices together.
+fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
+    let mut rows: BTreeMap<(i32, String), ([u32; 3], BTreeSet<ReferralId>)> = BTreeMap::new();
     let in_period = |d: NaiveDate| from <= d && d <= to;
+    let quarter = |d: NaiveDate| quarter_of(month_index(d));
     for r in ws.referrals.values() {
         for c in r
             .contacts
             .iter()
             .filter(|c| c.outcome == ContactOutcome::Attended && in_period(c.date))
         {
-            rows.entry((month_key(c.date), practice_name(ws, r.practice)))
-                .or_default()[0] += c.minutes;
+            let row = rows
+                .entry((quarter(c.date), practice_name(ws, r.practice)))
+                .or_default();
+            row.0[0] += c.minutes;
+            row.1.insert(r.id);
         }
     }
     for a in ws
@@ -810,19 +889,45 @@ fn time_rows(
             Level::Practice => 1,
             Level::Community => 2,
         };
-        rows.entry((month_key(a.date), practice)).or_default()[slot] += a.minutes;
+        rows.entry((quarter(a.date), practice)).or_default().0[slot] += a.minutes;
     }
-    rows.into_iter()
+    let enough = |people: usize| people >= disclosure::SMALLEST_GROUP as usize;
+    let mut together: BTreeMap<i32, (u32, usize, Vec<String>)> = BTreeMap::new();
+    let mut out: Vec<TimeRow> = rows
+        .into_iter()
         .map(
-            |((month, practice), [person, practice_minutes, community])| TimeRow {
-                month,
-                practice,
-                person_minutes: person,
-                practice_minutes,
-                community_minutes: community,
+            |((q, practice), ([person, practice_minutes, community], seen))| {
+                let shown = enough(seen.len());
+                if !shown && person > 0 {
+                    let t = together.entry(q).or_default();
+                    t.0 += person;
+                    t.1 += seen.len();
+                    t.2.push(practice.clone());
+                }
+                TimeRow {
+                    month: quarter_label(q),
+                    practice,
+                    person_minutes: shown.then_some(person),
+                    practice_minutes,
+                    community_minutes: community,
+                    combines: Vec::new(),
+                }
             },
         )
-        .collect()
+        .collect();
+    for (q, (person, seen, names)) in together {
+        if names.len() >= 2 && enough(seen) {
+            out.push(TimeRow {
+                month: quarter_label(q),
+                practice: FOLDED.to_owned(),
+                person_minutes: Some(person),
+                practice_minutes: 0,
+                community_minutes: 0,
+                combines: names,
+            });
+        }
+    }
+    out
 }
 
 /// Each practice's latest check-in in the period.
@@ -1555,6 +1660,66 @@ mod tests {
     }
 
     #[test]
+    fn time_with_people_is_given_only_for_ten_people_or_more() {
+        let ws = generate(&DemoSpec::standard(), today());
+        let s = demo_summary(false);
+        let (from, to) = (s.from, s.to);
+        let seen_at = |practice: &str| {
+            ws.referrals
+                .values()
+                .filter(|r| practice_name(&ws, r.practice) == practice)
+                .filter(|r| {
+                    r.contacts.iter().any(|c| {
+                        c.outcome == ContactOutcome::Attended && from <= c.date && c.date <= to
+                    })
+                })
+                .count()
+        };
+        let mut withheld = 0;
+        for r in s.time.iter().filter(|r| r.combines.is_empty()) {
+            let seen = seen_at(&r.practice);
+            match r.person_minutes {
+                Some(_) => assert!(seen >= 10, "{}: {seen} people", r.practice),
+                None => {
+                    assert!(seen < 10, "{}", r.practice);
+                    withheld += 1;
+                }
+            }
+        }
+        assert!(
+            withheld > 0,
+            "the demo's quiet practices keep their time to themselves"
+        );
+        for r in s.time.iter().filter(|r| !r.combines.is_empty()) {
+            let seen: usize = r.combines.iter().map(|p| seen_at(p)).sum();
+            assert!(r.combines.len() >= 2 && seen >= 10);
+        }
+    }
+
+    #[test]
+    fn a_manager_view_stored_before_rounding_still_opens() {
+        // The stored programme of the version before: one version 1 summary.
+        let v1 = serde_json::json!({
+            "format": "linkwork.programme", "version": 1,
+            "summaries": [{
+                "label": "North", "from": "2026-07-01", "to": "2026-09-30",
+                "generated": "2026-10-02T09:00:00Z",
+                "groups": [{"table": "Referrals by who referred", "month": "2026-07",
+                    "practice": "Riverside", "total": 12,
+                    "parts": {"GP": 7, "Self-referral": "<5", "Nurse": "x"}, "partition": true}],
+                "outcomes": [], "waits": [], "time": [], "checkins": []
+            }]
+        });
+        let stored = crate::crypto::squeeze(&v1.to_string());
+        let p = Programme::from_stored(&stored).expect("opens");
+        assert_eq!(p.summaries()[0].protection, Protection::Suppressed);
+        let (_, total) = p.table("Referrals by who referred", &|_, _| true);
+        assert_eq!((total.known, total.approximate), (12, false));
+        // Saved again, it is version 2 and opens the same.
+        assert_eq!(Programme::from_stored(&p.to_stored()), Ok(p));
+    }
+
+    #[test]
     fn the_preview_shows_every_part_of_the_file() {
         let s = demo_summary(true);
         let contents = crate::tables::summary_contents(&s);
@@ -1572,6 +1737,23 @@ mod tests {
             .map(|(_, t)| t.rows.len())
             .sum();
         assert_eq!(groups_shown, s.groups.len(), "every group is a row");
+        // Each group not broken down says why, in words, and shows no parts.
+        let rows: Vec<&crate::tables::Row> = contents.iter().flat_map(|(_, t)| &t.rows).collect();
+        let under = s
+            .groups
+            .iter()
+            .filter(|g| g.withheld == Some(Withheld::UnderTen))
+            .count();
+        let said = rows
+            .iter()
+            .filter(|r| {
+                r.cells
+                    .last()
+                    .is_some_and(|c| c == "fewer than 10: not broken down")
+            })
+            .count();
+        assert!(under > 0);
+        assert_eq!(said, under);
         let time = &contents[names.len() - 2].1;
         assert_eq!(time.rows.len(), s.time.len());
     }
@@ -1862,11 +2044,24 @@ pub fn file_name(s: &Summary) -> String {
 
 /// The manager's imported summaries, as stored (compressed, not encrypted:
 /// they hold no personal data).
+/// Version 2 holds summaries of either protection; version 1 held only
+/// version 1 summaries, which are marked as such.
 pub const PROGRAMME_DOC: DocKind = DocKind {
     format: "linkwork.programme",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[programme_v1_to_v2],
 };
+
+fn programme_v1_to_v2(doc: &mut serde_json::Value) -> Result<(), String> {
+    let summaries = doc
+        .get_mut("summaries")
+        .and_then(serde_json::Value::as_array_mut)
+        .ok_or("there is no list of summaries in it")?;
+    for s in summaries {
+        summary_v1_to_v2(s)?;
+    }
+    Ok(())
+}
 
 #[derive(Serialize, Deserialize)]
 struct ProgrammeDoc {
@@ -2055,15 +2250,20 @@ impl Programme {
             .collect()
     }
 
-    /// Minutes on each level by practice, across the filtered summaries.
-    pub fn time(&self, filter: &ProgrammeFilter) -> BTreeMap<String, [u32; 3]> {
-        let mut out: BTreeMap<String, [u32; 3]> = BTreeMap::new();
+    /// Minutes on each level by practice, across the filtered summaries:
+    /// the minutes, and whether time with people was left out of any of them
+    /// (fewer than 10 people seen).
+    pub fn time(&self, filter: &ProgrammeFilter) -> BTreeMap<String, ([u32; 3], bool)> {
+        let mut out: BTreeMap<String, ([u32; 3], bool)> = BTreeMap::new();
         for s in self.summaries.iter().filter(|s| filter.keeps_summary(s)) {
             for r in s.time.iter().filter(|r| filter.keeps_practice(&r.practice)) {
                 let e = out.entry(r.practice.clone()).or_default();
-                e[0] += r.person_minutes;
-                e[1] += r.practice_minutes;
-                e[2] += r.community_minutes;
+                match r.person_minutes {
+                    Some(m) => e.0[0] += m,
+                    None => e.1 = true,
+                }
+                e.0[1] += r.practice_minutes;
+                e.0[2] += r.community_minutes;
             }
         }
         out

@@ -476,8 +476,9 @@ pub fn summary_waits(rows: &[(String, WaitRow)]) -> Table {
     t
 }
 
-/// Hours on each level by practice.
-pub fn merged_time(rows: &BTreeMap<String, [u32; 3]>) -> Table {
+/// Hours on each level by practice (time with people is left out where
+/// fewer than 10 people were seen, and the row says so).
+pub fn merged_time(rows: &BTreeMap<String, ([u32; 3], bool)>) -> Table {
     let mut t = Table::new(&[
         "Practice",
         "With people (hours)",
@@ -485,21 +486,32 @@ pub fn merged_time(rows: &BTreeMap<String, [u32; 3]>) -> Table {
         "Community (hours)",
         "Practice and community share",
     ]);
-    for (practice, [person, prac, community]) in rows {
+    for (practice, ([person, prac, community], withheld)) in rows {
         let m = LevelMinutes {
             person: *person,
             practice: *prac,
             community: *community,
         };
+        let (with_people, share) = if *withheld {
+            let note = "not given for fewer than 10 people";
+            let with = if *person > 0 {
+                format!("{} and more ({note})", hours(m.person))
+            } else {
+                note.to_owned()
+            };
+            (with, "–".to_owned())
+        } else {
+            (hours(m.person), percent(m.beyond_person_percent()))
+        };
         t.row(
             vec![
                 practice.clone(),
-                hours(m.person),
+                with_people,
                 hours(m.practice),
                 hours(m.community),
-                percent(m.beyond_person_percent()),
+                share,
             ],
-            false,
+            *withheld,
         );
     }
     t
@@ -608,18 +620,24 @@ pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
         ));
     }
     let mut time = Table::new(&[
-        "Month",
+        "Period",
         "Practice",
         "With people (hours)",
         "Practice (hours)",
         "Community (hours)",
     ]);
     for r in &s.time {
+        let practice = if r.combines.is_empty() {
+            r.practice.clone()
+        } else {
+            format!("{} ({})", r.practice, r.combines.join(", "))
+        };
         time.row(
             vec![
                 r.month.clone(),
-                r.practice.clone(),
-                hours(r.person_minutes),
+                practice,
+                r.person_minutes
+                    .map_or_else(|| "not given (fewer than 10 people)".into(), hours),
                 hours(r.practice_minutes),
                 hours(r.community_minutes),
             ],
