@@ -658,7 +658,7 @@ fn structure(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, TimeZone, Utc};
+    use chrono::{DateTime, Utc};
     use proptest::prelude::*;
 
     use super::*;
@@ -668,9 +668,7 @@ mod tests {
     use crate::testing::today;
 
     fn at() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)
-            .single()
-            .expect("valid")
+        crate::testing::this_morning()
     }
 
     fn day(text: &str) -> NaiveDate {

@@ -57,15 +57,15 @@ fn draw(key: u64, purpose: &[u8]) -> u64 {
     RecordKey::hashed(&key.to_le_bytes(), purpose).0 >> 32
 }
 
-const SCALE: u128 = 1 << 32;
+const SCALE: u64 = 1 << 32;
 
 /// Rounds a population's total on its own: up with probability
 /// (count mod 5) / 5, decided by its cell key.
 pub fn round_total(t: Tally) -> u32 {
     let rest = t.count % BASE;
     let down = t.count - rest;
-    let u = u128::from(draw(t.key, b"total"));
-    if u * u128::from(BASE) < u128::from(rest) * SCALE {
+    let u = draw(t.key, b"total");
+    if u * u64::from(BASE) < u64::from(rest) * SCALE {
         down + BASE
     } else {
         down
@@ -82,16 +82,17 @@ pub fn round_parts(total: Tally, rounded: u32, parts: &[Tally]) -> Vec<u32> {
     let up = rounded > total.count;
     // The offset s, scaled by 2^32: in (0, rest] when the total went up, in
     // (rest, 5] when it went down, so exactly the right number of parts go up.
-    let v = u128::from(draw(total.key, b"offset"));
+    let v = draw(total.key, b"offset");
     let (from, width) = if up {
-        (0, u128::from(rest))
+        (0, u64::from(rest))
     } else {
-        (u128::from(rest), u128::from(BASE - rest))
+        (u64::from(rest), u64::from(BASE - rest))
     };
-    let s = from * SCALE + 1 + ((v * width * SCALE) >> 32).min(width * SCALE - 1);
-    let period = u128::from(BASE) * SCALE;
+    // v < 2^32, so v × width is below width × 2^32.
+    let s = from * SCALE + 1 + v * width;
+    let period = u64::from(BASE) * SCALE;
     // How many of the points s, s + 5, s + 10, … are at or below `r`.
-    let points = |r: u128| {
+    let points = |r: u64| {
         let r = r * SCALE;
         if r < s {
             0
@@ -102,9 +103,9 @@ pub fn round_parts(total: Tally, rounded: u32, parts: &[Tally]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..parts.len()).collect();
     crate::order::sort_by_key(&mut order, |i| (draw(parts[*i].key, b"order"), *i));
     let mut out: Vec<u32> = parts.iter().map(|p| p.count - p.count % BASE).collect();
-    let mut cumulative = 0u128;
+    let mut cumulative = 0u64;
     for i in order {
-        let r = u128::from(parts[i].count % BASE);
+        let r = u64::from(parts[i].count % BASE);
         if r == 0 {
             continue;
         }

@@ -117,8 +117,8 @@ pub const RECORDS_DOC: DocKind = DocKind {
 };
 
 /// Version 2 referrals had no record key. Each gets one hashed from its own
-/// stored text, which holds its random id, times to the millisecond and
-/// everything recorded, and never leaves the workspace: so the key is as
+/// stored text fields, which hold its random id, times to the millisecond
+/// and its notes, and never leave the workspace: so the key is as
 /// secret as the record, and every tab, backup and restore of the same
 /// record derives the same key until it is saved at version 3.
 fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
@@ -127,9 +127,18 @@ fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
         .and_then(Value::as_array_mut)
         .ok_or("there is no list of referrals in it")?;
     for r in referrals {
-        let text = r.to_string();
         let obj = r.as_object_mut().ok_or("a referral is not a record")?;
         if !obj.contains_key("key") {
+            // Its text fields: the random id, times to the millisecond, notes.
+            let mut text = String::new();
+            for (k, v) in obj.iter() {
+                if let Some(v) = v.as_str() {
+                    text.push_str(k);
+                    text.push('=');
+                    text.push_str(v);
+                    text.push('\n');
+                }
+            }
             let key = crate::model::RecordKey::hashed(b"linkwork.records.v2", text.as_bytes());
             obj.insert("key".into(), Value::from(format!("{:016x}", key.0)));
         }

@@ -21,7 +21,7 @@ use crate::disclosure::{self, Tally};
 use crate::format::{decode, encode_doc, DocKind, FormatError};
 use crate::lists::ListKind;
 use crate::measures::{headline_changes, Instrument, RECORDED_AS};
-use crate::model::{Choice, ContactOutcome, PracticeId, ReferralId, Workspace};
+use crate::model::{Choice, ContactOutcome, PracticeId, Workspace};
 use crate::practice_work::{Construct, Level};
 
 /// Counts from 1 to this are never shown.
@@ -315,20 +315,20 @@ const ATTENDED_TABLE: &str = "Referrals by contacts attended";
 #[derive(Default)]
 struct Population {
     total: Tally,
-    /// Table → category → records: each record in exactly one category.
-    split: BTreeMap<String, BTreeMap<String, Tally>>,
-    /// Table → category → records: a record in any number (reasons).
-    overlap: BTreeMap<String, BTreeMap<String, Tally>>,
-    /// The records of one category of a split table, broken down further.
+    /// (table, category) → records. In "Referrals by reason" a record is in
+    /// any number of categories; in every other table, in exactly one.
+    parts: BTreeMap<(String, String), Tally>,
+    /// The records of one category of a table, broken down further.
     children: BTreeMap<(String, String), Population>,
 }
 
+/// The one table whose categories overlap.
+const OVERLAPPING: &str = "Referrals by reason";
+
 impl Population {
     fn part(&mut self, table: &str, category: &str, key: u64) {
-        self.split
-            .entry(table.to_owned())
-            .or_default()
-            .entry(category.to_owned())
+        self.parts
+            .entry((table.to_owned(), category.to_owned()))
             .or_default()
             .add(key);
     }
@@ -362,35 +362,56 @@ fn round_population(
     out: &mut BTreeMap<BaseKey, BaseCell>,
 ) {
     let (month, practice) = at;
-    for (table, parts) in &pop.split {
-        let tallies: Vec<Tally> = parts.values().copied().collect();
-        let cells = disclosure::round_parts(pop.total, rounded, &tallies);
+    let mut rest = pop.parts.iter().peekable();
+    while let Some(((table, _), _)) = rest.peek() {
+        let table = table.clone();
+        let mut parts: Vec<(&String, Tally)> = Vec::new();
+        while let Some(((_, category), t)) = rest.next_if(|((t, _), _)| *t == table) {
+            parts.push((category, *t));
+        }
+        let partition = table != OVERLAPPING;
+        let cells: Vec<u32> = if partition {
+            let tallies: Vec<Tally> = parts.iter().map(|p| p.1).collect();
+            disclosure::round_parts(pop.total, rounded, &tallies)
+        } else {
+            // Each category on its own splits the population in two.
+            parts
+                .iter()
+                .map(|(_, with)| {
+                    let without = pop.total.less(*with);
+                    disclosure::round_parts(pop.total, rounded, &[*with, without])[0]
+                })
+                .collect()
+        };
         let mut cell = BaseCell {
             total: (pop.total.count, rounded),
-            partition: true,
+            partition,
             ..BaseCell::default()
         };
-        for ((category, t), r) in parts.iter().zip(cells) {
+        for ((category, t), r) in parts.into_iter().zip(cells) {
             cell.parts.insert(category.clone(), (t.count, r));
             if let Some(child) = pop.children.get(&(table.clone(), category.clone())) {
                 round_population(child, r, at, out);
             }
         }
-        out.insert((table.clone(), month, practice.to_owned()), cell);
-    }
-    for (table, parts) in &pop.overlap {
-        let mut cell = BaseCell {
-            total: (pop.total.count, rounded),
-            partition: false,
-            ..BaseCell::default()
-        };
-        for (category, with) in parts {
-            // Each category on its own splits the population in two.
-            let without = pop.total.less(*with);
-            let r = disclosure::round_parts(pop.total, rounded, &[*with, without])[0];
-            cell.parts.insert(category.clone(), (with.count, r));
+        if table == SEEN_SPLIT {
+            // Not seen, beside the seen's bands (rounded just above).
+            let none = cell
+                .parts
+                .get(ATTENDED_BANDS[0])
+                .copied()
+                .unwrap_or_default();
+            let attended = out
+                .entry((ATTENDED_TABLE.to_owned(), month, practice.to_owned()))
+                .or_insert_with(|| BaseCell {
+                    partition: true,
+                    ..BaseCell::default()
+                });
+            attended.total = cell.total;
+            attended.parts.insert(ATTENDED_BANDS[0].to_owned(), none);
+        } else {
+            out.insert((table, month, practice.to_owned()), cell);
         }
-        out.insert((table.clone(), month, practice.to_owned()), cell);
     }
 }
 
@@ -470,6 +491,7 @@ pub(crate) fn base_cells(
         (kind, sub.to_owned(), month_index(day), practice.to_owned())
     };
     let mut quotes = Vec::new();
+    let groups: Vec<Vec<String>> = Dimension::ALL.iter().map(|d| d.groups()).collect();
     for r in ws.referrals.values() {
         let practice = practice_name(ws, r.practice);
         let p = practice.as_str();
@@ -484,17 +506,20 @@ pub(crate) fn base_cells(
                 lists.label(ListKind::ReferrerRoles, &r.referrer_role)
             };
             refs.part("Referrals by who referred", role, key);
-            for reason in &r.reasons {
-                refs.overlap
-                    .entry("Referrals by reason".to_owned())
-                    .or_default()
-                    .entry(lists.label(ListKind::Reasons, reason).to_owned())
-                    .or_default()
-                    .add(key);
+            // Each reason once, even if two ids share a label.
+            let mut reasons: Vec<&str> = r
+                .reasons
+                .iter()
+                .map(|x| lists.label(ListKind::Reasons, x))
+                .collect();
+            crate::order::sort_by(&mut reasons, Ord::cmp);
+            reasons.dedup();
+            for reason in reasons {
+                refs.part(OVERLAPPING, reason, key);
             }
             let person = ws.people.get(&r.person);
-            for d in Dimension::ALL {
-                refs.part(dimension_table(d), &d.groups()[d.group_index(person)], key);
+            for (d, names) in Dimension::ALL.into_iter().zip(&groups) {
+                refs.part(dimension_table(d), &names[d.group_index(person)], key);
             }
             match r.first_seen() {
                 None => refs.part(SEEN_SPLIT, ATTENDED_BANDS[0], key),
@@ -593,35 +618,8 @@ pub(crate) fn base_cells(
             &mut base,
         );
     }
-    fold_seen_split(&mut base);
     crate::order::sort_by(&mut quotes, Ord::cmp);
     (base, quotes)
-}
-
-/// Puts the "not seen" part of the internal seen split into "Referrals by
-/// contacts attended", whose other parts are the bands of the seen.
-fn fold_seen_split(base: &mut BTreeMap<BaseKey, BaseCell>) {
-    let splits: Vec<(BaseKey, BaseCell)> = base
-        .iter()
-        .filter(|((t, _, _), _)| t == SEEN_SPLIT)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for ((_, month, practice), split) in splits {
-        base.remove(&(SEEN_SPLIT.to_owned(), month, practice.clone()));
-        let cell = base
-            .entry((ATTENDED_TABLE.to_owned(), month, practice))
-            .or_insert_with(|| BaseCell {
-                partition: true,
-                ..BaseCell::default()
-            });
-        cell.total = split.total;
-        let none = split
-            .parts
-            .get(ATTENDED_BANDS[0])
-            .copied()
-            .unwrap_or((0, 0));
-        cell.parts.insert(ATTENDED_BANDS[0].to_owned(), none);
-    }
 }
 
 fn dimension_table(d: Dimension) -> &'static str {
@@ -646,7 +644,7 @@ fn known_tables(ws: &Workspace) -> BTreeMap<String, Vec<String>> {
     let mut roles = labels(ListKind::ReferrerRoles);
     roles.push("Not recorded".into());
     out.insert("Referrals by who referred".to_owned(), roles);
-    out.insert("Referrals by reason".to_owned(), labels(ListKind::Reasons));
+    out.insert(OVERLAPPING.to_owned(), labels(ListKind::Reasons));
     for d in Dimension::ALL {
         out.insert(dimension_table(d).to_owned(), d.groups());
     }
@@ -704,10 +702,10 @@ fn fill_grid(
     base: &mut BTreeMap<BaseKey, BaseCell>,
     known: &BTreeMap<String, Vec<String>>,
 ) {
-    let mut tables: BTreeMap<String, bool> = known
-        .keys()
-        .map(|t| (t.clone(), t != "Referrals by reason"))
-        .collect();
+    let mut tables: BTreeMap<String, bool> = BTreeMap::new();
+    for t in known.keys() {
+        tables.insert(t.clone(), t != OVERLAPPING);
+    }
     let mut practices: Vec<String> = ws
         .settings
         .practices
@@ -753,10 +751,10 @@ fn release(
         a.1 += b.1;
     };
     let mut quarters: BTreeMap<(String, i32, String), BaseCell> = BTreeMap::new();
-    let mut categories: BTreeMap<&str, Vec<&String>> = known
-        .iter()
-        .map(|(t, list)| (t.as_str(), list.iter().collect()))
-        .collect();
+    let mut categories: BTreeMap<&str, Vec<&String>> = BTreeMap::new();
+    for (t, list) in known {
+        categories.insert(t, list.iter().collect());
+    }
     for ((table, month, practice), cell) in base {
         let q = quarters
             .entry((table.clone(), quarter_of(*month), practice.clone()))
@@ -860,20 +858,24 @@ fn practice_name(ws: &Workspace, id: PracticeId) -> String {
 /// where 10 or more people were seen in the quarter (otherwise it would be
 /// a few people's own time), or for smaller practices together.
 fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
-    let mut rows: BTreeMap<(i32, String), ([u32; 3], BTreeSet<ReferralId>)> = BTreeMap::new();
+    // (quarter, practice) → minutes on each level, and people seen.
+    let mut rows: BTreeMap<(i32, String), ([u32; 3], usize)> = BTreeMap::new();
     let in_period = |d: NaiveDate| from <= d && d <= to;
     let quarter = |d: NaiveDate| quarter_of(month_index(d));
     for r in ws.referrals.values() {
+        let mut seen_in: Vec<i32> = Vec::new();
         for c in r
             .contacts
             .iter()
             .filter(|c| c.outcome == ContactOutcome::Attended && in_period(c.date))
         {
-            let row = rows
-                .entry((quarter(c.date), practice_name(ws, r.practice)))
-                .or_default();
+            let q = quarter(c.date);
+            let row = rows.entry((q, practice_name(ws, r.practice))).or_default();
             row.0[0] += c.minutes;
-            row.1.insert(r.id);
+            if !seen_in.contains(&q) {
+                seen_in.push(q);
+                row.1 += 1;
+            }
         }
     }
     for a in ws
@@ -892,31 +894,12 @@ fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
         rows.entry((quarter(a.date), practice)).or_default().0[slot] += a.minutes;
     }
     let enough = |people: usize| people >= disclosure::SMALLEST_GROUP as usize;
-    let mut together: BTreeMap<i32, (u32, usize, Vec<String>)> = BTreeMap::new();
-    let mut out: Vec<TimeRow> = rows
-        .into_iter()
-        .map(
-            |((q, practice), ([person, practice_minutes, community], seen))| {
-                let shown = enough(seen.len());
-                if !shown && person > 0 {
-                    let t = together.entry(q).or_default();
-                    t.0 += person;
-                    t.1 += seen.len();
-                    t.2.push(practice.clone());
-                }
-                TimeRow {
-                    month: quarter_label(q),
-                    practice,
-                    person_minutes: shown.then_some(person),
-                    practice_minutes,
-                    community_minutes: community,
-                    combines: Vec::new(),
-                }
-            },
-        )
-        .collect();
-    for (q, (person, seen, names)) in together {
-        if names.len() >= 2 && enough(seen) {
+    // Rows come quarter by quarter: the smaller practices of each are added
+    // up as they pass, and given together at the end of their quarter.
+    let mut out: Vec<TimeRow> = Vec::new();
+    let mut together: Option<(i32, u32, usize, Vec<String>)> = None;
+    let flush = |t: Option<(i32, u32, usize, Vec<String>)>, out: &mut Vec<TimeRow>| {
+        if let Some((q, person, _, names)) = t.filter(|t| t.3.len() >= 2 && enough(t.2)) {
             out.push(TimeRow {
                 month: quarter_label(q),
                 practice: FOLDED.to_owned(),
@@ -926,7 +909,28 @@ fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<TimeRow> {
                 combines: names,
             });
         }
+    };
+    for ((q, practice), ([person, practice_minutes, community], seen)) in rows {
+        if together.as_ref().is_some_and(|t| t.0 != q) {
+            flush(together.take(), &mut out);
+        }
+        let shown = enough(seen);
+        if !shown && person > 0 {
+            let t = together.get_or_insert_with(|| (q, 0, 0, Vec::new()));
+            t.1 += person;
+            t.2 += seen;
+            t.3.push(practice.clone());
+        }
+        out.push(TimeRow {
+            month: quarter_label(q),
+            practice,
+            person_minutes: shown.then_some(person),
+            practice_minutes,
+            community_minutes: community,
+            combines: Vec::new(),
+        });
     }
+    flush(together, &mut out);
     out
 }
 
@@ -1314,7 +1318,6 @@ impl Programme {
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
     use proptest::prelude::*;
 
     use super::*;
@@ -1322,9 +1325,7 @@ mod tests {
     use crate::testing::{today, SeqRandom};
 
     fn at() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)
-            .single()
-            .expect("valid")
+        crate::testing::this_morning()
     }
 
     fn demo_summary(include_quotes: bool) -> Summary {

@@ -17,6 +17,13 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date")
 }
 
+/// Nine in the morning of [`today`], e.g. when a summary was made.
+pub fn this_morning() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)
+        .single()
+        .expect("valid")
+}
+
 /// Reads a file from `crates/core/fixtures`.
 pub fn fixture(name: &str) -> String {
     let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", name]
