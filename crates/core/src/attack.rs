@@ -550,6 +550,28 @@ pub(crate) fn attack(files: &[Summary], truth: &BTreeMap<BaseKey, BaseCell>) -> 
                 }
             }
         }
+        // Smaller practices not given together: fewer than 10 together
+        // (when their rounded totals come to 10 or more).
+        if s.protection == Protection::Rounded {
+            let mut withheld: BTreeMap<(&str, &str), Vec<&Group>> = BTreeMap::new();
+            for g in &s.groups {
+                if g.withheld == Some(Withheld::UnderTen) {
+                    withheld.entry((&g.table, &g.month)).or_default().push(g);
+                }
+            }
+            for ((table, month), groups) in withheld {
+                let folded = s
+                    .groups
+                    .iter()
+                    .any(|g| g.table == table && g.month == month && !g.combines.is_empty());
+                let rounded: u32 = groups.iter().map(|g| g.total.count()).sum();
+                if groups.len() >= 2 && !folded && rounded >= SMALLEST_GROUP {
+                    let terms: Vec<(usize, i64)> =
+                        groups.iter().flat_map(|g| sum(&x, g, s, None)).collect();
+                    m.linear(terms, 0, i64::from(SMALLEST_GROUP) - 1);
+                }
+            }
+        }
         // A group left out of a file: nobody in it.
         let by_month = s.groups.iter().any(|g| g.month.len() == 7);
         let mut rows: Vec<Group> = Vec::new();
