@@ -207,12 +207,14 @@ pub fn handle_idle_lock(state: AppState) {
     ];
     let interval = set_interval_with_handle(
         move || {
-            if !matches!(state.session.get_untracked(), Session::Open(_)) {
+            let Session::Open(meta) = state.session.get_untracked() else {
                 touch();
                 return;
-            }
+            };
+            // Idle means no tab of the workspace has been used.
+            let used = tabs::share_activity(&meta, last.get_value());
             let minutes = state.ws.with_untracked(|ws| ws.settings.auto_lock_minutes);
-            let idle_ms = js_sys::Date::now() - last.get_value();
+            let idle_ms = js_sys::Date::now() - used;
             if minutes > 0 && idle_ms >= f64::from(minutes) * 60_000.0 {
                 state.lock();
             }
@@ -245,19 +247,43 @@ pub fn handle_lock_shortcut(state: AppState) {
 /// Keeps a workspace open in two tabs consistent: the editing tab renews
 /// its claim; the other shows each change as it is saved.
 pub fn handle_other_tabs(state: AppState) {
+    // A lock announced while this tab was paused by the browser (in the
+    // background, or frozen) takes effect as soon as it runs again.
+    let check_lock = move || {
+        if let Session::Open(meta) = state.session.get_untracked() {
+            if tabs::lock_announced(&meta, state) {
+                state.lock_here();
+                return true;
+            }
+        }
+        false
+    };
     let beat = set_interval_with_handle(
         move || {
+            if check_lock() {
+                return;
+            }
             if let Session::Open(meta) = state.session.get_untracked() {
                 tabs::heartbeat(&meta, state);
             }
         },
         Duration::from_millis(u64::from(tabs::HEARTBEAT_MS)),
     );
+    let shown = window_event_listener(ev::visibilitychange, move |_| {
+        check_lock();
+    });
+    let focused = window_event_listener(ev::focus, move |_| {
+        check_lock();
+    });
     let listener = window_event_listener(ev::storage, move |e: web_sys::StorageEvent| {
         let Some(key) = e.key() else { return };
         let value = e.new_value();
         let session = state.session.get_untracked();
         if let Session::Open(meta) = &session {
+            if key == tabs::lock_key(meta) {
+                check_lock();
+                return;
+            }
             if tabs::taken_over(meta, state, &key, value.as_deref()) {
                 state.other_tab.set(true);
                 return;
@@ -280,6 +306,8 @@ pub fn handle_other_tabs(state: AppState) {
     });
     on_cleanup(move || {
         listener.remove();
+        shown.remove();
+        focused.remove();
         if let Ok(h) = beat {
             h.clear();
         }

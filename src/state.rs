@@ -95,6 +95,9 @@ pub struct AppState {
     pub used_units: RwSignal<u64>,
     /// This tab's id, for the editing lock between tabs.
     pub tab_id: StoredValue<String>,
+    /// When this tab last unlocked (ms since the epoch): a lock announced
+    /// by any tab after this locks this tab too.
+    pub opened_at: StoredValue<f64>,
     /// Whether the browser agreed to keep storage persistent.
     pub persisted: RwSignal<Option<bool>>,
     /// The contact mode used last, offered first next time.
@@ -137,6 +140,7 @@ impl AppState {
             held: StoredValue::new(Vec::new()),
             used_units: RwSignal::new(0),
             tab_id: StoredValue::new(hex_id()),
+            opened_at: StoredValue::new(0.0),
             persisted: RwSignal::new(None),
             last_mode: StoredValue::new(None),
             programme: RwSignal::new(Programme::default()),
@@ -231,6 +235,7 @@ impl AppState {
 
     /// Opens a workspace whose key is known, restoring anything kept over the lock.
     fn open_with(&self, meta: WorkspaceMeta, vault: Vault) {
+        self.opened_at.set_value(js_sys::Date::now());
         let vault = Arc::new(vault);
         self.vault.set_value(Some(Arc::clone(&vault)));
         let mut loaded = storage::load_workspace_sealed(&meta, &vault);
@@ -359,6 +364,15 @@ impl AppState {
     /// Locks: keeps a half-filled form (encrypted), wipes the key and clears
     /// personal data from memory and the screen.
     pub fn lock(&self) {
+        // Every other tab of this workspace locks too, at once.
+        if let Session::Open(meta) = self.session.get_untracked() {
+            crate::tabs::announce_lock(&meta);
+        }
+        self.lock_here();
+    }
+
+    /// Locks this tab only (another tab has announced a lock).
+    pub fn lock_here(&self) {
         if self.session.get_untracked() == Session::Demo {
             route::forget_demo_request();
         }

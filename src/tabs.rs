@@ -2,6 +2,13 @@
 //! a small "writer" record with a heartbeat; a second tab on the same
 //! workspace is read-only, shows the first tab's changes as they are saved,
 //! and can take over editing. A tab that has lost the record never writes.
+//!
+//! Locking is for every tab at once: a lock (the button, the shortcut or the
+//! idle timer) is announced under the workspace's "locked" key, and every
+//! tab of the workspace opened before it locks, as the announcement arrives
+//! or, for a tab the browser had paused, as soon as it runs again. Tabs share
+//! when the workspace was last used (the "active" key), so the idle lock
+//! comes only when no tab has been used for the set time.
 
 use leptos::prelude::*;
 use linkwork_core::vault_store::WorkspaceMeta;
@@ -94,4 +101,39 @@ pub fn taken_over(meta: &WorkspaceMeta, state: AppState, key: &str, value: Optio
         && value
             .and_then(|v| serde_json::from_str::<Writer>(v).ok())
             .is_some_and(|w| w.tab != state.tab_id.get_value())
+}
+
+/// The key under which a lock is announced to every tab (ms since the epoch).
+pub fn lock_key(meta: &WorkspaceMeta) -> String {
+    format!("{}locked", Space::Workspace(meta.id.clone()).prefix())
+}
+
+/// The key holding when any tab of the workspace was last used.
+fn activity_key(meta: &WorkspaceMeta) -> String {
+    format!("{}active", Space::Workspace(meta.id.clone()).prefix())
+}
+
+fn read_time(key: &str) -> Option<f64> {
+    storage::read(key).ok().flatten()?.parse().ok()
+}
+
+/// Tells every tab of the workspace to lock.
+pub fn announce_lock(meta: &WorkspaceMeta) {
+    let _ = storage::write(&lock_key(meta), &js_sys::Date::now().to_string());
+}
+
+/// Whether a lock was announced after this tab unlocked.
+pub fn lock_announced(meta: &WorkspaceMeta, state: AppState) -> bool {
+    read_time(&lock_key(meta)).is_some_and(|at| at >= state.opened_at.get_value())
+}
+
+/// Shares this tab's last use (only when it is newer than what is kept),
+/// and gives the latest use by any tab.
+pub fn share_activity(meta: &WorkspaceMeta, here: f64) -> f64 {
+    let key = activity_key(meta);
+    let shared = read_time(&key).unwrap_or(0.0);
+    if here > shared {
+        let _ = storage::write(&key, &here.to_string());
+    }
+    here.max(shared)
 }

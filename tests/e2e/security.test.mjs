@@ -124,6 +124,61 @@ test('two tabs on one workspace never lose an update', async (t) => {
   assert.deepEqual(app.errors, []);
 });
 
+test('locking one tab locks every tab of the workspace, in the background too, and none takes over', async (t) => {
+  const app = await openFresh(t, { clock: true });
+  const first = app.page;
+  await createWorkspace(first);
+  await addPractice(first, 'Riverside Medical Practice');
+  await recordReferral(first, 'RV-0001');
+  const second = await app.context.newPage();
+  app.watch(second);
+  await second.goto(app.url);
+  await unlockByKeyboard(second);
+  await second.click(byTestId('nav-caseload'));
+  await second.waitForSelector(`${byTestId('row-reference')} >> text=RV-0001`);
+
+  // Lock in the first tab while the second is in the background.
+  await first.bringToFront();
+  await first.keyboard.press('Control+Shift+L');
+  await first.waitForSelector(byTestId('lock-screen'));
+  await second.waitForSelector(byTestId('lock-screen'), { timeout: 5000 });
+  assert.equal(await second.title(), 'Locked – Linkwork');
+  assert.ok(!(await second.evaluate(() => document.body.innerText)).includes('RV-0001'), 'nothing personal left on screen');
+  // Nor does the second tab take over editing afterwards.
+  await second.clock.fastForward(10_000);
+  const writer = (await storedEntries(second)).filter(([k]) => k.endsWith('/writer'));
+  assert.deepEqual(writer, [], 'no tab holds the workspace');
+
+  // A tab opened after the lock starts locked.
+  const third = await app.context.newPage();
+  app.watch(third);
+  await third.goto(app.url);
+  await third.waitForSelector(byTestId('unlock-form'));
+
+  // Unlocked in two tabs again: using one keeps the idle lock off in both, and once
+  // neither is used for the set five minutes, both lock.
+  await unlockByKeyboard(first);
+  await unlockByKeyboard(second);
+  await first.clock.fastForward('03:00');
+  const usedAt = await first.evaluate(() => Date.now());
+  await first.mouse.move(10, 10);
+  await first.mouse.move(50, 50);
+  // The first tab shares its use at its next check (the test clock runs each tab's
+  // timers in turn, so wait for it before moving on).
+  await first.clock.fastForward(6000);
+  await first.waitForFunction(
+    (t) => Object.entries(localStorage).some(([k, v]) => k.endsWith('/active') && Number(v) >= t),
+    usedAt,
+  );
+  await first.clock.fastForward('03:00');
+  assert.equal(await second.isVisible(byTestId('lock-screen')), false, 'the other tab was in use');
+  assert.equal(await first.isVisible(byTestId('lock-screen')), false);
+  await first.clock.fastForward('06:00');
+  await first.waitForSelector(byTestId('lock-screen'));
+  await second.waitForSelector(byTestId('lock-screen'));
+  assert.deepEqual(app.errors, []);
+});
+
 test('a backup restored into a fresh browser profile gives identical data', async (t) => {
   const source = await openFresh(t);
   const { page } = source;
