@@ -64,11 +64,10 @@ id_type!(
 pub struct RecordKey(pub u64);
 
 impl RecordKey {
-    /// A fresh key from the caller's random source.
-    pub fn random(rng: &mut dyn crate::crypto::Random) -> Self {
-        let mut b = [0u8; 8];
-        rng.fill(&mut b);
-        Self(u64::from_le_bytes(b))
+    /// A fresh key from 8 random bytes supplied by the caller (the
+    /// browser's `crypto.getRandomValues` in the app).
+    pub fn from_random(bytes: [u8; 8]) -> Self {
+        Self(u64::from_le_bytes(bytes))
     }
 
     /// A key made from `bytes` by a keyed hash (BLAKE2b): for records kept

@@ -434,7 +434,9 @@ impl Workspace {
             Some(id) => id,
             None => ReferralId::from_random(ids.bytes16()),
         };
-        let key = RecordKey::random(ids);
+        let mut key = [0u8; 8];
+        ids.fill(&mut key);
+        let key = RecordKey::from_random(key);
         let next_step = valid.next_step;
         let status = draft.status.unwrap_or(ReferralStatus::Referred);
         if !self.referrals.contains_key(&referral_id) {
@@ -576,6 +578,26 @@ mod tests {
         );
         let edit = ReferralDraft::from_referral(&ws, &ws.referrals[&saved.referral]);
         assert!(edit.validate(&ws, today(), Some(saved.referral)).is_ok());
+    }
+
+    #[test]
+    fn each_new_referral_gets_its_own_record_key_and_an_edit_keeps_it() {
+        let mut ws = practice_ws();
+        let mut ids = SeqRandom::default();
+        let draft = good_draft(&ws);
+        let valid = draft.clone().validate(&ws, today(), None).expect("valid");
+        let first = ws.save_referral(valid, None, now(), &mut ids).referral;
+        let mut other = draft;
+        other.reference = "CS-0002".into();
+        let valid = other.validate(&ws, today(), None).expect("valid");
+        let second = ws.save_referral(valid, None, now(), &mut ids).referral;
+        let key = ws.referrals[&first].key;
+        assert_ne!(key, ws.referrals[&second].key);
+        assert_ne!(key.0, 0);
+        let edit = ReferralDraft::from_referral(&ws, &ws.referrals[&first]);
+        let valid = edit.validate(&ws, today(), Some(first)).expect("valid");
+        ws.save_referral(valid, Some(first), now(), &mut ids);
+        assert_eq!(ws.referrals[&first].key, key, "an edit keeps the key");
     }
 
     #[test]
