@@ -122,12 +122,7 @@ pub const RECORDS_DOC: DocKind = DocKind {
 /// secret as the record, and every tab, backup and restore of the same
 /// record derives the same key until it is saved at version 3.
 fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
-    let referrals = doc
-        .get_mut("referrals")
-        .and_then(Value::as_array_mut)
-        .ok_or("there is no list of referrals in it")?;
-    for r in referrals {
-        let obj = r.as_object_mut().ok_or("a referral is not a record")?;
+    each_referral(doc, |obj| {
         if !obj.contains_key("key") {
             // Its text fields: the random id, times to the millisecond, notes.
             let mut text = String::new();
@@ -142,6 +137,21 @@ fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
             let key = crate::model::RecordKey::hashed(b"linkwork.records.v2", text.as_bytes());
             obj.insert("key".into(), Value::from(format!("{:016x}", key.0)));
         }
+        Ok(())
+    })
+}
+
+/// Changes each referral of a records document.
+fn each_referral(
+    doc: &mut Value,
+    mut change: impl FnMut(&mut serde_json::Map<String, Value>) -> Result<(), String>,
+) -> Result<(), String> {
+    let referrals = doc
+        .get_mut("referrals")
+        .and_then(Value::as_array_mut)
+        .ok_or("there is no list of referrals in it")?;
+    for r in referrals {
+        change(r.as_object_mut().ok_or("a referral is not a record")?)?;
     }
     Ok(())
 }
@@ -149,12 +159,7 @@ fn records_v2_to_v3(doc: &mut Value) -> Result<(), String> {
 /// Version 1 referrals had only a current status: start their history on the
 /// referral date, and date a later status by the last change to the record.
 fn records_v1_to_v2(doc: &mut Value) -> Result<(), String> {
-    let referrals = doc
-        .get_mut("referrals")
-        .and_then(Value::as_array_mut)
-        .ok_or("there is no list of referrals in it")?;
-    for r in referrals {
-        let obj = r.as_object_mut().ok_or("a referral is not a record")?;
+    each_referral(doc, |obj| {
         let date = obj
             .get("referral_date")
             .cloned()
@@ -173,8 +178,8 @@ fn records_v1_to_v2(doc: &mut Value) -> Result<(), String> {
             history.push(serde_json::json!({"status": status, "date": changed}));
         }
         obj.insert("history".into(), Value::from(history));
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Why a stored or imported document cannot be used.
@@ -787,18 +792,17 @@ mod tests {
         assert_eq!(loaded.workspace.settings.lists.reasons.len(), 17);
     }
 
+    /// A stored workspace of these fixtures: settings and one records part.
+    fn fixture_workspace(settings: &str, records: &str) -> Vec<(String, String)> {
+        vec![
+            ("linkwork/main/settings".to_owned(), fixture(settings)),
+            ("linkwork/main/records/0".to_owned(), fixture(records)),
+        ]
+    }
+
     #[test]
     fn version_1_fixtures_load() {
-        let entries = vec![
-            (
-                "linkwork/main/settings".to_owned(),
-                fixture("v1/settings.json"),
-            ),
-            (
-                "linkwork/main/records/0".to_owned(),
-                fixture("v1/records-0.json"),
-            ),
-        ];
+        let entries = fixture_workspace("v1/settings.json", "v1/records-0.json");
         let loaded = load("main", &entries);
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         let ws = loaded.workspace;
@@ -835,16 +839,7 @@ mod tests {
 
     #[test]
     fn version_2_fixtures_load() {
-        let entries = vec![
-            (
-                "linkwork/main/settings".to_owned(),
-                fixture("v2/settings.json"),
-            ),
-            (
-                "linkwork/main/records/0".to_owned(),
-                fixture("v2/records-0.json"),
-            ),
-        ];
+        let entries = fixture_workspace("v2/settings.json", "v2/records-0.json");
         let loaded = load("main", &entries);
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         let ws = &loaded.workspace;
@@ -880,16 +875,7 @@ mod tests {
 
     #[test]
     fn version_3_records_keep_their_record_keys() {
-        let entries = vec![
-            (
-                "linkwork/main/settings".to_owned(),
-                fixture("v2/settings.json"),
-            ),
-            (
-                "linkwork/main/records/0".to_owned(),
-                fixture("v3/records-0.json"),
-            ),
-        ];
+        let entries = fixture_workspace("v2/settings.json", "v3/records-0.json");
         let loaded = load("main", &entries);
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         // Records are at the current version: they re-encode byte for byte.
