@@ -624,6 +624,20 @@ impl AppState {
         Ok(())
     }
 
+    /// Records at once whether the person agrees to share outcome changes.
+    pub fn set_share_outcomes(
+        &self,
+        referral: ReferralId,
+        share: bool,
+    ) -> Result<(), MeasureError> {
+        let mut result = Err(MeasureError::NoSuchReferral);
+        self.ws
+            .update(|ws| result = ws.set_share_outcomes(referral, share));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
     /// A fresh contact form: today, the mode used last.
     pub fn new_contact_draft(&self) -> ContactDraft {
         ContactDraft::new(today(), self.last_mode.get_value().as_deref())

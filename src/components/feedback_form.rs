@@ -6,7 +6,9 @@ use crate::platform::today;
 use crate::state::use_state;
 
 /// The person's feedback, and whether they agree to their outcomes going
-/// back to the referrer. A quote is only shareable if they say so.
+/// back to the referrer. A quote is only shareable if they say so. The
+/// outcomes choice is saved as it is made, so the message back never shares
+/// more than the screen shows; "Saved." goes as soon as anything changes.
 #[component]
 pub fn FeedbackForm(
     /// The referral.
@@ -21,7 +23,9 @@ pub fn FeedbackForm(
     });
     let fb = RwSignal::new(start);
     let share = RwSignal::new(share_start);
-    let status = RwSignal::new(None::<Result<(), String>>);
+    let status = RwSignal::new(None::<Result<String, String>>);
+    // Anything typed or chosen after saving is not saved yet.
+    let changed = move || status.set(None);
     let save = move |e: ev::SubmitEvent| {
         e.prevent_default();
         let mut f = fb.get_untracked();
@@ -29,6 +33,7 @@ pub fn FeedbackForm(
         status.set(Some(
             state
                 .set_feedback(referral, f, share.get_untracked())
+                .map(|()| "Saved.".to_owned())
                 .map_err(|e| e.to_string()),
         ));
     };
@@ -40,6 +45,7 @@ pub fn FeedbackForm(
                     <select id="fb-satisfaction" data-testid="feedback-satisfaction" on:change=move |e| {
                         let v = event_target_value(&e).parse().ok();
                         fb.update(|f| f.satisfaction = v);
+                        changed();
                     }>
                         <option value="" selected=move || fb.with(|f| f.satisfaction.is_none())>"Not asked"</option>
                         {(1u8..).zip(linkwork_core::measures::SATISFACTION).map(|(v, l)| view! {
@@ -52,6 +58,7 @@ pub fn FeedbackForm(
                     <select id="fb-recommend" data-testid="feedback-recommend" on:change=move |e| {
                         let v = match event_target_value(&e).as_str() { "yes" => Some(true), "no" => Some(false), _ => None };
                         fb.update(|f| f.would_recommend = v);
+                        changed();
                     }>
                         <option value="" selected=move || fb.with(|f| f.would_recommend.is_none())>"Not asked"</option>
                         <option value="yes" selected=move || fb.with(|f| f.would_recommend == Some(true))>"Yes"</option>
@@ -62,21 +69,30 @@ pub fn FeedbackForm(
             <div class="field">
                 <label for="fb-quote">"In their words (optional)"</label>
                 <textarea id="fb-quote" rows="2" data-testid="feedback-quote" prop:value=move || fb.with(|f| f.quote.clone())
-                    on:input=move |e| { let v = event_target_value(&e); fb.update(|f| f.quote = v); }></textarea>
+                    on:input=move |e| { let v = event_target_value(&e); fb.update(|f| f.quote = v); changed(); }></textarea>
             </div>
             <div class="checkbox">
                 <input type="checkbox" id="fb-shareable" data-testid="feedback-shareable" prop:checked=move || fb.with(|f| f.quote_shareable)
-                    on:change=move |e| { let v = event_target_checked(&e); fb.update(|f| f.quote_shareable = v); }/>
+                    on:change=move |e| { let v = event_target_checked(&e); fb.update(|f| f.quote_shareable = v); changed(); }/>
                 <label for="fb-shareable">"They agree the quote may be shared anonymously"</label>
             </div>
             <div class="checkbox">
                 <input type="checkbox" id="fb-share-outcomes" data-testid="share-outcomes" prop:checked=move || share.get()
-                    on:change=move |e| share.set(event_target_checked(&e))/>
+                    disabled=move || state.read_only()
+                    on:change=move |e| {
+                        let v = event_target_checked(&e);
+                        share.set(v);
+                        status.set(Some(state.set_share_outcomes(referral, v).map(|()| if v {
+                            "Saved: their outcome changes may go in the message.".to_owned()
+                        } else {
+                            "Saved: their outcome changes will not go in the message.".to_owned()
+                        }).map_err(|e| e.to_string())));
+                    }/>
                 <label for="fb-share-outcomes">"They agree their outcome changes may go in the message to the referrer"</label>
             </div>
             <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-feedback">"Save feedback"</button>
             {move || status.get().map(|s| match s {
-                Ok(()) => view! { <span class="hint" role="status">" Saved."</span> }.into_any(),
+                Ok(said) => view! { <span class="hint" role="status" data-testid="feedback-status">" "{said}</span> }.into_any(),
                 Err(e) => view! { <p class="field-error" role="alert">{e}</p> }.into_any(),
             })}
         </form>

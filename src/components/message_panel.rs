@@ -38,7 +38,9 @@ fn copy_text(text: &str, done: RwSignal<Option<String>>) {
 }
 
 /// The message back to the GP and referrer: generated, editable, copied or
-/// printed on one page; a "codes and dates only" version on request.
+/// printed on one page; a "codes and dates only" version on request. If the
+/// person's consent changes while it is open, it is written again, so it
+/// never shares more than they agreed to.
 #[component]
 pub fn MessagePanel(
     /// The referral.
@@ -65,11 +67,25 @@ pub fn MessagePanel(
         text.set(t);
         copied.set(None);
     };
+    let consent = Memo::new(move |_| {
+        state
+            .ws
+            .with(|ws| ws.referrals.get(&referral).map(|r| r.share_outcomes))
+    });
+    let rewritten = RwSignal::new(false);
+    Effect::new(move |before: Option<Option<bool>>| {
+        let now = consent.get();
+        if before.is_some_and(|b| b != now) && open.get_untracked() {
+            generate();
+            rewritten.set(true);
+        }
+        now
+    });
     view! {
         <div class="message" data-testid="message-panel">
             <div class="button-row">
                 <button type="button" class="button button--secondary" data-testid="write-message"
-                    on:click=move |_| { generate(); open.set(true); }>"Write the message back"</button>
+                    on:click=move |_| { generate(); rewritten.set(false); open.set(true); }>"Write the message back"</button>
                 <div class="checkbox">
                     <input type="checkbox" id="codes-only" data-testid="codes-only" prop:checked=move || codes_only.get()
                         on:change=move |e| { codes_only.set(event_target_checked(&e)); if open.get_untracked() { generate(); } }/>
@@ -92,6 +108,9 @@ pub fn MessagePanel(
                     }>"Print"</button>
                 </div>
                 {move || copied.get().map(|c| view! { <p class="hint" role="status" data-testid="copied">{c}</p> })}
+                {move || rewritten.get().then(|| view! {
+                    <p class="hint" role="status" data-testid="message-rewritten">"Written again: the person's consent changed. Any edits you made are gone."</p>
+                })}
             </Show>
         </div>
     }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, createWorkspace, openFresh, recordReferral } from './flows.mjs';
+import { addPractice, byTestId, createWorkspace, openFresh, recordReferral, unlockByKeyboard } from './flows.mjs';
 
 async function ons4ByKeyboard(page, answers) {
   await page.focus(byTestId('measure-item-0'));
@@ -87,6 +87,28 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   const codes = await page.inputValue(byTestId('message-text'));
   assert.match(codes, /SNOMED CT 871731000000106/);
   assert.doesNotMatch(codes, /→|Reasons for referral/);
+
+  // Consent withdrawn without pressing Save: the message follows the screen at once,
+  // the open message is written again, and nothing says "Saved." about the old choice.
+  await page.uncheck(byTestId('codes-only'));
+  assert.match(await page.inputValue(byTestId('message-text')), /3 → 6/);
+  await page.fill(byTestId('feedback-quote'), 'It helped');
+  assert.doesNotMatch(await page.textContent(byTestId('feedback-form')), /Saved/, 'an unsaved change is not "Saved."');
+  await page.uncheck(byTestId('share-outcomes'));
+  await page.waitForSelector(byTestId('message-rewritten'));
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /3 → 6/);
+  assert.match(await page.inputValue(byTestId('message-text')), /has not agreed to share them/);
+  assert.match(await page.textContent(byTestId('feedback-status')), /will not go in the message/);
+  await page.click(byTestId('write-message'));
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
+  // The withdrawal is stored: it holds after locking and unlocking.
+  await page.keyboard.press('Control+Shift+L');
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('row-reference'));
+  assert.equal(await page.isChecked(byTestId('share-outcomes')), false);
+  await page.click(byTestId('write-message'));
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /3 → 6/);
   assert.deepEqual(app.errors, []);
 });
 

@@ -1023,6 +1023,23 @@ impl crate::model::Workspace {
         Ok(self.chunk_of(person).unwrap_or_default())
     }
 
+    /// Records whether the person agrees that their outcome changes may go
+    /// in the message back, on its own (a consent choice takes effect as it
+    /// is made, so what is shared always follows what the screen shows).
+    pub fn set_share_outcomes(
+        &mut self,
+        referral: crate::model::ReferralId,
+        share: bool,
+    ) -> Result<u32, MeasureError> {
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or(MeasureError::NoSuchReferral)?;
+        r.share_outcomes = share;
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+
     /// Records the person's feedback and whether outcomes may be shared.
     pub fn set_feedback(
         &mut self,
@@ -1256,6 +1273,25 @@ mod workspace_tests {
                 min: 1,
                 max: 5
             })
+        );
+    }
+
+    #[test]
+    fn consent_to_share_outcomes_changes_alone_and_keeps_the_feedback() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        let fb = Feedback {
+            quote: "Kind".into(),
+            ..Feedback::default()
+        };
+        ws.set_feedback(id, fb, true).expect("saved");
+        ws.set_share_outcomes(id, false).expect("saved");
+        let r = &ws.referrals[&id];
+        assert!(!r.share_outcomes);
+        assert_eq!(r.feedback.as_ref().map(|f| f.quote.as_str()), Some("Kind"));
+        assert_eq!(
+            ws.set_share_outcomes(crate::model::ReferralId::default(), true),
+            Err(MeasureError::NoSuchReferral)
         );
     }
 }
