@@ -151,7 +151,7 @@ pub fn ActivityForm() -> impl IntoView {
                 <div class="field">
                     <label for="activity-minutes">"Minutes"</label>
                     <FieldError id="activity-minutes-error".into() message=error_for("minutes")/>
-                    <input id="activity-minutes" type="text" inputmode="numeric" class="input--short"
+                    <input autocomplete="off" id="activity-minutes" type="text" inputmode="numeric" class="input--short"
                         data-testid="activity-minutes" aria-invalid=invalid("minutes")
                         prop:value=move || draft.with(|d| d.minutes.clone())
                         on:input=move |e| draft.update(|d| d.minutes = event_target_value(&e))/>

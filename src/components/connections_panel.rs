@@ -122,7 +122,7 @@ pub fn ConnectionsPanel(
                                 </div>
                                 <div class="field field--grow">
                                     <label for=fb_id.clone()>"Feedback from the organisation"</label>
-                                    <input id=fb_id type="text" data-testid="connection-feedback" prop:value=move || feedback.get()
+                                    <input autocomplete="off" id=fb_id type="text" data-testid="connection-feedback" prop:value=move || feedback.get()
                                         on:input=move |e| feedback.set(event_target_value(&e))/>
                                 </div>
                                 <button type="button" class="button button--small button--secondary" on:click=update
@@ -148,7 +148,7 @@ pub fn ConnectionsPanel(
                     <Show when=move || resource.with(String::is_empty)>
                         <div class="field">
                             <label for="conn-name">"Name"</label>
-                            <input id="conn-name" type="text" data-testid="connection-new-name" prop:value=move || name.get()
+                            <input autocomplete="off" id="conn-name" type="text" data-testid="connection-new-name" prop:value=move || name.get()
                                 on:input=move |e| name.set(event_target_value(&e))/>
                         </div>
                     </Show>

@@ -94,7 +94,7 @@ pub fn ContactForm(
                 <div class="field">
                     <label for=id("minutes")>"Minutes"</label>
                     {move || error_for("minutes")().map(|e| view! { <p class="field-error">{e}</p> })}
-                    <input id=id("minutes") type="text" inputmode="numeric" class="input--short" data-testid="contact-minutes"
+                    <input autocomplete="off" id=id("minutes") type="text" inputmode="numeric" class="input--short" data-testid="contact-minutes"
                         prop:value=move || draft.with(|d| d.minutes.clone())
                         on:input=move |e| draft.update(|d| d.minutes = event_target_value(&e))/>
                 </div>

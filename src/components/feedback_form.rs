@@ -68,7 +68,7 @@ pub fn FeedbackForm(
             </div>
             <div class="field">
                 <label for="fb-quote">"In their words (optional)"</label>
-                <textarea id="fb-quote" rows="2" data-testid="feedback-quote" prop:value=move || fb.with(|f| f.quote.clone())
+                <textarea autocomplete="off" id="fb-quote" rows="2" data-testid="feedback-quote" prop:value=move || fb.with(|f| f.quote.clone())
                     on:input=move |e| { let v = event_target_value(&e); fb.update(|f| f.quote = v); changed(); }></textarea>
             </div>
             <div class="checkbox">

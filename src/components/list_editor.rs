@@ -74,7 +74,7 @@ fn ListRow(
         <li class="item" class:item--retired=retired>
             <form class="inline-form" on:submit=rename>
                 <label class="visually-hidden" for=field_id.clone()>{format!("Name of {}", item.label)}</label>
-                <input id=field_id type="text" prop:value=move || label.get() on:input=move |e| label.set(event_target_value(&e))/>
+                <input autocomplete="off" id=field_id type="text" prop:value=move || label.get() on:input=move |e| label.set(event_target_value(&e))/>
                 <button type="submit" class="button button--small button--secondary" disabled=move || state.read_only()>"Rename"</button>
                 <button type="button" class="button button--small button--secondary" on:click=toggle disabled=move || state.read_only()>
                     {if retired { "Show again" } else { "Hide" }}

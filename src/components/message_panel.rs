@@ -95,7 +95,7 @@ pub fn MessagePanel(
             <Show when=move || open.get()>
                 <label for="message-text" class="visually-hidden">"Message to the referrer (you can edit it)"</label>
                 <p class="hint">"Check and edit it before sending. Outcome changes appear only if the person agreed (Feedback)."</p>
-                <textarea id="message-text" class="message__text print-only-block" rows="18" data-testid="message-text"
+                <textarea autocomplete="off" id="message-text" class="message__text print-only-block" rows="18" data-testid="message-text"
                     prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
                 // A copy at the top of the page, shown only when printing.
                 <leptos::portal::Portal>

@@ -81,7 +81,7 @@ pub fn OutcomeSettings() -> impl IntoView {
             <form class="form-plain" on:submit=save>
                 <div class="field">
                     <label for="lw-contact">"Your contact details for messages back to referrers"</label>
-                    <input id="lw-contact" type="text" data-testid="link-worker-contact" prop:value=move || contact.get()
+                    <input autocomplete="off" id="lw-contact" type="text" data-testid="link-worker-contact" prop:value=move || contact.get()
                         on:input=move |e| contact.set(event_target_value(&e))/>
                 </div>
                 <fieldset class="field">
@@ -89,7 +89,7 @@ pub fn OutcomeSettings() -> impl IntoView {
                     {move || thresholds.get().into_iter().enumerate().map(|(i, (id, name, v))| view! {
                         <div class="field inline-field">
                             <label for=format!("threshold-{id}")>{name}</label>
-                            <input id=format!("threshold-{id}") type="text" inputmode="decimal" class="input--short" prop:value=v
+                            <input autocomplete="off" id=format!("threshold-{id}") type="text" inputmode="decimal" class="input--short" prop:value=v
                                 on:input=move |e| { let v = event_target_value(&e); thresholds.update(|t| t[i].2 = v); }/>
                         </div>
                     }).collect_view()}

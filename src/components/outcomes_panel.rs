@@ -213,7 +213,7 @@ pub fn OutcomesPanel(
                     <legend>"Goals, in the person's own words (up to three)"</legend>
                     {(0..MAX_GOALS).map(|i| view! {
                         <label class="visually-hidden" for=format!("goal-{i}")>{format!("Goal {}", i + 1)}</label>
-                        <input id=format!("goal-{i}") type="text" placeholder=format!("Goal {}", i + 1) data-testid=format!("goal-{i}")
+                        <input autocomplete="off" id=format!("goal-{i}") type="text" placeholder=format!("Goal {}", i + 1) data-testid=format!("goal-{i}")
                             prop:value=move || goals.with(|g| g.get(i).cloned().unwrap_or_default())
                             on:input=move |e| { let v = event_target_value(&e); goals.update(|g| g[i] = v); }/>
                     }).collect_view()}
@@ -271,7 +271,7 @@ pub fn OutcomesPanel(
                     _ => view! {
                         <div class="field">
                             <label for="m-reason">"Reason (optional)"</label>
-                            <input id="m-reason" type="text" data-testid="measure-reason" prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
+                            <input autocomplete="off" id="m-reason" type="text" data-testid="measure-reason" prop:value=move || reason.get() on:input=move |e| reason.set(event_target_value(&e))/>
                         </div>
                     }.into_any(),
                 }}

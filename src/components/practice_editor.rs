@@ -176,11 +176,11 @@ fn PracticeRow(
                     <div class="field">
                         <label for=field_id.clone()>"Practice name"</label>
                         {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
-                        <input id=field_id.clone() type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                        <input autocomplete="off" id=field_id.clone() type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
                     </div>
                     <div class="field">
                         <label for=format!("{field_id}-size")>"List size"</label>
-                        <input id=format!("{field_id}-size") type="text" inputmode="numeric" prop:value=move || size.get() on:input=move |e| size.set(event_target_value(&e))/>
+                        <input autocomplete="off" id=format!("{field_id}-size") type="text" inputmode="numeric" prop:value=move || size.get() on:input=move |e| size.set(event_target_value(&e))/>
                     </div>
                     <button type="submit" class="button button--small">"Save"</button>
                     <button type="button" class="button button--small button--secondary" on:click=move |_| editing.set(false)>"Cancel"</button>

@@ -124,7 +124,7 @@ pub fn RestoreBackup(
                     <p class="hint hint--info" data-testid="restore-summary">{summary}</p>
                     <div class="field">
                         <label for="restore-name">"Name for the restored workspace"</label>
-                        <input id="restore-name" type="text" prop:value=move || name.get()
+                        <input autocomplete="off" id="restore-name" type="text" prop:value=move || name.get()
                             on:input=move |e| name.set(event_target_value(&e)) data-testid="restore-name"/>
                     </div>
                     <button type="button" class="button" on:click=restore disabled=move || busy.get() data-testid="restore-confirm">

@@ -25,7 +25,7 @@ pub fn ShortNumber(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <input id=id type="text" inputmode="numeric" class="input--short" data-testid=testid
+            <input autocomplete="off" id=id type="text" inputmode="numeric" class="input--short" data-testid=testid
                 prop:value=move || value.get() on:input=move |e| value.set(event_target_value(&e))/>
         </div>
     }

@@ -105,7 +105,7 @@ pub fn StatusActions(
                         Pending::Decline => view! {
                             <div class="field">
                                 <label for="decline-note">"Why they declined (optional)"</label>
-                                <input id="decline-note" type="text" data-testid="decline-note" prop:value=move || text.get()
+                                <input autocomplete="off" id="decline-note" type="text" data-testid="decline-note" prop:value=move || text.get()
                                     on:input=move |e| text.set(event_target_value(&e))/>
                                 <p class="hint">{format!("Code in the GP record: SNOMED CT {SNOMED_DECLINED} (social prescribing declined).")}</p>
                             </div>
@@ -113,7 +113,7 @@ pub fn StatusActions(
                         Pending::NeedsBeyond => view! {
                             <div class="field">
                                 <label for="needs-beyond">"What was done instead"</label>
-                                <input id="needs-beyond" type="text" data-testid="needs-beyond-action" prop:value=move || text.get()
+                                <input autocomplete="off" id="needs-beyond" type="text" data-testid="needs-beyond-action" prop:value=move || text.get()
                                     on:input=move |e| text.set(event_target_value(&e))/>
                             </div>
                         }.into_any(),

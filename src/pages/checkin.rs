@@ -65,7 +65,7 @@ pub fn CheckInPage(
         view! {
             <div class="field field--wide">
                 <label for=id>{label}</label>
-                <textarea id=id rows="3" data-testid=id
+                <textarea autocomplete="off" id=id rows="3" data-testid=id
                     prop:value=move || form.with(get)
                     on:input=move |e| {
                         let v = event_target_value(&e);

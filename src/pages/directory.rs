@@ -60,7 +60,7 @@ pub fn DirectoryPage() -> impl IntoView {
         <form class="filters" role="search" aria-label="Filter the directory" on:submit=|e| e.prevent_default()>
             <div class="field">
                 <label for="dir-search">"Search"</label>
-                <input id="dir-search" type="search" data-testid="directory-search" prop:value=move || search.get()
+                <input autocomplete="off" id="dir-search" type="search" data-testid="directory-search" prop:value=move || search.get()
                     on:input=move |e| search.set(event_target_value(&e))/>
             </div>
             <div class="field">

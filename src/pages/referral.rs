@@ -367,7 +367,7 @@ pub fn ReferralPage(
             <div class="field field--wide">
                 <label for="f-what-matters">"What matters to the person (optional)"</label>
                 <p class="hint" id="f-what-matters-hint">"In their own words, if they are happy to share it."</p>
-                <textarea id="f-what-matters" rows="2" aria-describedby="f-what-matters-hint" data-testid="field-what-matters"
+                <textarea autocomplete="off" id="f-what-matters" rows="2" aria-describedby="f-what-matters-hint" data-testid="field-what-matters"
                     prop:value=move || draft.with(|d| d.what_matters.clone())
                     on:input=move |e| draft.update(|d| d.what_matters = event_target_value(&e))></textarea>
             </div>
@@ -411,7 +411,7 @@ pub fn ReferralPage(
                 <label for="f-notes">"Notes (optional)"</label>
                 <p class="hint" id="f-notes-hint">"What the referrer said, or anything useful for the first contact. Avoid names and other identifying details."</p>
                 <FieldError id="f-notes-error".into() message=error_for(Field::Notes)/>
-                <textarea
+                <textarea autocomplete="off"
                     id="f-notes"
                     rows="3"
                     maxlength=MAX_NOTES_LEN

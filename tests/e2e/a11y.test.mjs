@@ -25,7 +25,17 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   await context.addInitScript(countCharts);
   await page.reload();
   const found = [];
-  const check = async (state) => found.push(...(await axeViolations(page, state)));
+  // Fields the browser could offer to the next person (autofill) on a shared PC: every
+  // text field and text area must opt out.
+  const autofillable = [];
+  const check = async (state) => {
+    found.push(...(await axeViolations(page, state)));
+    const open = await page.$$eval(
+      'input:not([type]), input[type=text], input[type=search], input[type=email], input[type=tel], input[type=url], input[type=number], textarea',
+      (fields) => fields.filter((f) => f.getAttribute('autocomplete') !== 'off').map((f) => f.id || f.dataset.testid || f.outerHTML.slice(0, 80)),
+    );
+    autofillable.push(...open.map((f) => `${state}: ${f}`));
+  };
 
   // The lock screen of a new browser, and its forms' errors.
   await page.waitForSelector(byTestId('create-form'));
@@ -110,6 +120,7 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   await check('manager view, a summary imported and a file refused');
 
   assert.deepEqual(found, []);
+  assert.deepEqual(autofillable, [], 'fields that can hold something about a person opt out of autofill');
   assert.deepEqual(app.errors, []);
 });
 
