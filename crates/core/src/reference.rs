@@ -47,7 +47,11 @@ pub fn check_reference(reference: &str) -> Option<ReferenceWarning> {
     let only_number_chars = r
         .chars()
         .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
-    if only_number_chars && digits.len() == 10 && is_valid_nhs_number(&digits) {
+    let numbers = grouped_numbers(r);
+    if numbers
+        .iter()
+        .any(|n| n.len() == 10 && is_valid_nhs_number(n))
+    {
         return Some(ReferenceWarning::NhsNumber);
     }
     if r.contains('@') && r.contains('.') {
@@ -56,7 +60,10 @@ pub fn check_reference(reference: &str) -> Option<ReferenceWarning> {
     if looks_like_date(r) {
         return Some(ReferenceWarning::Date);
     }
-    if longest_digit_run(r) >= 10 || (only_number_chars && digits.len() >= 10) {
+    if longest_digit_run(r) >= 10
+        || (only_number_chars && digits.len() >= 10)
+        || numbers.iter().any(|n| n.len() >= 10)
+    {
         return Some(ReferenceWarning::LongNumber);
     }
     if looks_like_postcode(r) {
@@ -82,6 +89,31 @@ pub fn is_valid_nhs_number(digits: &str) -> bool {
     let check = 11 - (sum % 11);
     let check = if check == 11 { 0 } else { check };
     check != 10 && check == d[9]
+}
+
+/// The numbers in a text, each with its digits joined where single spaces,
+/// dots or hyphens split them, as NHS and phone numbers are written
+/// ("943 476 5919", "943.476.5919", "NHS 943-476-5919").
+fn grouped_numbers(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_digit() {
+            current.push(*c);
+            continue;
+        }
+        let joins = " .-".contains(*c)
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !joins && !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 fn longest_digit_run(s: &str) -> usize {
@@ -172,23 +204,39 @@ fn looks_like_postcode(s: &str) -> bool {
     inward_ok && outward_ok && (1..=2).contains(&letters_first)
 }
 
+/// Titles GP systems write with names.
+const TITLES: [&str; 8] = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev"];
+
+/// A name as people and GP systems write them: "Jane Smith", "SMITH, Jane",
+/// "Mrs J Smith", "J. Smith", "Smith Jane (Mrs)". Letters only (with
+/// hyphens, apostrophes, commas, full stops and brackets), at least one real
+/// word (two letters or more, with a vowel), besides any titles and initials.
 fn looks_like_name(s: &str) -> bool {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 4 {
+    if !s
+        .chars()
+        .all(|c| c.is_alphabetic() || c.is_whitespace() || ",.()'-".contains(c))
+    {
         return false;
     }
-    let wordlike = |w: &&str| {
-        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
-        letters >= 2
-            && w.chars()
-                .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || ",().".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > 5 {
+        return false;
+    }
+    let title = |w: &&str| TITLES.contains(&w.to_lowercase().as_str());
+    let initial = |w: &&str| w.chars().count() == 1;
+    let word = |w: &&str| {
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && w.chars().any(|c| "aeiouyAEIOUY".contains(c))
     };
-    let all_words = words.iter().all(wordlike);
+    let fits = words.iter().all(|w| title(w) || initial(w) || word(w));
+    let real = words.iter().filter(|w| word(w) && !title(w)).count();
     // A single all-capital short word is more likely initials or a code.
     let single_code =
         words.len() == 1 && words[0].chars().all(|c| c.is_ascii_uppercase()) && words[0].len() <= 4;
-    all_words && !single_code
+    fits && real >= 1 && !single_code
 }
 
 #[cfg(test)]
@@ -255,6 +303,81 @@ mod tests {
         );
         assert_eq!(check_reference("G12 8QQ"), Some(ReferenceWarning::Postcode));
         assert_eq!(check_reference("sw1a1aa"), Some(ReferenceWarning::Postcode));
+    }
+
+    #[test]
+    fn names_as_gp_systems_write_them_are_recognised() {
+        for name in [
+            "SMITH, Jane",
+            "Mrs J Smith",
+            "J. Smith",
+            "Smith Jane (Mrs)",
+            "Dr A. Patel",
+            "SMITH Jane",
+            "jane smith",
+            "O'Brien, Mary-Ann",
+        ] {
+            assert_eq!(
+                check_reference(name),
+                Some(ReferenceWarning::Name),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn nhs_numbers_with_dots_or_words_around_are_recognised() {
+        for n in [
+            "943.476.5919",
+            "NHS 943 476 5919",
+            "943-476-5919",
+            "NHS no: 9434765919",
+            "nhs number 943 476 5919 (checked)",
+        ] {
+            assert_eq!(check_reference(n), Some(ReferenceWarning::NhsNumber), "{n}");
+        }
+        // A wrong check digit is still a long number.
+        assert_eq!(
+            check_reference("NHS 943 476 5918"),
+            Some(ReferenceWarning::LongNumber)
+        );
+        assert_eq!(
+            check_reference("tel 07700 900 123"),
+            Some(ReferenceWarning::LongNumber)
+        );
+    }
+
+    /// False alarms: none on the demo's references or on codes services use.
+    #[test]
+    fn pseudonymous_codes_raise_no_false_alarm() {
+        let ws = crate::demo::generate(&crate::demo::DemoSpec::standard(), crate::testing::today());
+        let refs: Vec<&str> = ws.people.values().map(|p| p.reference.as_str()).collect();
+        let alarms: Vec<&&str> = refs
+            .iter()
+            .filter(|r| check_reference(r).is_some())
+            .collect();
+        assert!(refs.len() > 200);
+        assert_eq!(
+            alarms,
+            Vec::<&&str>::new(),
+            "false alarms on the demo's references"
+        );
+        for code in [
+            "RV-0412",
+            "EMIS 12345",
+            "SystmOne 48213",
+            "LW 17",
+            "LW17/032",
+            "P-2024-031",
+            "Case 2026/014",
+            "HV-0032",
+            "ref 3b",
+            "JS",
+            "NHS-LW-0042",
+            "RIV 1203",
+        ] {
+            assert_eq!(check_reference(code), None, "{code}");
+        }
     }
 
     #[test]
