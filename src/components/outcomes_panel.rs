@@ -103,6 +103,8 @@ pub fn OutcomesPanel(
                 answers.set(vec![String::new(); n]);
                 reason.set(String::new());
                 mode.set(Mode::Answers);
+                // Every choice starts afresh for the next questionnaire.
+                completion.set(Completion::SelfCompleted);
             }
             Err(e) => error.set(Some(e.to_string())),
         }
@@ -174,7 +176,12 @@ pub fn OutcomesPanel(
                         m.date,
                         name,
                         m.time_point.label(),
-                        m.completion.label(),
+                        // How it was completed means nothing when it was not.
+                        if matches!(m.result, MeasureResult::Answers { .. }) {
+                            m.completion.label()
+                        } else {
+                            "–"
+                        },
                         result,
                     )
                 })
@@ -245,6 +252,7 @@ pub fn OutcomesPanel(
                         <label for="m-date">"Date"</label>
                         <input id="m-date" type="date" data-testid="measure-date" prop:value=move || date.get() on:input=move |e| date.set(event_target_value(&e))/>
                     </div>
+                    <Show when=move || mode.get() == Mode::Answers>
                     <div class="field">
                         <label for="m-completion">"Completed"</label>
                         <select id="m-completion" data-testid="measure-completion" on:change=move |e| {
@@ -253,6 +261,7 @@ pub fn OutcomesPanel(
                             {Completion::ALL.iter().map(|c| { let c = *c; view! { <option value=c.code() selected=move || completion.get() == c>{c.label()}</option> } }).collect_view()}
                         </select>
                     </div>
+                    </Show>
                 </div>
                 <fieldset class="field">
                     <legend>"Result"</legend>

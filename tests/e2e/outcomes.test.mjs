@@ -29,9 +29,12 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   // The ONS wording is shown with each item.
   assert.match(await page.textContent(byTestId('measure-items')), /how satisfied are you with your life nowadays/);
 
+  // The baseline was read out: assisted. The next questionnaire starts afresh.
+  await page.selectOption(byTestId('measure-completion'), 'assisted');
   const started = Date.now();
   await ons4ByKeyboard(page, [3, 4, 4, 8]);
   await page.waitForSelector(byTestId('measure-saved'));
+  assert.equal(await page.inputValue(byTestId('measure-completion')), 'self', '"Completed" is reset with the form');
   t.diagnostic(`ONS4 by keyboard: ${Date.now() - started} ms of scripted typing`);
   assert.equal(await page.inputValue(byTestId('measure-time-point')), 'review', 'the next one is a review');
   await ons4ByKeyboard(page, [6, 6, 7, 4]);
@@ -50,10 +53,14 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   await page.selectOption(byTestId('measure-instrument'), 'swemwbs');
   assert.match(await page.textContent(byTestId('measure-items')), /Item 1/, 'licensed wording is not shown');
   await page.check(byTestId('mode-declined'));
+  assert.equal(await page.isVisible(byTestId('measure-completion')), false, 'a declined questionnaire was not completed');
   await page.fill(byTestId('measure-reason'), 'Too much today');
   await page.click(byTestId('save-measure'));
   await page.waitForSelector(`${byTestId('measures-table')} >> text=Declined by the person: Too much today`);
   assert.equal(await page.$$eval(byTestId('measure-row'), (r) => r.length), 3);
+  const rows = await page.$$eval(byTestId('measure-row'), (r) => r.map((x) => x.textContent));
+  assert.equal(rows.filter((r) => r.includes('Assisted')).length, 1, `only the baseline was assisted: ${rows}`);
+  assert.ok(rows.some((r) => r.includes('Declined by the person') && r.includes('–') && !r.includes('Assisted')));
   await screenshot(page, 'outcomes');
 
   // The message back: outcomes only with the person's agreement.
