@@ -79,7 +79,7 @@ pub fn UnlockForm(
             </fieldset>
             <div class="field" class:field--error=move || error.get().is_some()>
                 <label for="unlock-passphrase">"Passphrase"</label>
-                {move || error.get().map(|e| view! { <p class="field-error" id="unlock-error" data-testid="unlock-error">{e}</p> })}
+                {move || error.get().map(|e| view! { <p class="field-error" id="unlock-error" role="alert" data-testid="unlock-error">{e}</p> })}
                 <input id="unlock-passphrase" type="password" autocomplete="current-password" node_ref=input
                     aria-describedby="unlock-error" aria-invalid=move || error.get().is_some().to_string()
                     prop:value=move || passphrase.get() on:input=move |e| passphrase.set(event_target_value(&e))

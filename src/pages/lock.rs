@@ -35,7 +35,8 @@ pub fn LockPage() -> impl IntoView {
     });
     view! {
         <div class="lock" data-testid="lock-screen">
-            <h1>"Linkwork is locked"</h1>
+            // A first visit has nothing to lock yet.
+            <h1>{if none { "Welcome to Linkwork" } else { "Linkwork is locked" }}</h1>
             {listed.err().map(|e| view! { <p class="banner banner--warning">{e.to_string()}</p> })}
             {(!problems.is_empty()).then(|| view! {
                 <p class="banner banner--warning">

@@ -237,7 +237,8 @@ pub fn ReferralPage(
                         on:input=move |e| draft.update(|d| d.reference = event_target_value(&e))
                         data-testid="field-reference"
                     />
-                    <div id="f-reference-warning">
+                    // Announced as it appears, without taking focus from the field.
+                    <div id="f-reference-warning" role="status">
                         {move || reference_warning().map(|w| view! { <p class="field-warning" data-testid="reference-warning">{w}</p> })}
                         {move || known_person().map(|k| view! { <p class="hint hint--info" data-testid="known-person">{k}</p> })}
                     </div>

@@ -261,3 +261,34 @@ test('a full storage quota keeps the new referral and offers a backup', async (t
   assert.equal((await caseloadRows(page))[0][0], 'RV-0404');
   assert.deepEqual(app.errors, []);
 });
+
+test('a first visit is welcomed, a new workspace takes focus, reasons read apart, and warnings are announced', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await page.waitForSelector(byTestId('lock-screen'));
+  assert.equal((await page.textContent('h1')).trim(), 'Welcome to Linkwork', 'nothing is locked on a first visit');
+  await createWorkspace(page);
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  await addPractice(page, 'Riverside Medical Practice');
+
+  // The reference warning is announced as it appears (a status region).
+  await page.click(byTestId('nav-new'));
+  await page.fill(byTestId('field-reference'), 'SMITH, Jane');
+  await page.waitForSelector(byTestId('reference-warning'));
+  assert.equal(await page.$eval('#f-reference-warning', (e) => e.getAttribute('role')), 'status');
+
+  // Reason names hold commas, so the caseload keeps them apart with semicolons.
+  await recordReferral(page, 'RV-0001', { reasons: ['loneliness', 'money'] });
+  await page.click(byTestId('nav-caseload'));
+  const row = (await caseloadRows(page))[0].join(' | ');
+  assert.match(row, /Loneliness or isolation; Money, debt or benefits/);
+
+  // Locked now, and a wrong passphrase is announced as an alert.
+  await page.click(byTestId('lock'));
+  assert.equal((await page.textContent('h1')).trim(), 'Linkwork is locked');
+  await page.fill(byTestId('unlock-passphrase'), 'not the passphrase');
+  await page.click(byTestId('unlock'));
+  await page.waitForSelector(byTestId('unlock-error'));
+  assert.equal(await page.getAttribute(byTestId('unlock-error'), 'role'), 'alert');
+  assert.deepEqual(app.errors, []);
+});

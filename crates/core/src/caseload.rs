@@ -172,7 +172,8 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
                     .iter()
                     .map(|id| lists.label(ListKind::Reasons, id))
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    // Reason names contain commas ("Money, debt or benefits").
+                    .join("; "),
                 status: r.status,
                 days_waiting: waiting_of(r, today),
                 seen: r.attended_count(),
