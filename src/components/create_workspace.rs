@@ -3,7 +3,6 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::vault_store::{AccessError, WorkspaceMeta, MIN_PASSPHRASE_LEN};
-use wasm_bindgen::JsCast;
 
 use crate::state::{use_state, CreateError};
 
@@ -63,12 +62,6 @@ pub fn CreateWorkspace(
                         pass.set(String::new());
                         confirm.set(String::new());
                         errors.set(None);
-                        // The workspace opens: focus its page, not nowhere.
-                        request_animation_frame(|| {
-                            if let Some(main) = document().get_element_by_id("main") {
-                                let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
-                            }
-                        });
                     }
                     Err(e) => errors.set(Some(e)),
                 }
