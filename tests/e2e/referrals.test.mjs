@@ -52,7 +52,7 @@ test('a referral recorded with the keyboard alone is in the caseload after a rel
   assert.equal(rows.length, 1);
   assert.equal(rows[0][0], 'RV-0412');
   assert.equal(rows[0][1], 'Riverside Medical Practice');
-  assert.equal(rows[0][3], 'Loneliness or isolation, Money, debt or benefits');
+  assert.equal(rows[0][3], 'Loneliness or isolation; Money, debt or benefits');
   assert.equal(rows[0][4], 'Referred');
   assert.equal(rows[0][5], '0', 'referred today, waiting 0 days');
 
