@@ -539,12 +539,9 @@ impl AppState {
         referral: ReferralId,
         new: &NewConnection,
     ) -> Result<(), DirectoryError> {
-        let mut result = Err(DirectoryError::NoSuchReferral);
-        self.ws
-            .update(|ws| result = ws.add_connection(referral, new));
-        let chunk = result?;
-        self.commit([StoreKey::Records(chunk)]);
-        Ok(())
+        self.change_records(DirectoryError::NoSuchReferral, |ws| {
+            ws.add_connection(referral, new)
+        })
     }
 
     /// Moves a connection on, with the organisation's feedback.
@@ -592,12 +589,9 @@ impl AppState {
         referral: ReferralId,
         draft: &MeasureDraft,
     ) -> Result<(), MeasureError> {
-        let mut result = Err(MeasureError::NoSuchReferral);
-        self.ws
-            .update(|ws| result = ws.record_measure(referral, draft, today()));
-        let chunk = result?;
-        self.commit([StoreKey::Records(chunk)]);
-        Ok(())
+        self.change_records(MeasureError::NoSuchReferral, |ws| {
+            ws.record_measure(referral, draft, today())
+        })
     }
 
     /// Saves the person's goals.
@@ -616,9 +610,20 @@ impl AppState {
         feedback: Feedback,
         share: bool,
     ) -> Result<(), MeasureError> {
-        let mut result = Err(MeasureError::NoSuchReferral);
-        self.ws
-            .update(|ws| result = ws.set_feedback(referral, feedback, share));
+        self.change_records(MeasureError::NoSuchReferral, |ws| {
+            ws.set_feedback(referral, feedback, share)
+        })
+    }
+
+    /// Applies a change to one person's records and saves their part;
+    /// `missing` is the error if the change could not run.
+    fn change_records<E>(
+        &self,
+        missing: E,
+        change: impl FnOnce(&mut Workspace) -> Result<u32, E>,
+    ) -> Result<(), E> {
+        let mut result = Err(missing);
+        self.ws.update(|ws| result = change(ws));
         let chunk = result?;
         self.commit([StoreKey::Records(chunk)]);
         Ok(())
@@ -630,12 +635,9 @@ impl AppState {
         referral: ReferralId,
         share: bool,
     ) -> Result<(), MeasureError> {
-        let mut result = Err(MeasureError::NoSuchReferral);
-        self.ws
-            .update(|ws| result = ws.set_share_outcomes(referral, share));
-        let chunk = result?;
-        self.commit([StoreKey::Records(chunk)]);
-        Ok(())
+        self.change_records(MeasureError::NoSuchReferral, |ws| {
+            ws.set_share_outcomes(referral, share)
+        })
     }
 
     /// A fresh contact form: today, the mode used last.
