@@ -17,7 +17,11 @@ pub fn Tile(
     view! {
         <li class="tile">
             <p class="tile__label">{label}</p>
-            <p class="tile__value" data-testid=testid>{move || value.get()}</p>
+            // "about 65": the word small, so the figure stays on one line.
+            <p class="tile__value" data-testid=testid>{move || value.with(|v| match v.strip_prefix("about ") {
+                Some(figure) => view! { <span class="tile__about">"about "</span>{figure.to_owned()} }.into_any(),
+                None => v.clone().into_any(),
+            })}</p>
             <p class="tile__detail">{move || detail.get()}</p>
         </li>
     }

@@ -1151,7 +1151,8 @@ impl Merged {
         match c {
             Cell::Exact(n) => {
                 self.known += n;
-                self.approximate |= rounded && n > 0;
+                // A rounded 0 may stand for 1 to 4 people too.
+                self.approximate |= rounded;
             }
             Cell::Under5 | Cell::Hidden => self.hidden += 1,
         }
@@ -1176,10 +1177,11 @@ impl Merged {
     }
 
     /// The known part alone, for a headline ("hidden" when all is hidden,
-    /// "about 15" when rounded).
+    /// "about 15" when rounded, "few or none" for a rounded 0).
     pub fn known_text(self) -> String {
         match (self.known, self.hidden, self.approximate) {
             (0, h, _) if h > 0 => "hidden".into(),
+            (0, _, true) => "few or none".into(),
             (n, _, true) => format!("about {}", crate::tables::count(n)),
             (n, _, false) => crate::tables::count(n),
         }
@@ -1778,6 +1780,17 @@ mod tests {
         );
         assert_eq!(m(0, 1).known_text(), "hidden");
         assert_eq!(m(0, 1).show(), "<5 or hidden");
+        // Rounded figures are approximate, and a rounded 0 may hide a few.
+        let rounded = |known| Merged {
+            known,
+            hidden: 0,
+            approximate: true,
+        };
+        assert_eq!(rounded(1200).show(), "about 1,200");
+        assert_eq!(rounded(0).show(), "few or none");
+        let mut zero = Merged::default();
+        zero.add(Cell::Exact(0), true);
+        assert_eq!(zero.show(), "few or none");
     }
 
     #[test]
