@@ -181,17 +181,40 @@ pub fn handle_retry(state: AppState) {
     }
 }
 
-/// Asks before the tab closes while changes are not yet saved.
+/// Asks before the tab closes while changes are not yet saved. A page that
+/// goes away gives up editing at once, and never claims it again, however
+/// long the network keeps it on screen.
 pub fn handle_unload_guard(state: AppState) {
-    let handle = window_event_listener(ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
+    let leave = move || {
+        let meta = match state.session.get_untracked() {
+            Session::Open(meta) => Some(meta),
+            _ => None,
+        };
+        tabs::leave(meta.as_ref(), state);
+    };
+    let asked = window_event_listener(ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
         if state.unsaved_untracked() {
             e.prevent_default();
             e.set_return_value("Some changes are not saved yet.");
-        } else if let Session::Open(meta) = state.session.get_untracked() {
-            tabs::release(&meta, state);
+        } else {
+            leave();
         }
     });
-    on_cleanup(move || handle.remove());
+    let hidden = window_event_listener(ev::pagehide, move |_| leave());
+    // A reload the person stopped, or a page the browser kept and showed
+    // again: the page is in use again.
+    let back = [
+        window_event_listener(ev::pageshow, move |_| tabs::stay(state)),
+        window_event_listener(ev::keydown, move |_| tabs::stay(state)),
+        window_event_listener(ev::pointerdown, move |_| tabs::stay(state)),
+    ];
+    on_cleanup(move || {
+        asked.remove();
+        hidden.remove();
+        for h in back {
+            h.remove();
+        }
+    });
 }
 
 /// Locks the workspace after the configured minutes without use.

@@ -95,6 +95,10 @@ pub struct AppState {
     pub used_units: RwSignal<u64>,
     /// This tab's id, for the editing lock between tabs.
     pub tab_id: StoredValue<String>,
+    /// The id of the page this browser tab showed before a reload.
+    pub previous_page: StoredValue<Option<String>>,
+    /// Set once the page is unloading: it never claims the writer record again.
+    pub leaving: StoredValue<bool>,
     /// When this tab last unlocked (ms since the epoch): a lock announced
     /// by any tab after this locks this tab too.
     pub opened_at: StoredValue<f64>,
@@ -140,6 +144,8 @@ impl AppState {
             held: StoredValue::new(Vec::new()),
             used_units: RwSignal::new(0),
             tab_id: StoredValue::new(hex_id()),
+            previous_page: StoredValue::new(crate::tabs::take_previous_page()),
+            leaving: StoredValue::new(false),
             opened_at: StoredValue::new(0.0),
             persisted: RwSignal::new(None),
             last_mode: StoredValue::new(None),

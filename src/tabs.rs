@@ -3,6 +3,12 @@
 //! workspace is read-only, shows the first tab's changes as they are saved,
 //! and can take over editing. A tab that has lost the record never writes.
 //!
+//! A page that is going away (reloading, closing, navigating) gives the
+//! record up and never claims it again, however long the network keeps it
+//! alive. Its id is handed to the next page of the same browser tab
+//! (through the tab's session storage), so that page knows a record left
+//! behind by its predecessor as its own and never mistakes it for another tab.
+//!
 //! Locking is for every tab at once: a lock (the button, the shortcut or the
 //! idle timer) is announced under the workspace's "locked" key, and every
 //! tab of the workspace opened before it locks, as the announcement arrives
@@ -48,19 +54,66 @@ fn write(meta: &WorkspaceMeta, state: AppState) -> bool {
         .is_some_and(|text| storage::write(&writer_key(meta), &text).is_ok())
 }
 
+/// The session-storage key (one per browser tab, kept across reloads) that
+/// carries a leaving page's id to the next page of the same tab.
+const LEFT_KEY: &str = "linkwork.left-page";
+
+/// The id of the page this browser tab showed before this one, if it left
+/// (reload or navigation within the tab). Read once, when the app starts.
+/// A duplicated tab copies session storage while its original is still
+/// open, before any "left" id is written, so it never inherits one.
+pub fn take_previous_page() -> Option<String> {
+    let session = web_sys::window()?.session_storage().ok()??;
+    let id = session.get_item(LEFT_KEY).ok()?;
+    let _ = session.remove_item(LEFT_KEY);
+    id
+}
+
 /// Makes this tab the editing tab.
 pub fn claim(meta: &WorkspaceMeta, state: AppState) {
     write(meta, state);
     state.other_tab.set(false);
 }
 
+/// Whether a record belongs to this page, or to the page this tab showed
+/// before it.
+fn ours(w: &Writer, state: AppState) -> bool {
+    w.tab == state.tab_id.get_value()
+        || state
+            .previous_page
+            .with_value(|p| p.as_deref() == Some(w.tab.as_str()))
+}
+
 /// On opening a workspace: edit here, unless another live tab already does.
 pub fn on_open(meta: &WorkspaceMeta, state: AppState) {
     match current(meta) {
-        Some(w) if w.tab != state.tab_id.get_value() && js_sys::Date::now() - w.at < STALE_MS => {
+        Some(w) if !ours(&w, state) && js_sys::Date::now() - w.at < STALE_MS => {
             state.other_tab.set(true);
         }
         _ => claim(meta, state),
+    }
+}
+
+/// The page is going away: give up the record for good, and tell the next
+/// page of this tab who held it.
+pub fn leave(meta: Option<&WorkspaceMeta>, state: AppState) {
+    state.leaving.set_value(true);
+    if let Some(meta) = meta {
+        release(meta, state);
+    }
+    if let Some(Ok(Some(session))) = web_sys::window().map(|w| w.session_storage()) {
+        let _ = session.set_item(LEFT_KEY, &state.tab_id.get_value());
+    }
+}
+
+/// The person is using the page after all (a reload they stopped): it may
+/// hold the record again.
+pub fn stay(state: AppState) {
+    if state.leaving.get_value() {
+        state.leaving.set_value(false);
+        if let Some(Ok(Some(session))) = web_sys::window().map(|w| w.session_storage()) {
+            let _ = session.remove_item(LEFT_KEY);
+        }
     }
 }
 
@@ -79,6 +132,9 @@ pub fn still_mine(meta: &WorkspaceMeta, state: AppState) -> bool {
 /// Renews the record of the editing tab; a read-only tab takes over when
 /// the editing tab has gone (closed or crashed).
 pub fn heartbeat(meta: &WorkspaceMeta, state: AppState) {
+    if state.leaving.get_value() {
+        return;
+    }
     if state.other_tab.get_untracked() {
         if current(meta).is_none_or(|w| js_sys::Date::now() - w.at >= STALE_MS) {
             claim(meta, state);

@@ -77,10 +77,11 @@ export function headersFor(text, relative) {
  * Serves the files of `root` on 127.0.0.1 at a free port, under the URL path `prefix`
  * (e.g. '/linkwork/'), like a static host would, with the headers its `_headers` file
  * names. Missing files are 404s; '/dir/' serves '/dir/index.html'; the prefix without its
- * trailing slash redirects to it. `requests` counts the requests that reached it.
+ * trailing slash redirects to it. `requests` counts the requests that reached it. A test
+ * can make the network slow: `server.delay = (pathname) => ms` holds each answer that long.
  *
  * @param {{root?: string, prefix?: string}} [options]
- * @returns {Promise<{url: string, requests: () => number, close: () => Promise<void>}>}
+ * @returns {Promise<{url: string, requests: () => number, delay: ((pathname: string) => number) | null, close: () => Promise<void>}>}
  *   url ends with the prefix
  */
 export async function startServer({ root = DIST, prefix = '/' } = {}) {
@@ -88,8 +89,11 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
   const mount = `/${prefix}/`.replace(/\/+/g, '/');
   const headersFile = await fs.readFile(path.join(base, '_headers'), 'utf8').catch(() => '');
   let requests = 0;
+  const control = { delay: null };
   const server = http.createServer(async (req, res) => {
     requests += 1;
+    const wait = control.delay?.(new URL(req.url, 'http://localhost').pathname) ?? 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const reply = (status, headers, body) => {
       res.writeHead(status, { 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -128,7 +132,7 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = server.address();
-  return {
+  return Object.assign(control, {
     url: `http://127.0.0.1:${port}${mount}`,
     requests: () => requests,
     close: () =>
@@ -136,7 +140,7 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }
 
 /** Starts the system Chromium, headless. */

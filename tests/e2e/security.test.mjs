@@ -124,6 +124,33 @@ test('two tabs on one workspace never lose an update', async (t) => {
   assert.deepEqual(app.errors, []);
 });
 
+test('a reload on a hanging network leaves the only tab editing, not read-only', async (t) => {
+  const app = await openFresh(t);
+  const page = app.page;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  // The network takes 3.5 s to answer the reload (the offline copy waits 4 s for it):
+  // the old page runs on meanwhile, past its heartbeats, until the new one replaces it.
+  let held = 0;
+  app.server.delay = (pathname) => {
+    if (pathname !== '/linkwork/') return 0;
+    held += 1;
+    return 3500;
+  };
+  await page.reload();
+  app.server.delay = null;
+  assert.equal(held, 1, 'the reload waited on the network');
+  await unlockByKeyboard(page);
+  // Give a wrong read-only banner time to appear (two heartbeats).
+  await page.waitForTimeout(4500);
+  assert.equal(await page.isVisible(byTestId('other-tab')), false, 'no "another tab" banner');
+  await page.click(byTestId('nav-new'));
+  assert.equal(await page.isDisabled(byTestId('save-referral')), false, 'the only tab can save');
+  await recordReferral(page, 'RV-0100');
+  assert.deepEqual((await caseloadRows(page)).map((r) => r[0]), ['RV-0100']);
+  assert.deepEqual(app.errors, []);
+});
+
 test('locking one tab locks every tab of the workspace, in the background too, and none takes over', async (t) => {
   const app = await openFresh(t, { clock: true });
   const first = app.page;
