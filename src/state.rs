@@ -15,7 +15,7 @@ use linkwork_core::lists::ListKind;
 use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
 use linkwork_core::oruk::{ImportSummary, ImportedService};
 use linkwork_core::practice_work::{ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError};
-use linkwork_core::spreadsheet::{self, Applied, ImportPlan};
+use linkwork_core::spreadsheet::{self, Applied, CsvFile, ImportPlan, ImportRefused};
 use linkwork_core::summary::{Imported, Programme};
 use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
 use linkwork_core::{
@@ -567,15 +567,21 @@ impl AppState {
         Ok(())
     }
 
-    /// Checks spreadsheet files against the workspace; changes nothing.
-    pub fn plan_import(&self, referrals: &str, contacts: Option<&str>) -> ImportPlan {
-        self.ws
-            .with_untracked(|ws| spreadsheet::plan_import(ws, referrals, contacts, today()))
+    /// Checks spreadsheet files by importing them into a copy of the
+    /// workspace; changes nothing.
+    pub fn plan_import(&self, referrals: CsvFile, contacts: Option<CsvFile>) -> ImportPlan {
+        self.ws.with_untracked(|ws| {
+            spreadsheet::plan_import(ws, referrals, contacts, now(), today(), &mut BrowserIds)
+        })
     }
 
     /// Applies a checked import (all rows, or only the valid ones).
-    pub fn apply_import(&self, plan: &ImportPlan, only_valid: bool) -> Result<Applied, usize> {
-        let mut result = Err(0);
+    pub fn apply_import(
+        &self,
+        plan: &ImportPlan,
+        only_valid: bool,
+    ) -> Result<Applied, ImportRefused> {
+        let mut result = Err(ImportRefused::Changed);
         self.ws.update(|ws| {
             result = ws.apply_import(plan, only_valid, now(), today(), &mut BrowserIds);
         });

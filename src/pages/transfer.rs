@@ -4,7 +4,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::spreadsheet::{
-    contacts_template, export_contacts, export_referrals, referrals_template, ImportPlan,
+    contacts_template, export_contacts, export_referrals, referrals_template, CsvFile, ImportPlan,
 };
 use wasm_bindgen::JsCast;
 
@@ -13,10 +13,11 @@ use crate::platform::{download, file_text, today};
 use crate::route::Route;
 use crate::state::{use_state, Notice};
 
-/// The text of the file chosen in an input, if any.
-async fn chosen_text(input: Option<web_sys::HtmlInputElement>) -> Option<String> {
+/// The file chosen in an input, if any, with its name.
+async fn chosen_file(input: Option<web_sys::HtmlInputElement>) -> Option<CsvFile> {
     let file = input?.files()?.get(0)?;
-    file_text(&file).await
+    let text = file_text(&file).await?;
+    Some(CsvFile::new(file.name(), text))
 }
 
 fn input_by_id(id: &str) -> Option<web_sys::HtmlInputElement> {
@@ -49,13 +50,13 @@ pub fn TransferPage() -> impl IntoView {
         e.prevent_default();
         plan.set(None);
         leptos::task::spawn_local(async move {
-            let Some(referrals) = chosen_text(input_by_id("import-referrals")).await else {
+            let Some(referrals) = chosen_file(input_by_id("import-referrals")).await else {
                 error.set(Some("Choose the referrals file first.".into()));
                 return;
             };
-            let contacts = chosen_text(input_by_id("import-contacts")).await;
+            let contacts = chosen_file(input_by_id("import-contacts")).await;
             error.set(None);
-            plan.set(Some(state.plan_import(&referrals, contacts.as_deref())));
+            plan.set(Some(state.plan_import(referrals, contacts)));
         });
     };
     let apply = move |only_valid: bool| {
@@ -67,11 +68,11 @@ pub fn TransferPage() -> impl IntoView {
                 plan.set(None);
                 state.notice.set(Some(Notice {
                     text: format!(
-                        "Imported {} referrals and {} contacts{}.",
-                        a.referrals,
-                        a.contacts,
+                        "Imported {} and {}{}.",
+                        plural(a.referrals, "referral"),
+                        plural(a.contacts, "contact"),
                         if a.skipped > 0 {
-                            format!("; {} rows with errors left out", a.skipped)
+                            format!("; {} with problems left out", plural(a.skipped, "row"))
                         } else {
                             String::new()
                         }
@@ -80,9 +81,12 @@ pub fn TransferPage() -> impl IntoView {
                 }));
                 crate::route::go(Route::Caseload);
             }
-            Err(bad) => error.set(Some(format!(
-                "{bad} rows have errors: nothing was imported."
-            ))),
+            Err(refused) => {
+                if refused == linkwork_core::spreadsheet::ImportRefused::Changed {
+                    plan.set(None);
+                }
+                error.set(Some(refused.to_string()));
+            }
         }
     };
     view! {
@@ -140,7 +144,7 @@ pub fn TransferPage() -> impl IntoView {
                             )}
                         </p>
                         {(!errors.is_empty()).then(|| view! {
-                            <p class="field-error" role="alert">{format!("{} in {}. Nothing has been imported.", plural(errors.len(), "problem"), plural(bad, "row"))}</p>
+                            <p class="field-error" role="alert">{format!("{} in {}. Nothing has been imported yet: put the rows right and check again, or import only the valid rows.", plural(errors.len(), "problem"), plural(bad, "row"))}</p>
                             <div class="table-wrap">
                                 <table class="table" data-testid="import-errors">
                                     <caption class="visually-hidden">"Problems found, by row and column"</caption>
@@ -159,7 +163,7 @@ pub fn TransferPage() -> impl IntoView {
                             {(bad > 0).then(|| view! {
                                 <button type="button" class="button button--secondary" disabled=move || state.read_only()
                                     on:click=move |_| apply(true) data-testid="import-valid-only">
-                                    {format!("Import only the valid rows ({bad} left out)")}
+                                    {format!("Import only the valid rows ({} left out)", plural(bad, "row"))}
                                 </button>
                             })}
                         </div>

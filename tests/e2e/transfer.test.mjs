@@ -64,3 +64,48 @@ test('a spreadsheet caseload is checked row by row, imported once, and exported 
   assert.match(text, /RV-1,2026-10-01,Riverside Medical Practice,GP/);
   assert.deepEqual(app.errors, []);
 });
+
+test('the check and the import agree: rows the check lists are never imported, the rest all are', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('to-transfer'));
+  const referrals = [
+    'reference,referral_date,practice,referrer_role,reasons,status,status_date,next_step,next_step_due',
+    'RV-1,2026-10-01,Riverside Medical Practice,GP,Housing,,,Ring the housing officer,30/11/2026',
+    'RV-2,2026-10-02,Riverside Medical Practice,GP,Housing,Active,2026-09-01,,',
+    'RV-3,2026-10-03,Riverside Medical Practice,GP,Housing,Active,2099-01-01,,',
+    'RV-4,2026-10-04,Riverside Medical Practice,GP,Housing,Active,2026-10-10,,',
+  ].join('\n');
+  const contacts = [
+    'reference,referral_date,date,mode,minutes,outcome,note',
+    'RV-1,2026-10-01,2026-10-05,Telephone,30,Attended,',
+    'RV-1,2026-10-01,2026-10-06,Telephone,700,Attended,',
+    `RV-4,2026-10-04,2026-10-11,Telephone,20,Attended,${'x'.repeat(604)}`,
+  ].join('\n');
+  await page.setInputFiles(byTestId('import-referrals'), csv('october-caseload.csv', referrals));
+  await page.setInputFiles(byTestId('import-contacts'), csv('october-contacts.csv', contacts));
+  await page.click(byTestId('import-check'));
+  await page.waitForSelector(byTestId('import-errors'));
+  const summary = await page.textContent(byTestId('import-summary'));
+  assert.match(summary, /2 referrals and 1 contact to add/);
+  const problems = await page.$$eval(`${byTestId('import-errors')} tbody tr`, (rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+  );
+  assert.deepEqual(
+    problems.map((p) => [p[0], p[1], p[2]]),
+    [
+      ['october-caseload.csv', '3', 'status_date'],
+      ['october-caseload.csv', '4', 'status_date'],
+      ['october-contacts.csv', '3', 'minutes'],
+      ['october-contacts.csv', '4', 'note'],
+    ],
+  );
+  await page.click(byTestId('import-valid-only'));
+  await page.waitForSelector(`${byTestId('notice')} >> text=Imported 2 referrals and 1 contact; 4 rows with problems left out`);
+  const rows = await caseloadRows(page);
+  assert.deepEqual(rows.map((r) => [r[0], r[4]]).sort(), [['RV-1', 'Active'], ['RV-4', 'Active']]);
+  assert.deepEqual(app.errors, []);
+});

@@ -74,6 +74,8 @@ pub enum JourneyError {
     NoteTooLong,
     /// A contact on a closed, declined or onward-referred episode.
     EpisodeEnded,
+    /// A contact of past work dated after its episode ended.
+    AfterEnd(NaiveDate),
 }
 
 impl fmt::Display for JourneyError {
@@ -95,6 +97,7 @@ impl fmt::Display for JourneyError {
             Self::MinutesInvalid => write!(f, "Enter the minutes as a whole number from 0 to {MAX_CONTACT_MINUTES}."),
             Self::NoteTooLong => write!(f, "Keep the note to {MAX_CONTACT_NOTE} characters or fewer."),
             Self::EpisodeEnded => f.write_str("This episode has ended. Reopen it to record a contact."),
+            Self::AfterEnd(d) => write!(f, "The referral ended on {}: a contact cannot be after that day.", day(d)),
         }
     }
 }
