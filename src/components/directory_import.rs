@@ -1,6 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::oruk::{parse_csv_package, parse_json};
+use linkwork_core::oruk::{parse_csv_package, parse_json, CsvPackage};
+use linkwork_core::words::count;
 
 use crate::platform::{file_text, take_files};
 use crate::state::use_state;
@@ -35,15 +36,30 @@ pub fn DirectoryImport() -> impl IntoView {
                             && !n.eq_ignore_ascii_case("datapackage.json")
                     });
                     let parsed = match json {
-                        Some((_, text)) if files.len() == 1 => parse_json(text),
+                        Some((name, text)) if files.len() == 1 => {
+                            parse_json(name, text).map(|services| CsvPackage {
+                                services,
+                                unread: Vec::new(),
+                            })
+                        }
                         _ => parse_csv_package(&files),
                     };
-                    parsed.map_err(|e| e.to_string()).map(|services| {
-                        let count = services.len();
-                        let s = state.import_directory(services);
+                    parsed.map_err(|e| e.to_string()).map(|package| {
+                        let total = package.services.len();
+                        let s = state.import_directory(package.services);
+                        let unread = if package.unread.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " Not read: {} (not a table of an Open Referral UK package).",
+                                package.unread.join(", ")
+                            )
+                        };
                         format!(
-                            "Imported {count} services: {} added, {} updated.",
-                            s.added, s.updated
+                            "Imported {}: {} added, {} updated.{unread}",
+                            count(total, "service", "services"),
+                            s.added,
+                            s.updated
                         )
                     })
                 }
@@ -55,8 +71,9 @@ pub fn DirectoryImport() -> impl IntoView {
         <section class="panel" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import from Open Referral UK"</h2>
             <p class="hint">
-                "Choose a JSON file from an ORUK or HSDS 3 services endpoint, or all the CSV files of an ORUK package at once "
-                "(services.csv, organizations.csv, eligibility.csv, …). Importing the same services again updates them."
+                "Choose a JSON file from an ORUK or HSDS 3 services endpoint, or all the CSV files of an ORUK or HSDS 3 package at once "
+                "(services.csv, organizations.csv, phones.csv, …). Importing the same services again updates them: "
+                "what the new file says replaces the old details, what it leaves out is kept, and your own notes and category stay."
             </p>
             <label for="directory-file">"Directory file or files"</label>
             <input id="directory-file" type="file" multiple accept=".json,.csv,application/json,text/csv"

@@ -67,6 +67,7 @@ pub fn ResourceForm(
     };
     let cat_id = format!("{prefix}-category");
     let checked_id = format!("{prefix}-checked");
+    let description_id = format!("{prefix}-description");
     view! {
         <form class="form-plain resource-form" novalidate on:submit=submit data-testid="resource-form">
             <div class="form-grid">
@@ -90,8 +91,19 @@ pub fn ResourceForm(
                 {text_field("contact", "Phone or contact (optional)", |r| r.contact.clone(), |r, v| r.contact = v)}
                 {text_field("email", "Email (optional)", |r| r.email.clone(), |r, v| r.email = v)}
                 {text_field("website", "Website (optional)", |r| r.website.clone(), |r, v| r.website = v)}
-                {text_field("eligibility", "Eligibility (optional)", |r| r.eligibility.clone(), |r, v| r.eligibility = v)}
-                {text_field("notes", "Notes (optional)", |r| r.notes.clone(), |r, v| r.notes = v)}
+                {text_field("eligibility", "Who it is for (optional)", |r| r.eligibility.clone(), |r, v| r.eligibility = v)}
+                {text_field("fees", "Cost (optional)", |r| r.fees.clone(), |r, v| r.fees = v)}
+                {text_field("opening", "When it runs (optional)", |r| r.opening.clone(), |r, v| r.opening = v)}
+                {text_field("address", "Where: the venue's address (optional)", |r| r.address.clone(), |r, v| r.address = v)}
+                {text_field("languages", "Languages (optional)", |r| r.languages.clone(), |r, v| r.languages = v)}
+                {text_field("alert", "Notice, such as a change of venue (optional)", |r| r.alert.clone(), |r, v| r.alert = v)}
+                {text_field("notes", "Your notes (optional)", |r| r.notes.clone(), |r, v| r.notes = v)}
+                <div class="field field--wide">
+                    <label for=description_id.clone()>"Description (optional)"</label>
+                    <textarea id=description_id rows="3" autocomplete="off" data-testid="resource-description-field"
+                        prop:value=move || draft.with(|d| d.description.clone())
+                        on:input=move |e| draft.update(|d| d.description = event_target_value(&e))></textarea>
+                </div>
                 <div class="field">
                     <label for=checked_id.clone()>"Details last checked"</label>
                     <input id=checked_id type="date" data-testid="resource-checked"

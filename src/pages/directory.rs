@@ -9,6 +9,36 @@ use crate::components::resource_form::ResourceForm;
 use crate::platform::{show_date, today};
 use crate::state::use_state;
 
+/// The details of an entry a link worker needs before suggesting it, in a
+/// disclosure (nothing when it has none).
+#[component]
+fn ResourceDetails(resource: linkwork_core::directory::Resource) -> impl IntoView {
+    let r = resource;
+    let terms = r.taxonomy.join("; ");
+    let rows: Vec<(&'static str, String)> = [
+        ("How to refer", r.how_to_refer.clone()),
+        ("Who it is for", r.eligibility.clone()),
+        ("Cost", r.fees.clone()),
+        ("When", r.opening.clone()),
+        ("Where", r.address.clone()),
+        ("Languages", r.languages.clone()),
+        ("Directory terms", terms),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    (!rows.is_empty()).then(|| {
+        view! {
+            <details class="resource-more" data-testid="resource-details">
+                <summary>"Details"<span class="visually-hidden">{format!(" of {}", r.name)}</span></summary>
+                <dl class="resource-facts">
+                    {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+            </details>
+        }
+    })
+}
+
 /// The directory: search, category filter, stale entries marked, add, edit, import.
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
@@ -26,9 +56,19 @@ pub fn DirectoryPage() -> impl IntoView {
                 .filter(|r| cat.is_empty() || r.category == cat)
                 .filter(|r| {
                     needle.is_empty()
-                        || r.name.to_lowercase().contains(&needle)
-                        || r.organisation.to_lowercase().contains(&needle)
-                        || r.area.to_lowercase().contains(&needle)
+                        || [
+                            &r.name,
+                            &r.organisation,
+                            &r.area,
+                            &r.description,
+                            &r.eligibility,
+                            &r.address,
+                        ]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&needle))
+                        || r.taxonomy
+                            .iter()
+                            .any(|t| t.to_lowercase().contains(&needle))
                 })
                 .cloned()
                 .collect();
@@ -71,7 +111,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 </select>
             </div>
         </form>
-        <p class="result-count" data-testid="directory-count">{move || format!("{} entries", rows.with(Vec::len))}</p>
+        <p class="result-count" data-testid="directory-count">{move || linkwork_core::words::count(rows.with(Vec::len), "entry", "entries")}</p>
         <div class="table-wrap">
             <table class="table" data-testid="directory-table">
                 <caption class="visually-hidden">"Directory entries"</caption>
@@ -97,6 +137,13 @@ pub fn DirectoryPage() -> impl IntoView {
                                     <strong>{r.name.clone()}</strong>
                                     {(!r.organisation.is_empty()).then(|| view! { <span class="muted block">{r.organisation.clone()}</span> })}
                                     {(!r.active).then(|| view! { <span class="badge badge--warn">"Not running"</span> })}
+                                    {(!r.alert.is_empty()).then(|| view! {
+                                        <p class="resource-alert" data-testid="resource-alert"><strong>"Notice: "</strong>{r.alert.clone()}</p>
+                                    })}
+                                    {(!r.description.is_empty()).then(|| view! {
+                                        <p class="resource-description" data-testid="resource-description">{r.description.clone()}</p>
+                                    })}
+                                    <ResourceDetails resource=r.clone()/>
                                 </td>
                                 <td>{label(&r.category)}</td>
                                 <td>{r.area.clone()}</td>

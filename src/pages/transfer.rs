@@ -24,13 +24,9 @@ fn input_by_id(id: &str) -> Option<web_sys::HtmlInputElement> {
     document().get_element_by_id(id)?.dyn_into().ok()
 }
 
-/// "1 referral", "2 referrals".
+/// "1 referral", "2 referrals" (every noun here takes an s).
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    linkwork_core::words::count(n, word, &format!("{word}s"))
 }
 
 /// Import from and export to spreadsheets.

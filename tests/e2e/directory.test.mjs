@@ -53,6 +53,58 @@ test('an Open Referral UK file imports once, re-imports without duplicates, and 
   assert.deepEqual(app.errors, []);
 });
 
+test('an HSDS 3 CSV package shows every detail a link worker uses, a short re-import keeps them, and messages name the file', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await page.click(byTestId('nav-directory'));
+  const hsds3 = ['services.csv', 'organizations.csv', 'phones.csv', 'taxonomy_terms.csv', 'attributes.csv', 'schedules.csv',
+    'languages.csv', 'service_at_locations.csv', 'locations.csv', 'addresses.csv', 'cost_options.csv'];
+  await page.setInputFiles(byTestId('directory-file'), hsds3.map((f) => oruk(`hsds3-csv/${f}`)));
+  await page.waitForSelector(`${byTestId('import-result')} >> text=Imported 2 services: 2 added, 0 updated.`);
+  await page.fill(byTestId('directory-search'), 'choir');
+  const row = `${byTestId('directory-row')}`;
+  const shown = async () => {
+    await page.click(`${row} ${byTestId('resource-details')} summary`);
+    return page.textContent(row);
+  };
+  let text = await shown();
+  for (const expected of ['A friendly choir, no experience needed.', 'Rehearsals move to the library in December',
+    '01632 960123', 'Anyone who likes to sing', '£2 a session', 'Tuesday 19:00–21:00', '1 High Street, Northgate ZZ2 2BB',
+    'English; Polish', 'Just turn up on a Tuesday']) {
+    assert.ok(text.includes(expected), `the directory shows "${expected}"`);
+  }
+  // The description can be read and changed in the edit form too.
+  await page.click(`${row} button:has-text("Edit")`);
+  assert.equal(await page.inputValue(`.inline-row ${byTestId('resource-description-field')}`), 'A friendly choir, no experience needed.');
+  await page.click(`${row} button:has-text("Edit")`);
+
+  // A list file with only the id, name and status updates the entry and keeps the rest.
+  await page.setInputFiles(byTestId('directory-file'), {
+    name: 'services-page-1.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ contents: [{ id: '5c8c5f2e-4e55-4c2b-9a4f-1c2b3d4e5f60', name: 'Community choir', status: 'active' }] })),
+  });
+  await page.waitForSelector(`${byTestId('import-result')} >> text=Imported 1 service: 0 added, 1 updated.`);
+  text = await shown();
+  for (const expected of ['A friendly choir', '01632 960123', 'Anyone who likes to sing', 'Tuesday 19:00–21:00']) {
+    assert.ok(text.includes(expected), `a short re-import keeps "${expected}"`);
+  }
+
+  // A file cut short: named, in plain words, with what to do.
+  await page.setInputFiles(byTestId('directory-file'), {
+    name: 'northgate-services.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{\n"contents": [\n{"id": "x",\n'),
+  });
+  await page.waitForSelector(byTestId('import-error'));
+  const error = await page.textContent(byTestId('import-error'));
+  assert.match(error, /^northgate-services\.json could not be read/);
+  assert.match(error, /Download it from the directory again/);
+  assert.doesNotMatch(error, /EOF|parsing|column \d/);
+  assert.deepEqual(app.errors, []);
+});
+
 test('a person is connected to a resource, and the connection moves on with feedback', async (t) => {
   const app = await openFresh(t);
   const { page } = app;

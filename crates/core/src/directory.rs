@@ -50,6 +50,18 @@ pub struct Resource {
     pub fees: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// A short-term notice from the service ("closed until January").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub alert: String,
+    /// When it runs ("Tuesday 10:00–12:00").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub opening: String,
+    /// Languages spoken there, besides interpreting.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub languages: String,
+    /// Where it runs (a venue's address, never a person's).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
     /// Taxonomy terms from the directory it came from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub taxonomy: Vec<String>,

@@ -25,6 +25,7 @@ pub mod spreadsheet;
 pub mod summary;
 pub mod tables;
 pub mod vault_store;
+pub mod words;
 
 #[cfg(test)]
 mod attack;

@@ -16,36 +16,54 @@ use crate::directory::{Resource, ResourceId};
 use crate::model::Workspace;
 
 /// One service read from a directory file, before it joins the directory.
+/// An empty field is one the file does not say: importing it never blanks
+/// what the directory already holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportedService {
     pub oruk_id: String,
     pub name: String,
     pub organisation: String,
-    pub active: bool,
+    /// Whether the service runs, when the file gives its status.
+    pub active: Option<bool>,
     pub description: String,
     pub url: String,
     pub email: String,
     pub phone: String,
+    /// Who it is for, with any age range.
     pub eligibility: String,
     pub fees: String,
+    /// How to get to it (HSDS application process).
+    pub how_to_refer: String,
+    /// A short-term notice from the service ("closed until January").
+    pub alert: String,
+    /// When it runs.
+    pub opening: String,
+    pub languages: String,
+    /// Where it runs: the first venue's address.
+    pub address: String,
     pub taxonomy: Vec<String>,
     pub area: String,
     /// Assured date, or else last modified.
     pub checked: Option<NaiveDate>,
 }
 
-/// Why a directory file cannot be imported.
+/// Why a directory file cannot be imported. Every message names the file
+/// and says what to do; nothing is imported.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OrukError {
-    #[error("The file is not readable JSON ({0}).")]
-    NotJson(String),
-    #[error("The file is not an Open Referral UK services file: expected a paged result with \u{201c}content\u{201d} (ORUK 1.x) or \u{201c}contents\u{201d} (HSDS 3), or a single service record.")]
-    NotServices,
-    #[error("The file has no services in it.")]
-    Empty,
-    #[error("Service {index} {problem}. Nothing was imported.")]
-    Service { index: usize, problem: String },
-    #[error("{0} is missing: the CSV package needs services.csv and organizations.csv.")]
+    #[error("{file} could not be read as JSON: it looks cut short or damaged near line {line}. Nothing was imported. Download it from the directory again, or choose its CSV files instead.")]
+    NotJson { file: String, line: usize },
+    #[error("{file} is not an Open Referral UK services file: it has no list of services (\u{201c}content\u{201d} or \u{201c}contents\u{201d}) and is not a single service. Nothing was imported. Choose the file the directory's services address gives.")]
+    NotServices { file: String },
+    #[error("{file} has no services in it. Nothing was imported. Choose a file with at least one service.")]
+    Empty { file: String },
+    #[error("{file}: service {index} {problem}. Nothing was imported. Correct the file, or ask the directory for a new copy.")]
+    Service {
+        file: String,
+        index: usize,
+        problem: String,
+    },
+    #[error("{0} is missing. Nothing was imported. Choose it together with the other files: the CSV package needs services.csv and organizations.csv.")]
     MissingFile(&'static str),
     #[error("{file}, row {row}: {problem}. Nothing was imported.")]
     Csv {
@@ -56,7 +74,7 @@ pub enum OrukError {
 }
 
 /// What an import did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportSummary {
     pub added: usize,
     pub updated: usize,
@@ -75,82 +93,224 @@ fn date_of(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-/// Strings found under `list[*].(path…)`.
-fn collect(v: &Value, list: &str, path: &[&str]) -> Vec<String> {
+/// The items of a list field (none when it is missing).
+fn items<'a>(v: &'a Value, list: &str) -> &'a [Value] {
     v.get(list)
         .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    let mut at = item;
-                    for p in path {
-                        at = at.get(p)?;
-                    }
-                    at.as_str()
-                        .map(|s| s.trim().to_owned())
-                        .filter(|s| !s.is_empty())
-                })
-                .collect()
+        .map_or(&[], Vec::as_slice)
+}
+
+/// Strings found under `list[*].(path…)`.
+fn collect(v: &Value, list: &str, path: &[&str]) -> Vec<String> {
+    items(v, list)
+        .iter()
+        .filter_map(|item| {
+            let mut at = item;
+            for p in path {
+                at = at.get(p)?;
+            }
+            at.as_str()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
         })
-        .unwrap_or_default()
+        .collect()
+}
+
+/// Non-empty parts, each once, joined with "; ".
+fn join(parts: impl IntoIterator<Item = String>) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for p in parts {
+        let p = p.trim().to_owned();
+        if !p.is_empty() && !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    seen.join("; ")
+}
+
+/// "Ages 18 to 65", "Ages 50 and over", "Up to age 25", from the age fields.
+fn ages(min: &str, max: &str) -> String {
+    let num = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|n| *n > 0.0)
+            .map(|n| n.round() as u32)
+    };
+    match (num(min), num(max)) {
+        (Some(a), Some(b)) => format!("Ages {a} to {b}"),
+        (Some(a), None) => format!("Ages {a} and over"),
+        (None, Some(b)) => format!("Up to age {b}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// A day of the week from an RRULE day code or an ORUK weekday (name or 1–7).
+fn day_name(code: &str) -> String {
+    const DAYS: [(&str, &str); 7] = [
+        ("MO", "Monday"),
+        ("TU", "Tuesday"),
+        ("WE", "Wednesday"),
+        ("TH", "Thursday"),
+        ("FR", "Friday"),
+        ("SA", "Saturday"),
+        ("SU", "Sunday"),
+    ];
+    let c = code.trim();
+    if let Ok(n) = c.parse::<usize>() {
+        return DAYS
+            .get(n.wrapping_sub(1))
+            .map_or(String::new(), |d| d.1.to_owned());
+    }
+    c.split(',')
+        .filter_map(|part| {
+            let p = part.trim();
+            DAYS.iter()
+                .find(|(code, name)| {
+                    p.eq_ignore_ascii_case(code)
+                        || (p.len() >= 3 && name.to_lowercase().starts_with(&p.to_lowercase()))
+                })
+                .map(|d| d.1.to_owned())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "Tuesday 10:00–12:00": a schedule's own words, or its day and hours.
+fn schedule_text(description: &str, day: &str, opens: &str, closes: &str) -> String {
+    if !description.trim().is_empty() {
+        return description.trim().to_owned();
+    }
+    let hhmm = |t: &str| t.trim().get(..5).unwrap_or(t.trim()).to_owned();
+    let hours = match (opens.trim().is_empty(), closes.trim().is_empty()) {
+        (false, false) => format!("{}\u{2013}{}", hhmm(opens), hhmm(closes)),
+        (false, true) => format!("from {}", hhmm(opens)),
+        _ => String::new(),
+    };
+    [day_name(day), hours]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "1 High Street, Northgate ZZ2 2BB".
+fn address_text(address_1: &str, city: &str, postcode: &str) -> String {
+    let town = [city.trim(), postcode.trim()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    [address_1.trim().to_owned(), town]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether a status says the service runs ("active"); `None` when not given.
+fn running(status: &str) -> Option<bool> {
+    match status.trim().to_lowercase().as_str() {
+        "" => None,
+        s => Some(s == "active"),
+    }
 }
 
 /// Reads one service record of either standard.
-fn service_from_json(v: &Value, index: usize) -> Result<ImportedService, OrukError> {
+fn service_from_json(v: &Value, file: &str, index: usize) -> Result<ImportedService, OrukError> {
     let bad = |problem: &str| OrukError::Service {
+        file: file.to_owned(),
         index,
         problem: problem.to_owned(),
     };
     if !v.is_object() {
-        return Err(bad("is not a record"));
+        return Err(bad("is not a service record"));
     }
     let oruk_id = text(v, "id");
     if oruk_id.is_empty() {
-        return Err(bad("has no id"));
+        return Err(bad("has no id, so a later import could not update it"));
     }
     let name = text(v, "name");
     if name.is_empty() {
         return Err(bad(&format!("(id {oruk_id}) has no name")));
     }
-    let status = text(v, "status").to_lowercase();
     let organisation = v
         .get("organization")
         .map(|o| text(o, "name"))
         .unwrap_or_default();
-    let mut eligibility = text(v, "eligibility_description");
-    if eligibility.is_empty() {
-        eligibility = collect(v, "eligibilitys", &["eligibility"]).join("; ");
-    }
-    let mut fees = text(v, "fees_description");
-    if fees.is_empty() {
-        fees = text(v, "fees");
-    }
+    let eligibility_list = items(v, "eligibilitys");
+    let eligibility = join(
+        [
+            text(v, "eligibility_description"),
+            ages(&text(v, "minimum_age"), &text(v, "maximum_age")),
+        ]
+        .into_iter()
+        .chain(eligibility_list.iter().flat_map(|e| {
+            [
+                text(e, "eligibility"),
+                ages(&text(e, "minimum_age"), &text(e, "maximum_age")),
+            ]
+        })),
+    );
+    let fees = join(
+        [text(v, "fees_description"), text(v, "fees")]
+            .into_iter()
+            .chain(collect(v, "cost_options", &["amount_description"])),
+    );
     let mut taxonomy = collect(v, "service_taxonomys", &["taxonomy", "name"]);
     taxonomy.extend(collect(v, "attributes", &["taxonomy_term", "name"]));
     let mut phones = collect(v, "phones", &["number"]);
-    if let Some(contacts) = v.get("contacts").and_then(Value::as_array) {
-        for c in contacts {
-            phones.extend(collect(c, "phones", &["number"]));
-        }
+    for c in items(v, "contacts") {
+        phones.extend(collect(c, "phones", &["number"]));
     }
-    let mut area = String::new();
-    if let Some(sal) = v.get("service_at_locations").and_then(Value::as_array) {
-        for s in sal {
-            let Some(loc) = s.get("location") else {
-                continue;
-            };
-            for list in ["physical_addresses", "addresses"] {
-                if let Some(city) = collect(loc, list, &["city"]).into_iter().next() {
-                    area = city;
+    let opening = join(
+        items(v, "schedules")
+            .iter()
+            .chain(items(v, "regular_schedules"))
+            .map(|s| {
+                let day = match text(s, "byday") {
+                    d if d.is_empty() => text(s, "weekday"),
+                    d => d,
+                };
+                schedule_text(
+                    &text(s, "description"),
+                    &day,
+                    &text(s, "opens_at"),
+                    &text(s, "closes_at"),
+                )
+            }),
+    );
+    let languages = join(
+        collect(v, "languages", &["name"])
+            .into_iter()
+            .chain(collect(v, "languages", &["language"])),
+    );
+    let mut area = join(
+        collect(v, "service_areas", &["service_area"])
+            .into_iter()
+            .chain(collect(v, "service_areas", &["name"])),
+    );
+    let mut address = String::new();
+    for s in items(v, "service_at_locations") {
+        let Some(loc) = s.get("location") else {
+            continue;
+        };
+        for list in ["physical_addresses", "addresses"] {
+            if let Some(a) = items(loc, list).first() {
+                if address.is_empty() {
+                    address = address_text(
+                        &text(a, "address_1"),
+                        &text(a, "city"),
+                        &text(a, "postal_code"),
+                    );
+                }
+                if area.is_empty() {
+                    area = text(a, "city");
                 }
             }
-            if area.is_empty() {
-                area = text(loc, "name");
-            }
-            if !area.is_empty() {
-                break;
-            }
+        }
+        if area.is_empty() {
+            area = text(loc, "name");
         }
     }
     let checked = date_of(&text(v, "assured_date")).or_else(|| date_of(&text(v, "last_modified")));
@@ -158,26 +318,37 @@ fn service_from_json(v: &Value, index: usize) -> Result<ImportedService, OrukErr
         oruk_id,
         name,
         organisation,
-        active: status.is_empty() || status == "active",
+        active: running(&text(v, "status")),
         description: text(v, "description"),
         url: text(v, "url"),
         email: text(v, "email"),
         phone: phones.into_iter().next().unwrap_or_default(),
         eligibility,
         fees,
+        how_to_refer: text(v, "application_process"),
+        alert: text(v, "alert"),
+        opening,
+        languages,
+        address,
         taxonomy,
         area,
         checked,
     })
 }
 
-/// Reads services from an ORUK 1.x or HSDS 3 JSON file.
-pub fn parse_json(text: &str) -> Result<Vec<ImportedService>, OrukError> {
-    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| OrukError::NotJson(e.to_string()))?;
+/// Reads services from an ORUK 1.x or HSDS 3 JSON file called `file`.
+pub fn parse_json(file: &str, text: &str) -> Result<Vec<ImportedService>, OrukError> {
+    let v: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        OrukError::NotJson {
+            file: file.to_owned(),
+            line: e.line(),
+        }
+    })?;
     let items: Vec<&Value> = if let Some(list) = v.get("content").or_else(|| v.get("contents")) {
         list.as_array()
-            .ok_or(OrukError::NotServices)?
+            .ok_or_else(|| OrukError::NotServices {
+                file: file.to_owned(),
+            })?
             .iter()
             .collect()
     } else if v.get("id").is_some() && v.get("name").is_some() {
@@ -185,17 +356,22 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedService>, OrukError> {
     } else if let Some(list) = v.as_array() {
         list.iter().collect()
     } else {
-        return Err(OrukError::NotServices);
+        return Err(OrukError::NotServices {
+            file: file.to_owned(),
+        });
     };
     if items.is_empty() {
-        return Err(OrukError::Empty);
+        return Err(OrukError::Empty {
+            file: file.to_owned(),
+        });
     }
     let mut out = Vec::with_capacity(items.len());
     let mut seen = BTreeMap::new();
     for (i, item) in items.into_iter().enumerate() {
-        let s = service_from_json(item, i + 1)?;
+        let s = service_from_json(item, file, i + 1)?;
         if let Some(first) = seen.insert(s.oruk_id.clone(), i + 1) {
             return Err(OrukError::Service {
+                file: file.to_owned(),
                 index: i + 1,
                 problem: format!("has the same id as service {first}"),
             });
@@ -203,6 +379,21 @@ pub fn parse_json(text: &str) -> Result<Vec<ImportedService>, OrukError> {
         out.push(s);
     }
     Ok(out)
+}
+
+/// What is wrong with a CSV record, in plain words.
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!(
+            "the row has {len} cells but the header has {expected_len}: a comma inside a cell needs the cell in double quotes. Save the file again from the spreadsheet as CSV"
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            "the file is not saved as UTF-8 text: save it again as \u{201c}CSV UTF-8\u{201d}".into()
+        }
+        _ => "the row could not be read: save the file again from the spreadsheet as CSV".into(),
+    }
 }
 
 /// Rows of one CSV file as maps from column name to value.
@@ -215,7 +406,7 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<BTreeMap<String, String>>, Oru
         .map_err(|e| OrukError::Csv {
             file: file.into(),
             row: 1,
-            problem: e.to_string(),
+            problem: csv_problem(&e),
         })?
         .iter()
         .map(|h| h.trim().to_lowercase())
@@ -225,7 +416,7 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<BTreeMap<String, String>>, Oru
         let record = record.map_err(|e| OrukError::Csv {
             file: file.into(),
             row: i + 2,
-            problem: e.to_string(),
+            problem: csv_problem(&e),
         })?;
         rows.push(
             headers
@@ -238,117 +429,248 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<BTreeMap<String, String>>, Oru
     Ok(rows)
 }
 
-/// Reads services from the ORUK tabular package: `(file name, text)` pairs.
-/// services.csv and organizations.csv are needed; eligibility.csv,
-/// taxonomy.csv with service_taxonomy.csv, and phone.csv are used when given.
-pub fn parse_csv_package(files: &[(String, String)]) -> Result<Vec<ImportedService>, OrukError> {
-    let find = |name: &str| {
+type CsvRow = BTreeMap<String, String>;
+
+/// The tables of the package Linkwork reads, each by its HSDS 3 name and
+/// its ORUK 1 name.
+const TABLES: [[&str; 2]; 14] = [
+    ["services.csv", "service.csv"],
+    ["organizations.csv", "organization.csv"],
+    ["phones.csv", "phone.csv"],
+    ["eligibility.csv", "eligibilitys.csv"],
+    ["taxonomy_terms.csv", "taxonomy.csv"],
+    ["attributes.csv", "service_taxonomy.csv"],
+    ["service_areas.csv", "service_area.csv"],
+    ["cost_options.csv", "cost_option.csv"],
+    ["languages.csv", "language.csv"],
+    ["schedules.csv", "regular_schedule.csv"],
+    ["service_at_locations.csv", "service_at_location.csv"],
+    ["locations.csv", "location.csv"],
+    ["addresses.csv", "physical_address.csv"],
+    ["datapackage.json", "datapackage.json"],
+];
+
+/// The services of a CSV package, and the chosen files it did not read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CsvPackage {
+    pub services: Vec<ImportedService>,
+    /// Files that are not tables Linkwork reads (left out).
+    pub unread: Vec<String>,
+}
+
+/// Reads services from the ORUK 1 or HSDS 3 tabular package: `(file name,
+/// text)` pairs. services.csv and organizations.csv are needed; the other
+/// tables (phones, eligibility, taxonomy, areas, costs, languages,
+/// schedules and locations, by either standard's file names) are used when
+/// given.
+pub fn parse_csv_package(files: &[(String, String)]) -> Result<CsvPackage, OrukError> {
+    let base = |n: &str| n.rsplit(['/', '\\']).next().unwrap_or(n).to_lowercase();
+    let find = |names: [&str; 2]| {
         files
             .iter()
-            .find(|(n, _)| {
-                n.rsplit(['/', '\\'])
-                    .next()
-                    .is_some_and(|base| base.eq_ignore_ascii_case(name))
-            })
-            .map(|(_, t)| t.as_str())
+            .find(|(n, _)| names.contains(&base(n).as_str()))
+            .map(|(n, t)| (base(n), t.as_str()))
     };
-    let services = csv_rows(
-        "services.csv",
-        find("services.csv").ok_or(OrukError::MissingFile("services.csv"))?,
-    )?;
-    let orgs = csv_rows(
-        "organizations.csv",
-        find("organizations.csv").ok_or(OrukError::MissingFile("organizations.csv"))?,
-    )?;
+    let table = |names: [&str; 2]| -> Result<Vec<CsvRow>, OrukError> {
+        match find(names) {
+            Some((name, text)) => csv_rows(&name, text),
+            None => Ok(Vec::new()),
+        }
+    };
+    let unread: Vec<String> = files
+        .iter()
+        .map(|(n, _)| n.clone())
+        .filter(|n| !TABLES.iter().any(|t| t.contains(&base(n).as_str())))
+        .collect();
+    let (services_name, services_text) =
+        find(TABLES[0]).ok_or(OrukError::MissingFile("services.csv"))?;
+    let services = csv_rows(&services_name, services_text)?;
+    let (orgs_name, orgs_text) =
+        find(TABLES[1]).ok_or(OrukError::MissingFile("organizations.csv"))?;
+    let orgs = csv_rows(&orgs_name, orgs_text)?;
+    let get = |row: &CsvRow, k: &str| row.get(k).cloned().unwrap_or_default();
     let org_names: BTreeMap<String, String> = orgs
         .iter()
-        .filter_map(|o| Some((o.get("id")?.clone(), o.get("name")?.clone())))
+        .map(|o| (get(o, "id"), get(o, "name")))
         .collect();
-    let by_service =
-        |file: &str, value: &str| -> Result<BTreeMap<String, Vec<String>>, OrukError> {
-            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            if let Some(text) = find(file) {
-                for row in csv_rows(file, text)? {
-                    if let (Some(s), Some(v)) = (row.get("service_id"), row.get(value)) {
-                        map.entry(s.clone()).or_default().push(v.clone());
-                    }
-                }
+    // Rows of a linked table, by the service they belong to.
+    let by = |rows: Vec<CsvRow>, key: &str| -> BTreeMap<String, Vec<CsvRow>> {
+        let mut map: BTreeMap<String, Vec<CsvRow>> = BTreeMap::new();
+        for row in rows {
+            let owner = get(&row, key);
+            if !owner.is_empty() {
+                map.entry(owner).or_default().push(row);
             }
-            Ok(map)
-        };
-    let eligibility = by_service("eligibility.csv", "eligibility")?;
-    let phones = by_service("phone.csv", "number")?;
-    let service_terms = by_service("service_taxonomy.csv", "taxonomy_id")?;
-    let term_names: BTreeMap<String, String> = match find("taxonomy.csv") {
-        Some(text) => csv_rows("taxonomy.csv", text)?
-            .into_iter()
-            .filter_map(|t| Some((t.get("id")?.clone(), t.get("name")?.clone())))
-            .collect(),
-        None => BTreeMap::new(),
+        }
+        map
     };
+    let phones = by(table(TABLES[2])?, "service_id");
+    let eligibility = by(table(TABLES[3])?, "service_id");
+    let term_names: BTreeMap<String, String> = table(TABLES[4])?
+        .iter()
+        .map(|t| (get(t, "id"), get(t, "name")))
+        .collect();
+    let terms = by(
+        table(TABLES[5])?
+            .into_iter()
+            .filter(|r| {
+                let entity = get(r, "link_entity");
+                entity.is_empty() || entity.eq_ignore_ascii_case("service")
+            })
+            .collect(),
+        if find(TABLES[5]).is_some_and(|(n, _)| n == "attributes.csv") {
+            "link_id"
+        } else {
+            "service_id"
+        },
+    );
+    let areas = by(table(TABLES[6])?, "service_id");
+    let costs = by(table(TABLES[7])?, "service_id");
+    let languages = by(table(TABLES[8])?, "service_id");
+    let schedules = by(table(TABLES[9])?, "service_id");
+    let at_locations = by(table(TABLES[10])?, "service_id");
+    let locations: BTreeMap<String, CsvRow> = table(TABLES[11])?
+        .into_iter()
+        .map(|l| (get(&l, "id"), l))
+        .collect();
+    let addresses = by(table(TABLES[12])?, "location_id");
     if services.is_empty() {
-        return Err(OrukError::Empty);
+        return Err(OrukError::Empty {
+            file: services_name,
+        });
     }
+    let none = Vec::new();
     let mut out = Vec::new();
     let mut seen = BTreeMap::new();
     for (i, row) in services.iter().enumerate() {
-        let get = |k: &str| row.get(k).cloned().unwrap_or_default();
+        let cell = |k: &str| get(row, k);
         let bad = |problem: String| OrukError::Csv {
-            file: "services.csv".into(),
+            file: services_name.clone(),
             row: i + 2,
             problem,
         };
-        let id = get("id");
+        let id = cell("id");
         if id.is_empty() {
-            return Err(bad("the id is empty".into()));
+            return Err(bad(
+                "the id is empty: every service needs its directory id".into()
+            ));
         }
-        if get("name").is_empty() {
+        if cell("name").is_empty() {
             return Err(bad(format!("service {id} has no name")));
         }
-        let org_id = get("organization_id");
+        let org_id = cell("organization_id");
         let organisation = match org_names.get(&org_id) {
             Some(n) => n.clone(),
             None if org_id.is_empty() => String::new(),
             None => {
                 return Err(bad(format!(
-                    "organisation {org_id} is not in organizations.csv"
+                    "organisation {org_id} is not in {orgs_name}: choose the organisations file that goes with these services"
                 )))
             }
         };
         if let Some(first) = seen.insert(id.clone(), i + 2) {
             return Err(bad(format!("service {id} is also on row {first}")));
         }
-        let status = get("status").to_lowercase();
+        let linked = |map: &BTreeMap<String, Vec<CsvRow>>| map.get(&id).unwrap_or(&none).clone();
+        let eligibility = join(
+            [
+                cell("eligibility_description"),
+                ages(&cell("minimum_age"), &cell("maximum_age")),
+            ]
+            .into_iter()
+            .chain(linked(&eligibility).iter().flat_map(|e| {
+                [
+                    get(e, "eligibility"),
+                    ages(&get(e, "minimum_age"), &get(e, "maximum_age")),
+                ]
+            })),
+        );
+        let fees = join(
+            [cell("fees_description"), cell("fees")]
+                .into_iter()
+                .chain(linked(&costs).iter().map(|c| get(c, "amount_description"))),
+        );
+        let mut area = join(
+            linked(&areas)
+                .iter()
+                .flat_map(|a| [get(a, "service_area"), get(a, "name")]),
+        );
+        let mut address = String::new();
+        for sal in linked(&at_locations) {
+            let location_id = get(&sal, "location_id");
+            if let Some(a) = addresses.get(&location_id).and_then(|a| a.first()) {
+                if address.is_empty() {
+                    address = address_text(
+                        &get(a, "address_1"),
+                        &get(a, "city"),
+                        &get(a, "postal_code"),
+                    );
+                }
+                if area.is_empty() {
+                    area = get(a, "city");
+                }
+            }
+            if area.is_empty() {
+                area = locations
+                    .get(&location_id)
+                    .map(|l| get(l, "name"))
+                    .unwrap_or_default();
+            }
+        }
         out.push(ImportedService {
-            name: get("name"),
+            name: cell("name"),
             organisation,
-            active: status.is_empty() || status == "active",
-            description: get("description"),
-            url: get("url"),
-            email: get("email"),
-            phone: phones
-                .get(&id)
-                .and_then(|p| p.first().cloned())
+            active: running(&cell("status")),
+            description: cell("description"),
+            url: cell("url"),
+            email: cell("email"),
+            phone: linked(&phones)
+                .first()
+                .map(|p| get(p, "number"))
                 .unwrap_or_default(),
-            eligibility: eligibility
-                .get(&id)
-                .map(|e| e.join("; "))
-                .unwrap_or_default(),
-            fees: get("fees"),
-            taxonomy: service_terms
-                .get(&id)
-                .map(|ts| {
-                    ts.iter()
-                        .filter_map(|t| term_names.get(t).cloned())
-                        .collect()
+            eligibility,
+            fees,
+            how_to_refer: cell("application_process"),
+            alert: cell("alert"),
+            opening: join(linked(&schedules).iter().map(|s| {
+                let day = match get(s, "byday") {
+                    d if d.is_empty() => get(s, "weekday"),
+                    d => d,
+                };
+                schedule_text(
+                    &get(s, "description"),
+                    &day,
+                    &get(s, "opens_at"),
+                    &get(s, "closes_at"),
+                )
+            })),
+            languages: join(
+                linked(&languages)
+                    .iter()
+                    .flat_map(|l| [get(l, "name"), get(l, "language")]),
+            ),
+            address,
+            taxonomy: linked(&terms)
+                .iter()
+                .filter_map(|t| {
+                    let term = get(t, "taxonomy_term_id");
+                    let term = if term.is_empty() {
+                        get(t, "taxonomy_id")
+                    } else {
+                        term
+                    };
+                    term_names.get(&term).cloned()
                 })
-                .unwrap_or_default(),
-            area: String::new(),
-            checked: date_of(&get("assured_date")).or_else(|| date_of(&get("last_modified"))),
+                .collect(),
+            area,
+            checked: date_of(&cell("assured_date")).or_else(|| date_of(&cell("last_modified"))),
             oruk_id: id,
         });
     }
-    Ok(out)
+    Ok(CsvPackage {
+        services: out,
+        unread,
+    })
 }
 
 /// Keywords that suggest a connection category, checked in order.
@@ -426,7 +748,10 @@ pub fn guess_category(s: &ImportedService) -> &'static str {
 
 impl Workspace {
     /// Adds imported services to the directory, updating entries with the
-    /// same ORUK id (keeping the link worker's own notes and category).
+    /// same ORUK id. An update takes what the file says and keeps whatever
+    /// it leaves empty, so a short list file never blanks details an
+    /// earlier full import filled in; the link worker's own notes and
+    /// category always stay.
     pub fn import_services(
         &mut self,
         services: Vec<ImportedService>,
@@ -444,32 +769,42 @@ impl Workspace {
                 .get(&s.oruk_id)
                 .and_then(|id| self.directory.get(id))
                 .cloned();
+            let old = existing.clone().unwrap_or_default();
+            let pick = |new: String, old: &str| {
+                if new.is_empty() {
+                    old.to_owned()
+                } else {
+                    new
+                }
+            };
             let resource = Resource {
                 id: existing
                     .as_ref()
                     .map_or_else(|| ResourceId::from_random(rng.bytes16()), |e| e.id),
                 oruk_id: Some(s.oruk_id),
                 name: s.name,
-                organisation: s.organisation,
+                organisation: pick(s.organisation, &old.organisation),
                 category: existing.as_ref().map_or(category, |e| e.category.clone()),
-                area: s.area,
-                how_to_refer: existing
-                    .as_ref()
-                    .map(|e| e.how_to_refer.clone())
-                    .unwrap_or_default(),
-                contact: s.phone,
-                email: s.email,
-                website: s.url,
-                eligibility: s.eligibility,
-                fees: s.fees,
-                description: s.description,
-                taxonomy: s.taxonomy,
-                notes: existing
-                    .as_ref()
-                    .map(|e| e.notes.clone())
-                    .unwrap_or_default(),
-                active: s.active,
-                last_checked: s.checked.or(existing.as_ref().and_then(|e| e.last_checked)),
+                area: pick(s.area, &old.area),
+                how_to_refer: pick(s.how_to_refer, &old.how_to_refer),
+                contact: pick(s.phone, &old.contact),
+                email: pick(s.email, &old.email),
+                website: pick(s.url, &old.website),
+                eligibility: pick(s.eligibility, &old.eligibility),
+                fees: pick(s.fees, &old.fees),
+                description: pick(s.description, &old.description),
+                alert: pick(s.alert, &old.alert),
+                opening: pick(s.opening, &old.opening),
+                languages: pick(s.languages, &old.languages),
+                address: pick(s.address, &old.address),
+                taxonomy: if s.taxonomy.is_empty() {
+                    old.taxonomy.clone()
+                } else {
+                    s.taxonomy
+                },
+                notes: old.notes.clone(),
+                active: s.active.unwrap_or(existing.is_none() || old.active),
+                last_checked: s.checked.or(old.last_checked),
             };
             if existing.is_some() {
                 summary.updated += 1;
@@ -489,13 +824,14 @@ mod tests {
 
     #[test]
     fn an_oruk_1_paged_result_maps_every_field() {
-        let services = parse_json(&fixture("oruk/services-oruk1.json")).expect("valid");
+        let services =
+            parse_json("services-oruk1.json", &fixture("oruk/services-oruk1.json")).expect("valid");
         assert_eq!(services.len(), 3);
         let walk = &services[0];
         assert_eq!(walk.oruk_id, "svc-101");
         assert_eq!(walk.name, "Health walks");
         assert_eq!(walk.organisation, "Riverside Rambles");
-        assert!(walk.active);
+        assert_eq!(walk.active, Some(true));
         assert_eq!(walk.url, "https://example.org/walks");
         assert_eq!(walk.email, "walks@example.org");
         assert_eq!(walk.phone, "01632 960001");
@@ -505,18 +841,30 @@ mod tests {
         assert_eq!(walk.area, "Riverside");
         assert_eq!(walk.checked, NaiveDate::from_ymd_opt(2026, 3, 1));
         assert_eq!(guess_category(walk), "physical_activity");
-        assert!(!services[2].active, "an inactive service is kept, marked");
+        assert_eq!(
+            services[2].active,
+            Some(false),
+            "an inactive service is kept, marked"
+        );
         assert_eq!(guess_category(&services[1]), "debt");
     }
 
     #[test]
     fn an_hsds_3_paged_result_and_a_single_record_are_read() {
-        let services = parse_json(&fixture("oruk/services-hsds3.json")).expect("valid");
+        let services =
+            parse_json("services-hsds3.json", &fixture("oruk/services-hsds3.json")).expect("valid");
         assert_eq!(services.len(), 2);
         let choir = &services[0];
         assert_eq!(choir.name, "Community choir");
         assert_eq!(choir.eligibility, "Anyone who likes to sing");
-        assert_eq!(choir.fees, "£2 a session");
+        assert_eq!(choir.fees, "£2 a session", "from its cost options");
+        assert_eq!(choir.how_to_refer, "Just turn up on a Tuesday");
+        assert_eq!(choir.alert, "Rehearsals move to the library in December");
+        assert_eq!(choir.opening, "Tuesday 19:00\u{2013}21:00");
+        assert_eq!(choir.languages, "English; Polish");
+        assert_eq!(choir.address, "1 High Street, Northgate ZZ2 2BB");
+        assert_eq!(choir.description, "A friendly choir, no experience needed.");
+        assert_eq!(services[1].eligibility, "Ages 18 and over");
         assert_eq!(choir.taxonomy, vec!["Arts and culture".to_owned()]);
         assert_eq!(choir.phone, "01632 960123");
         assert_eq!(choir.area, "Northgate");
@@ -526,7 +874,8 @@ mod tests {
             "last_modified when not assured"
         );
         assert_eq!(guess_category(choir), "arts");
-        let single = parse_json(&fixture("oruk/service-full.json")).expect("valid");
+        let single =
+            parse_json("service-full.json", &fixture("oruk/service-full.json")).expect("valid");
         assert_eq!(single.len(), 1);
         assert_eq!(single[0].organisation, "Canal Foodbank");
         assert_eq!(guess_category(&single[0]), "food");
@@ -547,7 +896,7 @@ mod tests {
             .iter()
             .map(|n| (n.to_string(), fixture(&format!("oruk/csv/{n}"))))
             .collect();
-        let services = parse_csv_package(&files).expect("valid");
+        let services = parse_csv_package(&files).expect("valid").services;
         assert_eq!(services.len(), 3);
         let s = services.iter().find(|s| s.oruk_id == "c-2").expect("c-2");
         assert_eq!(s.name, "Men's shed");
@@ -561,19 +910,42 @@ mod tests {
 
     #[test]
     fn bad_files_name_what_is_wrong_and_import_nothing() {
-        assert!(matches!(parse_json("{"), Err(OrukError::NotJson(_))));
-        assert_eq!(parse_json("{\"hello\": 1}"), Err(OrukError::NotServices));
-        assert_eq!(parse_json("{\"content\": []}"), Err(OrukError::Empty));
+        let f = || "walks.json".to_owned();
+        let cut = parse_json("walks.json", "{\n\"content\": [\n{\"id\": \"a\",\n")
+            .expect_err("cut short");
+        assert_eq!(cut, OrukError::NotJson { file: f(), line: 4 });
+        let said = cut.to_string();
+        assert!(said.starts_with("walks.json could not be read"), "{said}");
+        assert!(
+            said.contains("Download it from the directory again"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("EOF") && !said.contains("parsing"),
+            "no parser words: {said}"
+        );
         assert_eq!(
-            parse_json("{\"content\": [{\"id\": \"a\", \"name\": \"A\"}, {\"id\": \"b\"}]}"),
+            parse_json("walks.json", "{\"hello\": 1}"),
+            Err(OrukError::NotServices { file: f() })
+        );
+        assert_eq!(
+            parse_json("walks.json", "{\"content\": []}"),
+            Err(OrukError::Empty { file: f() })
+        );
+        assert_eq!(
+            parse_json(
+                "walks.json",
+                "{\"content\": [{\"id\": \"a\", \"name\": \"A\"}, {\"id\": \"b\"}]}"
+            ),
             Err(OrukError::Service {
+                file: f(),
                 index: 2,
                 problem: "(id b) has no name".into()
             })
         );
         assert_eq!(
-            parse_json("{\"contents\": [{\"id\": \"a\", \"name\": \"A\"}, {\"id\": \"a\", \"name\": \"B\"}]}"),
-            Err(OrukError::Service { index: 2, problem: "has the same id as service 1".into() })
+            parse_json("walks.json", "{\"contents\": [{\"id\": \"a\", \"name\": \"A\"}, {\"id\": \"a\", \"name\": \"B\"}]}"),
+            Err(OrukError::Service { file: f(), index: 2, problem: "has the same id as service 1".into() })
         );
         let only_services = vec![("services.csv".to_owned(), fixture("oruk/csv/services.csv"))];
         assert_eq!(
@@ -595,10 +967,24 @@ mod tests {
             Err(OrukError::Csv {
                 file: "services.csv".into(),
                 row: 2,
-                problem: "organisation nope is not in organizations.csv".into()
+                problem: "organisation nope is not in organizations.csv: choose the organisations file that goes with these services".into()
             })
         );
-        assert!(OrukError::Empty.to_string().contains("no services"));
+        let ragged = vec![
+            (
+                "services.csv".to_owned(),
+                "id,organization_id,name\nx,,Thing,extra\n".to_owned(),
+            ),
+            ("organizations.csv".to_owned(), "id,name\n".to_owned()),
+        ];
+        let said = parse_csv_package(&ragged).expect_err("ragged").to_string();
+        assert!(
+            said.starts_with("services.csv, row 2: the row has 4 cells but the header has 3"),
+            "{said}"
+        );
+        assert!(OrukError::Empty { file: f() }
+            .to_string()
+            .contains("walks.json has no services"));
     }
 
     #[test]
@@ -606,7 +992,7 @@ mod tests {
         let mut ws = Workspace::new();
         let mut rng = SeqRandom::default();
         let first = ws.import_services(
-            parse_json(&fixture("oruk/services-oruk1.json")).expect("valid"),
+            parse_json("services-oruk1.json", &fixture("oruk/services-oruk1.json")).expect("valid"),
             &mut rng,
         );
         assert_eq!(
@@ -624,7 +1010,8 @@ mod tests {
             .id;
         ws.directory.get_mut(&id).expect("walks").notes = "Ask for Pat".into();
         ws.directory.get_mut(&id).expect("walks").category = "nature".into();
-        let mut again = parse_json(&fixture("oruk/services-oruk1.json")).expect("valid");
+        let mut again =
+            parse_json("services-oruk1.json", &fixture("oruk/services-oruk1.json")).expect("valid");
         again[0].name = "Health walks (new times)".into();
         let second = ws.import_services(again, &mut rng);
         assert_eq!(
@@ -639,5 +1026,113 @@ mod tests {
         assert_eq!(walks.name, "Health walks (new times)");
         assert_eq!(walks.notes, "Ask for Pat");
         assert_eq!(walks.category, "nature", "the link worker's category stays");
+    }
+
+    fn hsds3_package() -> Vec<(String, String)> {
+        [
+            "services.csv",
+            "organizations.csv",
+            "phones.csv",
+            "taxonomy_terms.csv",
+            "attributes.csv",
+            "schedules.csv",
+            "languages.csv",
+            "service_at_locations.csv",
+            "locations.csv",
+            "addresses.csv",
+            "cost_options.csv",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), fixture(&format!("oruk/hsds3-csv/{n}"))))
+        .collect()
+    }
+
+    #[test]
+    fn the_hsds_3_csv_package_gives_what_the_json_of_the_same_services_gives() {
+        let mut files = hsds3_package();
+        files.push(("my-notes.csv".into(), "a,b\n".into()));
+        let package = parse_csv_package(&files).expect("valid");
+        assert_eq!(package.unread, vec!["my-notes.csv".to_owned()]);
+        let json =
+            parse_json("services.json", &fixture("oruk/services-hsds3.json")).expect("valid");
+        for (from_csv, from_json) in package.services.iter().zip(&json) {
+            let mut a = from_csv.clone();
+            let mut b = from_json.clone();
+            // Only the JSON nests the organisation's id; the rest must agree.
+            a.checked = None;
+            b.checked = None;
+            assert_eq!(a, b);
+        }
+        let choir = &package.services[0];
+        assert_eq!(choir.phone, "01632 960123", "phones.csv is read");
+        assert_eq!(choir.eligibility, "Anyone who likes to sing");
+        assert_eq!(
+            choir.taxonomy,
+            vec!["Arts and culture".to_owned()],
+            "only the service's own attributes"
+        );
+        assert_eq!(
+            package.services[1].checked,
+            NaiveDate::from_ymd_opt(2026, 2, 1)
+        );
+    }
+
+    #[test]
+    fn a_short_list_file_never_blanks_what_a_full_import_filled() {
+        let mut ws = Workspace::new();
+        let mut rng = SeqRandom::default();
+        ws.import_services(
+            parse_csv_package(&hsds3_package()).expect("valid").services,
+            &mut rng,
+        );
+        // A list endpoint often gives only ids, names and a status.
+        let list = r#"{"contents": [{"id": "5c8c5f2e-4e55-4c2b-9a4f-1c2b3d4e5f60", "name": "Community choir", "status": "active", "phones": [], "description": ""}]}"#;
+        let summary = ws.import_services(parse_json("list.json", list).expect("valid"), &mut rng);
+        assert_eq!(
+            summary,
+            ImportSummary {
+                added: 0,
+                updated: 1
+            }
+        );
+        let choir = ws
+            .directory
+            .values()
+            .find(|r| r.name == "Community choir")
+            .expect("choir");
+        assert_eq!(choir.contact, "01632 960123");
+        assert_eq!(choir.eligibility, "Anyone who likes to sing");
+        assert_eq!(choir.description, "A friendly choir, no experience needed.");
+        assert_eq!(choir.organisation, "Northgate Arts");
+        assert_eq!(choir.opening, "Tuesday 19:00\u{2013}21:00");
+        assert_eq!(choir.taxonomy, vec!["Arts and culture".to_owned()]);
+        assert!(choir.last_checked.is_some());
+        // What a file does say replaces the old value, and a status is taken.
+        let closed = r#"{"contents": [{"id": "5c8c5f2e-4e55-4c2b-9a4f-1c2b3d4e5f60", "name": "Community choir", "status": "inactive", "email": "new@example.org"}]}"#;
+        ws.import_services(parse_json("list.json", closed).expect("valid"), &mut rng);
+        let choir = ws
+            .directory
+            .values()
+            .find(|r| r.name == "Community choir")
+            .expect("choir");
+        assert_eq!(choir.email, "new@example.org");
+        assert!(!choir.active);
+        assert_eq!(choir.contact, "01632 960123");
+    }
+
+    #[test]
+    fn schedules_and_ages_read_as_people_write_them() {
+        assert_eq!(
+            schedule_text("", "MO,WE", "09:30:00", "12:00:00"),
+            "Monday, Wednesday 09:30\u{2013}12:00"
+        );
+        assert_eq!(schedule_text("", "3", "10:00", ""), "Wednesday from 10:00");
+        assert_eq!(
+            schedule_text("First Friday of the month", "FR", "10:00", "11:00"),
+            "First Friday of the month"
+        );
+        assert_eq!(ages("18", "65"), "Ages 18 to 65");
+        assert_eq!(ages("", "25"), "Up to age 25");
+        assert_eq!(ages("0", ""), "");
     }
 }
