@@ -21,7 +21,16 @@ pub fn BackupReminder() -> impl IntoView {
             None => Some("You have not downloaded a backup of this workspace yet.".to_owned()),
             Some(at) => {
                 let age = (now() - at).num_days();
-                (age >= i64::from(days)).then(|| format!("Your last backup was {age} days ago."))
+                (age >= i64::from(days)).then(|| {
+                    format!(
+                        "Your last backup was {} ago.",
+                        linkwork_core::words::count(
+                            usize::try_from(age).unwrap_or(0),
+                            "day",
+                            "days"
+                        )
+                    )
+                })
             }
         }
     };

@@ -50,6 +50,7 @@ pub fn OutcomeSettings() -> impl IntoView {
         let Some(file) = take_files(&e).into_iter().next() else {
             return;
         };
+        let file_name = file.name();
         leptos::task::spawn_local(async move {
             let text = file_text(&file).await.unwrap_or_default();
             match read_instrument(&text) {
@@ -71,7 +72,7 @@ pub fn OutcomeSettings() -> impl IntoView {
                     }));
                     saved.set(Some(Ok(format!("Loaded \u{201c}{name}\u{201d}."))));
                 }
-                Err(e) => saved.set(Some(Err(e.to_string()))),
+                Err(e) => saved.set(Some(Err(format!("{file_name}: {e}")))),
             }
         });
     };

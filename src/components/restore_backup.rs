@@ -3,6 +3,7 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::vault_store::{open_backup, read_backup, Backup, OpenedBackup, WorkspaceMeta};
+use linkwork_core::words::count;
 
 use crate::platform::{file_text, show_date, take_files};
 use crate::state::use_state;
@@ -30,6 +31,7 @@ pub fn RestoreBackup(
         let Some(file) = take_files(&e).into_iter().next() else {
             return;
         };
+        let file_name = file.name();
         leptos::task::spawn_local(async move {
             let text = file_text(&file).await;
             match text.map(|t| read_backup(&t)) {
@@ -43,8 +45,10 @@ pub fn RestoreBackup(
                     });
                     backup.set(Some(b));
                 }
-                Some(Err(e)) => error.set(Some(e.to_string())),
-                None => error.set(Some("The file could not be read.".into())),
+                Some(Err(e)) => error.set(Some(format!("{file_name}: {e}"))),
+                None => error.set(Some(format!(
+                    "{file_name} could not be read from the disk. Choose it again, or copy it to this computer first."
+                ))),
             }
         });
     };
@@ -117,8 +121,10 @@ pub fn RestoreBackup(
             {move || opened.get().map(|o| {
                 let ws = &o.workspace;
                 let summary = format!(
-                    "It holds {} practice(s), {} people and {} referral(s). Nothing has been changed yet.",
-                    ws.settings.practices.len(), ws.people.len(), ws.referrals.len()
+                    "It holds {}, {} and {}. Nothing has been changed yet.",
+                    count(ws.settings.practices.len(), "practice", "practices"),
+                    count(ws.people.len(), "person", "people"),
+                    count(ws.referrals.len(), "referral", "referrals")
                 );
                 view! {
                     <p class="hint hint--info" data-testid="restore-summary">{summary}</p>

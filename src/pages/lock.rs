@@ -40,7 +40,7 @@ pub fn LockPage() -> impl IntoView {
             {listed.err().map(|e| view! { <p class="banner banner--warning">{e.to_string()}</p> })}
             {(!problems.is_empty()).then(|| view! {
                 <p class="banner banner--warning">
-                    {format!("{} workspace description(s) in this browser could not be read and are not listed.", problems.len())}
+                    {format!("{} in this browser could not be read and {} not listed.", linkwork_core::words::count(problems.len(), "workspace description", "workspace descriptions"), if problems.len() == 1 { "is" } else { "are" })}
                 </p>
             })}
             {(!none).then(|| view! {

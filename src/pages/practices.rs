@@ -47,7 +47,7 @@ pub fn PracticesPage() -> impl IntoView {
             fallback=|| view! { <p class="empty">"Add your practices in "<a href=Route::Settings.href()>"Settings"</a>" first."</p> }>
             <section class="panel" aria-labelledby="due-heading">
                 <h2 id="due-heading">"Check-ins"</h2>
-                <p class="hint">{move || format!("A short check-in with each practice every {} months, with the practice lead if you can.", state.ws.with(|ws| ws.settings.checkin_every_months))}</p>
+                <p class="hint">{move || format!("A short check-in with each practice every {}, with the practice lead if you can.", state.ws.with(|ws| match ws.settings.checkin_every_months { 1 => "month".to_owned(), n => format!("{n} months") }))}</p>
                 <ul class="item-list" data-testid="checkins-due">
                     {move || profiles.get().into_iter().map(|p| {
                         let due = p.due.is_due(today());

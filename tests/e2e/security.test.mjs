@@ -239,7 +239,7 @@ test('a backup restored into a fresh browser profile gives identical data', asyn
   await other.fill(byTestId('restore-pass'), PASS);
   await other.click(byTestId('restore-open'));
   await other.waitForSelector(byTestId('restore-summary'));
-  assert.match(await other.textContent(byTestId('restore-summary')), /1 practice\(s\), 2 people and 2 referral\(s\)/);
+  assert.match(await other.textContent(byTestId('restore-summary')), /It holds 1 practice, 2 people and 2 referrals\./);
   await other.click(byTestId('restore-confirm'));
   await other.waitForSelector(byTestId('workspace-name'));
   assert.deepEqual(await caseloadRows(other), before);
@@ -250,7 +250,18 @@ test('a backup restored into a fresh browser profile gives identical data', asyn
   await other.click(byTestId('lock'));
   await offerBackupFile(other, 'notes.json', '{"hello": "world"}');
   await other.waitForSelector(byTestId('restore-error'));
-  assert.match(await other.textContent(byTestId('restore-error')), /not a Linkwork backup/);
+  assert.match(await other.textContent(byTestId('restore-error')), /^notes\.json: It is not a Linkwork backup/);
+  // A backup cut short in the download: named, plainly, with what to do.
+  await other.setInputFiles(byTestId('restore-file'), {
+    name: 'linkwork-backup-2026-11-20.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"format": "linkwork.backup", "version": 1,'),
+  });
+  await other.waitForSelector(`${byTestId('restore-error')} >> text=linkwork-backup-2026-11-20.json`);
+  const cut = await other.textContent(byTestId('restore-error'));
+  assert.match(cut, /stops part-way through/);
+  assert.match(cut, /Choose the backup file/);
+  assert.doesNotMatch(cut, /EOF|column|parsing/);
   assert.deepEqual(source.errors, []);
   assert.deepEqual(fresh.errors, []);
 });

@@ -185,7 +185,7 @@ fn records_v1_to_v2(doc: &mut Value) -> Result<(), String> {
 /// Why a stored or imported document cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
-    #[error("it is not readable data (it may have been cut short or changed by hand): {0}")]
+    #[error("it is not readable data: {0}")]
     NotJson(String),
     #[error("it is not Linkwork data")]
     NotLinkwork,
@@ -243,11 +243,11 @@ pub fn decode<T: DeserializeOwned>(kind: &DocKind, text: &str) -> Result<T, Form
     // a `Value` first. Anything else takes the general path below, with its errors.
     if let Ok(head) = serde_json::from_str::<Head>(text) {
         if head.format == kind.format && head.version == Some(u64::from(kind.current)) {
-            return serde_json::from_str(text).map_err(|e| FormatError::Invalid(e.to_string()));
+            return serde_json::from_str(text).map_err(|e| FormatError::Invalid(plain(&e)));
         }
     }
     let mut value: Value =
-        serde_json::from_str(text).map_err(|e| FormatError::NotJson(e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| FormatError::NotJson(plain(&e)))?;
     let obj = value.as_object().ok_or(FormatError::NotLinkwork)?;
     let format = obj
         .get("format")
@@ -290,7 +290,51 @@ pub fn decode<T: DeserializeOwned>(kind: &DocKind, text: &str) -> Result<T, Form
     }
     // Read from text like the quick path, so each document type has one reading routine in
     // the wasm (a second, from `Value`, cost 130 KB); upgrades are rare enough to pay for it.
-    serde_json::from_str(&value.to_string()).map_err(|e| FormatError::Invalid(e.to_string()))
+    serde_json::from_str(&value.to_string()).map_err(|e| FormatError::Invalid(plain(&e)))
+}
+
+/// What is wrong with a document's text, in plain words (no parser terms):
+/// where it is, and which part is missing or not as expected.
+pub fn plain(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let line = e.line();
+    let message = e.to_string();
+    // serde_json names fields and values between backticks.
+    let quoted = |text: &str| -> Option<String> {
+        let start = text.find('`')? + 1;
+        let end = start + text[start..].find('`')?;
+        Some(text[start..end].to_owned())
+    };
+    match e.classify() {
+        Category::Eof => "it stops part-way through, as if cut short".to_owned(),
+        Category::Syntax | Category::Io => {
+            format!("it is damaged or was changed by hand near line {line}")
+        }
+        Category::Data => {
+            if message.starts_with("missing field") {
+                match quoted(&message) {
+                    Some(field) => format!("the part \u{201c}{field}\u{201d} is missing"),
+                    None => "a part is missing".to_owned(),
+                }
+            } else if message.starts_with("unknown variant") {
+                match quoted(&message) {
+                    Some(value) => format!(
+                        "\u{201c}{value}\u{201d} near line {line} is not a value this version of Linkwork knows"
+                    ),
+                    None => format!("a value near line {line} is not one this version of Linkwork knows"),
+                }
+            } else if message.starts_with("duplicate field") {
+                match quoted(&message) {
+                    Some(field) => {
+                        format!("the part \u{201c}{field}\u{201d} appears twice near line {line}")
+                    }
+                    None => format!("a part appears twice near line {line}"),
+                }
+            } else {
+                format!("a value near line {line} is not of the kind expected there (a number where words should be, or the other way round)")
+            }
+        }
+    }
 }
 
 /// A key in a workspace's storage namespace.
@@ -716,6 +760,27 @@ fn check_chunk(ws: &Workspace, doc: &RecordsDoc) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn damaged_documents_are_described_without_parser_words() {
+        let said = |text: &str| {
+            decode::<crate::model::Settings>(&SETTINGS_DOC, text)
+                .expect_err("refused")
+                .to_string()
+        };
+        let cut = said("{\"format\":\"linkwork.settings\",");
+        assert!(cut.contains("stops part-way through"), "{cut}");
+        let changed = said("{\"format\": linkwork}");
+        assert!(changed.contains("near line 1"), "{changed}");
+        for message in [cut, changed] {
+            for jargon in ["EOF", "column", "parsing", "expected value", "`"] {
+                assert!(
+                    !message.contains(jargon),
+                    "{message} speaks parser ({jargon})"
+                );
+            }
+        }
+    }
     use super::*;
     use crate::testing::{arb_workspace, fixture, practice_ws};
     use proptest::prelude::*;

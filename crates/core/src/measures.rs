@@ -231,11 +231,15 @@ impl Instrument {
 /// Why an instrument file was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum InstrumentError {
-    #[error("The file is not readable JSON ({0}).")]
+    #[error("It is not readable as an instrument file: {0}. Ask whoever made it for a new copy; the README shows the format.")]
     NotJson(String),
-    #[error("The file is not a Linkwork instrument file: {0}.")]
+    #[error(
+        "It is not a Linkwork instrument file: {0}. Choose a file in the format the README shows."
+    )]
     Format(String),
-    #[error("The instrument's {0}.")]
+    #[error(
+        "The instrument's {0}. Correct the file and load it again; the README shows the format."
+    )]
     Invalid(String),
 }
 
@@ -252,7 +256,7 @@ pub fn read_instrument(text: &str) -> Result<Instrument, InstrumentError> {
     let inst: Instrument = crate::format::decode(&INSTRUMENT_DOC, text).map_err(|e| match e {
         crate::format::FormatError::NotJson(m) => InstrumentError::NotJson(m),
         crate::format::FormatError::Invalid(m) => {
-            InstrumentError::Invalid(format!("fields are not as documented ({m})"))
+            InstrumentError::Invalid(format!("fields are not as documented: {m}"))
         }
         other => InstrumentError::Format(other.to_string()),
     })?;
@@ -853,7 +857,11 @@ mod tests {
         );
         assert_eq!(sw.score(&[5; 7]), Some(35.0), "the built-in scoring stays");
         let cases = [
-            ("{", "not readable JSON"),
+            ("{", "stops part-way through"),
+            (
+                "{\"format\":\"linkwork.instrument\",\"version\":1,\"id\":\"x\"}",
+                "\u{201c}name\u{201d} is missing",
+            ),
             (
                 "{\"format\":\"other\",\"version\":1}",
                 "not a Linkwork instrument file",
@@ -889,6 +897,9 @@ mod tests {
         for (text, message) in cases {
             let err = read_instrument(text).expect_err(message).to_string();
             assert!(err.contains(message), "{err} should mention {message}");
+            for jargon in ["EOF", "column", "parsing", "invalid type", "`"] {
+                assert!(!err.contains(jargon), "{err} speaks parser ({jargon})");
+            }
         }
     }
 }

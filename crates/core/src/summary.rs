@@ -981,7 +981,7 @@ const SUMMARY_AAD: &str = "linkwork.summary";
 /// Why a summary file could not be read.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SummaryError {
-    #[error("{0}")]
+    #[error("{0}. Ask the link worker for a new copy of the file.")]
     Format(FormatError),
     #[error("This summary is encrypted: type the passphrase it was exported with.")]
     PassphraseNeeded,

@@ -289,11 +289,11 @@ pub struct OpenedBackup {
 /// Why a backup file cannot be restored.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BackupError {
-    #[error("This file is not a Linkwork backup: {0}.")]
+    #[error("It is not a Linkwork backup: {0}. Choose the backup file Linkwork downloaded (its name starts with \u{201c}linkwork-backup\u{201d}).")]
     Format(FormatError),
-    #[error("That passphrase does not open this backup, or the file was changed or damaged.")]
+    #[error("That passphrase does not open this backup, or the file was changed or damaged. Type the passphrase the workspace had when the backup was made.")]
     Integrity,
-    #[error("Part of the backup is damaged ({key}: {error}). Nothing was restored.")]
+    #[error("Part of the backup is damaged ({key}: {error}). Nothing was restored. Try an earlier backup.")]
     Damaged { key: String, error: FormatError },
 }
 
