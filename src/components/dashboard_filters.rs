@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use linkwork_core::dashboard::{DashboardFilter, Granularity};
+use linkwork_core::dashboard::{check_range, DashboardFilter, Granularity};
 use linkwork_core::ListKind;
 
 use crate::components::field_error::FieldError;
@@ -25,10 +25,8 @@ pub fn DashboardFilters(
             "from" => (day, f.to),
             _ => (f.from, day),
         });
-        if from > to {
-            date_error.set(Some(
-                "The start of the range must be on or before its end.".into(),
-            ));
+        if let Err(e) = check_range(from, to, today()) {
+            date_error.set(Some(e.to_string()));
             return;
         }
         date_error.set(None);

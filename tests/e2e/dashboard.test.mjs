@@ -126,6 +126,32 @@ test('a backwards date range is explained next to the dates and changes nothing'
   assert.deepEqual(app.errors, []);
 });
 
+test('typing a year digit by digit never freezes the dashboard: a half-typed year is refused at once', async (t) => {
+  const app = await openFresh(t, { clock: DAY });
+  const { page } = app;
+  await openDemoDashboard(page);
+  // What a date field gives while "2026" is being typed into its year: year 2, 20, 202.
+  for (const [from, message] of [
+    ['0002-01-01', /from 1 January 2000 onwards/],
+    ['0020-01-01', /from 1 January 2000 onwards/],
+    ['0202-01-01', /from 1 January 2000 onwards/],
+    ['2012-01-01', /ten years or less/],
+  ]) {
+    const started = Date.now();
+    await page.fill(byTestId('dash-from'), from);
+    await page.dispatchEvent(byTestId('dash-from'), 'change');
+    await page.waitForSelector(byTestId('dash-dates-error'), { timeout: 5000 });
+    assert.match(await page.textContent(byTestId('dash-dates-error')), message);
+    assert.ok(Date.now() - started < 5000, `${from} answered at once`);
+  }
+  assert.equal(await tile(page, 'seen3'), '33%', 'figures unchanged');
+  // Nor can the address smuggle one in.
+  await page.evaluate(() => { location.hash = '#/dashboard?from=0002-01-01'; });
+  await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
+  assert.equal(await tile(page, 'seen3'), '33%');
+  assert.deepEqual(app.errors, []);
+});
+
 test('an empty workspace says there is nothing to chart yet', async (t) => {
   const app = await openFresh(t);
   const { page } = app;

@@ -52,6 +52,43 @@ pub struct DashboardFilter {
     pub granularity: Granularity,
 }
 
+/// The longest date range the dashboard computes, in months (ten years).
+pub const LONGEST_RANGE_MONTHS: i32 = 120;
+
+/// Why a date range cannot be shown.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RangeError {
+    #[error("Enter a date from 1 January 2000 onwards: no referral is older.")]
+    TooEarly,
+    #[error("Enter a date no later than {0}.")]
+    TooLate(String),
+    #[error("The start of the range must be on or before its end.")]
+    Backwards,
+    #[error("Choose a range of ten years or less.")]
+    TooLong,
+}
+
+/// Checks a date range before anything is computed for it: from 2000 (no
+/// referral is older) to the end of next year, start before end, and ten
+/// years at most, so the work a range takes is bounded however its dates
+/// are typed (a half-typed year such as 0002 is refused, not computed).
+pub fn check_range(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<(), RangeError> {
+    let latest = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31).unwrap_or(today);
+    if from < crate::referral::EARLIEST_REFERRAL || to < crate::referral::EARLIEST_REFERRAL {
+        return Err(RangeError::TooEarly);
+    }
+    if from > latest || to > latest {
+        return Err(RangeError::TooLate(latest.format("%-d %B %Y").to_string()));
+    }
+    if from > to {
+        return Err(RangeError::Backwards);
+    }
+    if month_index(to) - month_index(from) >= LONGEST_RANGE_MONTHS {
+        return Err(RangeError::TooLong);
+    }
+    Ok(())
+}
+
 /// The first day of a month counted as `year * 12 + month0`.
 pub(crate) fn month_start(index: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
@@ -121,6 +158,13 @@ impl DashboardFilter {
         }
         if f.from > f.to {
             std::mem::swap(&mut f.from, &mut f.to);
+        }
+        // A range that cannot be shown (year 2, or a century long) is not
+        // computed: the default range stands instead.
+        if check_range(f.from, f.to, today).is_err() {
+            let default = Self::last_year(today);
+            f.from = default.from;
+            f.to = default.to;
         }
         f
     }
@@ -1352,6 +1396,44 @@ fn role_label(ws: &Workspace, id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ranges_that_cannot_be_shown_are_refused_before_anything_is_computed() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert_eq!(check_range(day(2025, 12, 1), today, today), Ok(()));
+        assert_eq!(
+            check_range(day(2, 1, 1), today, today),
+            Err(RangeError::TooEarly),
+            "a half-typed year"
+        );
+        assert_eq!(
+            check_range(day(1999, 12, 31), today, today),
+            Err(RangeError::TooEarly)
+        );
+        assert!(matches!(
+            check_range(today, day(2099, 1, 1), today),
+            Err(RangeError::TooLate(_))
+        ));
+        assert_eq!(
+            check_range(today, day(2026, 1, 1), today),
+            Err(RangeError::Backwards)
+        );
+        assert_eq!(
+            check_range(day(2010, 1, 1), today, today),
+            Err(RangeError::TooLong)
+        );
+        assert_eq!(
+            check_range(day(2016, 12, 1), day(2026, 11, 30), today),
+            Ok(()),
+            "ten years is allowed"
+        );
+        // An address cannot get round the check.
+        let f = DashboardFilter::from_query("from=0002-01-01", today);
+        assert_eq!(f, DashboardFilter::last_year(today));
+        let f = DashboardFilter::from_query("from=2026-01-01&to=2026-03-31", today);
+        assert_eq!((f.from, f.to), (day(2026, 1, 1), day(2026, 3, 31)));
+    }
     use chrono::{TimeZone, Utc};
 
     use super::*;
