@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::measures::Change;
+use linkwork_core::measures::{with_band, Change};
 
 /// A small chart of baseline (outlined) against latest (solid) for each item
 /// of a measure. The table beside it carries the same numbers in words.
@@ -15,6 +15,8 @@ pub fn ChangeChart(
     let row_h = 26.0;
     let label_w = 150.0;
     let bar_w = 240.0;
+    // Room for the values and their bands at the bars' end ("6 (Very high)").
+    let value_w = 90.0;
     let height = row_h * rows.len() as f64 + 24.0;
     let scale_for = move |c: &Change| {
         // A score can run beyond the item range (SWEMWBS metric: 7–35).
@@ -32,12 +34,19 @@ pub fn ChangeChart(
     };
     let summary = rows
         .iter()
-        .map(|c| format!("{}: {} to {}", c.label, c.baseline, c.latest))
+        .map(|c| {
+            format!(
+                "{}: {} to {}",
+                c.label,
+                with_band(c.baseline, c.baseline_band.as_deref()),
+                with_band(c.latest, c.latest_band.as_deref())
+            )
+        })
         .collect::<Vec<_>>()
         .join("; ");
     view! {
         <svg class="change-chart" role="img" aria-label=format!("Baseline and latest. {summary}")
-            viewBox=format!("0 0 {} {height}", label_w + bar_w + 10.0) width="100%" style:max-width=format!("{}px", label_w + bar_w + 10.0)>
+            viewBox=format!("0 0 {} {height}", label_w + bar_w + value_w) width="100%" style:max-width=format!("{}px", label_w + bar_w + value_w)>
             <g font-size="11">
                 <rect x=label_w y="2" width="12" height="8" class="bar-baseline"></rect>
                 <text x=label_w + 16.0 y="10">"Baseline"</text>
@@ -53,6 +62,8 @@ pub fn ChangeChart(
                         <text x="0" y=y + 14.0 font-size="11">{label}</text>
                         <rect x=label_w y=y + 2.0 width=s(c.baseline).max(1.0) height="9" class="bar-baseline"></rect>
                         <rect x=label_w y=y + 12.0 width=s(c.latest).max(1.0) height="9" class="bar-latest"></rect>
+                        <text x=label_w + bar_w + 6.0 y=y + 10.0 font-size="10" class="change-chart__value">{with_band(c.baseline, c.baseline_band.as_deref())}</text>
+                        <text x=label_w + bar_w + 6.0 y=y + 20.0 font-size="10" class="change-chart__value">{with_band(c.latest, c.latest_band.as_deref())}</text>
                     </g>
                 }
             }).collect_view()}

@@ -1,8 +1,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::measures::{
-    baseline_and_latest, changes, Completion, Instrument, MeasureDraft, MeasureResult, TimePoint,
-    MAX_GOALS,
+    baseline_and_latest, changes, with_band, Completion, Instrument, MeasureDraft, MeasureResult,
+    TimePoint, MAX_GOALS,
 };
 use linkwork_core::{Choice, ReferralId};
 
@@ -140,19 +140,15 @@ pub fn OutcomesPanel(
                         .map_or(m.instrument.clone(), |i| i.name);
                     let result = match &m.result {
                         MeasureResult::Answers { answers } => {
-                            let inst = ws.instrument_for(&m.instrument, r);
-                            let score = inst
-                                .as_ref()
-                                .and_then(|i| i.score(answers))
-                                .map(|s| format!("; score {s:.2}"))
-                                .unwrap_or_default();
-                            format!(
-                                "{}{score}",
-                                answers
-                                    .iter()
-                                    .map(ToString::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                            ws.instrument_for(&m.instrument, r).map_or_else(
+                                || {
+                                    answers
+                                        .iter()
+                                        .map(ToString::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                },
+                                |inst| inst.describe_answers(answers),
                             )
                         }
                         MeasureResult::Declined { reason } => format!(
@@ -300,8 +296,8 @@ pub fn OutcomesPanel(
                             {rows.into_iter().map(|c| view! {
                                 <tr>
                                     <td>{c.label}</td>
-                                    <td class="num">{fmt(c.baseline)}</td>
-                                    <td class="num">{fmt(c.latest)}</td>
+                                    <td class="num">{with_band(c.baseline, c.baseline_band.as_deref())}</td>
+                                    <td class="num">{with_band(c.latest, c.latest_band.as_deref())}</td>
                                     <td class="num">{format!("{:+}", round2(c.change))}</td>
                                     <td>{match c.meaningful { Some(true) => "Better", Some(false) => "Worse", None => "–" }}</td>
                                 </tr>
@@ -331,14 +327,6 @@ pub fn OutcomesPanel(
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
-}
-
-fn fmt(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.2}")
-    }
 }
 
 /// Number inputs for every item, labelled with its wording (or Item N) and range.

@@ -42,12 +42,21 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   const change = await page.$$eval(`${byTestId('change-table')} tbody tr`, (rows) =>
     rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
   );
+  // Each ONS4 value with its ONS band, in the table, the records and the chart.
   assert.deepEqual(change.map((r) => [r[1], r[2], r[3], r[4]]), [
-    ['3', '6', '+3', 'Better'],
-    ['4', '6', '+2', 'Better'],
-    ['4', '7', '+3', 'Better'],
-    ['8', '4', '-4', 'Better'],
+    ['3 (Low)', '6 (Medium)', '+3', 'Better'],
+    ['4 (Low)', '6 (Medium)', '+2', 'Better'],
+    ['4 (Low)', '7 (High)', '+3', 'Better'],
+    ['8 (High)', '4 (Medium)', '-4', 'Better'],
   ]);
+  assert.match(await page.textContent(byTestId('measures-table')), /Life satisfaction 6 \(Medium\), Worthwhile 6 \(Medium\), Happiness 7 \(High\), Anxiety 4 \(Medium\)/);
+  assert.match(await page.getAttribute('.change-chart', 'aria-label'), /3 \(Low\) to 6 \(Medium\)/);
+  assert.match(await page.textContent('.change-chart'), /7 \(High\)/);
+  // A second baseline is refused at entry: change is measured from the one marked Baseline.
+  await page.selectOption(byTestId('measure-time-point'), 'baseline');
+  await ons4ByKeyboard(page, [1, 1, 1, 9]);
+  await page.waitForSelector(`${byTestId('measure-error')} >> text=There is already a baseline for this questionnaire`);
+  assert.equal(await page.$$eval(byTestId('measure-row'), (r) => r.length), 2, 'nothing saved');
 
   // SWEMWBS declined by the person: recorded, with the reason.
   await page.selectOption(byTestId('measure-instrument'), 'swemwbs');
@@ -68,13 +77,13 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   let message = await page.inputValue(byTestId('message-text'));
   assert.match(message, /SNOMED CT 871731000000106/);
   assert.match(message, /has not agreed to share them/);
-  assert.doesNotMatch(message, /3 → 6/);
+  assert.doesNotMatch(message, /→/);
   await page.check(byTestId('share-outcomes'));
   await page.click(byTestId('save-feedback'));
   await page.click(byTestId('write-message'));
   message = await page.inputValue(byTestId('message-text'));
-  assert.match(message, /life satisfaction 3 → 6; worthwhile 4 → 6; happiness 4 → 7; anxiety 8 → 4/);
-  assert.match(message, /1 questionnaire\(s\) declined or not appropriate/);
+  assert.match(message, /life satisfaction 3 \(low\) → 6 \(medium\); worthwhile 4 \(low\) → 6 \(medium\); happiness 4 \(low\) → 7 \(high\); anxiety 8 \(high\) → 4 \(medium\)/);
+  assert.match(message, /1 questionnaire declined or not appropriate/);
 
   // Edited, then copied as plain text.
   await page.fill(byTestId('message-text'), `${message}\nSeen at the Thursday walking group.`);
@@ -98,12 +107,12 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   // Consent withdrawn without pressing Save: the message follows the screen at once,
   // the open message is written again, and nothing says "Saved." about the old choice.
   await page.uncheck(byTestId('codes-only'));
-  assert.match(await page.inputValue(byTestId('message-text')), /3 → 6/);
+  assert.match(await page.inputValue(byTestId('message-text')), /3 \(low\) → 6/);
   await page.fill(byTestId('feedback-quote'), 'It helped');
   assert.doesNotMatch(await page.textContent(byTestId('feedback-form')), /Saved/, 'an unsaved change is not "Saved."');
   await page.uncheck(byTestId('share-outcomes'));
   await page.waitForSelector(byTestId('message-rewritten'));
-  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /3 → 6/);
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
   assert.match(await page.inputValue(byTestId('message-text')), /has not agreed to share them/);
   assert.match(await page.textContent(byTestId('feedback-status')), /will not go in the message/);
   await page.click(byTestId('write-message'));
@@ -115,7 +124,7 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   await page.click(byTestId('row-reference'));
   assert.equal(await page.isChecked(byTestId('share-outcomes')), false);
   await page.click(byTestId('write-message'));
-  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /3 → 6/);
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
   assert.deepEqual(app.errors, []);
 });
 

@@ -219,6 +219,37 @@ impl Instrument {
         }
     }
 
+    /// A set of answers as the records table shows it: each item's value,
+    /// with its band and short name when the items have bands (ONS4: "Life
+    /// satisfaction 7 (High), …"), else the values in order; then the score
+    /// (with its band) when the instrument is scored.
+    pub fn describe_answers(&self, answers: &[u8]) -> String {
+        let banded = self.items.iter().any(|i| !i.bands.is_empty());
+        let mut text = answers
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let v = f64::from(*a);
+                match self.items.get(i).filter(|_| banded) {
+                    Some(item) => format!(
+                        "{} {}",
+                        self.short_label(i),
+                        with_band(v, Self::band_of(&item.bands, v))
+                    ),
+                    None => with_band(v, None),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if let Some(score) = self.score(answers) {
+            text.push_str(&format!(
+                "; score {}",
+                with_band(score, Self::band_of(&self.bands, score))
+            ));
+        }
+        text
+    }
+
     /// The band a value falls in.
     pub fn band_of(bands: &[Band], value: f64) -> Option<&str> {
         bands
@@ -452,26 +483,48 @@ pub struct Change {
     pub latest: f64,
     /// Latest minus baseline.
     pub change: f64,
+    /// The bands the baseline and latest values fall in, for instruments
+    /// with bands (ONS4's Low, Medium, High, Very high).
+    pub baseline_band: Option<String>,
+    pub latest_band: Option<String>,
     /// Whether the change is better (taking direction into account) by at
     /// least the meaningful amount; `Some(false)` when worse by that much.
     pub meaningful: Option<bool>,
 }
 
-/// The first and the latest answered records of an instrument.
+/// The baseline and the latest answered records of an instrument: the
+/// baseline is the answered record marked Baseline (the earliest, if there
+/// are two), never simply the earliest; the latest is the last answered
+/// review or closure on or after it. No baseline, no change.
 pub fn baseline_and_latest<'a>(
     r: &'a Referral,
     instrument: &str,
 ) -> Option<(&'a MeasureRecord, &'a MeasureRecord)> {
-    // Earliest first; on the same day a baseline comes before anything else.
-    let order = |m: &&MeasureRecord| (m.date, m.time_point != TimePoint::Baseline, m.id);
     let answered = || {
         r.measures.iter().filter(|m| {
             m.instrument == instrument && matches!(m.result, MeasureResult::Answers { .. })
         })
     };
-    let first = answered().min_by_key(order)?;
-    let last = answered().max_by_key(order)?;
-    (first.id != last.id).then_some((first, last))
+    let baseline = answered()
+        .filter(|m| m.time_point == TimePoint::Baseline)
+        .min_by_key(|m| (m.date, m.id))?;
+    let latest = answered()
+        .filter(|m| m.time_point != TimePoint::Baseline && m.date >= baseline.date)
+        .max_by_key(|m| (m.date, m.id))?;
+    Some((baseline, latest))
+}
+
+/// A value with its band, as every screen shows it: "7 (High)", or "7".
+pub fn with_band(value: f64, band: Option<&str>) -> String {
+    let number = if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.2}")
+    };
+    match band {
+        Some(b) => format!("{number} ({b})"),
+        None => number,
+    }
 }
 
 /// Whether a change is better (`Some(true)`) or worse (`Some(false)`) by at
@@ -529,6 +582,8 @@ pub fn changes(
             || ("Score".to_owned(), "Score".to_owned()),
             |i| (inst.item_label(i), inst.short_label(i)),
         );
+        let bands = item.map_or(&inst.bands, |i| &inst.items[i].bands);
+        let band = |v: f64| Instrument::band_of(bands, v).map(str::to_owned);
         out.push(Change {
             label,
             short,
@@ -536,6 +591,8 @@ pub fn changes(
             latest: y,
             change: y - x,
             meaningful,
+            baseline_band: band(x),
+            latest_band: band(y),
         });
     });
     out
@@ -616,6 +673,17 @@ pub enum MeasureError {
     NoGoals,
     #[error("That referral is no longer in the workspace.")]
     NoSuchReferral,
+    /// A review or closure dated before the baseline of the same questionnaire.
+    #[error("The baseline for this questionnaire is on {0}: a review or closure cannot be dated before it. Check the date, or record this one as the baseline.")]
+    BeforeBaseline(String),
+    /// A baseline dated after a review or closure of the same questionnaire.
+    #[error("There is a review or closure of this questionnaire on {0}: the baseline must come before it. Check the date and the time point.")]
+    BaselineAfterReview(String),
+    /// A second answered baseline for the same questionnaire.
+    #[error(
+        "There is already a baseline for this questionnaire, on {0}: record this one as a review."
+    )]
+    SecondBaseline(String),
 }
 
 /// How a questionnaire was recorded, as counted in figures.
@@ -997,6 +1065,41 @@ impl crate::model::Workspace {
             return Err(MeasureError::BadDate);
         }
         draft.result.check(&inst, inst.items.len())?;
+        // Change is measured from the record marked Baseline, so the time
+        // points must come in order.
+        let day = |d: NaiveDate| d.format("%-d %b %Y").to_string();
+        let same = || {
+            r.measures
+                .iter()
+                .filter(|m| m.instrument == draft.instrument)
+        };
+        let answered = matches!(draft.result, MeasureResult::Answers { .. });
+        if draft.time_point == TimePoint::Baseline {
+            if let Some(review) = same()
+                .filter(|m| m.time_point != TimePoint::Baseline && m.date < date)
+                .map(|m| m.date)
+                .min()
+            {
+                return Err(MeasureError::BaselineAfterReview(day(review)));
+            }
+            if let Some(first) = same()
+                .filter(|m| {
+                    m.time_point == TimePoint::Baseline
+                        && matches!(m.result, MeasureResult::Answers { .. })
+                })
+                .map(|m| m.date)
+                .min()
+                .filter(|_| answered)
+            {
+                return Err(MeasureError::SecondBaseline(day(first)));
+            }
+        } else if let Some(baseline) = same()
+            .filter(|m| m.time_point == TimePoint::Baseline && m.date > date)
+            .map(|m| m.date)
+            .min()
+        {
+            return Err(MeasureError::BeforeBaseline(day(baseline)));
+        }
         let r = self
             .referrals
             .get_mut(&referral)
@@ -1182,6 +1285,169 @@ mod workspace_tests {
         assert!(
             baseline_and_latest(r, "swemwbs").is_none(),
             "a declined measure has no change"
+        );
+    }
+
+    #[test]
+    fn change_is_measured_from_the_record_marked_baseline_and_time_points_keep_their_order() {
+        let mut ws = one_referral_ws(); // referred 2 Nov 2026
+        let id = *ws.referrals.keys().next().expect("one");
+        let answers = |a: Vec<u8>| MeasureResult::Answers { answers: a };
+        ws.record_measure(
+            id,
+            &draft(
+                "ons4",
+                TimePoint::Baseline,
+                "2026-11-10",
+                answers(vec![3, 3, 3, 8]),
+            ),
+            today(),
+        )
+        .expect("baseline");
+        // A review dated before the baseline is refused, naming the baseline's day.
+        let early = ws.record_measure(
+            id,
+            &draft(
+                "ons4",
+                TimePoint::Review,
+                "2026-11-05",
+                answers(vec![7, 7, 7, 2]),
+            ),
+            today(),
+        );
+        assert_eq!(
+            early,
+            Err(MeasureError::BeforeBaseline("10 Nov 2026".into()))
+        );
+        assert!(early
+            .expect_err("refused")
+            .to_string()
+            .contains("cannot be dated before it"));
+        // So is a second answered baseline.
+        assert_eq!(
+            ws.record_measure(
+                id,
+                &draft(
+                    "ons4",
+                    TimePoint::Baseline,
+                    "2026-11-12",
+                    answers(vec![4, 4, 4, 6])
+                ),
+                today()
+            ),
+            Err(MeasureError::SecondBaseline("10 Nov 2026".into()))
+        );
+        ws.record_measure(
+            id,
+            &draft(
+                "ons4",
+                TimePoint::Review,
+                "2026-11-20",
+                answers(vec![6, 6, 6, 4]),
+            ),
+            today(),
+        )
+        .expect("review");
+        // A baseline after a review of the same questionnaire is refused.
+        assert_eq!(
+            ws.record_measure(
+                id,
+                &draft(
+                    "swemwbs",
+                    TimePoint::Review,
+                    "2026-11-15",
+                    answers(vec![3; 7])
+                ),
+                today()
+            ),
+            Ok(ws.chunk_of(ws.referrals[&id].person).unwrap_or_default())
+        );
+        assert_eq!(
+            ws.record_measure(
+                id,
+                &draft(
+                    "swemwbs",
+                    TimePoint::Baseline,
+                    "2026-11-18",
+                    answers(vec![2; 7])
+                ),
+                today()
+            ),
+            Err(MeasureError::BaselineAfterReview("15 Nov 2026".into()))
+        );
+        let r = &ws.referrals[&id];
+        let (b, l) = baseline_and_latest(r, "ons4").expect("a pair");
+        assert_eq!(
+            (b.time_point, l.time_point),
+            (TimePoint::Baseline, TimePoint::Review)
+        );
+        assert!(
+            baseline_and_latest(r, "swemwbs").is_none(),
+            "no baseline, no change"
+        );
+
+        // Records from before this check (a review earlier than the baseline)
+        // are still measured from the baseline, never backwards.
+        let mut r = r.clone();
+        let mut early = r
+            .measures
+            .iter()
+            .find(|m| m.time_point == TimePoint::Review && m.instrument == "ons4")
+            .expect("review")
+            .clone();
+        early.id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        early.date = NaiveDate::from_ymd_opt(2026, 11, 3).expect("date");
+        early.result = answers(vec![9, 9, 9, 0]);
+        r.measures.push(early);
+        let (b, l) = baseline_and_latest(&r, "ons4").expect("a pair");
+        assert_eq!(
+            b.date,
+            NaiveDate::from_ymd_opt(2026, 11, 10).expect("date"),
+            "the marked baseline"
+        );
+        assert_eq!(l.date, NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"));
+    }
+
+    #[test]
+    fn ons4_values_are_shown_with_their_bands_everywhere() {
+        let inst = ons4();
+        assert_eq!(
+            inst.describe_answers(&[4, 7, 9, 6]),
+            "Life satisfaction 4 (Low), Worthwhile 7 (High), Happiness 9 (Very high), Anxiety 6 (High)"
+        );
+        let m = |tp, date: &str, a: Vec<u8>| MeasureRecord {
+            id: MeasureId::default(),
+            instrument: "ons4".into(),
+            time_point: tp,
+            date: date.parse().expect("date"),
+            completion: Completion::SelfCompleted,
+            result: MeasureResult::Answers { answers: a },
+        };
+        let c = changes(
+            &inst,
+            &m(TimePoint::Baseline, "2026-11-03", vec![4, 5, 6, 1]),
+            &m(TimePoint::Review, "2026-11-20", vec![7, 9, 6, 6]),
+            1.0,
+        );
+        let bands: Vec<(Option<&str>, Option<&str>)> = c
+            .iter()
+            .map(|c| (c.baseline_band.as_deref(), c.latest_band.as_deref()))
+            .collect();
+        assert_eq!(
+            bands,
+            vec![
+                (Some("Low"), Some("High")),
+                (Some("Medium"), Some("Very high")),
+                (Some("Medium"), Some("Medium")),
+                (Some("Very low"), Some("High"))
+            ]
+        );
+        assert_eq!(with_band(7.0, Some("High")), "7 (High)");
+        assert_eq!(with_band(23.21, None), "23.21");
+        // SWEMWBS has no item bands: values in order, then the score.
+        assert_eq!(
+            swemwbs().describe_answers(&[3; 7]),
+            "3, 3, 3, 3, 3, 3, 3; score 19.25"
         );
     }
 

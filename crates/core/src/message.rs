@@ -168,11 +168,15 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
                 let parts: Vec<String> = changes(&inst, b, l, ws.threshold(&inst))
                     .into_iter()
                     .map(|c| {
+                        let banded = |v: f64, band: &Option<String>| match band {
+                            Some(b) => format!("{} ({})", number(v), b.to_lowercase()),
+                            None => number(v),
+                        };
                         format!(
                             "{} {} → {}",
                             c.short.to_lowercase(),
-                            number(c.baseline),
-                            number(c.latest)
+                            banded(c.baseline, &c.baseline_band),
+                            banded(c.latest, &c.latest_band)
                         )
                     })
                     .collect();
@@ -191,7 +195,8 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
                 .count();
             if declined > 0 {
                 out.push(format!(
-                    "{declined} questionnaire(s) declined or not appropriate at the time."
+                    "{} declined or not appropriate at the time.",
+                    crate::words::count(declined, "questionnaire", "questionnaires")
                 ));
             }
         } else {
@@ -288,7 +293,10 @@ mod tests {
         ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
         let text = message_back(&ws, id, MessageOptions::default()).expect("written");
         assert_eq!(text.matches("ONS4 personal wellbeing").count(), 1, "{text}");
-        assert!(text.contains("1 questionnaire(s) declined or not appropriate"));
+        assert!(
+            text.contains("1 questionnaire declined or not appropriate"),
+            "{text}"
+        );
         for expected in [
             "Person (reference): RV-0001",
             "Referred: 2 Nov 2026 by GP",
@@ -297,7 +305,7 @@ mod tests {
             "Closed: 20 Nov 2026 (Connected to community support)",
             "What matters to the person: Getting out of the house",
             "Support given: seen 3 times (1 telephone, 2 at the practice) between 5 Nov 2026 and 16 Nov 2026.",
-            "ONS4 personal wellbeing (5 Nov 2026 to 16 Nov 2026): life satisfaction 3 → 6; worthwhile 4 → 6; happiness 4 → 7; anxiety 8 → 4.",
+            "ONS4 personal wellbeing (5 Nov 2026 to 16 Nov 2026): life satisfaction 3 (low) → 6 (medium); worthwhile 4 (low) → 6 (medium); happiness 4 (low) → 7 (high); anxiety 8 (high) → 4 (medium).",
             "Link worker: Sam, 01632 960000",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");
