@@ -130,24 +130,24 @@ pub fn DashboardPage() -> impl IntoView {
             <section aria-labelledby="tiles-heading">
                 <h2 id="tiles-heading" class="visually-hidden">"Headline figures"</h2>
                 <ul class="tiles">
-                    <Tile label="Open caseload" testid="tile-open"
+                    <Tile label="Open caseload" testid="tile-open" today=true
                         value=part(|d| count(d.tiles.open))
-                        detail=Signal::derive(|| "open referrals today".to_owned())/>
-                    <Tile label="New referrals this month" testid="tile-new"
+                        detail=Signal::derive(|| "referrals open today".to_owned())/>
+                    <Tile label="New referrals this month" testid="tile-new" today=true
                         value=part(|d| count(d.tiles.new_this_month))
-                        detail=Signal::derive(|| format!("since {}", show_date(today().with_day(1).unwrap_or_else(today))))/>
+                        detail=Signal::derive(|| format!("received since {}", show_date(today().with_day(1).unwrap_or_else(today))))/>
                     <Tile label="Wait for a first contact" testid="tile-wait"
                         value=part(|d| d.first_contact_spread.map_or("–".into(), |s| format!("{} days", decimal(s.median).trim_end_matches(".0"))))
-                        detail=part(|d| format!("median, from referral; {} of {} seen", count(d.first_contact_spread.map_or(0, |s| s.n)), count(d.tiles.seen_three_plus.of)))/>
+                        detail=part(|d| format!("median days from referral, for the {} of the {} referrals received in the range who were seen", count(d.first_contact_spread.map_or(0, |s| s.n)), count(d.tiles.seen_three_plus.of)))/>
                     <Tile label="Seen three or more times" testid="tile-seen3"
                         value=part(|d| percent(d.tiles.seen_three_plus.percent()))
-                        detail=part(|d| format!("{} of {} referred (Glasgow study: {GLASGOW_SEEN_THREE_PLUS})", count(d.tiles.seen_three_plus.count), count(d.tiles.seen_three_plus.of)))/>
+                        detail=part(|d| format!("{} of the {} referrals received in the range (Glasgow study: {GLASGOW_SEEN_THREE_PLUS})", count(d.tiles.seen_three_plus.count), count(d.tiles.seen_three_plus.of)))/>
                     <Tile label="Wellbeing improved" testid="tile-improved"
                         value=part(|d| percent(d.tiles.improved_wellbeing.percent()))
-                        detail=part(|d| format!("SWEMWBS: {} of {} measured twice", count(d.tiles.improved_wellbeing.count), count(d.tiles.improved_wellbeing.of)))/>
+                        detail=part(|d| format!("SWEMWBS: {} of the {} referrals with a baseline and a later score", count(d.tiles.improved_wellbeing.count), count(d.tiles.improved_wellbeing.of)))/>
                     <Tile label="Did not attend" testid="tile-dna"
                         value=part(|d| percent(d.tiles.did_not_attend.percent()))
-                        detail=part(|d| format!("{} of {} planned contacts", count(d.tiles.did_not_attend.count), count(d.tiles.did_not_attend.of)))/>
+                        detail=part(|d| format!("{} of the {} contacts planned in the range (attended or missed)", count(d.tiles.did_not_attend.count), count(d.tiles.did_not_attend.of)))/>
                 </ul>
             </section>
 
@@ -168,9 +168,9 @@ pub fn DashboardPage() -> impl IntoView {
                     table=Signal::derive(move || dash.with(|d| tables::stacked(&d.by_month_role, "Month")))/>
                 <ChartCard title="Reasons for referral" name="reasons"
                     rows=Signal::derive(move || dash.with(|d| d.by_reason.len()))
-                    note=Signal::derive(move || format!("{cohort} A referral with several reasons counts under each."))
+                    note=Signal::derive(move || format!("{cohort} A referral with several reasons counts under each, so each share is of the referrals received and the shares can add up to more than 100%."))
                     chart=Signal::derive(move || dash.with(|d| charts::count_bars(&d.by_reason, true, "Referrals")))
-                    table=Signal::derive(move || dash.with(|d| tables::counts(&d.by_reason, "Reason", "Referrals")))/>
+                    table=Signal::derive(move || dash.with(|d| tables::counts_of(&d.by_reason, "Reason", "Referrals", d.tiles.seen_three_plus.of, "referrals received")))/>
                 <ChartCard title="Referrals by practice" name="practices"
                     rows=Signal::derive(move || dash.with(|d| d.by_practice.len()))
                     note=Signal::derive(move || format!("{cohort} The chart compares practices per 1,000 registered patients (set list sizes in Settings)."))

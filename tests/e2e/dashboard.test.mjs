@@ -152,6 +152,27 @@ test('typing a year digit by digit never freezes the dashboard: a half-typed yea
   assert.deepEqual(app.errors, []);
 });
 
+test('every share says what it is of, and figures about today say they ignore the dates', async (t) => {
+  const app = await openFresh(t, { clock: DAY });
+  const { page } = app;
+  await openDemoDashboard(page);
+  // Reasons overlap, so their shares are of the referrals received, named in the heading.
+  const table = byTestId('table-reasons');
+  const heading = await page.$$eval(`${table} thead th`, (ths) => ths.map((th) => th.textContent));
+  const seen3 = await page.textContent(`${byTestId('tile-seen3')} ~ .tile__detail`);
+  const received = Number(seen3.match(/of the ([\d,]+) referrals received in the range/)[1].replace(',', ''));
+  assert.equal(heading[2], `Share of the ${received.toLocaleString('en-GB')} referrals received`);
+  const rows = await page.$$eval(`${table} tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('th, td')].map((td) => td.textContent)));
+  for (const [reason, n, share] of rows) {
+    assert.equal(share, `${Math.round((100 * Number(n.replace(',', ''))) / received)}%`, `${reason}: ${n} of ${received} referrals`);
+  }
+  // Today's figures say so in words, and do not move with the dates.
+  assert.equal(await page.textContent(byTestId('tile-open-scope')), 'Today, not the dates chosen');
+  assert.equal(await page.textContent(byTestId('tile-new-scope')), 'Today, not the dates chosen');
+  assert.equal(await page.isVisible(byTestId('tile-seen3-scope')), false, 'range figures carry no such mark');
+  assert.deepEqual(app.errors, []);
+});
+
 test('an empty workspace says there is nothing to chart yet', async (t) => {
   const app = await openFresh(t);
   const { page } = app;

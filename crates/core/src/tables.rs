@@ -120,18 +120,22 @@ pub fn stacked(data: &Stacked, first: &str) -> Table {
     t
 }
 
-/// Labelled counts, with each one's share of the total.
+/// Labelled counts, with each one's share of their total, the total named
+/// in the heading ("Share of the 120 contacts").
 pub fn counts(counts: &[Count], first: &str, value: &str) -> Table {
     let total: u32 = counts.iter().map(|c| c.count).sum();
-    let mut t = Table::new(&[first, value, "Share"]);
+    counts_of(counts, first, value, total, &value.to_lowercase())
+}
+
+/// Labelled counts, with each one's share of `of` things named `noun`, the
+/// denominator named in the heading ("Share of the 96 referrals"). For
+/// counts that overlap, such as reasons (a referral with two reasons counts
+/// under each), so the shares are of referrals, not of reasons given.
+pub fn counts_of(counts: &[Count], first: &str, value: &str, of: u32, noun: &str) -> Table {
+    let heading = format!("Share of the {} {noun}", count(of));
+    let mut t = Table::new(&[first, value, &heading]);
     for c in counts {
-        let pct = percent(
-            Share {
-                count: c.count,
-                of: total,
-            }
-            .percent(),
-        );
+        let pct = percent(Share { count: c.count, of }.percent());
         t.row(vec![c.label.clone(), count(c.count), pct], false);
     }
     t
@@ -751,8 +755,28 @@ mod tests {
             },
         ];
         let t = counts(&rows, "Mode", "Contacts");
+        assert_eq!(t.headers[2], "Share of the 4 contacts");
         assert_eq!(t.rows[0].cells, ["Telephone", "3", "75%"]);
         assert_eq!(t.rows[1].cells, ["Home visit", "1", "25%"]);
+        // Reasons overlap: their shares are of referrals, and may add up past 100%.
+        let reasons = [
+            Count {
+                label: "Loneliness or isolation".into(),
+                count: 3,
+            },
+            Count {
+                label: "Housing".into(),
+                count: 1,
+            },
+        ];
+        let t = counts_of(&reasons, "Reason", "Referrals", 4, "referrals received");
+        assert_eq!(t.headers[2], "Share of the 4 referrals received");
+        assert_eq!(t.rows[0].cells, ["Loneliness or isolation", "3", "75%"]);
+        assert_eq!(
+            t.rows[1].cells,
+            ["Housing", "1", "25%"],
+            "1 of 4 referrals, not 1 of 4 reasons given"
+        );
     }
 
     #[test]
