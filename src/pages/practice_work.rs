@@ -1,7 +1,7 @@
 //! Practice and community work: quick-add, this month's balance, the log.
 
 use leptos::prelude::*;
-use linkwork_core::practice_work::{balance, balance_flag};
+use linkwork_core::practice_work::{balance, balance_flags};
 use linkwork_core::tables::{hours, percent};
 use linkwork_core::Choice;
 
@@ -27,10 +27,10 @@ pub fn PracticeWorkPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let flag = Memo::new(move |_| {
+    let flags = Memo::new(move |_| {
         state
             .ws
-            .with(|ws| balance_flag(ws, today()).map(|n| (n, ws.settings.other_work_share)))
+            .with(|ws| (balance_flags(ws, today()), ws.settings.other_work_share))
     });
     let recent = Memo::new(move |_| {
         state.ws.with(|ws| {
@@ -60,14 +60,23 @@ pub fn PracticeWorkPage() -> impl IntoView {
         </div>
         <p class="muted">"The work that is not about one person: developing the role in the practices, and building links in the community."</p>
         <NoticeBanner/>
-        {move || flag.get().map(|(months, share)| view! {
-            <div class="banner banner--warning" role="note" data-testid="balance-flag">
-                <p>
-                    {format!("For the last {months} months, practice and community work together were under {share}% of your recorded time. ")}
-                    "Practices that support all three levels of the role tend to integrate it; it may be worth protecting some time for them."
-                </p>
-            </div>
-        })}
+        {move || {
+            let (list, share) = flags.get();
+            (!list.is_empty()).then(|| view! {
+                <div class="banner banner--warning" role="note" data-testid="balance-flag">
+                    <p>{format!("Practice and community work were under {share}% of your recorded time for three complete months or more:")}</p>
+                    <ul>
+                        {list.into_iter().map(|f| view! {
+                            <li data-testid="balance-flag-item"><strong>{f.name.clone()}</strong>{format!(": {} ({} months)", f.months_text(), f.months.len())}</li>
+                        }).collect_view()}
+                    </ul>
+                    <p>
+                        "Practices that support all three levels of the role tend to integrate it; it may be worth protecting some time for them. "
+                        "Time with people counts for the referral's practice, and practice and community work for the practice it was logged against."
+                    </p>
+                </div>
+            })
+        }}
         <ActivityForm/>
         <section aria-labelledby="month-heading">
             <h2 id="month-heading">{move || format!("This month so far ({})", today().format("%B %Y"))}</h2>

@@ -115,3 +115,40 @@ test('the demo shows a year of practice work and check-ins, with one practice st
   assert.ok(balance.some((r) => r[2] !== '0.0'), 'practice work recorded');
   assert.deepEqual(app.errors, []);
 });
+
+test('one practice without practice or community work is flagged by name and months, though the total is fine', async (t) => {
+  const app = await openFresh(t, { clock: '2026-11-21T12:00:00Z' });
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await addPractice(page, 'Hillview Surgery');
+  // Riverside: ten hours with one person in each of August, September and October.
+  const csv = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('to-transfer'));
+  await page.setInputFiles(byTestId('import-referrals'), csv('caseload.csv',
+    'reference,referral_date,practice,referrer_role,reasons\nRV-1,2026-08-01,Riverside Medical Practice,GP,Housing\n'));
+  await page.setInputFiles(byTestId('import-contacts'), csv('contacts.csv', [
+    'reference,referral_date,date,mode,minutes',
+    'RV-1,2026-08-01,2026-08-10,Telephone,600',
+    'RV-1,2026-08-01,2026-09-10,Telephone,600',
+    'RV-1,2026-08-01,2026-10-10,Telephone,600',
+  ].join('\n')));
+  await page.click(byTestId('import-check'));
+  await page.click(byTestId('import-apply'));
+  await page.waitForSelector(`${byTestId('notice')} >> text=Imported 1 referral and 3 contacts`);
+  // Hillview: a long team meeting in each of those months.
+  await page.click(byTestId('nav-work'));
+  await page.waitForSelector(byTestId('activity-form'));
+  for (const day of ['2026-08-12', '2026-09-12', '2026-10-12']) {
+    await page.fill(byTestId('activity-date'), day);
+    await page.selectOption(byTestId('activity-practice'), { label: 'Hillview Surgery' });
+    await page.fill(byTestId('activity-minutes'), '400');
+    await page.click(byTestId('save-activity'));
+    await page.waitForSelector(`${byTestId('activity-row')} >> text=${Number(day.slice(8))}`);
+  }
+  await page.waitForSelector(byTestId('balance-flag'));
+  const items = await page.$$eval(byTestId('balance-flag-item'), (li) => li.map((x) => x.textContent));
+  assert.deepEqual(items, ['Riverside Medical Practice: August to October 2026 (3 months)']);
+  assert.deepEqual(app.errors, []);
+});

@@ -488,13 +488,72 @@ pub fn months_below(months: &[(NaiveDate, LevelMinutes)], share: u32) -> usize {
 /// How many complete months in a row the flag needs.
 pub const FLAG_AFTER_MONTHS: usize = 3;
 
-/// The gentle flag: practice and community work below the share for the
-/// last three complete months (the current month is still being recorded).
-pub fn balance_flag(ws: &Workspace, today: NaiveDate) -> Option<usize> {
-    let months = balance(ws, None, today, 13);
-    let complete = &months[..months.len() - 1];
-    let run = months_below(complete, ws.settings.other_work_share);
-    (run >= FLAG_AFTER_MONTHS).then_some(run)
+/// A run of complete months with practice and community work below the
+/// share: for one practice, or for all of them together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BalanceFlag {
+    /// The practice, or `None` for all practices together.
+    pub practice: Option<PracticeId>,
+    /// The practice's name, or "All your practices together".
+    pub name: String,
+    /// The first day of each month of the run, earliest first.
+    pub months: Vec<NaiveDate>,
+}
+
+impl BalanceFlag {
+    /// "August to October 2026", "November 2025 to January 2026".
+    pub fn months_text(&self) -> String {
+        let (Some(first), Some(last)) = (self.months.first(), self.months.last()) else {
+            return String::new();
+        };
+        if first.year() == last.year() {
+            format!("{} to {}", first.format("%B"), last.format("%B %Y"))
+        } else {
+            format!("{} to {}", first.format("%B %Y"), last.format("%B %Y"))
+        }
+    }
+}
+
+/// The gentle flags: practice and community work below the share for the
+/// last three complete months or more (the current month is still being
+/// recorded), for each practice on its own (so one practice left out is
+/// not hidden by another that lifts the average) and for all together.
+/// Person work counts for the practice of the referral; practice and
+/// community work for the practice it was logged against (work logged
+/// without a practice counts only in the total).
+pub fn balance_flags(ws: &Workspace, today: NaiveDate) -> Vec<BalanceFlag> {
+    let share = ws.settings.other_work_share;
+    let run_of = |practice: Option<PracticeId>| {
+        let months = balance(ws, practice, today, 13);
+        let complete = &months[..months.len() - 1];
+        let run = months_below(complete, share);
+        (run >= FLAG_AFTER_MONTHS).then(|| {
+            complete[complete.len() - run..]
+                .iter()
+                .map(|(d, _)| *d)
+                .collect::<Vec<_>>()
+        })
+    };
+    let mut flags = Vec::new();
+    if let Some(months) = run_of(None) {
+        flags.push(BalanceFlag {
+            practice: None,
+            name: "All your practices together".into(),
+            months,
+        });
+    }
+    let mut practices: Vec<_> = ws.settings.practices.iter().collect();
+    crate::order::sort_by_key(&mut practices, |p| p.name.to_lowercase());
+    for p in practices {
+        if let Some(months) = run_of(Some(p.id)) {
+            flags.push(BalanceFlag {
+                practice: Some(p.id),
+                name: p.name.clone(),
+                months,
+            });
+        }
+    }
+    flags
 }
 
 /// Why an activity or check-in was refused.
@@ -933,6 +992,14 @@ mod tests {
         ws
     }
 
+    /// The months of the all-practices flag, if it is raised.
+    fn balance_flag(ws: &Workspace, today: NaiveDate) -> Option<usize> {
+        balance_flags(ws, today)
+            .into_iter()
+            .find(|f| f.practice.is_none())
+            .map(|f| f.months.len())
+    }
+
     #[test]
     fn the_flag_needs_three_complete_months_running_below_the_share() {
         let mut ws = person_only(&["2026-08-10", "2026-09-10", "2026-10-10"]);
@@ -948,6 +1015,42 @@ mod tests {
         log(&mut ws, ActivityKind::Briefing, "2026-09-11", 66);
         ws.settings.other_work_share = 5;
         assert_eq!(balance_flag(&ws, today()), None);
+    }
+
+    #[test]
+    fn one_practice_left_out_is_flagged_by_name_and_months_even_when_the_total_is_fine() {
+        // Practice A: person work only, August to October. Practice B: plenty
+        // of practice work, which lifts the total above 20%.
+        let mut ws = person_only(&["2026-08-10", "2026-09-10", "2026-10-10"]);
+        let a = ws.settings.practices[0].id;
+        ws.settings.practices[0].name = "Riverside Medical Practice".into();
+        let b = PracticeId::from_random([7; 16]);
+        ws.settings.practices.push(crate::model::Practice {
+            id: b,
+            name: "Hillview Surgery".into(),
+            list_size: None,
+            retired: false,
+        });
+        for m in ["2026-08-12", "2026-09-12", "2026-10-12"] {
+            let mut d = draft(&ws, ActivityKind::TeamMeeting, m, "400");
+            d.practice = Some(b);
+            ws.add_activity(&d, today()).expect("logged");
+        }
+        let flags = balance_flags(&ws, today());
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].practice, Some(a));
+        assert_eq!(flags[0].name, "Riverside Medical Practice");
+        assert_eq!(flags[0].months_text(), "August to October 2026");
+        assert!(
+            balance_flag(&ws, today()).is_none(),
+            "the total is above 20%"
+        );
+        let across = BalanceFlag {
+            practice: None,
+            name: String::new(),
+            months: vec![day("2025-11-01"), day("2025-12-01"), day("2026-01-01")],
+        };
+        assert_eq!(across.months_text(), "November 2025 to January 2026");
     }
 
     #[test]
