@@ -3,8 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::dashboard::Count;
-use linkwork_core::summary::{Imported, Merged, ProgrammeFilter, Protection};
+use linkwork_core::summary::{period_label, Imported, Merged, ProgrammeFilter, Protection};
 use linkwork_core::{charts, tables};
 
 use crate::components::chart_card::ChartCard;
@@ -147,7 +146,7 @@ pub fn ProgrammePage() -> impl IntoView {
     let table_of = move |name: &'static str| {
         Memo::new(move |_| {
             let f = filter.get();
-            programme.with(|p| p.table(name, &|s, g| f.keeps(s, g)))
+            programme.with(|p| p.table_in_order(name, &|s, g| f.keeps(s, g)))
         })
     };
     let on_drop = move |e: ev::DragEvent| {
@@ -303,8 +302,9 @@ pub fn ProgrammePage() -> impl IntoView {
                         chart=Signal::derive(move || {
                             let f = filter.get();
                             let rows = programme.with(|p| p.trend(&f, "Referrals by who referred"));
-                            let counts: Vec<Count> = rows.iter().map(|((from, _), m)| Count { label: from.format("%b %Y").to_string(), count: m.known }).collect();
-                            charts::count_bars(&counts, false, "Referrals")
+                            // Each period named by its length ("Oct to Dec 2026"), so a quarter never reads as a month.
+                            let parts: Vec<(String, Merged)> = rows.iter().map(|((from, to), m)| (period_label(*from, *to), *m)).collect();
+                            charts::merged_bars(&parts, false, "Referrals")
                         })
                         table=Signal::derive(move || {
                             let f = filter.get();
@@ -320,10 +320,7 @@ pub fn ProgrammePage() -> impl IntoView {
                             <ChartCard title=name name=format!("programme-{i}")
                                 note=Signal::derive(|| "Approximate counts (rounded to 5 in each file); groups under 10 are counted apart as not broken down. Counts hidden in older files are not drawn.".to_owned())
                                 rows=Signal::derive(move || if horizontal { merged.with(|(p, _)| p.len()) } else { 0 })
-                                chart=Signal::derive(move || merged.with(|(parts, _)| {
-                                    let counts: Vec<Count> = parts.iter().map(|(k, m)| Count { label: k.clone(), count: m.known }).collect();
-                                    charts::count_bars(&counts, horizontal, "Count")
-                                }))
+                                chart=Signal::derive(move || merged.with(|(parts, _)| charts::merged_bars(parts, horizontal, "Count")))
                                 table=Signal::derive(move || merged.with(|(parts, total)| tables::merged(parts, *total, first)))
                                 csv=format!("linkwork-programme-{}.csv", name.to_lowercase().replace([' ', '(', ')'], "-"))/>
                         }
@@ -337,7 +334,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     {move || {
                         let f = filter.get();
                         programme.with(|p| p.tables().into_iter().filter(|t| t.starts_with("Questionnaires: ")).map(|name| {
-                            let (parts, total) = p.table(&name, &|s, g| f.keeps(s, g));
+                            let (parts, total) = p.table_in_order(&name, &|s, g| f.keeps(s, g));
                             let table = tables::merged(&parts, total, "Recorded as");
                             view! { <DataTable caption=name table=Signal::derive(move || table.clone()) testid="programme-questionnaires"/> }
                         }).collect_view())

@@ -73,6 +73,20 @@ test('a summary leaves the demo anonymised, and the manager merges it with other
   assert.match(referrals, /^about \d[\d,]*$/, 'rounded figures are approximate');
   assert.ok(Number(referrals.slice('about '.length).replace(',', '')) > northTotal, 'more than one file counted');
 
+  // Wait bands read from the shortest wait, never alphabetically; each quarter in the
+  // trend is named as the three months it is.
+  const waits = await page.$$eval(`${byTestId('table-programme-2')} tbody tr`, (rows) => rows.map((r) => r.firstElementChild.textContent));
+  const bandOrder = ['Up to 7 days', '8 to 14 days', '15 to 28 days', '29 to 56 days', 'Over 56 days'];
+  const shown = waits.filter((w) => bandOrder.includes(w));
+  assert.deepEqual(shown, bandOrder.filter((b) => shown.includes(b)), `waits in order: ${waits}`);
+  assert.ok(shown.length >= 3, `the demo has waits in several bands: ${waits}`);
+  const trendLabels = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="chart-programme-trend"]');
+    const chart = window.echarts.getInstanceByDom(el.querySelector('[_echarts_instance_]') ?? el);
+    return chart.getOption().xAxis[0].data;
+  });
+  assert.ok(trendLabels.every((l) => / to /.test(l)), `quarters read as three months: ${trendLabels}`);
+
   // Filter to one link worker: the figure is that file's.
   await page.selectOption(byTestId('programme-worker'), 'North PCN, link worker 2');
   await page.waitForFunction(

@@ -232,6 +232,25 @@ pub fn count_bars(counts: &[Count], horizontal: bool, value_name: &str) -> Chart
     )
 }
 
+/// Merged programme counts as bars. A category whose counts were all hidden
+/// (older files) is left out, never drawn as a bar of 0; the table beside
+/// the chart marks it.
+pub fn merged_bars(
+    parts: &[(String, crate::summary::Merged)],
+    horizontal: bool,
+    value_name: &str,
+) -> Chart {
+    let shown: Vec<Count> = parts
+        .iter()
+        .filter(|(_, m)| !(m.known == 0 && m.hidden > 0))
+        .map(|(label, m)| Count {
+            label: label.clone(),
+            count: m.known,
+        })
+        .collect();
+    count_bars(&shown, horizontal, value_name)
+}
+
 /// Referrals per 1,000 registered patients by practice (those with a list size).
 pub fn practice_rates(rows: &[PracticeRate]) -> Chart {
     const NAME: &str = "Referrals per 1,000 registered patients";

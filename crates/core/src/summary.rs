@@ -1316,6 +1316,28 @@ impl Programme {
     pub fn tables(&self) -> Vec<String> {
         self.by_table.keys().cloned().collect()
     }
+
+    /// [`Self::table`], with the categories in the order they are read in:
+    /// their natural order where they have one ([`natural_order`]), else
+    /// the largest first; the groups not broken down always last.
+    pub fn table_in_order(
+        &self,
+        table: &str,
+        keep: &dyn Fn(&Summary, &Group) -> bool,
+    ) -> (Vec<(String, Merged)>, Merged) {
+        let (parts, total) = self.table(table, keep);
+        let order = natural_order(table).unwrap_or_default();
+        let mut rows: Vec<(String, Merged)> = parts.into_iter().collect();
+        crate::order::sort_by_key(&mut rows, |(label, m)| {
+            (
+                label == NOT_BROKEN_DOWN,
+                order.iter().position(|o| o == label).unwrap_or(usize::MAX),
+                std::cmp::Reverse(m.known),
+                label.clone(),
+            )
+        });
+        (rows, total)
+    }
 }
 
 #[cfg(test)]
@@ -1794,6 +1816,70 @@ mod tests {
     }
 
     #[test]
+    fn the_manager_view_keeps_categories_in_their_order_and_periods_say_their_length() {
+        let d = |t: &str| t.parse::<NaiveDate>().expect("date");
+        assert_eq!(
+            period_label(d("2026-10-01"), d("2026-12-31")),
+            "Oct to Dec 2026"
+        );
+        assert_eq!(period_label(d("2026-10-01"), d("2026-10-31")), "Oct 2026");
+        assert_eq!(
+            period_label(d("2026-11-01"), d("2027-01-31")),
+            "Nov 2026 to Jan 2027"
+        );
+        assert_eq!(
+            period_label(d("2026-10-05"), d("2026-12-20")),
+            "5 Oct 2026 to 20 Dec 2026"
+        );
+        // Wait bands from the shortest, as the file cannot keep an order.
+        let mut programme = Programme::default();
+        let bands: Vec<&str> = WAIT_BANDS.iter().map(|b| b.1).collect();
+        let mut parts = BTreeMap::new();
+        for (i, b) in bands.iter().enumerate() {
+            parts.insert((*b).to_owned(), Cell::Exact(5 * (i as u32 + 1)));
+        }
+        parts.insert("Days unknown".to_owned(), Cell::Hidden);
+        programme.add(Summary {
+            label: "worker".into(),
+            from: d("2026-07-01"),
+            to: d("2026-09-30"),
+            generated: at(),
+            protection: Protection::Suppressed,
+            groups: vec![Group {
+                table: "Days from referral to first contact".into(),
+                month: "2026-07".into(),
+                practice: "p".into(),
+                total: Cell::Exact(100),
+                parts,
+                partition: true,
+                withheld: None,
+                combines: Vec::new(),
+            }],
+            outcomes: Vec::new(),
+            waits: Vec::new(),
+            time: Vec::new(),
+            checkins: Vec::new(),
+            quotes: Vec::new(),
+        });
+        let (rows, _) =
+            programme.table_in_order("Days from referral to first contact", &|_, _| true);
+        let labels: Vec<&str> = rows.iter().map(|(l, _)| l.as_str()).collect();
+        let mut expected = bands.clone();
+        expected.push("Days unknown");
+        assert_eq!(labels, expected, "natural order, others after");
+        // A category whose counts are all hidden is not drawn as a bar of 0.
+        let chart = crate::charts::merged_bars(&rows, false, "Count").to_string();
+        assert!(!chart.contains("Days unknown"), "{chart}");
+        assert!(chart.contains(bands[0]));
+        // Categories with no natural order come largest first.
+        assert_eq!(natural_order("Referrals by reason"), None);
+        assert_eq!(
+            natural_order("Referrals by age band").map(|o| o.len()),
+            Some(crate::model::AgeBand::ALL.len() + 1)
+        );
+    }
+
+    #[test]
     fn summaries_cover_whole_quarters() {
         let q = complete_quarters(today(), 3);
         assert_eq!(
@@ -2034,6 +2120,55 @@ pub fn complete_quarters(today: NaiveDate, n: usize) -> Vec<(NaiveDate, NaiveDat
 pub fn quarter_name(from: NaiveDate) -> String {
     let (start, end) = quarter_bounds(quarter_of(month_index(from)));
     format!("{} to {}", start.format("%B"), end.format("%B %Y"))
+}
+
+/// A summary period in words that show its length: "Oct 2026" for a whole
+/// month, "Oct to Dec 2026" for whole months together, else the days.
+pub fn period_label(from: NaiveDate, to: NaiveDate) -> String {
+    let whole_months = from.day() == 1 && (to + chrono::Duration::days(1)).day() == 1;
+    if whole_months && month_index(from) == month_index(to) {
+        from.format("%b %Y").to_string()
+    } else if whole_months && from.year() == to.year() {
+        format!("{} to {}", from.format("%b"), to.format("%b %Y"))
+    } else if whole_months {
+        format!("{} to {}", from.format("%b %Y"), to.format("%b %Y"))
+    } else {
+        format!("{} to {}", from.format("%-d %b %Y"), to.format("%-d %b %Y"))
+    }
+}
+
+/// The order a table's categories are read in, where they have one: waits
+/// and contacts from fewest days or contacts up, age bands youngest first,
+/// quintiles from most deprived, statuses and outcomes as the journey goes.
+/// Categories of lists (reasons, referrers, modes, …) have none.
+pub fn natural_order(table: &str) -> Option<Vec<String>> {
+    let labels = |all: &[&str]| all.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    if table == "Days from referral to first contact" {
+        return Some(WAIT_BANDS.iter().map(|b| b.1.to_owned()).collect());
+    }
+    if table == ATTENDED_TABLE {
+        return Some(labels(&ATTENDED_BANDS));
+    }
+    if table == "Contacts by outcome" {
+        return Some(
+            ContactOutcome::ALL
+                .iter()
+                .map(|c| c.label().to_owned())
+                .collect(),
+        );
+    }
+    if table == "Connections by status" {
+        return Some(
+            crate::directory::ConnectionStatus::ALL
+                .iter()
+                .map(|c| c.label().to_owned())
+                .collect(),
+        );
+    }
+    Dimension::ALL
+        .into_iter()
+        .find(|d| dimension_table(*d) == table)
+        .map(Dimension::groups)
 }
 
 /// A file name for a summary: label, period, nothing personal.

@@ -420,7 +420,7 @@ impl Table {
 }
 
 /// A programme table: each category's merged figure, then the total.
-pub fn merged(parts: &BTreeMap<String, Merged>, total: Merged, first: &str) -> Table {
+pub fn merged(parts: &[(String, Merged)], total: Merged, first: &str) -> Table {
     let mut t = Table::new(&[first, "Count"]);
     for (label, m) in parts {
         t.row(vec![label.clone(), m.show()], m.hidden > 0);
