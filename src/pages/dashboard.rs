@@ -170,7 +170,7 @@ pub fn DashboardPage() -> impl IntoView {
                     rows=Signal::derive(move || dash.with(|d| d.by_reason.len()))
                     note=Signal::derive(move || format!("{cohort} A referral with several reasons counts under each, so each share is of the referrals received and the shares can add up to more than 100%."))
                     chart=Signal::derive(move || dash.with(|d| charts::count_bars(&d.by_reason, true, "Referrals")))
-                    table=Signal::derive(move || dash.with(|d| tables::counts_of(&d.by_reason, "Reason", "Referrals", d.tiles.seen_three_plus.of, "referrals received")))/>
+                    table=Signal::derive(move || dash.with(|d| tables::counts_of(&d.by_reason, "Reason", "Referrals", d.tiles.seen_three_plus.of, ("referral received", "referrals received"))))/>
                 <ChartCard title="Referrals by practice" name="practices"
                     rows=Signal::derive(move || dash.with(|d| d.by_practice.len()))
                     note=Signal::derive(move || format!("{cohort} The chart compares practices per 1,000 registered patients (set list sizes in Settings)."))
@@ -187,7 +187,7 @@ pub fn DashboardPage() -> impl IntoView {
                     })
                     chart=Signal::derive(move || dash.with(|d| charts::count_bars(&d.first_contact, false, "Referrals")))
                     table=Signal::derive(move || dash.with(|d| tables::counts(&d.first_contact, "Days to first contact", "Referrals")))/>
-                <ChartCard title="Waiting now" name="waiting"
+                <ChartCard title="Waiting now" name="waiting" empty="Nobody is waiting for a first contact today."
                     note=Signal::derive(|| "People not yet seen, today, by how long since they were referred.".to_owned())
                     chart=Signal::derive(move || dash.with(|d| charts::count_bars(&d.waiting_now, false, "People")))
                     table=Signal::derive(move || dash.with(|d| tables::counts(&d.waiting_now, "Waiting", "People")))>

@@ -297,7 +297,7 @@ pub fn ProgrammePage() -> impl IntoView {
                         });
                         view! { <DataTable table=table caption=format!("By {}", first.to_lowercase()) testid=format!("programme-by-{name}") csv=Some(format!("linkwork-programme-by-{name}.csv"))/> }
                     }).collect_view()}
-                    <ChartCard title="Referrals over the periods" name="programme-trend"
+                    <ChartCard title="Referrals over the periods" name="programme-trend" empty="Nothing in the summaries shown."
                         note=Signal::derive(|| "Referrals received in each summary period, approximate (rounded in each file). Counts hidden in older files are not drawn; the table marks them.".to_owned())
                         chart=Signal::derive(move || {
                             let f = filter.get();
@@ -317,7 +317,7 @@ pub fn ProgrammePage() -> impl IntoView {
                     {CHARTED.into_iter().enumerate().map(|(i, (name, first, horizontal))| {
                         let merged = table_of(name);
                         view! {
-                            <ChartCard title=name name=format!("programme-{i}")
+                            <ChartCard title=name name=format!("programme-{i}") empty="Nothing in the summaries shown."
                                 note=Signal::derive(|| "Approximate counts (rounded to 5 in each file); groups under 10 are counted apart as not broken down. Counts hidden in older files are not drawn.".to_owned())
                                 rows=Signal::derive(move || if horizontal { merged.with(|(p, _)| p.len()) } else { 0 })
                                 chart=Signal::derive(move || merged.with(|(parts, _)| charts::merged_bars(parts, horizontal, "Count")))

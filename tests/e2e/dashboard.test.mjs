@@ -63,7 +63,10 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   assert.match(await page.textContent(byTestId('dash-scope')), /Riverside Medical Practice/);
   const address = new URL(page.url()).hash;
   assert.match(address, /^#\/dashboard\?practice=[0-9a-f-]{36}$/);
-  assert.equal(await page.evaluate(() => window.__liveCharts), CHARTS_ON_PAGE, 'redrawn, not re-made');
+  // Nobody is waiting at Riverside, so that card says so instead of drawing bare axes;
+  // every other chart is redrawn, not re-made.
+  assert.equal(await page.textContent(byTestId('empty-waiting')), 'Nobody is waiting for a first contact today.');
+  assert.equal(await page.evaluate(() => window.__liveCharts), CHARTS_ON_PAGE - 1, 'redrawn, not re-made');
   // One practice has months resting on few contacts, which adds a series to the
   // did-not-attend chart; going back to every practice removes it again (a redraw replaces
   // the series, it never keeps an old one drawn).
@@ -98,10 +101,17 @@ test('the dashboard shows the demo figures, follows its filters in the address a
     await page.click(byTestId('nav-dashboard'));
     await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
   }
-  await page.waitForFunction((n) => window.__liveCharts === n, CHARTS_ON_PAGE);
+  // A card with nothing in its range says so in words and draws no chart.
+  const drawn = await page.$$eval('.chart-card__body [data-testid^="chart-"]', (e) => e.length);
+  const said = await page.$$eval('.chart-card__empty', (e) => e.length);
+  assert.equal(drawn + said, CHARTS_ON_PAGE);
+  await page.waitForFunction((n) => window.__liveCharts === n, drawn);
   await frames();
   assert.equal(await page.evaluate(() => window.__chartResizes), resizesBefore, 'no redraw for an unchanged size');
-  assert.ok((await page.evaluate(() => window.__chartsMade)) >= CHARTS_ON_PAGE * 11);
+  const made = await page.evaluate(() => window.__chartsMade);
+  // Ten returns each made every chart afresh (the first view, Riverside only, had one
+  // card with nobody waiting).
+  assert.ok(made >= drawn * 10, `${made} charts made for ${drawn} drawn (${said} said empty)`);
   assert.deepEqual(app.errors, []);
 });
 
@@ -170,6 +180,29 @@ test('every share says what it is of, and figures about today say they ignore th
   assert.equal(await page.textContent(byTestId('tile-open-scope')), 'Today, not the dates chosen');
   assert.equal(await page.textContent(byTestId('tile-new-scope')), 'Today, not the dates chosen');
   assert.equal(await page.isVisible(byTestId('tile-seen3-scope')), false, 'range figures carry no such mark');
+  assert.deepEqual(app.errors, []);
+});
+
+test('a range with nothing in it says so instead of bare axes, and a few missed appointments never set the scale', async (t) => {
+  const app = await openFresh(t, { clock: DAY });
+  const { page } = app;
+  await openDemoDashboard(page);
+  // The demo's did-not-attend rates are real 0–20% figures: the scale fits them.
+  const dnaMax = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="chart-dna"]');
+    return window.echarts.getInstanceByDom(el).getOption().yAxis[0].max;
+  });
+  assert.ok(dnaMax <= 50, `the scale fits the reliable months (top ${dnaMax}%)`);
+  // January 2020: long before the demo caseload began.
+  await page.fill(byTestId('dash-from'), '2020-01-01');
+  await page.dispatchEvent(byTestId('dash-from'), 'change');
+  await page.fill(byTestId('dash-to'), '2020-01-31');
+  await page.dispatchEvent(byTestId('dash-to'), 'change');
+  await page.waitForSelector(byTestId('empty-reasons'));
+  assert.equal(await page.textContent(byTestId('empty-reasons')), 'Nothing recorded in this range.');
+  assert.equal(await page.isVisible(byTestId('table-reasons')), false, 'no header-only table');
+  assert.equal(await page.isVisible(byTestId('chart-reasons')), false, 'no bare axes');
+  assert.ok(await page.isVisible(byTestId('empty-dna')), 'no appointments planned: nothing to chart');
   assert.deepEqual(app.errors, []);
 });
 

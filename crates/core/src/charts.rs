@@ -272,16 +272,41 @@ pub fn practice_rates(rows: &[PracticeRate]) -> Chart {
     )
 }
 
-/// The did-not-attend rate by month; months resting on few appointments are marked.
+/// The top of a percentage scale just above `max`: 10, 20, 25, 30, 40, 50,
+/// 60, 75 or 100.
+fn scale_top(max: f64) -> f64 {
+    [10.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0, 100.0]
+        .into_iter()
+        .find(|top| max <= *top)
+        .unwrap_or(100.0)
+}
+
+/// The did-not-attend rate by month. Months resting on few appointments are
+/// shown apart (hollow, grey) and never set the scale: the scale fits the
+/// reliable months, and an unreliable month above it sits on its top edge
+/// (its true rate is in the table and its tooltip). So two missed
+/// appointments out of two cannot squash a real 0–15% pattern.
 pub fn dna_rate(rows: &[(String, Share)]) -> Chart {
     let flagged = |s: &Share| s.of > 0 && s.unreliable();
-    let point = |s: &Share| match s.of {
-        0 => DataPoint::from(GAP),
-        _ => maybe_grey(percent(*s), flagged(s), MUTED),
+    let top = scale_top(
+        rows.iter()
+            .filter(|(_, s)| s.of > 0 && !flagged(s))
+            .map(|(_, s)| percent(*s))
+            .fold(0.0, f64::max),
+    );
+    let point = |s: &Share| {
+        if s.of == 0 || flagged(s) {
+            DataPoint::from(GAP)
+        } else {
+            DataPoint::from(percent(*s))
+        }
     };
     let marked = |s: &Share| {
         if flagged(s) {
-            DataPoint::from(percent(*s))
+            let rate = percent(*s);
+            DataPointItem::new(rate.min(top))
+                .name(format!("{rate}% of {} planned", s.of))
+                .into()
         } else {
             DataPoint::from(GAP)
         }
@@ -290,7 +315,7 @@ pub fn dna_rate(rows: &[(String, Share)]) -> Chart {
         base(true, false),
         false,
         category_axis(rows.iter().map(|(label, _)| label.clone())),
-        percent_axis("Did not attend (%)", false),
+        value_axis("Did not attend (%)", false).min(0).max(top),
     )
     .series(
         Line::new()
@@ -306,7 +331,7 @@ pub fn dna_rate(rows: &[(String, Share)]) -> Chart {
     chart.series(
         Scatter::new()
             .name(format!(
-                "Fewer than {UNRELIABLE_BELOW} appointments (unreliable)"
+                "Fewer than {UNRELIABLE_BELOW} appointments (unreliable; at the top edge if higher)"
             ))
             .symbol(Symbol::Custom("emptyCircle".into()))
             .symbol_size(11)
@@ -756,30 +781,37 @@ mod tests {
     }
 
     #[test]
-    fn dna_rate_greys_unreliable_months_and_leaves_gaps() {
+    fn dna_rate_shows_unreliable_months_apart_and_never_lets_them_set_the_scale() {
+        // Two planned, both missed: 100%, beside a real 5–15% pattern.
         let v = json_of(&dna_rate(&[
-            ("Jan 2026".into(), Share { count: 1, of: 3 }),
+            ("Jan 2026".into(), Share { count: 2, of: 2 }),
             ("Feb 2026".into(), Share { count: 0, of: 0 }),
             ("Mar 2026".into(), Share { count: 3, of: 20 }),
+            ("Apr 2026".into(), Share { count: 1, of: 20 }),
         ]));
         assert_eq!(
             v["series"][0]["data"],
-            json!([{"value": 33.3, "itemStyle": {"color": "#4c6272"}}, "-", 15.0])
+            json!(["-", "-", 15.0, 5.0]),
+            "the line is the reliable months"
         );
         assert_eq!(v["series"][0]["type"], json!("line"));
         assert_eq!(
             v["series"][1],
             json!({
                 "type": "scatter",
-                "name": "Fewer than 10 appointments (unreliable)",
+                "name": "Fewer than 10 appointments (unreliable; at the top edge if higher)",
                 "symbol": "emptyCircle",
                 "symbolSize": 11.0,
                 "itemStyle": {"color": "#4c6272"},
-                "data": [33.3, "-", "-"]
+                "data": [{"value": 20.0, "name": "100% of 2 planned"}, "-", "-", "-"]
             })
         );
         assert_eq!(v["yAxis"]["min"], json!(0));
-        assert_eq!(v["yAxis"]["max"], json!(100));
+        assert_eq!(
+            v["yAxis"]["max"],
+            json!(20.0),
+            "the scale fits 15%, not the unreliable 100%"
+        );
         assert!(v["yAxis"]["name"]
             .as_str()
             .is_some_and(|name| name.contains('%')));

@@ -38,6 +38,19 @@ impl Table {
     fn row(&mut self, cells: Vec<String>, unreliable: bool) {
         self.rows.push(Row { cells, unreliable });
     }
+
+    /// Whether there is anything to show: some figure beyond the row labels
+    /// is not zero ("0", "0%", "–", "none yet" are nothing). A table of
+    /// months or bands that are all zero has nothing, and its chart would be
+    /// bare axes.
+    pub fn has_data(&self) -> bool {
+        self.rows.iter().any(|r| {
+            r.cells
+                .iter()
+                .skip(1)
+                .any(|c| c.chars().any(|ch| ch.is_ascii_digit() && ch != '0'))
+        })
+    }
 }
 
 /// A count with thousands separators: 11,200.
@@ -124,15 +137,25 @@ pub fn stacked(data: &Stacked, first: &str) -> Table {
 /// in the heading ("Share of the 120 contacts").
 pub fn counts(counts: &[Count], first: &str, value: &str) -> Table {
     let total: u32 = counts.iter().map(|c| c.count).sum();
-    counts_of(counts, first, value, total, &value.to_lowercase())
+    let many = value.to_lowercase();
+    let one = match many.as_str() {
+        "people" => "person".to_owned(),
+        m => m.strip_suffix('s').unwrap_or(m).to_owned(),
+    };
+    counts_of(counts, first, value, total, (&one, &many))
 }
 
-/// Labelled counts, with each one's share of `of` things named `noun`, the
-/// denominator named in the heading ("Share of the 96 referrals"). For
+/// Labelled counts, with each one's share of `of` things named `noun` (one,
+/// many), the denominator named in the heading ("Share of the 96
+/// referrals", "Share of the 1 referral"). For
 /// counts that overlap, such as reasons (a referral with two reasons counts
 /// under each), so the shares are of referrals, not of reasons given.
-pub fn counts_of(counts: &[Count], first: &str, value: &str, of: u32, noun: &str) -> Table {
-    let heading = format!("Share of the {} {noun}", count(of));
+pub fn counts_of(counts: &[Count], first: &str, value: &str, of: u32, noun: (&str, &str)) -> Table {
+    let heading = format!(
+        "Share of the {} {}",
+        count(of),
+        if of == 1 { noun.0 } else { noun.1 }
+    );
     let mut t = Table::new(&[first, value, &heading]);
     for c in counts {
         let pct = percent(Share { count: c.count, of }.percent());
@@ -769,7 +792,13 @@ mod tests {
                 count: 1,
             },
         ];
-        let t = counts_of(&reasons, "Reason", "Referrals", 4, "referrals received");
+        let t = counts_of(
+            &reasons,
+            "Reason",
+            "Referrals",
+            4,
+            ("referral received", "referrals received"),
+        );
         assert_eq!(t.headers[2], "Share of the 4 referrals received");
         assert_eq!(t.rows[0].cells, ["Loneliness or isolation", "3", "75%"]);
         assert_eq!(
@@ -777,6 +806,32 @@ mod tests {
             ["Housing", "1", "25%"],
             "1 of 4 referrals, not 1 of 4 reasons given"
         );
+    }
+
+    #[test]
+    fn a_table_of_zeros_has_nothing_to_show() {
+        let zeros = [
+            Count {
+                label: "Up to 7 days".into(),
+                count: 0,
+            },
+            Count {
+                label: "8 to 14 days".into(),
+                count: 0,
+            },
+        ];
+        assert!(!counts(&zeros, "Days", "Referrals").has_data());
+        assert!(!counts(&[], "Mode", "Contacts").has_data());
+        let one = [Count {
+            label: "10 to 20".into(),
+            count: 1,
+        }];
+        assert!(counts(&one, "Days", "Referrals").has_data());
+        // Labels with digits do not count; a 0% of 10 does (ten were planned).
+        let t = did_not_attend(&[("Oct 2026".into(), Share { count: 0, of: 10 })]);
+        assert!(t.has_data(), "{t:?}");
+        let t = did_not_attend(&[("Oct 2026".into(), Share { count: 0, of: 0 })]);
+        assert!(!t.has_data(), "{t:?}");
     }
 
     #[test]
