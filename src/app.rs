@@ -60,7 +60,7 @@ pub fn App() -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <Header/>
-        <div class="page" data-testid="app-root">
+        <div class="page" class:page--wide=move || matches!(state.route.get(), Route::Dashboard | Route::Programme) data-testid="app-root">
             <main id="main" tabindex="-1">
                 // Messages about the app itself come first, inside the main landmark, so
                 // "Skip to main content" lands on them.

@@ -58,7 +58,7 @@ pub fn ChartCard(
     let heading = format!("chart-{name}-heading");
     let labelled_by = heading.clone();
     view! {
-        <section class="chart-card" aria-labelledby=labelled_by data-testid=card_testid>
+        <section class="chart-card" class:chart-card--wide=wide aria-labelledby=labelled_by data-testid=card_testid>
             <h3 id=heading>{title.clone()}</h3>
             <p class="hint">{move || note.get()}</p>
             <Show when=move || has_data.get()
@@ -66,7 +66,7 @@ pub fn ChartCard(
                 <div class="chart-card__body" class:chart-card__body--stacked=wide>
                     <EChart chart=chart label=chart_label.clone() testid=chart_testid.clone() height=height/>
                     <div class="chart-card__numbers">
-                        <DataTable table=table caption=caption.clone() testid=table_testid.clone() csv=csv.clone()/>
+                        <DataTable table=table caption=caption.clone() testid=table_testid.clone() csv=csv.clone() scrolls=!wide/>
                     </div>
                 </div>
             </Show>

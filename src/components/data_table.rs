@@ -17,7 +17,13 @@ pub fn DataTable(
     /// Offer the table as a CSV download under this file name.
     #[prop(default = None)]
     csv: Option<String>,
+    /// The table may scroll within its box (beside a chart): the box is
+    /// then a named region that takes keyboard focus, so it can be scrolled
+    /// without a mouse.
+    #[prop(optional)]
+    scrolls: bool,
 ) -> impl IntoView {
+    let region = scrolls.then(|| format!("{caption}, scrollable"));
     let download = csv.map(|name| {
         let label = format!("Download “{caption}” as CSV");
         let id = format!("{testid}-csv");
@@ -30,7 +36,7 @@ pub fn DataTable(
     });
     view! {
         {download}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex=scrolls.then_some("0") role=scrolls.then_some("region") aria-label=region>
             <table class="table data-table" data-testid=testid>
                 <caption>{caption}</caption>
                 <thead>

@@ -53,7 +53,7 @@ pub fn Header() -> impl IntoView {
                         </ul>
                     </nav>
                     <div class="session">
-                        {move || who().map(|n| view! { <span class="session__name" data-testid="workspace-name">{n}</span> })}
+                        {move || who().map(|n| { let full = n.clone(); view! { <span class="session__name" title=full data-testid="workspace-name">{n}</span> } })}
                         <button type="button" class="button button--on-blue" on:click=move |_| state.lock()
                             title="Lock (Ctrl+Shift+L)" aria-keyshortcuts="Control+Shift+L" data-testid="lock">
                             "Lock"

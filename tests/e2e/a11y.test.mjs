@@ -255,3 +255,49 @@ test('every page reflows at 1,024 px, at 200% zoom and with text at 200%, withou
   assert.deepEqual(problems, []);
   assert.deepEqual(app.errors, []);
 });
+
+test('the header holds one row at 1,280 px with a 30-character name, and the dashboard uses a wide screen', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const name = 'Riverside and Canal Street PCN'; // 30 characters
+  assert.equal(name.length, 30);
+  await createWorkspace(page, name);
+  const row = async () =>
+    page.$$eval('.site-header .brand, .site-header .nav a, .site-header [data-testid="lock"], .site-header [data-testid="workspace-name"]', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, right: r.right };
+      }),
+    );
+  for (const width of [1280, 1920]) {
+    await page.setViewportSize({ width, height: 800 });
+    const boxes = await row();
+    const tops = boxes.map((b) => b.top);
+    assert.ok(Math.max(...tops) - Math.min(...tops) < 24, `one row at ${width} px: tops ${tops}`);
+    assert.ok(Math.max(...boxes.map((b) => b.right)) <= width, `nothing off the edge at ${width} px`);
+  }
+  // The full name is kept for anyone who needs it.
+  assert.equal(await page.getAttribute(byTestId('workspace-name'), 'title'), name);
+  assert.equal(await page.textContent(byTestId('workspace-name')), name);
+
+  // At 1,920 px the dashboard spreads out: cards side by side, not a narrow column.
+  await page.click(byTestId('lock'));
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-dashboard'));
+  await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
+  const width = await page.$eval(byTestId('app-root'), (e) => e.getBoundingClientRect().width);
+  assert.ok(width > 1600, `the page uses the screen (${width} px)`);
+  const [a, b] = await page.$$eval(`${byTestId('card-first-contact')}, ${byTestId('card-waiting')}`, (els) =>
+    els.map((e) => e.getBoundingClientRect()),
+  );
+  assert.ok(Math.abs(a.top - b.top) < 2 && b.left > a.right - 1, 'two cards side by side');
+  // A long table beside a short chart scrolls within the chart's height, and the keyboard can reach it.
+  await page.selectOption(byTestId('dash-step'), 'week');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="table-caseload"] tbody tr').length > 27);
+  const card = await page.$eval(byTestId('card-caseload'), (e) => e.getBoundingClientRect().height);
+  assert.ok(card < 700, `the caseload card stays chart-high (${card} px)`);
+  assert.equal(await page.$eval(byTestId('table-caseload'), (t) => t.parentElement.getAttribute('tabindex')), '0');
+  assert.deepEqual(app.errors, []);
+});
