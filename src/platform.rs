@@ -122,3 +122,23 @@ pub async fn file_text(file: &web_sys::File) -> Option<String> {
         .ok()?
         .as_string()
 }
+
+/// Moves focus to the heading of the page shown, so keyboard and screen
+/// reader users start there after the page changed under them (a new
+/// workspace opened). The heading takes focus from script only
+/// (tabindex -1), and shows the focus ring like any control.
+pub fn focus_page_heading() {
+    use wasm_bindgen::JsCast;
+    let Some(heading) = leptos::prelude::document()
+        .query_selector("#main h1")
+        .ok()
+        .flatten()
+        .and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    if !heading.has_attribute("tabindex") {
+        let _ = heading.set_attribute("tabindex", "-1");
+    }
+    let _ = heading.focus();
+}

@@ -62,6 +62,9 @@ pub fn CreateWorkspace(
                         pass.set(String::new());
                         confirm.set(String::new());
                         errors.set(None);
+                        // The workspace opens: focus moves to its page's heading
+                        // (which shows the focus ring), never nowhere.
+                        request_animation_frame(crate::platform::focus_page_heading);
                     }
                     Err(e) => errors.set(Some(e)),
                 }

@@ -10,6 +10,7 @@ import {
   byTestId,
   caseloadRows,
   createWorkspace,
+  focusNotShown,
   offerBackupFile,
   openFresh,
   recordReferral,
@@ -300,12 +301,23 @@ test('a full storage quota keeps the new referral and offers a backup', async (t
   assert.deepEqual(app.errors, []);
 });
 
-test('a first visit is welcomed, reasons read apart, and warnings are announced', async (t) => {
+test('a first visit is welcomed, a new workspace takes focus, reasons read apart, and warnings are announced', async (t) => {
   const app = await openFresh(t);
   const { page } = app;
   await page.waitForSelector(byTestId('lock-screen'));
   assert.equal((await page.textContent('h1')).trim(), 'Welcome to Linkwork', 'nothing is locked on a first visit');
-  await createWorkspace(page);
+  // Created with the keyboard: focus lands on the new page's heading, with its ring showing.
+  await page.focus(byTestId('create-name'));
+  await page.keyboard.type('Sam');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASS);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASS);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(byTestId('workspace-name'));
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+  assert.equal(await focusNotShown(page), null, 'the focused heading shows its focus');
+  assert.ok(await page.evaluate(() => document.activeElement.closest('main') !== null), 'focus is in the page, not nowhere');
   await addPractice(page, 'Riverside Medical Practice');
 
   // The reference warning is announced as it appears (a status region).
