@@ -5,6 +5,7 @@
 //! It shells out to cargo, rustup, trunk, npm, node and apt-get; its own dependencies are
 //! sha2 and base64 for the build hooks (site.rs), flate2 and brotli for sizes (sizes.rs).
 
+mod layers;
 mod proc;
 mod site;
 mod sizes;
@@ -23,7 +24,9 @@ usage: cargo xtask <command>
 commands:
   serve   install tooling, then `trunk serve` the app at http://127.0.0.1:8080/
   dist    install tooling, then build the release app into dist/ and print asset sizes
-  test    the full check: fmt, clippy (native + wasm), native tests, wasm browser tests,
+  layers  the architecture check: no import cycle between modules, no import up a layer
+          of the core (model < store < work < views < exchange)
+  test    the full check: fmt, layers, clippy (native + wasm), native tests, wasm browser tests,
           release build, end-to-end browser tests (tests/e2e/*.test.mjs), then the
           quick benchmarks on that build (bench --quick)
   bench [--quick]
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Some("dist") => tasks::dist(),
         Some("test") => tasks::test(),
         Some("bench") => tasks::bench(args.iter().any(|a| a == "--quick")),
+        Some("layers") => layers::check(&proc::root()),
         Some("finish-build") => site::finish_build(args.get(1).map(String::as_str)),
         Some("bundle-echarts") => site::bundle_echarts(),
         Some("help" | "-h" | "--help") => {

@@ -163,6 +163,7 @@ fn test_steps(steps: &mut Steps) -> Result {
     steps.run("tooling", tooling::ensure_build_tools)?;
     steps.run("browser", tooling::ensure_browser)?;
     steps.run("fmt", || run(&mut cmd_line(fmt)))?;
+    steps.run("layers", || crate::layers::check(&crate::proc::root()))?;
     steps.run("clippy (native)", || run(&mut cmd_line(clippy)))?;
     steps.run("clippy (wasm)", || run(&mut cmd_line(&clippy_wasm)))?;
     steps.run("native tests", || run(&mut cmd_line(native_tests)))?;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use linkwork_core::demo::summary_files;
+use linkwork_core::summary::demo_summary_files;
 
 fn main() -> ExitCode {
     let Some(out) = std::env::args().nth(1) else {
@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default();
-    let files: BTreeMap<String, String> = summary_files(50, today).into_iter().collect();
+    let files: BTreeMap<String, String> = demo_summary_files(50, today).into_iter().collect();
     let bytes: usize = files.values().map(String::len).sum();
     match serde_json::to_string(&files).map(|json| std::fs::write(&out, json)) {
         Ok(Ok(())) => {

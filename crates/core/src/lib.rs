@@ -1,34 +1,30 @@
-//! Linkwork's pure domain: the model, validation, the caseload list, the
-//! stored document format and its migrations, and the demo generator.
+//! Linkwork's pure domain, in five layers. Each may use the layers below it
+//! and never one above (`cargo xtask test` checks, see `xtask/src/layers.rs`):
+//!
+//! 1. [`model`]: the plain, persisted data, lists and calendar arithmetic.
+//! 2. [`store`]: versioned documents, migrations, crypto, workspaces, backups.
+//! 3. [`work`]: the rules of the work (referrals, journeys, directory,
+//!    instruments, practice work) and the demo caseload.
+//! 4. [`views`]: everything computed to be looked at (caseload, dashboard,
+//!    tables, charts, the message back, summaries and their protection).
+//! 5. [`exchange`]: files in and out (Open Referral UK, spreadsheets).
 //!
 //! Nothing here touches the browser, so it is tested natively in seconds.
 
-pub mod caseload;
-pub mod charts;
-pub mod crypto;
-pub mod dashboard;
-pub mod demo;
-pub mod directory;
-pub mod disclosure;
-pub mod format;
-pub mod journey;
-pub mod lists;
-pub mod measures;
-pub mod message;
+pub mod exchange;
 pub mod model;
-pub mod order;
-pub mod oruk;
-pub mod practice_work;
-pub mod reference;
-pub mod referral;
-pub mod spreadsheet;
-pub mod summary;
-pub mod tables;
-pub mod vault_store;
-pub mod words;
+pub mod store;
+pub mod views;
+pub mod work;
 
-#[cfg(test)]
-mod attack;
+// The app's names for the modules, as they were before the layers; each is
+// the one module of its layer (see the layer folders for what each holds).
+pub use exchange::{oruk, spreadsheet};
+pub use model::{lists, order};
+pub use store::{crypto, format, vault_store};
+pub use views::{caseload, charts, dashboard, disclosure, message, summary, tables, words};
+pub use work::{demo, directory, journey, measures, practice_work, reference, referral};
+
 #[cfg(test)]
 mod testing;
 

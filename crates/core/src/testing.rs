@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
-use crate::crypto::Random;
 use crate::model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
     PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex,
     StatusChange, Workspace,
 };
+use crate::store::crypto::Random;
 
 /// The fixed "today" of the tests.
 pub fn today() -> NaiveDate {
@@ -33,11 +33,11 @@ pub fn fixture(name: &str) -> String {
 }
 
 /// The tests' repeatable random source (seed 1).
-pub struct SeqRandom(crate::demo::Seeded);
+pub struct SeqRandom(crate::work::demo::Seeded);
 
 impl Default for SeqRandom {
     fn default() -> Self {
-        Self(crate::demo::Seeded::new(1))
+        Self(crate::work::demo::Seeded::new(1))
     }
 }
 
@@ -223,8 +223,8 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
         .prop_map(|(practices, people, extra_reason, referrals, resources)| {
             let mut ws = Workspace::new();
             for (name, id, checked, active) in resources {
-                let r = crate::directory::Resource {
-                    id: crate::directory::ResourceId::from_random(id),
+                let r = crate::work::directory::Resource {
+                    id: crate::work::directory::ResourceId::from_random(id),
                     oruk_id: active.then(|| name.clone()),
                     name,
                     category: "social".into(),
@@ -233,7 +233,7 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
                         NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid")
                             + chrono::Duration::days(d)
                     }),
-                    ..crate::directory::Resource::default()
+                    ..crate::work::directory::Resource::default()
                 };
                 ws.directory.insert(r.id, r);
             }
@@ -243,7 +243,7 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
                 let _ = ws
                     .settings
                     .lists
-                    .add(crate::lists::ListKind::Reasons, &label);
+                    .add(crate::model::lists::ListKind::Reasons, &label);
             }
             for p in people {
                 ws.place(p.id);

@@ -101,7 +101,7 @@ pub fn round_parts(total: Tally, rounded: u32, parts: &[Tally]) -> Vec<u32> {
         }
     };
     let mut order: Vec<usize> = (0..parts.len()).collect();
-    crate::order::sort_by_key(&mut order, |i| (draw(parts[*i].key, b"order"), *i));
+    crate::model::order::sort_by_key(&mut order, |i| (draw(parts[*i].key, b"order"), *i));
     let mut out: Vec<u32> = parts.iter().map(|p| p.count - p.count % BASE).collect();
     let mut cumulative = 0u64;
     for i in order {

@@ -4,9 +4,9 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDate;
 
-use crate::journey::{highlights, Highlights};
-use crate::lists::ListKind;
+use crate::model::lists::ListKind;
 use crate::model::{normalise_reference, PracticeId, ReferralId, ReferralStatus, Workspace};
+use crate::work::journey::{highlights, Highlights};
 
 /// A column the caseload can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,7 +196,7 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
                 .cmp(&b.days_waiting.unwrap_or(-1)),
         }
     };
-    crate::order::sort_by(&mut rows, |a, b| {
+    crate::model::order::sort_by(&mut rows, |a, b| {
         let primary = if query.descending {
             cmp(b, a)
         } else {
@@ -250,8 +250,8 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{generate, DemoSpec};
     use crate::testing::today;
+    use crate::work::demo::{generate, DemoSpec};
 
     #[test]
     fn the_default_view_is_the_open_caseload_newest_first() {

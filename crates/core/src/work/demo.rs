@@ -5,15 +5,17 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::directory::{
-    Connection, ConnectionChange, ConnectionId, ConnectionStatus, Resource, ResourceId,
-};
-use crate::lists::ListKind;
-use crate::measures::{Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint};
+use crate::model::lists::ListKind;
 use crate::model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
     PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, Sex, StatusChange,
     Workspace,
+};
+use crate::work::directory::{
+    Connection, ConnectionChange, ConnectionId, ConnectionStatus, Resource, ResourceId,
+};
+use crate::work::measures::{
+    Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
 };
 
 /// How big a synthetic caseload to make.
@@ -136,7 +138,7 @@ impl Seeded {
     }
 }
 
-impl crate::crypto::Random for Seeded {
+impl crate::store::crypto::Random for Seeded {
     fn fill(&mut self, out: &mut [u8]) {
         rand::RngCore::fill_bytes(&mut self.0, out);
     }
@@ -663,7 +665,7 @@ fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
 /// A year of practice and community work, and quarterly check-ins in which
 /// most practices move from "bolted on" towards "belonging" (one stalls).
 fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) {
-    use crate::practice_work::{
+    use crate::work::practice_work::{
         Activity, ActivityId, ActivityKind, CheckIn, CheckInId, Continuum, InPlace, Level,
         WorkerChanges, CHECKLIST, STATEMENTS,
     };
@@ -941,7 +943,7 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
         .values()
         .map(|r| (r.referral_date, r.person))
         .collect();
-    crate::order::sort_by(&mut order, Ord::cmp);
+    crate::model::order::sort_by(&mut order, Ord::cmp);
     for (_, person) in order {
         ws.place(person);
     }
@@ -973,7 +975,7 @@ pub fn top_up_contacts(ws: &mut Workspace, per_referral: usize, today: NaiveDate
                 note: NOTES[index(&mut rng, NOTES.len())].to_owned(),
             });
         }
-        crate::order::sort_by_key(&mut r.contacts, |c| c.date);
+        crate::model::order::sort_by_key(&mut r.contacts, |c| c.date);
     }
 }
 
@@ -999,48 +1001,6 @@ pub fn top_up_measures(ws: &mut Workspace, today: NaiveDate) {
             });
         }
     }
-}
-
-/// Summary files of `workers` made-up link workers (each with their own
-/// generated caseload) for the four quarters from October 2025, by month:
-/// (file name, file text). For benchmarks of the manager view.
-pub fn summary_files(workers: u64, today: NaiveDate) -> Vec<(String, String)> {
-    use crate::summary::{file_name, summarise, SummaryOptions};
-    struct Zeros;
-    impl crate::crypto::Random for Zeros {
-        fn fill(&mut self, out: &mut [u8]) {
-            out.fill(0);
-        }
-    }
-    let generated = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
-    let quarters: Vec<(NaiveDate, NaiveDate)> = [(2025, 10), (2026, 1), (2026, 4), (2026, 7)]
-        .into_iter()
-        .filter_map(|(y, m)| {
-            let from = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let to = from
-                .checked_add_months(chrono::Months::new(3))?
-                .pred_opt()?;
-            Some((from, to))
-        })
-        .collect();
-    let options = SummaryOptions {
-        by_month: true,
-        ..SummaryOptions::default()
-    };
-    let mut files = Vec::new();
-    for worker in 0..workers {
-        let spec = DemoSpec {
-            seed: 1000 + worker,
-            ..DemoSpec::standard()
-        };
-        let ws = generate(&spec, today);
-        for (from, to) in &quarters {
-            let label = format!("Link worker {worker}");
-            let s = summarise(&ws, &label, *from, *to, options, generated);
-            files.push((file_name(&s), s.to_file(None, &mut Zeros)));
-        }
-    }
-    files
 }
 
 #[cfg(test)]
@@ -1121,7 +1081,7 @@ mod tests {
             .collect();
         assert_eq!(references.len(), ws.people.len(), "references are unique");
         for p in ws.people.values() {
-            assert_eq!(crate::reference::check_reference(&p.reference), None);
+            assert_eq!(crate::work::reference::check_reference(&p.reference), None);
         }
     }
 
@@ -1142,7 +1102,7 @@ mod tests {
     fn generated_referrals_pass_validation() {
         let ws = generate(&DemoSpec::small(), today());
         for r in ws.referrals.values() {
-            let draft = crate::referral::ReferralDraft::from_referral(&ws, r);
+            let draft = crate::work::referral::ReferralDraft::from_referral(&ws, r);
             assert_eq!(draft.validate(&ws, today(), Some(r.id)).err(), None);
         }
     }

@@ -350,7 +350,10 @@ mod tests {
     /// False alarms: none on the demo's references or on codes services use.
     #[test]
     fn pseudonymous_codes_raise_no_false_alarm() {
-        let ws = crate::demo::generate(&crate::demo::DemoSpec::standard(), crate::testing::today());
+        let ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::standard(),
+            crate::testing::today(),
+        );
         let refs: Vec<&str> = ws.people.values().map(|p| p.reference.as_str()).collect();
         let alarms: Vec<&&str> = refs
             .iter()

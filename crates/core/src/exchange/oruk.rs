@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::crypto::Random;
-use crate::directory::{Resource, ResourceId};
 use crate::model::Workspace;
+use crate::store::crypto::Random;
+use crate::work::directory::{Resource, ResourceId};
 
 /// One service read from a directory file, before it joins the directory.
 /// An empty field is one the file does not say: importing it never blanks

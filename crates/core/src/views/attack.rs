@@ -30,9 +30,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use chrono::NaiveDate;
 
-use crate::dashboard::month_index;
-use crate::disclosure::{BASE, SMALLEST_GROUP};
-use crate::summary::{BaseCell, BaseKey, Cell, Group, Protection, Summary, Withheld, FOLDED};
+use crate::views::dashboard::month_index;
+use crate::views::disclosure::{BASE, SMALLEST_GROUP};
+use crate::views::summary::{
+    BaseCell, BaseKey, Cell, Group, Protection, Summary, Withheld, FOLDED,
+};
 
 /// A set of whole numbers from 0 to a maximum.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -684,10 +686,10 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::demo::{generate, DemoSpec};
     use crate::model::Workspace;
-    use crate::summary::{base_cells, protect, summarise, SummaryOptions};
     use crate::testing::today;
+    use crate::views::summary::{base_cells, protect, summarise, SummaryOptions};
+    use crate::work::demo::{generate, DemoSpec};
 
     fn at() -> DateTime<Utc> {
         crate::testing::this_morning()
@@ -758,7 +760,7 @@ mod tests {
                 continue;
             }
             let label = if by_month {
-                let start = crate::dashboard::month_start(*month);
+                let start = crate::views::dashboard::month_start(*month);
                 start.format("%Y-%m").to_string()
             } else {
                 period.clone()

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+// The data, named here too for those who use the rules.
+pub use crate::model::measures::*;
 use crate::model::Referral;
 
 /// SWEMWBS metric score for raw totals 7 to 35 (the published conversion).
@@ -13,71 +15,6 @@ pub const SWEMWBS_METRIC: [f64; 29] = [
     19.25, 19.98, 20.73, 21.54, 22.35, 23.21, 24.11, 25.03, 26.02, 27.03, 28.13, 29.31, 30.70,
     32.55, 35.00,
 ];
-
-/// A score band: `min..=max` is called `label`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Band {
-    pub min: f64,
-    pub max: f64,
-    pub label: String,
-}
-
-/// One question of an instrument.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Item {
-    pub id: String,
-    /// The wording; empty when it may not be shown (licensed wording).
-    #[serde(default)]
-    pub text: String,
-    /// Words for the lowest and highest answers.
-    #[serde(default)]
-    pub low_label: String,
-    #[serde(default)]
-    pub high_label: String,
-    /// For this item, a higher answer is better (false for anxiety).
-    #[serde(default = "yes")]
-    pub higher_is_better: bool,
-    /// Bands for this item's answer, when items are reported on their own.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub bands: Vec<Band>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// How item answers make a score.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Scoring {
-    /// Items are reported separately (ONS4, goals).
-    None,
-    /// The score is the sum of the answers.
-    Sum,
-    /// The sum of the answers is converted by a table, entry 0 being the
-    /// lowest possible sum.
-    Lookup { table: Vec<f64> },
-}
-
-/// A questionnaire.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Instrument {
-    pub id: String,
-    pub name: String,
-    /// Where it comes from, shown with it (for example "ONS").
-    #[serde(default)]
-    pub source: String,
-    pub min: u8,
-    pub max: u8,
-    pub items: Vec<Item>,
-    pub scoring: Scoring,
-    /// Bands of the score (when scored).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub bands: Vec<Band>,
-    /// A change of at least this much (in the score, or per item when
-    /// unscored) counts as meaningful, unless the workspace sets another.
-    pub meaningful_change: f64,
-}
 
 fn band(min: f64, max: f64, label: &str) -> Band {
     Band {
@@ -275,7 +212,7 @@ pub enum InstrumentError {
 }
 
 /// An instrument file: the instrument itself, versioned.
-pub const INSTRUMENT_DOC: crate::format::DocKind = crate::format::DocKind {
+pub const INSTRUMENT_DOC: crate::store::format::DocKind = crate::store::format::DocKind {
     format: "linkwork.instrument",
     current: 1,
     migrations: &[],
@@ -284,13 +221,14 @@ pub const INSTRUMENT_DOC: crate::format::DocKind = crate::format::DocKind {
 /// Reads and checks an instrument file. A file whose id is `swemwbs` or
 /// `ons4` supplies wording for the built-in instrument (its scoring stays).
 pub fn read_instrument(text: &str) -> Result<Instrument, InstrumentError> {
-    let inst: Instrument = crate::format::decode(&INSTRUMENT_DOC, text).map_err(|e| match e {
-        crate::format::FormatError::NotJson(m) => InstrumentError::NotJson(m),
-        crate::format::FormatError::Invalid(m) => {
-            InstrumentError::Invalid(format!("fields are not as documented: {m}"))
-        }
-        other => InstrumentError::Format(other.to_string()),
-    })?;
+    let inst: Instrument =
+        crate::store::format::decode(&INSTRUMENT_DOC, text).map_err(|e| match e {
+            crate::store::format::FormatError::NotJson(m) => InstrumentError::NotJson(m),
+            crate::store::format::FormatError::Invalid(m) => {
+                InstrumentError::Invalid(format!("fields are not as documented: {m}"))
+            }
+            other => InstrumentError::Format(other.to_string()),
+        })?;
     let builtin = match inst.id.as_str() {
         "swemwbs" => Some(swemwbs()),
         "ons4" => Some(ons4()),
@@ -392,7 +330,7 @@ pub fn validate(inst: &Instrument) -> Result<(), InstrumentError> {
 
 fn check_bands(bands: &[Band], lo: f64, hi: f64, what: &str) -> Result<(), InstrumentError> {
     let mut sorted: Vec<&Band> = bands.iter().collect();
-    crate::order::sort_by(&mut sorted, |a, b| a.min.total_cmp(&b.min));
+    crate::model::order::sort_by(&mut sorted, |a, b| a.min.total_cmp(&b.min));
     for (i, b) in sorted.iter().enumerate() {
         if b.label.trim().is_empty() || b.min > b.max || b.min < lo || b.max > hi {
             return Err(InstrumentError::Invalid(format!(
@@ -409,68 +347,6 @@ fn check_bands(bands: &[Band], lo: f64, hi: f64, what: &str) -> Result<(), Instr
         }
     }
     Ok(())
-}
-
-/// When in the episode a measure was taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TimePoint {
-    Baseline,
-    Review,
-    Closure,
-}
-
-crate::model::choice!(TimePoint {
-    Baseline => "baseline", "Baseline";
-    Review => "review", "Review";
-    Closure => "closure", "Closure";
-});
-
-/// Who filled the questionnaire in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Completion {
-    SelfCompleted,
-    /// Read out or filled in with the link worker (can inflate scores).
-    Assisted,
-}
-
-crate::model::choice!(Completion {
-    SelfCompleted => "self", "Self-completed";
-    Assisted => "assisted", "Assisted by the link worker";
-});
-
-/// What was recorded: answers, or why there are none (which is data too).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum MeasureResult {
-    Answers {
-        answers: Vec<u8>,
-    },
-    Declined {
-        #[serde(default, skip_serializing_if = "String::is_empty")]
-        reason: String,
-    },
-    NotAppropriate {
-        #[serde(default, skip_serializing_if = "String::is_empty")]
-        reason: String,
-    },
-}
-
-crate::model::seq_id!(
-    /// Identifies a measure record within its referral.
-    MeasureId
-);
-
-/// One instrument at one time point.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeasureRecord {
-    pub id: MeasureId,
-    pub instrument: String,
-    pub time_point: TimePoint,
-    pub date: NaiveDate,
-    pub completion: Completion,
-    pub result: MeasureResult,
 }
 
 /// Change of one item or score from baseline to latest.
@@ -623,39 +499,6 @@ pub fn headline_changes(
             change(item, y - x, meaningful);
         }
     });
-}
-
-/// The words for satisfaction ratings 1 to 5, everywhere they are shown.
-pub const SATISFACTION: [&str; 5] = [
-    "1 Very unhappy",
-    "2 Unhappy",
-    "3 Neither",
-    "4 Happy",
-    "5 Very happy",
-];
-
-/// The person's feedback on the support.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Feedback {
-    pub date: Option<NaiveDate>,
-    /// 1 (very unhappy) to 5 (very happy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub satisfaction: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub would_recommend: Option<bool>,
-    /// In their words.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub quote: String,
-    /// The person agreed the quote may be shared anonymously (off by default).
-    #[serde(default)]
-    pub quote_shareable: bool,
-}
-
-impl Feedback {
-    /// The quote, if the person agreed to share it and there is one.
-    pub fn shareable_quote(&self) -> Option<&str> {
-        Some(self.quote.trim()).filter(|q| self.quote_shareable && !q.is_empty())
-    }
 }
 
 /// Why a measure could not be recorded.

@@ -4,12 +4,12 @@ use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::crypto::Random;
-use crate::lists::ListKind;
+use crate::model::lists::ListKind;
 use crate::model::{
     normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, RecordKey,
     Referral, ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
 };
+use crate::store::crypto::Random;
 
 /// Longest accepted person reference, in characters.
 pub const MAX_REFERENCE_LEN: usize = 40;
@@ -366,11 +366,11 @@ pub struct Saved {
 
 impl Saved {
     /// The stored documents the save changed, which are all that need writing.
-    pub fn changed(&self) -> impl Iterator<Item = crate::format::StoreKey> {
+    pub fn changed(&self) -> impl Iterator<Item = crate::store::format::StoreKey> {
         let settings = self
             .settings_changed
-            .then_some(crate::format::StoreKey::Settings);
-        std::iter::once(crate::format::StoreKey::Records(self.chunk)).chain(settings)
+            .then_some(crate::store::format::StoreKey::Settings);
+        std::iter::once(crate::store::format::StoreKey::Records(self.chunk)).chain(settings)
     }
 }
 
@@ -637,7 +637,7 @@ mod tests {
         assert!(!second.new_person);
         assert_eq!(first.person, second.person);
         // Only the first save changed the last practice used, so only it rewrites the settings.
-        use crate::format::StoreKey;
+        use crate::store::format::StoreKey;
         assert_eq!(
             first.changed().collect::<Vec<_>>(),
             [StoreKey::Records(first.chunk), StoreKey::Settings]

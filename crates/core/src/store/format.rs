@@ -394,7 +394,7 @@ pub const DIRECTORY_DOC: DocKind = DocKind {
 
 #[derive(Serialize, Deserialize)]
 struct DirectoryDoc {
-    resources: Vec<crate::directory::Resource>,
+    resources: Vec<crate::model::directory::Resource>,
 }
 
 /// Practice and community work, and practice check-ins.
@@ -814,8 +814,10 @@ mod tests {
 
     #[test]
     fn applying_another_tabs_documents_brings_the_workspace_up_to_date() {
-        let before =
-            crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let before = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         let mut after = before.clone();
         // The other tab edits a referral, adds a person, and renames a practice.
         let id = *after.referrals.keys().next().expect("referrals");
@@ -1020,7 +1022,10 @@ mod tests {
 
     #[test]
     fn an_unreadable_chunk_is_set_aside_and_never_reused() {
-        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         let mut entries = stored(&ws, "main");
         let chunks = entries
             .iter()
@@ -1072,7 +1077,10 @@ mod tests {
 
     #[test]
     fn damaged_values_are_reported_by_key_and_the_rest_still_loads() {
-        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         let mut entries = stored(&ws, "main");
         assert!(entries.len() >= 3, "demo spans several chunks");
         let i = entries
@@ -1203,8 +1211,10 @@ mod tests {
 
     #[test]
     fn chunks_saved_with_the_earlier_capacity_of_100_still_load_and_stay_whole() {
-        let mut ws =
-            crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         // As a workspace saved when chunks held 100 people: the first 100 in chunk 0.
         let ids: Vec<PersonId> = ws.people.keys().copied().collect();
         assert!(ids.len() > 100, "the small demo has {} people", ids.len());
@@ -1231,8 +1241,10 @@ mod tests {
 
     #[test]
     fn the_referrals_index_is_trusted_only_while_it_counts_every_referral() {
-        let mut ws =
-            crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let mut ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         let person = *ws.people.keys().next().expect("people");
         let trusted = |ws: &Workspace| ws.by_person.all_of([person], ws.referrals.len()).is_some();
         assert!(trusted(&ws), "the demo keeps the index");
@@ -1250,7 +1262,10 @@ mod tests {
 
     #[test]
     fn people_fill_chunks_up_to_capacity() {
-        let ws = crate::demo::generate(&crate::demo::DemoSpec::small(), crate::testing::today());
+        let ws = crate::work::demo::generate(
+            &crate::work::demo::DemoSpec::small(),
+            crate::testing::today(),
+        );
         let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
         for c in ws.placement.values() {
             *counts.entry(*c).or_default() += 1;

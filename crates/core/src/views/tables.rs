@@ -1,17 +1,19 @@
 //! The numbers behind every dashboard chart, as plain tables: shown beside
 //! each chart for people who would rather read (and for screen readers).
 
-use crate::dashboard::{
+use crate::views::dashboard::{
     Breakdown, Count, OutcomeChange, PeriodCounts, PracticeRate, Recorded, Share, Stacked,
     UNRELIABLE_BELOW,
 };
+pub use crate::views::numbers::{count, decimal, percent};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::model::practice_work::{Construct, CHECKLIST};
 use crate::model::Choice;
-use crate::practice_work::{CheckInSummary, Construct, LevelMinutes, PracticeProfile, CHECKLIST};
-use crate::summary::{CheckInRow, Group, Merged, MergedOutcome, Summary, WaitRow, Withheld};
+use crate::views::practice_work::{CheckInSummary, LevelMinutes, PracticeProfile};
+use crate::views::summary::{CheckInRow, Group, Merged, MergedOutcome, Summary, WaitRow, Withheld};
 
 /// A table: column headings, then rows of text cells.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -51,34 +53,6 @@ impl Table {
                 .any(|c| c.chars().any(|ch| ch.is_ascii_digit() && ch != '0'))
         })
     }
-}
-
-/// A count with thousands separators: 11,200.
-pub fn count(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A number to one decimal place, with a true minus sign for negatives.
-pub fn decimal(x: f64) -> String {
-    let text = format!("{x:.1}");
-    match text.strip_prefix('-') {
-        Some("0.0") => "0.0".into(),
-        Some(rest) => format!("−{rest}"),
-        None => text,
-    }
-}
-
-/// A percentage rounded to a whole number, "33%", or "–" when there is none.
-pub fn percent(p: Option<f64>) -> String {
-    p.map_or_else(|| "–".into(), |p| format!("{}%", p.round()))
 }
 
 /// "33% (1 of 3)", or "none yet" when there is nothing to share.
@@ -298,7 +272,7 @@ pub fn breakdown(b: &Breakdown) -> Table {
 /// Satisfaction ratings.
 pub fn satisfaction(counts: &[u32; 5]) -> Table {
     let mut t = Table::new(&["Rating", "People"]);
-    for (label, n) in crate::measures::SATISFACTION.iter().zip(counts) {
+    for (label, n) in crate::work::measures::SATISFACTION.iter().zip(counts) {
         t.row(vec![(*label).to_owned(), count(*n)], false);
     }
     t
@@ -438,7 +412,7 @@ impl Table {
     pub fn to_csv(&self) -> String {
         let mut rows = vec![self.headers.clone()];
         rows.extend(self.rows.iter().map(|r| r.cells.clone()));
-        crate::spreadsheet::write_csv(&rows)
+        crate::views::csv::write_csv(&rows)
     }
 }
 
@@ -600,7 +574,7 @@ pub fn trend(rows: &[((NaiveDate, NaiveDate), Merged)], what: &str) -> Table {
 /// counts, then the outcome sums, waits, time by level and check-ins.
 pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
     let mut names: Vec<&String> = s.groups.iter().map(|g| &g.table).collect();
-    crate::order::sort_by(&mut names, Ord::cmp);
+    crate::model::order::sort_by(&mut names, Ord::cmp);
     names.dedup();
     let mut out: Vec<(String, Table)> = names
         .into_iter()
@@ -688,7 +662,7 @@ pub fn summary_contents(s: &Summary) -> Vec<(String, Table)> {
 /// practice, its parts, then the total.
 pub fn summary_groups(groups: &[&Group]) -> Table {
     let mut categories: Vec<&String> = groups.iter().flat_map(|g| g.parts.keys()).collect();
-    crate::order::sort_by(&mut categories, Ord::cmp);
+    crate::model::order::sort_by(&mut categories, Ord::cmp);
     categories.dedup();
     let noted = groups
         .iter()
@@ -728,7 +702,7 @@ pub fn summary_groups(groups: &[&Group]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dashboard::{Dimension, GroupRow, Spread};
+    use crate::views::dashboard::{Dimension, GroupRow, Spread};
 
     #[test]
     fn counts_have_thousands_separators() {

@@ -8,11 +8,11 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{derive_key, CryptoError, KdfParams, Random, Vault};
-use crate::format::{
+use crate::model::Workspace;
+use crate::store::crypto::{derive_key, CryptoError, KdfParams, Random, Vault};
+use crate::store::format::{
     decode, load_workspace, load_workspace_with, DocKind, FormatError, Loaded, KEY_PREFIX,
 };
-use crate::model::Workspace;
 
 /// The description of an encrypted workspace, stored in plain text.
 pub const WORKSPACE_DOC: DocKind = DocKind {
@@ -152,7 +152,7 @@ impl WorkspaceMeta {
 
     /// The stored form of this description.
     pub fn encode(&self) -> String {
-        crate::format::encode_doc(&WORKSPACE_DOC, self)
+        crate::store::format::encode_doc(&WORKSPACE_DOC, self)
     }
 
     /// Reads a stored description through the one decode path.
@@ -223,7 +223,7 @@ pub fn seal_all(
 pub fn read_plain<'a>(
     namespace: &str,
     entries: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<Workspace, Vec<crate::format::Problem>> {
+) -> Result<Workspace, Vec<crate::store::format::Problem>> {
     let loaded = load_workspace(namespace, entries);
     if loaded.problems.is_empty() {
         Ok(loaded.workspace)
@@ -322,9 +322,11 @@ pub fn export_backup(
     let payload = serde_json::to_string(&Payload { documents })
         .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"));
     let sealed = vault.seal(BACKUP_AAD, &payload, rng);
-    let bytes = crate::crypto::unpack(sealed.trim_start_matches(crate::crypto::SEALED_PREFIX))
-        .unwrap_or_else(|| unreachable!("seal always packs well-formed text"));
-    crate::format::encode_doc(
+    let bytes = crate::store::crypto::unpack(
+        sealed.trim_start_matches(crate::store::crypto::SEALED_PREFIX),
+    )
+    .unwrap_or_else(|| unreachable!("seal always packs well-formed text"));
+    crate::store::format::encode_doc(
         &BACKUP_DOC,
         &Backup {
             name: meta.name.clone(),
@@ -349,8 +351,8 @@ pub fn open_backup(backup: &Backup, passphrase: &str) -> Result<OpenedBackup, Ba
         .map_err(|_| BackupError::Integrity)?;
     let sealed = format!(
         "{}{}",
-        crate::crypto::SEALED_PREFIX,
-        crate::crypto::pack(&bytes)
+        crate::store::crypto::SEALED_PREFIX,
+        crate::store::crypto::pack(&bytes)
     );
     let text = vault
         .open(BACKUP_AAD, &sealed)
@@ -383,9 +385,9 @@ pub fn open_backup(backup: &Backup, passphrase: &str) -> Result<OpenedBackup, Ba
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::KdfParams;
-    use crate::demo::{generate, DemoSpec};
+    use crate::store::crypto::KdfParams;
     use crate::testing::{today, SeqRandom};
+    use crate::work::demo::{generate, DemoSpec};
 
     fn now() -> DateTime<Utc> {
         today().and_hms_opt(10, 0, 0).expect("valid").and_utc()
@@ -629,7 +631,7 @@ mod tests {
             Err(BackupError::Format(FormatError::NotJson(_)))
         ));
         assert!(matches!(
-            read_backup(&ws.encode(crate::format::StoreKey::Settings)),
+            read_backup(&ws.encode(crate::store::format::StoreKey::Settings)),
             Err(BackupError::Format(FormatError::WrongFormat { .. }))
         ));
         let newer = file.replace("\"version\":1", "\"version\":9");

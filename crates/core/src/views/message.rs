@@ -3,10 +3,10 @@
 
 use chrono::NaiveDate;
 
-use crate::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
-use crate::lists::ListKind;
-use crate::measures::{baseline_and_latest, changes, MeasureResult};
+use crate::model::lists::ListKind;
 use crate::model::{Choice, ContactOutcome, ReferralId, ReferralStatus, Workspace};
+use crate::work::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
+use crate::work::measures::{baseline_and_latest, changes, MeasureResult};
 
 /// Which message to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -196,7 +196,7 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
             if declined > 0 {
                 out.push(format!(
                     "{} declined or not appropriate at the time.",
-                    crate::words::count(declined, "questionnaire", "questionnaires")
+                    crate::views::words::count(declined, "questionnaire", "questionnaires")
                 ));
             }
         } else {
@@ -226,9 +226,9 @@ fn finish(mut out: Vec<String>, ws: &Workspace) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journey::{ContactDraft, Transition};
-    use crate::measures::{Completion, MeasureDraft, TimePoint};
     use crate::testing::{one_referral_ws, today};
+    use crate::work::journey::{ContactDraft, Transition};
+    use crate::work::measures::{Completion, MeasureDraft, TimePoint};
 
     fn journey_ws() -> (Workspace, ReferralId) {
         let mut ws = one_referral_ws(); // RV-0001, referred 2 Nov 2026 by GP

@@ -1,14 +1,21 @@
-//! The plain data of a workspace: settings, people and referrals.
+//! Layer 1, model: the plain, persisted data of a workspace (settings, people, referrals, contacts, connections, resources, measures, feedback, practice work), lists, ordering and calendar arithmetic. Uses nothing above it.
 //!
 //! Everything here is serialisable and free of UI concerns; the app keeps a
-//! [`Workspace`] in one signal and persists it through [`crate::format`].
+//! [`Workspace`] in one signal and persists it through [`crate::store::format`].
+
+pub mod calendar;
+pub mod directory;
+pub mod lists;
+pub mod measures;
+pub mod order;
+pub mod practice_work;
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::lists::Lists;
+use crate::model::lists::Lists;
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -144,7 +151,7 @@ pub struct Settings {
     /// Instruments loaded from files: new questionnaires, or wording for a
     /// built-in one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub instruments: Vec<crate::measures::Instrument>,
+    pub instruments: Vec<crate::model::measures::Instrument>,
     /// Meaningful change per instrument id, where it differs from the
     /// instrument's own.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -410,14 +417,14 @@ pub struct Referral {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub connections: Vec<crate::directory::Connection>,
+    pub connections: Vec<crate::model::directory::Connection>,
     /// Up to three goals in the person's words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub goals: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub measures: Vec<crate::measures::MeasureRecord>,
+    pub measures: Vec<crate::model::measures::MeasureRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub feedback: Option<crate::measures::Feedback>,
+    pub feedback: Option<crate::model::measures::Feedback>,
     /// The person agreed that outcome changes may go to the referrer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub share_outcomes: bool,
@@ -614,7 +621,7 @@ impl Referral {
         match (self.status, &self.closure) {
             (ReferralStatus::Closed, Some(c)) => Some((
                 c.date,
-                lists.label(crate::lists::ListKind::ClosureReasons, &c.reason),
+                lists.label(crate::model::lists::ListKind::ClosureReasons, &c.reason),
             )),
             (ReferralStatus::Declined, _) => {
                 Some((self.status_since(), "Declined social prescribing"))
@@ -646,9 +653,9 @@ pub struct Workspace {
     pub people: BTreeMap<PersonId, Person>,
     pub referrals: BTreeMap<ReferralId, Referral>,
     /// The community directory.
-    pub directory: BTreeMap<crate::directory::ResourceId, crate::directory::Resource>,
+    pub directory: BTreeMap<crate::model::directory::ResourceId, crate::model::directory::Resource>,
     /// Practice and community work, and practice check-ins.
-    pub practice_work: crate::practice_work::PracticeWork,
+    pub practice_work: crate::model::practice_work::PracticeWork,
     pub(crate) placement: BTreeMap<PersonId, u32>,
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.
@@ -747,7 +754,7 @@ impl Workspace {
                 .filter(|r| r.person == person)
                 .collect(),
         };
-        crate::order::sort_by_key(&mut list, |r| (r.referral_date, r.created));
+        crate::model::order::sort_by_key(&mut list, |r| (r.referral_date, r.created));
         list
     }
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::lists::ListKind;
+use crate::model::lists::ListKind;
 use crate::model::Referral;
 use crate::model::{
     Closure, Contact, ContactId, ContactOutcome, ReferralId, ReferralStatus, Settings,
@@ -216,7 +216,7 @@ impl Workspace {
             id: ContactId::next(r.contacts.iter().map(|c| c.id)),
             ..contact
         });
-        crate::order::sort_by_key(&mut r.contacts, |c| c.date);
+        crate::model::order::sort_by_key(&mut r.contacts, |c| c.date);
         if attended && r.status.is_waiting() {
             r.status = ReferralStatus::Active;
             let since = r.status_since();

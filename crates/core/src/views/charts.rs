@@ -15,12 +15,13 @@ use charming::element::{
 use charming::series::{Bar, Line, Scatter};
 use charming::Chart;
 
-use crate::dashboard::{
+use crate::model::practice_work::Construct;
+use crate::model::Choice;
+use crate::views::dashboard::{
     Breakdown, Count, GroupRow, OutcomeChange, PeriodCounts, PracticeRate, Share, Stacked,
     UNRELIABLE_BELOW,
 };
-use crate::model::Choice;
-use crate::practice_work::{Construct, LevelMinutes, PracticeProfile};
+use crate::views::practice_work::{LevelMinutes, PracticeProfile};
 
 /// Series colours, in order; each has at least 4.5:1 contrast on white.
 pub const PALETTE: [&str; 8] = [
@@ -236,7 +237,7 @@ pub fn count_bars(counts: &[Count], horizontal: bool, value_name: &str) -> Chart
 /// (older files) is left out, never drawn as a bar of 0; the table beside
 /// the chart marks it.
 pub fn merged_bars(
-    parts: &[(String, crate::summary::Merged)],
+    parts: &[(String, crate::views::summary::Merged)],
     horizontal: bool,
     value_name: &str,
 ) -> Chart {
@@ -401,7 +402,7 @@ pub fn breakdown(b: &Breakdown) -> Chart {
 
 /// How satisfied people were with the support, from 1 to 5.
 pub fn satisfaction(counts: &[u32; 5]) -> Chart {
-    let rows: Vec<Count> = crate::measures::SATISFACTION
+    let rows: Vec<Count> = crate::work::measures::SATISFACTION
         .iter()
         .zip(counts)
         .map(|(label, count)| Count {
@@ -515,7 +516,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::dashboard::Dimension;
+    use crate::views::dashboard::Dimension;
 
     fn json_of(chart: &Chart) -> Value {
         serde_json::to_value(chart).expect("a chart serializes")

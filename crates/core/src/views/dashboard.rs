@@ -10,15 +10,17 @@
 
 use rustc_hash::FxHashMap;
 
+pub(crate) use crate::model::calendar::{month_index, month_start};
+
 use chrono::{Datelike, Duration, NaiveDate};
 
-use crate::directory::ConnectionStatus;
-use crate::lists::ListKind;
-use crate::measures::headline_changes;
+use crate::model::lists::ListKind;
 use crate::model::{
     AgeBand, Choice, ContactOutcome, EthnicGroup, Person, PersonId, PracticeId, Referral,
     ReferralId, ReferralStatus, Sex, Workspace,
 };
+use crate::work::directory::ConnectionStatus;
+use crate::work::measures::headline_changes;
 
 /// Groups smaller than this are shown greyed and labelled as unreliable.
 pub const UNRELIABLE_BELOW: u32 = 10;
@@ -74,7 +76,9 @@ pub enum RangeError {
 /// are typed (a half-typed year such as 0002 is refused, not computed).
 pub fn check_range(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<(), RangeError> {
     let latest = NaiveDate::from_ymd_opt(today.year() + 1, 12, 31).unwrap_or(today);
-    if from < crate::referral::EARLIEST_REFERRAL || to < crate::referral::EARLIEST_REFERRAL {
+    if from < crate::work::referral::EARLIEST_REFERRAL
+        || to < crate::work::referral::EARLIEST_REFERRAL
+    {
         return Err(RangeError::TooEarly);
     }
     if from > latest || to > latest {
@@ -87,12 +91,6 @@ pub fn check_range(from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<(
         return Err(RangeError::TooLong);
     }
     Ok(())
-}
-
-/// The first day of a month counted as `year * 12 + month0`.
-pub(crate) fn month_start(index: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
-        .unwrap_or(NaiveDate::MIN)
 }
 
 /// The first day of the month `months` months before `day`'s month.
@@ -568,11 +566,6 @@ pub const ATTENDED_BANDS: [&str; 7] = ["0", "1", "2", "3", "4", "5", "6 or more"
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
-
-/// A month counted as `year * 12 + month0`.
-pub(crate) fn month_index(day: NaiveDate) -> i32 {
-    day.year() * 12 + day.month0() as i32
-}
 
 fn month_label(index: i32) -> String {
     format!(
@@ -1129,7 +1122,7 @@ impl DashboardIndex {
             .zip(role_months)
             .filter(|(_, v)| v.iter().any(|n| *n > 0))
             .collect();
-        crate::order::sort_by_key(&mut roles, |(id, v)| {
+        crate::model::order::sort_by_key(&mut roles, |(id, v)| {
             (
                 std::cmp::Reverse(v.iter().sum::<u32>()),
                 role_order(id),
@@ -1144,7 +1137,7 @@ impl DashboardIndex {
                     acc
                 })
         });
-        crate::order::sort_by_key(&mut roles, |(id, _)| (role_order(id), id.to_string()));
+        crate::model::order::sort_by_key(&mut roles, |(id, _)| (role_order(id), id.to_string()));
         let mut series: Vec<(String, Vec<u32>)> = roles
             .into_iter()
             .map(|(id, v)| (role_label(ws, id), v))
@@ -1163,7 +1156,7 @@ impl DashboardIndex {
             .filter(|(_, n)| *n > 0)
             .map(|(id, n)| (lists.label(ListKind::Reasons, id).to_owned(), n))
             .collect();
-        crate::order::sort_by(&mut by_reason, |a, b| {
+        crate::model::order::sort_by(&mut by_reason, |a, b| {
             b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
         });
         if by_reason.len() > TOP_REASONS {
@@ -1200,7 +1193,7 @@ impl DashboardIndex {
             )
         };
 
-        crate::order::sort_by(&mut waits, |a, b| {
+        crate::model::order::sort_by(&mut waits, |a, b| {
             b.0.cmp(&a.0)
                 .then_with(|| a.1.referral_date.cmp(&b.1.referral_date))
         });
@@ -1230,7 +1223,7 @@ impl DashboardIndex {
             .filter(|(_, n)| *n > 0)
             .map(|(id, n)| (lists.label(ListKind::ContactModes, id).to_owned(), n))
             .collect();
-        crate::order::sort_by(&mut mode_counts, |a, b| {
+        crate::model::order::sort_by(&mut mode_counts, |a, b| {
             b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
         });
         tiles.did_not_attend = dna.iter().fold(Share::default(), |acc, s| Share {
@@ -1253,7 +1246,7 @@ impl DashboardIndex {
                     .any(|n| *n > 0)
             })
             .collect();
-        crate::order::sort_by_key(&mut categories, |c| {
+        crate::model::order::sort_by_key(&mut categories, |c| {
             (
                 category_order(&self.category_ids[*c]),
                 self.category_ids[*c].clone(),
@@ -1308,7 +1301,7 @@ impl DashboardIndex {
             .zip(recorded)
             .filter(|(_, n)| n.iter().any(|x| *x > 0))
             .collect();
-        crate::order::sort_by_key(&mut recorded, |(id, _)| *id);
+        crate::model::order::sort_by_key(&mut recorded, |(id, _)| *id);
         let recorded = recorded
             .into_iter()
             .map(|(id, [answered, declined, not_appropriate])| Recorded {
@@ -1329,11 +1322,11 @@ impl DashboardIndex {
             .zip(endings)
             .filter(|(_, n)| *n > 0)
             .collect();
-        crate::order::sort_by(&mut ending_counts, |a, b| {
+        crate::model::order::sort_by(&mut ending_counts, |a, b| {
             b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
         });
 
-        crate::order::sort_by(&mut quotes, |a, b| {
+        crate::model::order::sort_by(&mut quotes, |a, b| {
             b.date.cmp(&a.date).then_with(|| a.text.cmp(&b.text))
         });
         quotes.truncate(RECENT_QUOTES);
@@ -1437,13 +1430,13 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::directory::{Connection, ConnectionChange};
-    use crate::measures::{
-        swemwbs, Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
-    };
     use crate::model::{Closure, Contact, ContactId, Person, PersonId, Practice, ReferralId};
     use crate::model::{StatusChange, Workspace};
     use crate::testing::{practice_ws, today};
+    use crate::work::directory::{Connection, ConnectionChange};
+    use crate::work::measures::{
+        swemwbs, Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
+    };
 
     fn day(text: &str) -> NaiveDate {
         text.parse().expect("test dates are valid")
@@ -1582,7 +1575,7 @@ mod tests {
         measure(r, "swemwbs", "2026-10-05", answers(&[2; 7]));
         measure(r, "swemwbs", "2026-10-26", answers(&[4; 7]));
         r.connections.push(Connection {
-            id: crate::directory::ConnectionId(1),
+            id: crate::work::directory::ConnectionId(1),
             resource: None,
             name: "Walking group".into(),
             category: "nature".into(),
@@ -1600,7 +1593,7 @@ mod tests {
             feedback: String::new(),
         });
         r.connections.push(Connection {
-            id: crate::directory::ConnectionId(2),
+            id: crate::work::directory::ConnectionId(2),
             resource: None,
             name: "Debt advice".into(),
             category: "debt".into(),
@@ -2113,8 +2106,8 @@ mod tests {
 #[cfg(test)]
 mod demo_figures {
     use super::*;
-    use crate::demo::{generate, DemoSpec};
     use crate::testing::today;
+    use crate::work::demo::{generate, DemoSpec};
 
     /// The demo caseload's figures on the tests' day. The end-to-end test
     /// checks the browser shows exactly these, so a change in either shows.

@@ -7,14 +7,15 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use crate::crypto::Random;
-use crate::journey::{ContactDraft, JourneyError, Transition};
-use crate::lists::ListKind;
+use crate::model::lists::ListKind;
 use crate::model::{
     normalise_reference, AgeBand, Choice, ContactOutcome, EthnicGroup, ReferralId, ReferralStatus,
     Sex, Workspace,
 };
-use crate::referral::ReferralDraft;
+use crate::store::crypto::Random;
+pub use crate::views::csv::{safe_cell, write_csv};
+use crate::work::journey::{ContactDraft, JourneyError, Transition};
+use crate::work::referral::ReferralDraft;
 
 /// Columns of the referrals file, in template order; `*` marks required.
 pub const REFERRAL_COLUMNS: [&str; 16] = [
@@ -280,8 +281,8 @@ impl Row<'_> {
 }
 
 /// The column of the referrals file a form rule speaks about.
-fn referral_column(field: crate::referral::Field) -> &'static str {
-    use crate::referral::Field;
+fn referral_column(field: crate::work::referral::Field) -> &'static str {
+    use crate::work::referral::Field;
     match field {
         Field::Reference => "reference",
         Field::Practice => "practice",
@@ -665,7 +666,7 @@ fn run(
             planned.push((date, number, reference, referral_date, draft, row.errors));
         }
         // In date order, so statuses follow the contacts as they happened.
-        crate::order::sort_by_key(&mut planned, |p| (p.0, p.1));
+        crate::model::order::sort_by_key(&mut planned, |p| (p.0, p.1));
         for (_, number, reference, referral_date, draft, errors) in planned {
             let mut row = Row {
                 file: cf,
@@ -712,7 +713,7 @@ fn run(
             out.errors.append(&mut row.errors);
         }
     }
-    crate::order::sort_by_key(&mut out.errors, |e| (e.file != rf, e.row));
+    crate::model::order::sort_by_key(&mut out.errors, |e| (e.file != rf, e.row));
     out.applied.skipped = out
         .errors
         .iter()
@@ -859,28 +860,6 @@ impl Workspace {
     }
 }
 
-/// Makes a cell safe for spreadsheets: text starting with a formula
-/// character is prefixed with an apostrophe so it is shown, never run.
-pub fn safe_cell(text: &str) -> String {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.to_owned(),
-    }
-}
-
-/// Writes rows as CSV for Excel: UTF-8 with a byte-order mark, CRLF line
-/// ends, every cell made safe.
-pub fn write_csv(rows: &[Vec<String>]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    for row in rows {
-        let _ = writer.write_record(row.iter().map(|c| safe_cell(c)));
-    }
-    let bytes = writer.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
-}
-
 /// The caseload as CSV (one row per referral), in the import's columns.
 pub fn export_referrals(ws: &Workspace) -> String {
     let lists = &ws.settings.lists;
@@ -890,7 +869,7 @@ pub fn export_referrals(ws: &Workspace) -> String {
         .chain(["first_seen".to_owned(), "attended_contacts".to_owned()])
         .collect::<Vec<_>>()];
     let mut referrals: Vec<_> = ws.referrals.values().collect();
-    crate::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
+    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
     for r in referrals {
         let person = ws.people.get(&r.person);
         let opt = |o: Option<&'static str>| o.unwrap_or("").to_owned();
@@ -949,7 +928,7 @@ pub fn export_contacts(ws: &Workspace) -> String {
         .map(|c| c.trim_end_matches('*').to_owned())
         .collect::<Vec<_>>()];
     let mut referrals: Vec<_> = ws.referrals.values().collect();
-    crate::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
+    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
     for r in referrals {
         let reference = ws
             .people

@@ -6,7 +6,7 @@
 //! Every count is published inside a [`Group`]: a total and its parts (a
 //! partition of the total, or, for reasons, overlapping counts). In version
 //! 2 files every count is rounded to a multiple of 5 by the method of
-//! [`crate::disclosure`], and breakdowns are given only for groups of 10 or
+//! [`crate::views::disclosure`], and breakdowns are given only for groups of 10 or
 //! more. Version 1 files (counts from 1 to 4 shown as "<5", others hidden
 //! as "x") still open, marked as made with that older protection.
 
@@ -15,14 +15,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::crypto::{derive_key, KdfParams, Random, Vault};
-use crate::dashboard::{month_index, month_start, Dimension, ATTENDED_BANDS, WAIT_BANDS};
-use crate::disclosure::{self, Tally};
-use crate::format::{decode, encode_doc, DocKind, FormatError};
-use crate::lists::ListKind;
-use crate::measures::{headline_changes, Instrument, RECORDED_AS};
+use crate::model::lists::ListKind;
 use crate::model::{Choice, ContactOutcome, PracticeId, Workspace};
-use crate::practice_work::{Construct, Level};
+use crate::store::crypto::{derive_key, KdfParams, Random, Vault};
+use crate::store::format::{decode, encode_doc, DocKind, FormatError};
+use crate::views::dashboard::{month_index, month_start, Dimension, ATTENDED_BANDS, WAIT_BANDS};
+use crate::views::disclosure::{self, Tally};
+use crate::work::measures::{headline_changes, Instrument, RECORDED_AS};
+use crate::work::practice_work::{Construct, Level};
 
 /// Counts from 1 to this are never shown.
 pub const SMALLEST_SHOWN: u32 = 5;
@@ -49,7 +49,7 @@ impl Cell {
     /// The words a table shows.
     pub fn show(self) -> String {
         match self {
-            Cell::Exact(n) => crate::tables::count(n),
+            Cell::Exact(n) => crate::views::numbers::count(n),
             Cell::Under5 => "<5".into(),
             Cell::Hidden => "x".into(),
         }
@@ -186,7 +186,7 @@ pub struct TimeRow {
 pub struct CheckInRow {
     pub practice: String,
     pub date: NaiveDate,
-    /// Mean agreement per construct, in [`crate::practice_work::Construct::ALL`] order.
+    /// Mean agreement per construct, in [`crate::work::practice_work::Construct::ALL`] order.
     pub scores: Vec<Option<f64>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continuum: Option<String>,
@@ -214,7 +214,7 @@ pub struct Summary {
 }
 
 /// The summary file format. Version 2 rounds every count (see
-/// [`crate::disclosure`]); a version 1 file is read as made with the older
+/// [`crate::views::disclosure`]); a version 1 file is read as made with the older
 /// suppression.
 pub const SUMMARY_DOC: DocKind = DocKind {
     format: "linkwork.summary",
@@ -442,7 +442,7 @@ pub fn whole_quarters(from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) 
 }
 
 /// Makes the anonymised summary of `ws` for the whole quarters holding
-/// `from..=to` (see the [`crate::disclosure`] module for how counts are
+/// `from..=to` (see the [`crate::views::disclosure`] module for how counts are
 /// protected).
 pub fn summarise(
     ws: &Workspace,
@@ -512,7 +512,7 @@ pub(crate) fn base_cells(
                 .iter()
                 .map(|x| lists.label(ListKind::Reasons, x))
                 .collect();
-            crate::order::sort_by(&mut reasons, Ord::cmp);
+            crate::model::order::sort_by(&mut reasons, Ord::cmp);
             reasons.dedup();
             for reason in reasons {
                 refs.part(OVERLAPPING, reason, key);
@@ -618,7 +618,7 @@ pub(crate) fn base_cells(
             &mut base,
         );
     }
-    crate::order::sort_by(&mut quotes, Ord::cmp);
+    crate::model::order::sort_by(&mut quotes, Ord::cmp);
     (base, quotes)
 }
 
@@ -664,7 +664,7 @@ fn known_tables(ws: &Workspace) -> BTreeMap<String, Vec<String>> {
         "Connections by category".to_owned(),
         labels(ListKind::ConnectionCategories),
     );
-    let statuses: Vec<&str> = crate::directory::ConnectionStatus::ALL
+    let statuses: Vec<&str> = crate::work::directory::ConnectionStatus::ALL
         .iter()
         .map(|c| c.label())
         .collect();
@@ -677,7 +677,7 @@ fn known_tables(ws: &Workspace) -> BTreeMap<String, Vec<String>> {
     out.insert("How episodes ended".to_owned(), endings);
     for inst in ws.instruments().into_iter().filter(|i| i.id != "goals") {
         let directions = choices(&["Improved", "About the same", "Worse"]);
-        if inst.scoring == crate::measures::Scoring::None {
+        if inst.scoring == crate::work::measures::Scoring::None {
             for i in 0..inst.items.len() {
                 let table = format!("Outcome change: {}: {}", inst.name, inst.short_label(i));
                 out.insert(table, directions.clone());
@@ -716,7 +716,7 @@ fn fill_grid(
         tables.insert(table.clone(), cell.partition);
         practices.push(practice.clone());
     }
-    crate::order::sort_by(&mut practices, Ord::cmp);
+    crate::model::order::sort_by(&mut practices, Ord::cmp);
     practices.dedup();
     for (table, partition) in tables {
         for month in month_index(from)..=month_index(to) {
@@ -769,7 +769,7 @@ fn release(
         }
     }
     for list in categories.values_mut() {
-        crate::order::sort_by(list, Ord::cmp);
+        crate::model::order::sort_by(list, Ord::cmp);
         list.dedup();
     }
     let group = |table: &str, month: String, practice: String, cell: &BaseCell, shown: bool| {
@@ -1182,8 +1182,8 @@ impl Merged {
         match (self.known, self.hidden, self.approximate) {
             (0, h, _) if h > 0 => "hidden".into(),
             (0, _, true) => "few or none".into(),
-            (n, _, true) => format!("about {}", crate::tables::count(n)),
-            (n, _, false) => crate::tables::count(n),
+            (n, _, true) => format!("about {}", crate::views::numbers::count(n)),
+            (n, _, false) => crate::views::numbers::count(n),
         }
     }
 
@@ -1328,7 +1328,7 @@ impl Programme {
         let (parts, total) = self.table(table, keep);
         let order = natural_order(table).unwrap_or_default();
         let mut rows: Vec<(String, Merged)> = parts.into_iter().collect();
-        crate::order::sort_by_key(&mut rows, |(label, m)| {
+        crate::model::order::sort_by_key(&mut rows, |(label, m)| {
             (
                 label == NOT_BROKEN_DOWN,
                 order.iter().position(|o| o == label).unwrap_or(usize::MAX),
@@ -1340,13 +1340,55 @@ impl Programme {
     }
 }
 
+/// Summary files of `workers` made-up link workers (each with their own
+/// generated caseload) for the four quarters from October 2025, by month:
+/// (file name, file text). For benchmarks of the manager view.
+pub fn demo_summary_files(workers: u64, today: NaiveDate) -> Vec<(String, String)> {
+    use crate::work::demo::{generate, DemoSpec};
+    struct Zeros;
+    impl crate::store::crypto::Random for Zeros {
+        fn fill(&mut self, out: &mut [u8]) {
+            out.fill(0);
+        }
+    }
+    let generated = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+    let quarters: Vec<(NaiveDate, NaiveDate)> = [(2025, 10), (2026, 1), (2026, 4), (2026, 7)]
+        .into_iter()
+        .filter_map(|(y, m)| {
+            let from = NaiveDate::from_ymd_opt(y, m, 1)?;
+            let to = from
+                .checked_add_months(chrono::Months::new(3))?
+                .pred_opt()?;
+            Some((from, to))
+        })
+        .collect();
+    let options = SummaryOptions {
+        by_month: true,
+        ..SummaryOptions::default()
+    };
+    let mut files = Vec::new();
+    for worker in 0..workers {
+        let spec = DemoSpec {
+            seed: 1000 + worker,
+            ..DemoSpec::standard()
+        };
+        let ws = generate(&spec, today);
+        for (from, to) in &quarters {
+            let label = format!("Link worker {worker}");
+            let s = summarise(&ws, &label, *from, *to, options, generated);
+            files.push((file_name(&s), s.to_file(None, &mut Zeros)));
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::demo::{generate, DemoSpec};
     use crate::testing::{today, SeqRandom};
+    use crate::work::demo::{generate, DemoSpec};
 
     fn at() -> DateTime<Utc> {
         crate::testing::this_morning()
@@ -1735,7 +1777,7 @@ mod tests {
                 "outcomes": [], "waits": [], "time": [], "checkins": []
             }]
         });
-        let stored = crate::crypto::squeeze(&v1.to_string());
+        let stored = crate::store::crypto::squeeze(&v1.to_string());
         let p = Programme::from_stored(&stored).expect("opens");
         assert_eq!(p.summaries()[0].protection, Protection::Suppressed);
         let (_, total) = p.table("Referrals by who referred", &|_, _| true);
@@ -1747,7 +1789,7 @@ mod tests {
     #[test]
     fn the_preview_shows_every_part_of_the_file() {
         let s = demo_summary(true);
-        let contents = crate::tables::summary_contents(&s);
+        let contents = crate::views::tables::summary_contents(&s);
         let names: Vec<&str> = contents.iter().map(|(n, _)| n.as_str()).collect();
         let tables: std::collections::BTreeSet<&str> =
             s.groups.iter().map(|g| g.table.as_str()).collect();
@@ -1763,7 +1805,8 @@ mod tests {
             .sum();
         assert_eq!(groups_shown, s.groups.len(), "every group is a row");
         // Each group not broken down says why, in words, and shows no parts.
-        let rows: Vec<&crate::tables::Row> = contents.iter().flat_map(|(_, t)| &t.rows).collect();
+        let rows: Vec<&crate::views::tables::Row> =
+            contents.iter().flat_map(|(_, t)| &t.rows).collect();
         let under = s
             .groups
             .iter()
@@ -1868,7 +1911,7 @@ mod tests {
         expected.push("Days unknown");
         assert_eq!(labels, expected, "natural order, others after");
         // A category whose counts are all hidden is not drawn as a bar of 0.
-        let chart = crate::charts::merged_bars(&rows, false, "Count").to_string();
+        let chart = crate::views::charts::merged_bars(&rows, false, "Count").to_string();
         assert!(!chart.contains("Days unknown"), "{chart}");
         assert!(chart.contains(bands[0]));
         // Categories with no natural order come largest first.
@@ -2159,7 +2202,7 @@ pub fn natural_order(table: &str) -> Option<Vec<String>> {
     }
     if table == "Connections by status" {
         return Some(
-            crate::directory::ConnectionStatus::ALL
+            crate::work::directory::ConnectionStatus::ALL
                 .iter()
                 .map(|c| c.label().to_owned())
                 .collect(),
@@ -2229,7 +2272,7 @@ pub enum Imported {
 impl Programme {
     /// The stored text: the versioned document, compressed.
     pub fn to_stored(&self) -> String {
-        crate::crypto::squeeze(&encode_doc(
+        crate::store::crypto::squeeze(&encode_doc(
             &PROGRAMME_DOC,
             &ProgrammeDoc {
                 summaries: self.summaries.clone(),
@@ -2239,7 +2282,7 @@ impl Programme {
 
     /// Reads the stored text back through the one decode path.
     pub fn from_stored(stored: &str) -> Result<Programme, FormatError> {
-        let text = crate::crypto::unsqueeze(stored)
+        let text = crate::store::crypto::unsqueeze(stored)
             .ok_or_else(|| FormatError::Invalid("it is not a stored programme".into()))?;
         let doc: ProgrammeDoc = decode(&PROGRAMME_DOC, &text)?;
         for s in &doc.summaries {
@@ -2296,7 +2339,7 @@ impl Programme {
     pub fn periods(&self) -> Vec<(NaiveDate, NaiveDate)> {
         let mut list: Vec<(NaiveDate, NaiveDate)> =
             self.summaries.iter().map(|s| (s.from, s.to)).collect();
-        crate::order::sort_by(&mut list, Ord::cmp);
+        crate::model::order::sort_by(&mut list, Ord::cmp);
         list.dedup();
         list
     }
@@ -2304,7 +2347,7 @@ impl Programme {
 
 fn sorted(items: impl Iterator<Item = String>) -> Vec<String> {
     let mut list: Vec<String> = items.collect();
-    crate::order::sort_by(&mut list, Ord::cmp);
+    crate::model::order::sort_by(&mut list, Ord::cmp);
     list.dedup();
     list
 }

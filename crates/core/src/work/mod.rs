@@ -1,0 +1,9 @@
+//! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the directory and connections, instruments and scoring, practice work and check-ins, reference checks) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
+
+pub mod demo;
+pub mod directory;
+pub mod journey;
+pub mod measures;
+pub mod practice_work;
+pub mod reference;
+pub mod referral;
