@@ -5,10 +5,10 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::backup_reminder::BackupReminder;
-use crate::components::header::Header;
-use crate::components::storage_banner::StorageBanner;
-use crate::components::update_banner::UpdateBanner;
+use crate::components::security::backup_reminder::BackupReminder;
+use crate::components::security::storage_banner::StorageBanner;
+use crate::components::shell::header::Header;
+use crate::components::shell::update_banner::UpdateBanner;
 use crate::offline::{self, NewVersion};
 use crate::pages::caseload::CaseloadPage;
 use crate::pages::checkin::CheckInPage;

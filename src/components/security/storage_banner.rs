@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use linkwork_core::format::blocks_writing;
 use linkwork_core::FormatError;
 
-use crate::components::backup_button::BackupButton;
+use crate::components::security::backup_button::BackupButton;
 use crate::state::{use_state, Session};
 use crate::storage::{describe_key, recovery_key, StorageError, QUOTA_UNITS};
 use crate::tabs;
