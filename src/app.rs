@@ -5,10 +5,10 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::backup_reminder::BackupReminder;
-use crate::components::header::Header;
-use crate::components::storage_banner::StorageBanner;
-use crate::components::update_banner::UpdateBanner;
+use crate::components::security::backup_reminder::BackupReminder;
+use crate::components::security::storage_banner::StorageBanner;
+use crate::components::shell::header::Header;
+use crate::components::shell::update_banner::UpdateBanner;
 use crate::offline::{self, NewVersion};
 use crate::pages::caseload::CaseloadPage;
 use crate::pages::checkin::CheckInPage;
@@ -135,7 +135,7 @@ pub fn handle_persist(state: AppState) {
             return;
         }
         if let Session::Open(meta) = state.session.get_untracked() {
-            if !tabs::still_mine(&meta, state) {
+            if !tabs::still_mine(&meta, state.tabs) {
                 return;
             }
         }
@@ -190,7 +190,7 @@ pub fn handle_unload_guard(state: AppState) {
             Session::Open(meta) => Some(meta),
             _ => None,
         };
-        tabs::leave(meta.as_ref(), state);
+        tabs::leave(meta.as_ref(), state.tabs);
     };
     let asked = window_event_listener(ev::beforeunload, move |e: web_sys::BeforeUnloadEvent| {
         if state.unsaved_untracked() {
@@ -204,9 +204,9 @@ pub fn handle_unload_guard(state: AppState) {
     // A reload the person stopped, or a page the browser kept and showed
     // again: the page is in use again.
     let back = [
-        window_event_listener(ev::pageshow, move |_| tabs::stay(state)),
-        window_event_listener(ev::keydown, move |_| tabs::stay(state)),
-        window_event_listener(ev::pointerdown, move |_| tabs::stay(state)),
+        window_event_listener(ev::pageshow, move |_| tabs::stay(state.tabs)),
+        window_event_listener(ev::keydown, move |_| tabs::stay(state.tabs)),
+        window_event_listener(ev::pointerdown, move |_| tabs::stay(state.tabs)),
     ];
     on_cleanup(move || {
         asked.remove();
@@ -274,7 +274,7 @@ pub fn handle_other_tabs(state: AppState) {
     // background, or frozen) takes effect as soon as it runs again.
     let check_lock = move || {
         if let Session::Open(meta) = state.session.get_untracked() {
-            if tabs::lock_announced(&meta, state) {
+            if tabs::lock_announced(&meta, state.tabs) {
                 state.lock_here();
                 return true;
             }
@@ -287,7 +287,7 @@ pub fn handle_other_tabs(state: AppState) {
                 return;
             }
             if let Session::Open(meta) = state.session.get_untracked() {
-                tabs::heartbeat(&meta, state);
+                tabs::heartbeat(&meta, state.tabs);
             }
         },
         Duration::from_millis(u64::from(tabs::HEARTBEAT_MS)),
@@ -307,8 +307,8 @@ pub fn handle_other_tabs(state: AppState) {
                 check_lock();
                 return;
             }
-            if tabs::taken_over(meta, state, &key, value.as_deref()) {
-                state.other_tab.set(true);
+            if tabs::taken_over(meta, state.tabs, &key, value.as_deref()) {
+                state.tabs.other_tab.set(true);
                 return;
             }
         }

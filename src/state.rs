@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::platform::{now, today, BrowserIds};
 use crate::route::{self, Route};
 use crate::storage::{self, Space, StorageError};
+use crate::tabs::{self, TabSession};
 
 /// Who is at the keyboard: nobody (locked), a demo visitor, or the owner of
 /// one workspace.
@@ -80,8 +81,6 @@ pub struct AppState {
     pub load_error: RwSignal<Option<StorageError>>,
     /// Stored values that could not be read.
     pub problems: RwSignal<Vec<Problem>>,
-    /// Set while another tab is the one editing this workspace.
-    pub other_tab: RwSignal<bool>,
     /// A short confirmation shown after an action ("Referral saved").
     pub notice: RwSignal<Option<Notice>>,
     /// The open form's current content, so a lock can keep it.
@@ -93,15 +92,10 @@ pub struct AppState {
     held: StoredValue<Vec<(String, String)>>,
     /// Units of local storage in use, refreshed after writes.
     pub used_units: RwSignal<u64>,
-    /// This tab's id, for the editing lock between tabs.
-    pub tab_id: StoredValue<String>,
-    /// The id of the page this browser tab showed before a reload.
-    pub previous_page: StoredValue<Option<String>>,
-    /// Set once the page is unloading: it never claims the writer record again.
-    pub leaving: StoredValue<bool>,
-    /// When this tab last unlocked (ms since the epoch): a lock announced
-    /// by any tab after this locks this tab too.
-    pub opened_at: StoredValue<f64>,
+    /// This tab, for the editing lock between tabs: its id, the page it
+    /// showed before, whether it is leaving, when it last unlocked, and
+    /// whether another tab is the one editing this workspace.
+    pub tabs: TabSession,
     /// Whether the browser agreed to keep storage persistent.
     pub persisted: RwSignal<Option<bool>>,
     /// The contact mode used last, offered first next time.
@@ -137,16 +131,12 @@ impl AppState {
             save_error: RwSignal::new(None),
             load_error: RwSignal::new(None),
             problems: RwSignal::new(Vec::new()),
-            other_tab: RwSignal::new(false),
             notice: RwSignal::new(None),
             form_draft: RwSignal::new(None),
             restore_draft: RwSignal::new(None),
             held: StoredValue::new(Vec::new()),
             used_units: RwSignal::new(0),
-            tab_id: StoredValue::new(hex_id()),
-            previous_page: StoredValue::new(crate::tabs::take_previous_page()),
-            leaving: StoredValue::new(false),
-            opened_at: StoredValue::new(0.0),
+            tabs: TabSession::new(hex_id()),
             persisted: RwSignal::new(None),
             last_mode: StoredValue::new(None),
             programme: RwSignal::new(Programme::default()),
@@ -159,12 +149,12 @@ impl AppState {
     /// Whether edits are refused: stored data could not be read safely, or
     /// another tab is editing this workspace.
     pub fn read_only(&self) -> bool {
-        self.other_tab.get() || self.problems.with(|p| blocks_writing(p))
+        self.tabs.other_tab.get() || self.problems.with(|p| blocks_writing(p))
     }
 
     /// [`Self::read_only`], without subscribing to changes.
     pub fn read_only_untracked(&self) -> bool {
-        self.other_tab.get_untracked() || self.problems.with_untracked(|p| blocks_writing(p))
+        self.tabs.other_tab.get_untracked() || self.problems.with_untracked(|p| blocks_writing(p))
     }
 
     /// Whether there are changes not yet in storage.
@@ -225,7 +215,7 @@ impl AppState {
         self.load_error.set(error);
         self.dirty.set(BTreeSet::new());
         self.save_error.set(None);
-        self.other_tab.set(false);
+        self.tabs.other_tab.set(false);
         self.refresh_usage();
     }
 
@@ -241,7 +231,7 @@ impl AppState {
 
     /// Opens a workspace whose key is known, restoring anything kept over the lock.
     fn open_with(&self, meta: WorkspaceMeta, vault: Vault) {
-        self.opened_at.set_value(js_sys::Date::now());
+        self.tabs.opened_at.set_value(js_sys::Date::now());
         let vault = Arc::new(vault);
         self.vault.set_value(Some(Arc::clone(&vault)));
         let mut loaded = storage::load_workspace_sealed(&meta, &vault);
@@ -276,7 +266,7 @@ impl AppState {
             route::go_href(&href);
         }
         if let Session::Open(meta) = self.session.get_untracked() {
-            crate::tabs::on_open(&meta, *self);
+            tabs::on_open(&meta, self.tabs);
         }
         crate::platform::request_persistence(self.persisted);
     }
@@ -372,7 +362,7 @@ impl AppState {
     pub fn lock(&self) {
         // Every other tab of this workspace locks too, at once.
         if let Session::Open(meta) = self.session.get_untracked() {
-            crate::tabs::announce_lock(&meta);
+            tabs::announce_lock(&meta);
         }
         self.lock_here();
     }
@@ -401,7 +391,7 @@ impl AppState {
                     self.held.update_value(|h| h.push(pair));
                 }
             }
-            crate::tabs::release(&meta, *self);
+            tabs::release(&meta, self.tabs);
         }
         self.vault.set_value(None);
         self.form_draft.set(None);
@@ -806,11 +796,11 @@ impl AppState {
             return Err(CreateError::Storage(e));
         }
         storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
-        crate::tabs::release(&meta, *self);
+        tabs::release(&meta, self.tabs);
         let _ = storage::remove_prefix(&Space::Workspace(meta.id.clone()).prefix());
         self.vault.set_value(Some(Arc::new(vault)));
         self.session.set(Session::Open(new_meta.clone()));
-        crate::tabs::claim(&new_meta, *self);
+        tabs::claim(&new_meta, self.tabs);
         self.refresh_usage();
         Ok(())
     }

@@ -20,13 +20,43 @@ use leptos::prelude::*;
 use linkwork_core::vault_store::WorkspaceMeta;
 use serde::{Deserialize, Serialize};
 
-use crate::state::AppState;
 use crate::storage::{self, Space};
 
 /// How often the editing tab renews its record, in milliseconds.
 pub const HEARTBEAT_MS: u32 = 2_000;
 /// A record older than this belongs to a tab that has gone.
 const STALE_MS: f64 = 8_000.0;
+
+/// What this tab knows of itself for the editing lock between tabs. The
+/// root state holds one; the functions here need nothing else from it.
+#[derive(Clone, Copy)]
+pub struct TabSession {
+    /// This tab's id, for the editing lock between tabs.
+    pub id: StoredValue<String>,
+    /// The id of the page this browser tab showed before a reload.
+    pub previous_page: StoredValue<Option<String>>,
+    /// Set once the page is unloading: it never claims the writer record again.
+    pub leaving: StoredValue<bool>,
+    /// When this tab last unlocked (ms since the epoch): a lock announced
+    /// by any tab after this locks this tab too.
+    pub opened_at: StoredValue<f64>,
+    /// Set while another tab is the one editing this workspace.
+    pub other_tab: RwSignal<bool>,
+}
+
+impl TabSession {
+    /// This tab, under the given id, knowing the page it showed before
+    /// (read once, when the app starts).
+    pub fn new(id: String) -> Self {
+        Self {
+            id: StoredValue::new(id),
+            previous_page: StoredValue::new(take_previous_page()),
+            leaving: StoredValue::new(false),
+            opened_at: StoredValue::new(0.0),
+            other_tab: RwSignal::new(false),
+        }
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct Writer {
@@ -44,9 +74,9 @@ fn current(meta: &WorkspaceMeta) -> Option<Writer> {
     serde_json::from_str(&text).ok()
 }
 
-fn write(meta: &WorkspaceMeta, state: AppState) -> bool {
+fn write(meta: &WorkspaceMeta, tab: TabSession) -> bool {
     let record = Writer {
-        tab: state.tab_id.get_value(),
+        tab: tab.id.get_value(),
         at: js_sys::Date::now(),
     };
     serde_json::to_string(&record)
@@ -70,47 +100,47 @@ pub fn take_previous_page() -> Option<String> {
 }
 
 /// Makes this tab the editing tab.
-pub fn claim(meta: &WorkspaceMeta, state: AppState) {
-    write(meta, state);
-    state.other_tab.set(false);
+pub fn claim(meta: &WorkspaceMeta, tab: TabSession) {
+    write(meta, tab);
+    tab.other_tab.set(false);
 }
 
 /// Whether a record belongs to this page, or to the page this tab showed
 /// before it.
-fn ours(w: &Writer, state: AppState) -> bool {
-    w.tab == state.tab_id.get_value()
-        || state
+fn ours(w: &Writer, tab: TabSession) -> bool {
+    w.tab == tab.id.get_value()
+        || tab
             .previous_page
             .with_value(|p| p.as_deref() == Some(w.tab.as_str()))
 }
 
 /// On opening a workspace: edit here, unless another live tab already does.
-pub fn on_open(meta: &WorkspaceMeta, state: AppState) {
+pub fn on_open(meta: &WorkspaceMeta, tab: TabSession) {
     match current(meta) {
-        Some(w) if !ours(&w, state) && js_sys::Date::now() - w.at < STALE_MS => {
-            state.other_tab.set(true);
+        Some(w) if !ours(&w, tab) && js_sys::Date::now() - w.at < STALE_MS => {
+            tab.other_tab.set(true);
         }
-        _ => claim(meta, state),
+        _ => claim(meta, tab),
     }
 }
 
 /// The page is going away: give up the record for good, and tell the next
 /// page of this tab who held it.
-pub fn leave(meta: Option<&WorkspaceMeta>, state: AppState) {
-    state.leaving.set_value(true);
+pub fn leave(meta: Option<&WorkspaceMeta>, tab: TabSession) {
+    tab.leaving.set_value(true);
     if let Some(meta) = meta {
-        release(meta, state);
+        release(meta, tab);
     }
     if let Some(Ok(Some(session))) = web_sys::window().map(|w| w.session_storage()) {
-        let _ = session.set_item(LEFT_KEY, &state.tab_id.get_value());
+        let _ = session.set_item(LEFT_KEY, &tab.id.get_value());
     }
 }
 
 /// The person is using the page after all (a reload they stopped): it may
 /// hold the record again.
-pub fn stay(state: AppState) {
-    if state.leaving.get_value() {
-        state.leaving.set_value(false);
+pub fn stay(tab: TabSession) {
+    if tab.leaving.get_value() {
+        tab.leaving.set_value(false);
         if let Some(Ok(Some(session))) = web_sys::window().map(|w| w.session_storage()) {
             let _ = session.remove_item(LEFT_KEY);
         }
@@ -119,10 +149,10 @@ pub fn stay(state: AppState) {
 
 /// Whether this tab may still write. A tab that finds another tab's live
 /// record becomes read-only instead of overwriting newer data.
-pub fn still_mine(meta: &WorkspaceMeta, state: AppState) -> bool {
+pub fn still_mine(meta: &WorkspaceMeta, tab: TabSession) -> bool {
     match current(meta) {
-        Some(w) if w.tab != state.tab_id.get_value() => {
-            state.other_tab.set(true);
+        Some(w) if w.tab != tab.id.get_value() => {
+            tab.other_tab.set(true);
             false
         }
         _ => true,
@@ -131,32 +161,32 @@ pub fn still_mine(meta: &WorkspaceMeta, state: AppState) -> bool {
 
 /// Renews the record of the editing tab; a read-only tab takes over when
 /// the editing tab has gone (closed or crashed).
-pub fn heartbeat(meta: &WorkspaceMeta, state: AppState) {
-    if state.leaving.get_value() {
+pub fn heartbeat(meta: &WorkspaceMeta, tab: TabSession) {
+    if tab.leaving.get_value() {
         return;
     }
-    if state.other_tab.get_untracked() {
+    if tab.other_tab.get_untracked() {
         if current(meta).is_none_or(|w| js_sys::Date::now() - w.at >= STALE_MS) {
-            claim(meta, state);
+            claim(meta, tab);
         }
-    } else if still_mine(meta, state) {
-        write(meta, state);
+    } else if still_mine(meta, tab) {
+        write(meta, tab);
     }
 }
 
 /// Gives up editing (on lock or when leaving the workspace).
-pub fn release(meta: &WorkspaceMeta, state: AppState) {
-    if current(meta).is_some_and(|w| w.tab == state.tab_id.get_value()) {
+pub fn release(meta: &WorkspaceMeta, tab: TabSession) {
+    if current(meta).is_some_and(|w| w.tab == tab.id.get_value()) {
         let _ = storage::remove(&writer_key(meta));
     }
 }
 
 /// Whether a changed key is another tab taking over this workspace.
-pub fn taken_over(meta: &WorkspaceMeta, state: AppState, key: &str, value: Option<&str>) -> bool {
+pub fn taken_over(meta: &WorkspaceMeta, tab: TabSession, key: &str, value: Option<&str>) -> bool {
     key == writer_key(meta)
         && value
             .and_then(|v| serde_json::from_str::<Writer>(v).ok())
-            .is_some_and(|w| w.tab != state.tab_id.get_value())
+            .is_some_and(|w| w.tab != tab.id.get_value())
 }
 
 /// The key under which a lock is announced to every tab (ms since the epoch).
@@ -179,8 +209,8 @@ pub fn announce_lock(meta: &WorkspaceMeta) {
 }
 
 /// Whether a lock was announced after this tab unlocked.
-pub fn lock_announced(meta: &WorkspaceMeta, state: AppState) -> bool {
-    read_time(&lock_key(meta)).is_some_and(|at| at >= state.opened_at.get_value())
+pub fn lock_announced(meta: &WorkspaceMeta, tab: TabSession) -> bool {
+    read_time(&lock_key(meta)).is_some_and(|at| at >= tab.opened_at.get_value())
 }
 
 /// Shares this tab's last use (only when it is newer than what is kept),

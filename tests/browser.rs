@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use linkwork::app::{handle_persist, handle_retry};
-use linkwork::components::storage_banner::StorageBanner;
+use linkwork::components::security::storage_banner::StorageBanner;
 use linkwork::platform::BrowserIds;
 use linkwork::state::AppState;
 use linkwork::storage::{self, recovery_key, Space, StorageError};

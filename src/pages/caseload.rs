@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use linkwork_core::caseload::StatusFilter;
 use linkwork_core::{caseload_rows, CaseloadQuery, Choice, ReferralStatus, SortKey};
 
-use crate::components::contact_form::ContactForm;
-use crate::components::flags::Flags;
-use crate::components::notice_banner::NoticeBanner;
+use crate::components::common::notice_banner::NoticeBanner;
+use crate::components::referral::contact_form::ContactForm;
+use crate::components::referral::flags::Flags;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::{use_state, Notice};

@@ -8,7 +8,7 @@ use linkwork_core::practice_work::{
 };
 use linkwork_core::{Choice, PracticeId};
 
-use crate::components::error_summary::ErrorSummary;
+use crate::components::common::error_summary::ErrorSummary;
 use crate::platform::today;
 use crate::route::{self, Route};
 use crate::state::{use_state, Notice};

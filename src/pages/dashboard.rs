@@ -8,10 +8,10 @@ use linkwork_core::dashboard::{
 use linkwork_core::tables::{self, count, decimal, percent, share};
 use linkwork_core::{charts, ListKind};
 
-use crate::components::chart_card::ChartCard;
-use crate::components::dashboard_filters::DashboardFilters;
-use crate::components::data_table::DataTable;
-use crate::components::tile::Tile;
+use crate::components::common::chart_card::ChartCard;
+use crate::components::common::data_table::DataTable;
+use crate::components::common::tile::Tile;
+use crate::components::dashboard::dashboard_filters::DashboardFilters;
 use crate::platform::{mark, show_date, today};
 use crate::route::Route;
 use crate::state::use_state;

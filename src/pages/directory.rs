@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use linkwork_core::lists::ListKind;
 
-use crate::components::directory_import::DirectoryImport;
-use crate::components::resource_form::ResourceForm;
+use crate::components::directory::directory_import::DirectoryImport;
+use crate::components::directory::resource_form::ResourceForm;
 use crate::platform::{show_date, today};
 use crate::state::use_state;
 

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use linkwork_core::vault_store::WorkspaceMeta;
 
-use crate::components::create_workspace::CreateWorkspace;
-use crate::components::restore_backup::RestoreBackup;
-use crate::components::unlock_form::UnlockForm;
+use crate::components::security::create_workspace::CreateWorkspace;
+use crate::components::security::restore_backup::RestoreBackup;
+use crate::components::security::unlock_form::UnlockForm;
 use crate::route;
 use crate::state::use_state;
 use crate::storage;

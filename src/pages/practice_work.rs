@@ -5,9 +5,9 @@ use linkwork_core::practice_work::{balance, balance_flags};
 use linkwork_core::tables::{hours, percent};
 use linkwork_core::Choice;
 
-use crate::components::activity_form::ActivityForm;
-use crate::components::notice_banner::NoticeBanner;
-use crate::components::tile::Tile;
+use crate::components::common::notice_banner::NoticeBanner;
+use crate::components::common::tile::Tile;
+use crate::components::practice_work::activity_form::ActivityForm;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::use_state;

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use linkwork_core::practice_work::{balance, practice_profiles, Due, LevelMinutes};
 use linkwork_core::{charts, tables};
 
-use crate::components::chart_card::ChartCard;
-use crate::components::data_table::DataTable;
-use crate::components::notice_banner::NoticeBanner;
+use crate::components::common::chart_card::ChartCard;
+use crate::components::common::data_table::DataTable;
+use crate::components::common::notice_banner::NoticeBanner;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::use_state;

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use linkwork_core::summary::{period_label, Imported, Merged, ProgrammeFilter, Protection};
 use linkwork_core::{charts, tables};
 
-use crate::components::chart_card::ChartCard;
-use crate::components::data_table::DataTable;
-use crate::components::tile::Tile;
+use crate::components::common::chart_card::ChartCard;
+use crate::components::common::data_table::DataTable;
+use crate::components::common::tile::Tile;
 use crate::platform::{file_text, show_date, take_files};
 use crate::state::use_state;
 

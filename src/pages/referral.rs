@@ -10,9 +10,9 @@ use linkwork_core::{
     Sex,
 };
 
-use crate::components::error_summary::ErrorSummary;
-use crate::components::field_error::FieldError;
-use crate::components::journey_panel::JourneyPanel;
+use crate::components::common::error_summary::ErrorSummary;
+use crate::components::common::field_error::FieldError;
+use crate::components::referral::journey_panel::JourneyPanel;
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
 use crate::state::{use_state, FormDraft, Notice};

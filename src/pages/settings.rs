@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use linkwork_core::ListKind;
 
-use crate::components::list_editor::ListEditor;
-use crate::components::outcome_settings::OutcomeSettings;
-use crate::components::practice_editor::PracticeEditor;
-use crate::components::practice_work_settings::PracticeWorkSettings;
-use crate::components::security_settings::SecuritySettings;
+use crate::components::outcomes::outcome_settings::OutcomeSettings;
+use crate::components::practice_work::practice_editor::PracticeEditor;
+use crate::components::practice_work::practice_work_settings::PracticeWorkSettings;
+use crate::components::security::security_settings::SecuritySettings;
+use crate::components::settings::list_editor::ListEditor;
 use crate::state::{use_state, Session};
 
 /// Workspace settings: practices and the configurable lists.

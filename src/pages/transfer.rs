@@ -8,7 +8,7 @@ use linkwork_core::spreadsheet::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::components::summary_export::SummaryExport;
+use crate::components::transfer::summary_export::SummaryExport;
 use crate::platform::{download, file_text, today};
 use crate::route::Route;
 use crate::state::{use_state, Notice};

@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::short_number::{whole_number, ShortNumber};
+use crate::components::common::short_number::{whole_number, ShortNumber};
 use crate::state::use_state;
 
 /// How often practices are checked in with, and when the balance of the

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use linkwork_core::practice_work::{ActivityDraft, ActivityKind, Level, WorkError};
 use linkwork_core::Choice;
 
-use crate::components::field_error::FieldError;
+use crate::components::common::field_error::FieldError;
 use crate::platform::today;
 use crate::state::{use_state, Notice};
 

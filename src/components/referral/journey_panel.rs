@@ -1,14 +1,14 @@
 use leptos::prelude::*;
 use linkwork_core::{highlights, Choice, ReferralId};
 
-use crate::components::connections_panel::ConnectionsPanel;
-use crate::components::contact_form::ContactForm;
-use crate::components::feedback_form::FeedbackForm;
-use crate::components::flags::Flags;
-use crate::components::message_panel::MessagePanel;
-use crate::components::outcomes_panel::OutcomesPanel;
-use crate::components::status_actions::StatusActions;
-use crate::components::timeline::Timeline;
+use crate::components::outcomes::outcomes_panel::OutcomesPanel;
+use crate::components::referral::connections_panel::ConnectionsPanel;
+use crate::components::referral::contact_form::ContactForm;
+use crate::components::referral::feedback_form::FeedbackForm;
+use crate::components::referral::flags::Flags;
+use crate::components::referral::message_panel::MessagePanel;
+use crate::components::referral::status_actions::StatusActions;
+use crate::components::referral::timeline::Timeline;
 use crate::platform::{show_date, today};
 use crate::state::use_state;
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::demo_banner::DemoBanner;
+use crate::components::shell::demo_banner::DemoBanner;
 use crate::route::Route;
 use crate::state::{use_state, Session};
 

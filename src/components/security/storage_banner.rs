@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use linkwork_core::format::blocks_writing;
 use linkwork_core::FormatError;
 
-use crate::components::backup_button::BackupButton;
+use crate::components::security::backup_button::BackupButton;
 use crate::state::{use_state, Session};
 use crate::storage::{describe_key, recovery_key, StorageError, QUOTA_UNITS};
 use crate::tabs;
@@ -30,7 +30,7 @@ pub fn StorageBanner() -> impl IntoView {
     let blocked = move || state.problems.with(|p| blocks_writing(p));
     let take_over = move |_| {
         if let Session::Open(meta) = state.session.get_untracked() {
-            tabs::claim(&meta, state);
+            tabs::claim(&meta, state.tabs);
         }
     };
     let share = move || state.used_units.get() as f64 / QUOTA_UNITS as f64;
@@ -71,7 +71,7 @@ pub fn StorageBanner() -> impl IntoView {
                 </p>
             </div>
         </Show>
-        <Show when=move || state.other_tab.get() && state.session.with(|s| matches!(s, Session::Open(_)))>
+        <Show when=move || state.tabs.other_tab.get() && state.session.with(|s| matches!(s, Session::Open(_)))>
             <div class="banner banner--warning" role="status" data-testid="other-tab">
                 <h2>"Open in another tab"</h2>
                 <p>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use linkwork_core::tables::Table;
 
 use crate::charts::echart::EChart;
-use crate::components::data_table::DataTable;
+use crate::components::common::data_table::DataTable;
 
 /// A chart with its heading, a line on how to read it, and the table of its
 /// numbers beside it.

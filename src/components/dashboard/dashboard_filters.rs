@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use linkwork_core::dashboard::{check_range, DashboardFilter, Granularity};
 use linkwork_core::ListKind;
 
-use crate::components::field_error::FieldError;
+use crate::components::common::field_error::FieldError;
 use crate::platform::today;
 use crate::state::use_state;
 

@@ -6,7 +6,7 @@ use linkwork_core::summary::{
 };
 use linkwork_core::tables;
 
-use crate::components::data_table::DataTable;
+use crate::components::common::data_table::DataTable;
 use crate::platform::{download, now, today, BrowserIds};
 use crate::state::use_state;
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::backup_button::BackupButton;
+use crate::components::security::backup_button::BackupButton;
 use crate::platform::now;
 use crate::state::{use_state, Session};
 

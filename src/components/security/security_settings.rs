@@ -3,8 +3,8 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::backup_button::BackupButton;
-use crate::components::short_number::{whole_number, ShortNumber};
+use crate::components::common::short_number::{whole_number, ShortNumber};
+use crate::components::security::backup_button::BackupButton;
 use crate::platform::{show_count, show_date};
 use crate::state::{use_state, Session};
 use crate::storage::QUOTA_UNITS;

@@ -6,7 +6,7 @@ use linkwork_core::measures::{
 };
 use linkwork_core::{Choice, ReferralId};
 
-use crate::components::change_chart::ChangeChart;
+use crate::components::outcomes::change_chart::ChangeChart;
 use crate::platform::{show_date, today};
 use crate::state::use_state;
 

@@ -1,0 +1,10 @@
+//! One referral's journey: status, contacts, connections, feedback, message back, timeline, flags.
+
+pub mod connections_panel;
+pub mod contact_form;
+pub mod feedback_form;
+pub mod flags;
+pub mod journey_panel;
+pub mod message_panel;
+pub mod status_actions;
+pub mod timeline;

@@ -1,0 +1,9 @@
+//! Keeping a workspace safe: unlock, create, restore, backups, storage warnings, security settings.
+
+pub mod backup_button;
+pub mod backup_reminder;
+pub mod create_workspace;
+pub mod restore_backup;
+pub mod security_settings;
+pub mod storage_banner;
+pub mod unlock_form;
