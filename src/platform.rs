@@ -42,7 +42,7 @@ pub fn show_date(date: NaiveDate) -> String {
 }
 
 /// Formats a count with thousands separators: 11,200.
-pub use linkwork_core::tables::count as show_count;
+pub use linkwork_core::views::tables::count as show_count;
 
 /// Asks the browser to keep this site's storage under pressure, and records
 /// the answer in `granted` (`None` while unknown or unsupported).

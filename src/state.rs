@@ -5,19 +5,21 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use linkwork_core::crypto::Vault;
-use linkwork_core::demo::{generate, DemoSpec};
-use linkwork_core::directory::{
+use linkwork_core::exchange::oruk::{ImportSummary, ImportedService};
+use linkwork_core::exchange::spreadsheet::{self, Applied, CsvFile, ImportPlan, ImportRefused};
+use linkwork_core::model::lists::ListKind;
+use linkwork_core::store::crypto::Vault;
+use linkwork_core::store::format::blocks_writing;
+use linkwork_core::store::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
+use linkwork_core::views::summary::{Imported, Programme};
+use linkwork_core::work::demo::{generate, DemoSpec};
+use linkwork_core::work::directory::{
     ConnectionId, ConnectionStatus, DirectoryError, NewConnection, Resource, ResourceId,
 };
-use linkwork_core::format::blocks_writing;
-use linkwork_core::lists::ListKind;
-use linkwork_core::measures::{Feedback, MeasureDraft, MeasureError};
-use linkwork_core::oruk::{ImportSummary, ImportedService};
-use linkwork_core::practice_work::{ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError};
-use linkwork_core::spreadsheet::{self, Applied, CsvFile, ImportPlan, ImportRefused};
-use linkwork_core::summary::{Imported, Programme};
-use linkwork_core::vault_store::{self, AccessError, OpenedBackup, WorkspaceMeta};
+use linkwork_core::work::measures::{Feedback, MeasureDraft, MeasureError};
+use linkwork_core::work::practice_work::{
+    ActivityDraft, ActivityId, CheckIn, CheckInId, WorkError,
+};
 use linkwork_core::{
     ContactDraft, ContactId, JourneyError, Loaded, Problem, ReferralDraft, ReferralError,
     ReferralId, Saved, Settings, StoreKey, Transition, Workspace,

@@ -6,10 +6,10 @@
 //! or overwrites data.
 
 use gloo_storage::{LocalStorage, Storage as _};
-use linkwork_core::crypto::Vault;
-use linkwork_core::format::{Problem, KEY_PREFIX};
-use linkwork_core::summary::Programme;
-use linkwork_core::vault_store::{self, parse_meta_key, WorkspaceMeta};
+use linkwork_core::store::crypto::Vault;
+use linkwork_core::store::format::{Problem, KEY_PREFIX};
+use linkwork_core::store::vault_store::{self, parse_meta_key, WorkspaceMeta};
+use linkwork_core::views::summary::Programme;
 use linkwork_core::{load_workspace, Loaded, StoreKey};
 use wasm_bindgen::JsCast;
 
@@ -129,7 +129,7 @@ pub fn list_workspaces() -> Result<(Vec<WorkspaceMeta>, Vec<Problem>), StorageEr
             Err(error) => problems.push(Problem { key, error }),
         }
     }
-    linkwork_core::order::sort_by_key(&mut metas, |m| m.name.to_lowercase());
+    linkwork_core::model::order::sort_by_key(&mut metas, |m| m.name.to_lowercase());
     Ok((metas, problems))
 }
 

@@ -17,7 +17,7 @@
 //! comes only when no tab has been used for the set time.
 
 use leptos::prelude::*;
-use linkwork_core::vault_store::WorkspaceMeta;
+use linkwork_core::store::vault_store::WorkspaceMeta;
 use serde::{Deserialize, Serialize};
 
 use crate::storage::{self, Space};

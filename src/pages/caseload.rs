@@ -1,7 +1,7 @@
 //! The caseload: every referral, searchable, filterable and sortable.
 
 use leptos::prelude::*;
-use linkwork_core::caseload::StatusFilter;
+use linkwork_core::views::caseload::StatusFilter;
 use linkwork_core::{caseload_rows, CaseloadQuery, Choice, ReferralStatus, SortKey};
 
 use crate::components::common::notice_banner::NoticeBanner;

@@ -2,7 +2,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::practice_work::{
+use linkwork_core::work::practice_work::{
     CheckIn, Construct, Continuum, InPlace, WorkError, WorkerChanges, AGREEMENT, CHECKLIST,
     STATEMENTS,
 };

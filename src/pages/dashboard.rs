@@ -2,11 +2,11 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use linkwork_core::dashboard::{
+use linkwork_core::views::dashboard::{
     Dashboard, DashboardFilter, DashboardIndex, Dimension, Granularity,
 };
-use linkwork_core::tables::{self, count, decimal, percent, share};
-use linkwork_core::{charts, ListKind};
+use linkwork_core::views::tables::{self, count, decimal, percent, share};
+use linkwork_core::{views::charts, ListKind};
 
 use crate::components::common::chart_card::ChartCard;
 use crate::components::common::data_table::DataTable;

@@ -2,7 +2,7 @@
 //! Open Referral UK or added by hand.
 
 use leptos::prelude::*;
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
 
 use crate::components::directory::directory_import::DirectoryImport;
 use crate::components::directory::resource_form::ResourceForm;
@@ -12,7 +12,7 @@ use crate::state::use_state;
 /// The details of an entry a link worker needs before suggesting it, in a
 /// disclosure (nothing when it has none).
 #[component]
-fn ResourceDetails(resource: linkwork_core::directory::Resource) -> impl IntoView {
+fn ResourceDetails(resource: linkwork_core::work::directory::Resource) -> impl IntoView {
     let r = resource;
     let terms = r.taxonomy.join("; ");
     let rows: Vec<(&'static str, String)> = [
@@ -45,7 +45,7 @@ pub fn DirectoryPage() -> impl IntoView {
     let state = use_state();
     let search = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
-    let editing = RwSignal::new(None::<linkwork_core::directory::ResourceId>);
+    let editing = RwSignal::new(None::<linkwork_core::work::directory::ResourceId>);
     let rows = Memo::new(move |_| {
         let needle = search.get().to_lowercase();
         let cat = category.get();
@@ -72,7 +72,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 })
                 .cloned()
                 .collect();
-            linkwork_core::order::sort_by_key(&mut list, |r| r.name.to_lowercase());
+            linkwork_core::model::order::sort_by_key(&mut list, |r| r.name.to_lowercase());
             list
         })
     });
@@ -111,7 +111,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 </select>
             </div>
         </form>
-        <p class="result-count" data-testid="directory-count">{move || linkwork_core::words::count(rows.with(Vec::len), "entry", "entries")}</p>
+        <p class="result-count" data-testid="directory-count">{move || linkwork_core::views::words::count(rows.with(Vec::len), "entry", "entries")}</p>
         <div class="table-wrap">
             <table class="table" data-testid="directory-table">
                 <caption class="visually-hidden">"Directory entries"</caption>

@@ -1,7 +1,7 @@
 //! The lock screen: the only page anyone sees until a workspace is unlocked.
 
 use leptos::prelude::*;
-use linkwork_core::vault_store::WorkspaceMeta;
+use linkwork_core::store::vault_store::WorkspaceMeta;
 
 use crate::components::security::create_workspace::CreateWorkspace;
 use crate::components::security::restore_backup::RestoreBackup;
@@ -40,7 +40,7 @@ pub fn LockPage() -> impl IntoView {
             {listed.err().map(|e| view! { <p class="banner banner--warning">{e.to_string()}</p> })}
             {(!problems.is_empty()).then(|| view! {
                 <p class="banner banner--warning">
-                    {format!("{} in this browser could not be read and {} not listed.", linkwork_core::words::count(problems.len(), "workspace description", "workspace descriptions"), if problems.len() == 1 { "is" } else { "are" })}
+                    {format!("{} in this browser could not be read and {} not listed.", linkwork_core::views::words::count(problems.len(), "workspace description", "workspace descriptions"), if problems.len() == 1 { "is" } else { "are" })}
                 </p>
             })}
             {(!none).then(|| view! {

@@ -1,8 +1,8 @@
 //! Practice and community work: quick-add, this month's balance, the log.
 
 use leptos::prelude::*;
-use linkwork_core::practice_work::{balance, balance_flags};
-use linkwork_core::tables::{hours, percent};
+use linkwork_core::views::practice_work::{balance, balance_flags};
+use linkwork_core::views::tables::{hours, percent};
 use linkwork_core::Choice;
 
 use crate::components::common::notice_banner::NoticeBanner;
@@ -35,7 +35,7 @@ pub fn PracticeWorkPage() -> impl IntoView {
     let recent = Memo::new(move |_| {
         state.ws.with(|ws| {
             let mut list = ws.practice_work.activities.clone();
-            linkwork_core::order::sort_by(&mut list, |a, b| {
+            linkwork_core::model::order::sort_by(&mut list, |a, b| {
                 b.date.cmp(&a.date).then(b.id.cmp(&a.id))
             });
             list.truncate(RECENT);

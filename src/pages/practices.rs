@@ -2,8 +2,9 @@
 //! role is settling in, side by side for every practice.
 
 use leptos::prelude::*;
-use linkwork_core::practice_work::{balance, practice_profiles, Due, LevelMinutes};
-use linkwork_core::{charts, tables};
+use linkwork_core::views::practice_work::{balance, practice_profiles, LevelMinutes};
+use linkwork_core::work::practice_work::Due;
+use linkwork_core::{views::charts, views::tables};
 
 use crate::components::common::chart_card::ChartCard;
 use crate::components::common::data_table::DataTable;

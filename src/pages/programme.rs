@@ -3,8 +3,8 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::summary::{period_label, Imported, Merged, ProgrammeFilter, Protection};
-use linkwork_core::{charts, tables};
+use linkwork_core::views::summary::{period_label, Imported, Merged, ProgrammeFilter, Protection};
+use linkwork_core::{views::charts, views::tables};
 
 use crate::components::common::chart_card::ChartCard;
 use crate::components::common::data_table::DataTable;
@@ -99,7 +99,8 @@ pub fn ProgrammePage() -> impl IntoView {
         programme.with(|p| p.headlines(&f))
     });
     // The known figure large; hidden counts said underneath.
-    let tile = move |get: fn(&linkwork_core::summary::Headlines) -> Merged, what: &'static str| {
+    let tile = move |get: fn(&linkwork_core::views::summary::Headlines) -> Merged,
+                     what: &'static str| {
         (
             Signal::derive(move || headlines.with(|h| get(h).known_text())),
             Signal::derive(move || {

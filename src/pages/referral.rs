@@ -3,8 +3,8 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use linkwork_core::lists::ListKind;
-use linkwork_core::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
+use linkwork_core::model::lists::ListKind;
+use linkwork_core::work::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
 use linkwork_core::{
     check_reference, AgeBand, Choice, EthnicGroup, Field, ReferralDraft, ReferralError, ReferralId,
     Sex,

@@ -3,7 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::spreadsheet::{
+use linkwork_core::exchange::spreadsheet::{
     contacts_template, export_contacts, export_referrals, referrals_template, CsvFile, ImportPlan,
 };
 use wasm_bindgen::JsCast;
@@ -26,7 +26,7 @@ fn input_by_id(id: &str) -> Option<web_sys::HtmlInputElement> {
 
 /// "1 referral", "2 referrals" (every noun here takes an s).
 fn plural(n: usize, word: &str) -> String {
-    linkwork_core::words::count(n, word, &format!("{word}s"))
+    linkwork_core::views::words::count(n, word, &format!("{word}s"))
 }
 
 /// Import from and export to spreadsheets.
@@ -78,7 +78,7 @@ pub fn TransferPage() -> impl IntoView {
                 crate::route::go(Route::Caseload);
             }
             Err(refused) => {
-                if refused == linkwork_core::spreadsheet::ImportRefused::Changed {
+                if refused == linkwork_core::exchange::spreadsheet::ImportRefused::Changed {
                     plan.set(None);
                 }
                 error.set(Some(refused.to_string()));

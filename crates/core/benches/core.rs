@@ -20,12 +20,12 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use linkwork_core::caseload::StatusFilter;
-use linkwork_core::crypto::Vault;
-use linkwork_core::dashboard::{DashboardFilter, DashboardIndex};
-use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
-use linkwork_core::summary::{last_quarter, summarise, Programme, SummaryOptions};
-use linkwork_core::vault_store::{load_sealed, WorkspaceMeta};
+use linkwork_core::store::crypto::Vault;
+use linkwork_core::store::vault_store::{load_sealed, WorkspaceMeta};
+use linkwork_core::views::caseload::StatusFilter;
+use linkwork_core::views::dashboard::{DashboardFilter, DashboardIndex};
+use linkwork_core::views::summary::{last_quarter, summarise, Programme, SummaryOptions};
+use linkwork_core::work::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
 use linkwork_core::{caseload_rows, CaseloadQuery, StoreKey, Workspace};
 
 /// The sizes benchmarked unless `LINKWORK_BENCH_SIZES` says otherwise.
@@ -164,7 +164,7 @@ fn benches(c: &mut Criterion) {
         group.finish();
     }
 
-    let files = linkwork_core::summary::demo_summary_files(50, today());
+    let files = linkwork_core::views::summary::demo_summary_files(50, today());
     let mut group = c.benchmark_group("summary");
     group.throughput(Throughput::Elements(files.len() as u64));
     group.bench_function("merge/200-files", |b| {

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use linkwork_core::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
-use linkwork_core::vault_store::WorkspaceMeta;
+use linkwork_core::store::vault_store::WorkspaceMeta;
+use linkwork_core::work::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
 fn run(args: &[String]) -> Result<String, String> {
     let (Some(size), Some(out)) = (args.first(), args.get(1)) else {
         return Err(
@@ -80,7 +80,8 @@ fn run(args: &[String]) -> Result<String, String> {
         // The derived key, for the benchmark's floor (plain JavaScript and WebCrypto doing
         // only the unavoidable work on the same stored bytes). Made-up data only.
         let pass = sealed.as_deref().unwrap_or_default();
-        let key = linkwork_core::crypto::derive_key(pass, &m.kdf).map_err(|e| e.to_string())?;
+        let key =
+            linkwork_core::store::crypto::derive_key(pass, &m.kdf).map_err(|e| e.to_string())?;
         let key_file = format!("{out}.key");
         std::fs::write(&key_file, hex::encode(key.expose()))
             .map_err(|e| format!("could not write {key_file}: {e}"))?;

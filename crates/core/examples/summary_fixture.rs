@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use linkwork_core::summary::demo_summary_files;
+use linkwork_core::views::summary::demo_summary_files;
 
 fn main() -> ExitCode {
     let Some(out) = std::env::args().nth(1) else {

@@ -6,8 +6,8 @@
 //! cargo run --release -p linkwork-core --example utility
 
 use chrono::NaiveDate;
-use linkwork_core::demo::{generate, DemoSpec};
-use linkwork_core::summary::{utility, Merged};
+use linkwork_core::views::summary::{utility, Merged};
+use linkwork_core::work::demo::{generate, DemoSpec};
 
 fn main() {
     let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap_or_default();

@@ -17,26 +17,18 @@ pub mod store;
 pub mod views;
 pub mod work;
 
-// The app's names for the modules, as they were before the layers; each is
-// the one module of its layer (see the layer folders for what each holds).
-pub use exchange::{oruk, spreadsheet};
-pub use model::{lists, order};
-pub use store::{crypto, format, vault_store};
-pub use views::{caseload, charts, dashboard, disclosure, message, summary, tables, words};
-pub use work::{demo, directory, journey, measures, practice_work, reference, referral};
-
 #[cfg(test)]
 mod testing;
 
-pub use caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
-pub use crypto::Random;
-pub use format::{load_workspace, FormatError, Loaded, Problem, StoreKey};
-pub use journey::{highlights, ContactDraft, Highlights, JourneyError, Transition};
-pub use lists::{ListItem, ListKind, Lists};
+pub use model::lists::{ListItem, ListKind, Lists};
 pub use model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
     PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Settings, Sex,
     StatusChange, Workspace,
 };
-pub use reference::{check_reference, ReferenceWarning};
-pub use referral::{Field, ReferralDraft, ReferralError, Saved, ValidReferral};
+pub use store::crypto::Random;
+pub use store::format::{load_workspace, FormatError, Loaded, Problem, StoreKey};
+pub use views::caseload::{caseload_rows, CaseloadQuery, CaseloadRow, SortKey, StatusFilter};
+pub use work::journey::{highlights, ContactDraft, Highlights, JourneyError, Transition};
+pub use work::reference::{check_reference, ReferenceWarning};
+pub use work::referral::{Field, ReferralDraft, ReferralError, Saved, ValidReferral};

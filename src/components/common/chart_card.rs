@@ -1,6 +1,6 @@
 use charming::Chart;
 use leptos::prelude::*;
-use linkwork_core::tables::Table;
+use linkwork_core::views::tables::Table;
 
 use crate::charts::echart::EChart;
 use crate::components::common::data_table::DataTable;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::tables::Table;
+use linkwork_core::views::tables::Table;
 
 /// The numbers behind a chart: the first column names each row, the rest
 /// are figures. Rows based on small numbers are greyed and say so.

@@ -1,6 +1,6 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use linkwork_core::dashboard::{check_range, DashboardFilter, Granularity};
+use linkwork_core::views::dashboard::{check_range, DashboardFilter, Granularity};
 use linkwork_core::ListKind;
 
 use crate::components::common::field_error::FieldError;

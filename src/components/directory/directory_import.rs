@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::oruk::{parse_csv_package, parse_json, CsvPackage};
-use linkwork_core::words::count;
+use linkwork_core::exchange::oruk::{parse_csv_package, parse_json, CsvPackage};
+use linkwork_core::views::words::count;
 
 use crate::platform::{file_text, take_files};
 use crate::state::use_state;

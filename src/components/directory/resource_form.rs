@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::directory::Resource;
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
+use linkwork_core::work::directory::Resource;
 
 use crate::platform::today;
 use crate::state::use_state;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::measures::{with_band, Change};
+use linkwork_core::work::measures::{with_band, Change};
 
 /// A small chart of baseline (outlined) against latest (solid) for each item
 /// of a measure. The table beside it carries the same numbers in words.

@@ -1,6 +1,6 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::measures::read_instrument;
+use linkwork_core::work::measures::read_instrument;
 
 use crate::platform::{file_text, take_files};
 use crate::state::use_state;

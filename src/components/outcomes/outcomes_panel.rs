@@ -1,6 +1,6 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::measures::{
+use linkwork_core::work::measures::{
     baseline_and_latest, changes, with_band, Completion, Instrument, MeasureDraft, MeasureResult,
     TimePoint, MAX_GOALS,
 };
@@ -182,7 +182,7 @@ pub fn OutcomesPanel(
                     )
                 })
                 .collect();
-            linkwork_core::order::sort_by_key(&mut list, |m| std::cmp::Reverse(m.0));
+            linkwork_core::model::order::sort_by_key(&mut list, |m| std::cmp::Reverse(m.0));
             list
         })
     };

@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use linkwork_core::practice_work::{ActivityDraft, ActivityKind, Level, WorkError};
+use linkwork_core::work::practice_work::{ActivityDraft, ActivityKind, Level, WorkError};
 use linkwork_core::Choice;
 
 use crate::components::common::field_error::FieldError;

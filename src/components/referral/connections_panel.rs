@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::directory::{ConnectionStatus, NewConnection, ResourceId};
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
+use linkwork_core::work::directory::{ConnectionStatus, NewConnection, ResourceId};
 use linkwork_core::{Choice, ReferralId};
 
 use crate::platform::{show_date, today};
@@ -44,7 +44,7 @@ pub fn ConnectionsPanel(
                     )
                 })
                 .collect();
-            linkwork_core::order::sort_by_key(&mut list, |(_, n)| n.to_lowercase());
+            linkwork_core::model::order::sort_by_key(&mut list, |(_, n)| n.to_lowercase());
             list
         })
     };

@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
 use linkwork_core::{Choice, ContactOutcome, JourneyError, ReferralId};
 
 use crate::platform::today;

@@ -48,7 +48,7 @@ pub fn FeedbackForm(
                         changed();
                     }>
                         <option value="" selected=move || fb.with(|f| f.satisfaction.is_none())>"Not asked"</option>
-                        {(1u8..).zip(linkwork_core::measures::SATISFACTION).map(|(v, l)| view! {
+                        {(1u8..).zip(linkwork_core::work::measures::SATISFACTION).map(|(v, l)| view! {
                             <option value=v.to_string() selected=move || fb.with(|f| f.satisfaction == Some(v))>{l}</option>
                         }).collect_view()}
                     </select>

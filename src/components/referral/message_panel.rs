@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::message::{message_back, MessageOptions};
+use linkwork_core::views::message::{message_back, MessageOptions};
 use linkwork_core::ReferralId;
 use wasm_bindgen::JsCast;
 

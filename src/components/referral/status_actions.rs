@@ -1,6 +1,6 @@
 use leptos::prelude::*;
-use linkwork_core::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
+use linkwork_core::work::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
 use linkwork_core::{JourneyError, ReferralId, ReferralStatus, Transition};
 
 use crate::platform::today;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::lists::ListKind;
+use linkwork_core::model::lists::ListKind;
 use linkwork_core::{Choice, ContactId, ContactOutcome, ReferralId};
 
 use crate::platform::show_date;
@@ -78,7 +78,7 @@ pub fn Timeline(
                         kind: "timeline-connection",
                     }),
             );
-            linkwork_core::order::sort_by(&mut list, |a, b| {
+            linkwork_core::model::order::sort_by(&mut list, |a, b| {
                 b.date.cmp(&a.date).then(b.order.cmp(&a.order))
             });
             list

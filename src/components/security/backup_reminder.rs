@@ -24,7 +24,7 @@ pub fn BackupReminder() -> impl IntoView {
                 (age >= i64::from(days)).then(|| {
                     format!(
                         "Your last backup was {} ago.",
-                        linkwork_core::words::count(
+                        linkwork_core::views::words::count(
                             usize::try_from(age).unwrap_or(0),
                             "day",
                             "days"

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::vault_store::{AccessError, WorkspaceMeta, MIN_PASSPHRASE_LEN};
+use linkwork_core::store::vault_store::{AccessError, WorkspaceMeta, MIN_PASSPHRASE_LEN};
 
 use crate::state::{use_state, CreateError};
 

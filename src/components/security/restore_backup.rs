@@ -2,8 +2,10 @@ use std::time::Duration;
 
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::vault_store::{open_backup, read_backup, Backup, OpenedBackup, WorkspaceMeta};
-use linkwork_core::words::count;
+use linkwork_core::store::vault_store::{
+    open_backup, read_backup, Backup, OpenedBackup, WorkspaceMeta,
+};
+use linkwork_core::views::words::count;
 
 use crate::platform::{file_text, show_date, take_files};
 use crate::state::use_state;

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use linkwork_core::format::blocks_writing;
+use linkwork_core::store::format::blocks_writing;
 use linkwork_core::FormatError;
 
 use crate::components::security::backup_button::BackupButton;

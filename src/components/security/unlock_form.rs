@@ -3,7 +3,7 @@ use std::time::Duration;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use linkwork_core::vault_store::WorkspaceMeta;
+use linkwork_core::store::vault_store::WorkspaceMeta;
 
 use crate::state::use_state;
 

@@ -27,7 +27,7 @@ pub fn ListEditor(
     let items = move || state.ws.with(|ws| ws.settings.lists.get(kind).to_vec());
     view! {
         <details class="details" data-testid=format!("list-{}", kind.code())>
-            <summary>{kind.title()} " " <span class="muted">{move || format!("({})", linkwork_core::words::count(items().len(), "item", "items"))}</span></summary>
+            <summary>{kind.title()} " " <span class="muted">{move || format!("({})", linkwork_core::views::words::count(items().len(), "item", "items"))}</span></summary>
             <ul class="item-list">
                 {move || items().into_iter().map(|item| view! { <ListRow kind=kind item=item/> }).collect_view()}
             </ul>

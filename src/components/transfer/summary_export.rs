@@ -1,10 +1,10 @@
 use chrono::NaiveDate;
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::summary::{
+use linkwork_core::views::summary::{
     complete_quarters, file_name, last_quarter, quarter_name, summarise, Summary, SummaryOptions,
 };
-use linkwork_core::tables;
+use linkwork_core::views::tables;
 
 use crate::components::common::data_table::DataTable;
 use crate::platform::{download, now, today, BrowserIds};
