@@ -10,15 +10,17 @@
 //! more. Version 1 files (counts from 1 to 4 shown as "<5", others hidden
 //! as "x") still open, marked as made with that older protection.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 mod file;
 mod make;
 mod programme;
+mod utility;
 
 pub use file::*;
 pub use make::*;
 pub use programme::*;
+pub use utility::*;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
