@@ -294,7 +294,8 @@ pub fn upward(graph: &BTreeMap<Vec<String>, BTreeSet<Vec<String>>>) -> Vec<Strin
     out
 }
 
-/// The check of the workspace at `root`: the core's layers and cycles, and the app's cycles.
+/// The check of the workspace at `root`: the core's layers and cycles, and
+/// the cycles of the app and of these developer commands.
 pub fn check(root: &Path) -> Result<(), String> {
     let mut problems = Vec::new();
     let core = graph(&read_crate(&root.join("crates/core/src"))?);
@@ -304,6 +305,10 @@ pub fn check(root: &Path) -> Result<(), String> {
     let app = graph(&read_crate(&root.join("src"))?);
     for p in cycles(&app) {
         problems.push(format!("src: {p}"));
+    }
+    let tools = graph(&read_crate(&root.join("xtask/src"))?);
+    for p in cycles(&tools) {
+        problems.push(format!("xtask: {p}"));
     }
     if problems.is_empty() {
         println!(

@@ -2,6 +2,7 @@
 
 use crate::Result;
 use std::ffi::OsString;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -9,6 +10,21 @@ use std::process::{Command, Stdio};
 pub fn root() -> PathBuf {
     let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+}
+
+/// All files below `dir`, recursively.
+pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// `PATH` with `node_modules/.bin` (binaryen's `wasm-opt`) and cargo's `bin` directory

@@ -165,7 +165,7 @@ fn hash_echarts(dir: &Path) -> Result<Option<String>> {
 /// the worker itself and the headers file.
 fn files_to_keep(dir: &Path) -> Result<Vec<String>> {
     let mut paths = Vec::new();
-    crate::tasks::collect_files(dir, &mut paths)?;
+    crate::proc::collect_files(dir, &mut paths)?;
     let mut files: Vec<String> = paths
         .iter()
         .filter_map(|path| path.strip_prefix(dir).ok())

@@ -66,7 +66,7 @@ pub struct Size {
 /// reads), largest first.
 pub fn measure(dist: &Path) -> Result<Vec<Size>> {
     let mut paths = Vec::new();
-    crate::tasks::collect_files(dist, &mut paths)?;
+    crate::proc::collect_files(dist, &mut paths)?;
     let mut sizes = Vec::new();
     for path in paths {
         let name = path

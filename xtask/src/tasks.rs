@@ -5,7 +5,7 @@ use crate::sizes;
 use crate::tooling::{self, CHROMEDRIVER, WASM_TARGET};
 use crate::Result;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Address of the development server (also in Trunk.toml).
@@ -210,21 +210,6 @@ fn e2e_tests() -> Result {
     let mut command = cmd("node", &["--test", "--test-reporter=spec"]);
     command.args(&files).env("LINKWORK_DIST", dist_dir());
     run(&mut command)
-}
-
-/// All files below `dir`, recursively.
-pub fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result {
-    let entries =
-        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_files(&path, files)?;
-        } else {
-            files.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Names, durations and outcomes of the `test` steps run so far.
