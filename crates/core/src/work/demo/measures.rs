@@ -1,0 +1,128 @@
+//! The demo's questionnaires: baselines, and later scores that move with engagement.
+
+use chrono::NaiveDate;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{Referral, ReferralStatus};
+use crate::work::measures::{
+    Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
+};
+
+use super::*;
+
+/// Outcome measures and feedback for people who were seen: ONS4 and
+/// SWEMWBS at the first contact and a later one (sometimes declined or not
+/// appropriate), improving more often for people seen three or more times.
+pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
+    let seen: Vec<NaiveDate> = r.attended().map(|c| c.date).collect();
+    let Some(first) = seen.first().copied() else {
+        return;
+    };
+    let completion = |rng: &mut ChaCha8Rng| {
+        if rng.gen_bool(0.7) {
+            Completion::SelfCompleted
+        } else {
+            Completion::Assisted
+        }
+    };
+    let engaged = seen.len() >= 3;
+    for (instrument, chance) in [("ons4", 0.75), ("swemwbs", 0.45)] {
+        if !rng.gen_bool(chance) {
+            continue;
+        }
+        let (n, lo, hi) = if instrument == "ons4" {
+            (4usize, 0u8, 10u8)
+        } else {
+            (7, 1, 5)
+        };
+        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        let refused = rng.gen_range(0..100u32);
+        let result = if refused < 6 {
+            MeasureResult::Declined {
+                reason: String::new(),
+            }
+        } else if refused < 10 {
+            MeasureResult::NotAppropriate {
+                reason: "In crisis at the first meeting".into(),
+            }
+        } else {
+            let answers: Vec<u8> = (0..n)
+                .map(|i| {
+                    let mid = if instrument == "ons4" && i == 3 {
+                        6
+                    } else if instrument == "ons4" {
+                        4
+                    } else {
+                        2
+                    };
+                    (mid + rng.gen_range(-2..=2)).clamp(i32::from(lo), i32::from(hi)) as u8
+                })
+                .collect();
+            MeasureResult::Answers { answers }
+        };
+        let baseline_answers = match &result {
+            MeasureResult::Answers { answers } => Some(answers.clone()),
+            _ => None,
+        };
+        r.measures.push(MeasureRecord {
+            id,
+            instrument: instrument.into(),
+            time_point: TimePoint::Baseline,
+            date: first,
+            completion: completion(rng),
+            result,
+        });
+        let (Some(base), Some(&last)) = (baseline_answers, seen.last()) else {
+            continue;
+        };
+        if seen.len() < 2 || !rng.gen_bool(0.8) {
+            continue;
+        }
+        let lift = if engaged { 2 } else { 0 };
+        let answers: Vec<u8> = base
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let step = rng.gen_range(-1..=1) + lift * i32::from(rng.gen_bool(0.7));
+                let step = if instrument == "ons4" && i == 3 {
+                    -step
+                } else {
+                    step
+                };
+                (i32::from(*a) + step).clamp(i32::from(lo), i32::from(hi)) as u8
+            })
+            .collect();
+        let time_point = if r.status == ReferralStatus::Closed {
+            TimePoint::Closure
+        } else {
+            TimePoint::Review
+        };
+        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        r.measures.push(MeasureRecord {
+            id,
+            instrument: instrument.into(),
+            time_point,
+            date: last,
+            completion: completion(rng),
+            result: MeasureResult::Answers { answers },
+        });
+    }
+    r.share_outcomes = rng.gen_bool(0.6);
+    if r.status == ReferralStatus::Closed && rng.gen_bool(0.6) {
+        let satisfaction = pick(rng, &[(5u8, 50), (4, 30), (3, 12), (2, 5), (1, 3)]);
+        let quotes = [
+            "It got me out of the house again.",
+            "Someone finally listened.",
+            "I've made friends at the group.",
+            "",
+        ];
+        r.feedback = Some(Feedback {
+            date: r.closure.as_ref().map(|c| c.date),
+            satisfaction: Some(satisfaction),
+            would_recommend: Some(satisfaction >= 3),
+            quote: quotes[index(rng, quotes.len())].to_owned(),
+            quote_shareable: rng.gen_bool(0.5),
+        });
+    }
+}
