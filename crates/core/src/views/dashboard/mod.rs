@@ -11,10 +11,12 @@
 mod figures;
 mod filter;
 mod index;
+mod periods;
 
 pub use figures::*;
 pub use filter::*;
 pub use index::*;
+use periods::*;
 
 pub(crate) use crate::model::calendar::{month_index, month_start};
 
