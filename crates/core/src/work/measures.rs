@@ -960,24 +960,37 @@ impl crate::model::Workspace {
         Ok(self.chunk_of(person).unwrap_or_default())
     }
 
+    /// Changes one referral's outcome records with `change`; gives the chunk
+    /// to save.
+    fn change_referral(
+        &mut self,
+        referral: crate::model::ReferralId,
+        change: impl FnOnce(&mut Referral) -> Result<(), MeasureError>,
+    ) -> Result<u32, MeasureError> {
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or(MeasureError::NoSuchReferral)?;
+        change(r)?;
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+
     /// Sets the person's goals (blank ones are dropped; at most three).
     pub fn set_goals(
         &mut self,
         referral: crate::model::ReferralId,
         goals: &[String],
     ) -> Result<u32, MeasureError> {
-        let r = self
-            .referrals
-            .get_mut(&referral)
-            .ok_or(MeasureError::NoSuchReferral)?;
-        r.goals = goals
-            .iter()
-            .map(|g| g.trim().to_owned())
-            .filter(|g| !g.is_empty())
-            .take(MAX_GOALS)
-            .collect();
-        let person = r.person;
-        Ok(self.chunk_of(person).unwrap_or_default())
+        self.change_referral(referral, |r| {
+            r.goals = goals
+                .iter()
+                .map(|g| g.trim().to_owned())
+                .filter(|g| !g.is_empty())
+                .take(MAX_GOALS)
+                .collect();
+            Ok(())
+        })
     }
 
     /// Records whether the person agrees that their outcome changes may go
@@ -988,13 +1001,10 @@ impl crate::model::Workspace {
         referral: crate::model::ReferralId,
         share: bool,
     ) -> Result<u32, MeasureError> {
-        let r = self
-            .referrals
-            .get_mut(&referral)
-            .ok_or(MeasureError::NoSuchReferral)?;
-        r.share_outcomes = share;
-        let person = r.person;
-        Ok(self.chunk_of(person).unwrap_or_default())
+        self.change_referral(referral, |r| {
+            r.share_outcomes = share;
+            Ok(())
+        })
     }
 
     /// Records the person's feedback and whether outcomes may be shared.
@@ -1004,10 +1014,6 @@ impl crate::model::Workspace {
         feedback: Feedback,
         share_outcomes: bool,
     ) -> Result<u32, MeasureError> {
-        let r = self
-            .referrals
-            .get_mut(&referral)
-            .ok_or(MeasureError::NoSuchReferral)?;
         if feedback.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
             return Err(MeasureError::OutOfRange {
                 item: 1,
@@ -1020,13 +1026,14 @@ impl crate::model::Workspace {
                 date: feedback.date,
                 ..Feedback::default()
             };
-        r.feedback = (!empty).then_some(Feedback {
-            quote: feedback.quote.trim().to_owned(),
-            ..feedback
-        });
-        r.share_outcomes = share_outcomes;
-        let person = r.person;
-        Ok(self.chunk_of(person).unwrap_or_default())
+        self.change_referral(referral, |r| {
+            r.feedback = (!empty).then_some(Feedback {
+                quote: feedback.quote.trim().to_owned(),
+                ..feedback
+            });
+            r.share_outcomes = share_outcomes;
+            Ok(())
+        })
     }
 }
 
