@@ -472,6 +472,28 @@ mod tests {
     }
 
     #[test]
+    fn an_import_after_the_caseload_changed_imports_nothing_and_asks_for_a_new_check() {
+        let mut ws = practice_ws();
+        let plan = check(&ws, GOOD, Some(CONTACTS));
+        assert_eq!(plan.counts(), (2, 3));
+        // Another import (or another tab's work) adds RV-1 between the check and the import.
+        let first_row = "reference,referral_date,practice,referrer_role,reasons\n\
+            RV-1,2026-10-01,Riverside Medical Practice,GP,Housing\n";
+        let other = check(&ws, first_row, None);
+        ws.apply_import(&other, false, now(), today(), &mut SeqRandom::default())
+            .expect("applies");
+        let before = ws.clone();
+        assert_eq!(
+            ws.apply_import(&plan, false, now(), today(), &mut SeqRandom::default()),
+            Err(ImportRefused::Changed)
+        );
+        assert_eq!(ws, before, "nothing imported on a stale check");
+        assert!(ImportRefused::Changed
+            .to_string()
+            .contains("Check the files again"));
+    }
+
+    #[test]
     fn a_next_step_round_trips_through_export() {
         let mut ws = practice_ws();
         let plan = check(&ws, AWKWARD, None);
