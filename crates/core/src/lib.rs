@@ -22,8 +22,8 @@ mod testing;
 
 pub use model::lists::{ListItem, ListKind, Lists};
 pub use model::{
-    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
-    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Settings, Sex,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, Person, PersonId,
+    Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Settings, Sex,
     StatusChange, Workspace,
 };
 pub use store::crypto::Random;

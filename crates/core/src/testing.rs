@@ -6,9 +6,9 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 
 use crate::model::{
-    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
-    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex,
-    StatusChange, Workspace,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, Person, PersonId,
+    Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex, StatusChange,
+    Workspace,
 };
 use crate::store::crypto::Random;
 
@@ -113,7 +113,8 @@ prop_compose! {
         contacts in proptest::collection::vec((any::<u32>(), 0i64..400, 0u32..240, proptest::sample::select(ContactOutcome::ALL), ".{0,20}"), 0..5),
         what_matters in ".{0,30}",
         risks in (any::<bool>(), any::<bool>()),
-        step in proptest::option::of(("[a-z ]{1,20}", 0i64..100)),
+        tasks in proptest::collection::vec(("[a-z ]{1,20}", proptest::option::of(0i64..100), proptest::option::of(0i64..100)), 0..3),
+        appointments in proptest::collection::vec((0i64..400, 0u32..1380, 5u32..60, ".{0,12}", any::<bool>()), 0..3),
     ) -> Referral {
         let date = NaiveDate::from_ymd_opt(2001, 1, 1).expect("valid") + chrono::Duration::days(days);
         let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
@@ -135,7 +136,29 @@ prop_compose! {
             ],
             what_matters,
             risks: RiskFlags { safeguarding: risks.0, mental_health_crisis: risks.1 },
-            next_step: step.map(|(text, d)| NextStep { text, due: date + chrono::Duration::days(d) }),
+            tasks: tasks
+                .into_iter()
+                .enumerate()
+                .map(|(i, (text, due, done))| crate::model::diary::Task {
+                    id: crate::model::diary::TaskId(i as u32 + 1),
+                    text,
+                    due: due.map(|d| date + chrono::Duration::days(d)),
+                    done: done.map(|d| date + chrono::Duration::days(d)),
+                })
+                .collect(),
+            appointments: appointments
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, at, minutes, place, marked))| crate::model::diary::Appointment {
+                    id: crate::model::diary::AppointmentId(i as u32 + 1),
+                    date: date + chrono::Duration::days(d),
+                    start: chrono::NaiveTime::from_num_seconds_from_midnight_opt(at * 60, 0).expect("in the day"),
+                    minutes,
+                    mode: "telephone".into(),
+                    place,
+                    contact: marked.then_some(ContactId(1)),
+                })
+                .collect(),
             contacts: contacts
                 .into_iter()
                 .map(|(id, d, minutes, outcome, note)| Contact {

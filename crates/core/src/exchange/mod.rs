@@ -1,4 +1,5 @@
-//! Layer 5, exchange: files in and out (Open Referral UK directories, spreadsheet import and export). Uses every layer below.
+//! Layer 5, exchange: files in and out (Open Referral UK directories, spreadsheet import and export, the diary as iCalendar). Uses every layer below.
 
+pub mod calendar;
 pub mod oruk;
 pub mod spreadsheet;

@@ -4,6 +4,7 @@
 //! [`Workspace`] in one signal and persists it through [`crate::store::format`].
 
 pub mod calendar;
+pub mod diary;
 pub mod directory;
 pub mod lists;
 pub mod measures;
@@ -412,10 +413,14 @@ pub struct Referral {
     pub what_matters: String,
     #[serde(default, skip_serializing_if = "RiskFlags::is_empty")]
     pub risks: RiskFlags,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_step: Option<NextStep>,
+    /// Things to do for the person (version 3 records had one "next step": it became a task).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<crate::model::diary::Task>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
+    /// Meetings booked ahead; each becomes a contact when it is marked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointments: Vec<crate::model::diary::Appointment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<crate::model::directory::Connection>,
     /// Up to three goals in the person's words.
@@ -457,13 +462,6 @@ impl RiskFlags {
     pub fn is_empty(&self) -> bool {
         !self.safeguarding && !self.mental_health_crisis
     }
-}
-
-/// The next thing to do for a person, and by when.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NextStep {
-    pub text: String,
-    pub due: NaiveDate,
 }
 
 /// How an episode ended.
@@ -571,8 +569,9 @@ impl Referral {
             }],
             what_matters: String::new(),
             risks: RiskFlags::default(),
-            next_step: None,
+            tasks: Vec::new(),
             contacts: Vec::new(),
+            appointments: Vec::new(),
             connections: Vec::new(),
             goals: Vec::new(),
             measures: Vec::new(),
@@ -656,6 +655,8 @@ pub struct Workspace {
     pub directory: BTreeMap<crate::model::directory::ResourceId, crate::model::directory::Resource>,
     /// Practice and community work, and practice check-ins.
     pub practice_work: crate::model::practice_work::PracticeWork,
+    /// Tasks that are not about one person ("chase the housing team").
+    pub tasks: Vec<crate::model::diary::Task>,
     pub(crate) placement: BTreeMap<PersonId, u32>,
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.

@@ -206,8 +206,13 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
             );
         }
     }
-    if let Some(n) = &r.next_step {
-        out.push(format!("Next step: {} (by {}).", n.text, day(n.due)));
+    // The next dated task: what happens next, as the referrer would want to know.
+    let next = r
+        .open_tasks()
+        .filter_map(|t| t.due.map(|due| (due, t)))
+        .min_by_key(|(due, t)| (*due, t.id));
+    if let Some((due, t)) = next {
+        out.push(format!("Next step: {} (by {}).", t.text, day(due)));
     }
     Some(finish(out, ws))
 }

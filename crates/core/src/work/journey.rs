@@ -237,6 +237,14 @@ impl Workspace {
     ) -> Result<u32, JourneyError> {
         let r = self.referral_mut(id)?;
         r.contacts.retain(|c| c.id != contact);
+        // An appointment it recorded is back to be marked.
+        for a in r
+            .appointments
+            .iter_mut()
+            .filter(|a| a.contact == Some(contact))
+        {
+            a.contact = None;
+        }
         let person = r.person;
         Ok(self.chunk_of(person).unwrap_or_default())
     }
@@ -322,7 +330,7 @@ impl ContactDraft {
 pub struct Highlights {
     pub safeguarding: bool,
     pub mental_health_crisis: bool,
-    /// The next step's due date has passed.
+    /// A task's due date has passed.
     pub overdue_next_step: bool,
     /// Waiting for a first contact longer than the alert threshold.
     pub long_wait: bool,
@@ -349,7 +357,7 @@ pub fn highlights(r: &Referral, settings: &Settings, today: NaiveDate) -> Highli
     Highlights {
         safeguarding: open && r.risks.safeguarding,
         mental_health_crisis: open && r.risks.mental_health_crisis,
-        overdue_next_step: open && r.next_step.as_ref().is_some_and(|n| n.due < today),
+        overdue_next_step: open && r.next_due().is_some_and(|due| due < today),
         long_wait: r.status.is_waiting()
             && r.first_seen().is_none()
             && waited > i64::from(settings.waiting_alert_days),
@@ -361,7 +369,7 @@ pub fn highlights(r: &Referral, settings: &Settings, today: NaiveDate) -> Highli
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::NextStep;
+    use crate::model::diary::{Task, TaskId};
     use crate::testing::{one_referral_ws, today};
 
     fn only(ws: &Workspace) -> ReferralId {
@@ -650,9 +658,18 @@ mod tests {
         )
         .expect("recorded");
         let r = ws.referrals.get_mut(&id).expect("exists");
-        r.next_step = Some(NextStep {
+        r.tasks.push(Task {
+            id: TaskId(1),
             text: "Call".into(),
-            due: NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"),
+            due: Some(NaiveDate::from_ymd_opt(2026, 11, 20).expect("date")),
+            done: None,
+        });
+        // A later task and an overdue one already done do not hide it, nor raise it.
+        r.tasks.push(Task {
+            id: TaskId(2),
+            text: "Old".into(),
+            due: Some(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")),
+            done: Some(NaiveDate::from_ymd_opt(2026, 11, 2).expect("date")),
         });
         r.risks.safeguarding = true;
         let h = highlights(r, &settings, today());

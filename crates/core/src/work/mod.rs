@@ -1,6 +1,7 @@
-//! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the directory and connections, instruments and scoring, practice work and check-ins, reference checks) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
+//! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the diary and tasks, the directory and connections, instruments and scoring, practice work and check-ins, reference checks) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
 
 pub mod demo;
+pub mod diary;
 pub mod directory;
 pub mod journey;
 pub mod measures;

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::lists::ListKind;
 use crate::model::{
-    normalise_reference, AgeBand, EthnicGroup, NextStep, Person, PersonId, PracticeId, RecordKey,
-    Referral, ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
+    normalise_reference, AgeBand, EthnicGroup, Person, PersonId, PracticeId, RecordKey, Referral,
+    ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
 };
 use crate::store::crypto::Random;
 
@@ -43,9 +43,11 @@ pub struct ReferralDraft {
     pub safeguarding: bool,
     #[serde(default)]
     pub mental_health_crisis: bool,
+    /// A task to add to the referral as it is saved (the form's "first task", a
+    /// spreadsheet's next step); empty for none.
     #[serde(default)]
     pub next_step: String,
-    /// ISO date the next step is due.
+    /// ISO date that task is due, or empty.
     #[serde(default)]
     pub next_step_due: String,
 }
@@ -83,7 +85,7 @@ pub enum ReferralError {
     ReasonUnknown(String),
     NotesTooLong,
     DeprivationOutOfRange,
-    NextStepWithoutDue,
+    TaskTooLong,
     DueWithoutNextStep,
     DueInvalid,
     DueBeforeReferral,
@@ -106,10 +108,8 @@ impl ReferralError {
             Self::ReasonMissing | Self::ReasonUnknown(_) => Field::Reasons,
             Self::NotesTooLong => Field::Notes,
             Self::DeprivationOutOfRange => Field::Deprivation,
-            Self::DueWithoutNextStep => Field::NextStep,
-            Self::NextStepWithoutDue | Self::DueInvalid | Self::DueBeforeReferral => {
-                Field::NextStepDue
-            }
+            Self::DueWithoutNextStep | Self::TaskTooLong => Field::NextStep,
+            Self::DueInvalid | Self::DueBeforeReferral => Field::NextStepDue,
             Self::DateAfterContacts(_) => Field::ReferralDate,
         }
     }
@@ -150,11 +150,15 @@ impl fmt::Display for ReferralError {
             Self::DeprivationOutOfRange => {
                 f.write_str("The deprivation quintile must be from 1 to 5.")
             }
-            Self::NextStepWithoutDue => f.write_str("Enter when the next step is due."),
-            Self::DueWithoutNextStep => f.write_str("Say what the next step is, or clear its date."),
-            Self::DueInvalid => f.write_str("Enter a real date for the next step."),
+            Self::TaskTooLong => write!(
+                f,
+                "Keep the task to {} characters or fewer.",
+                crate::work::diary::MAX_TASK_LEN
+            ),
+            Self::DueWithoutNextStep => f.write_str("Say what the task is, or clear its date."),
+            Self::DueInvalid => f.write_str("Enter a real date for the task."),
             Self::DueBeforeReferral => {
-                f.write_str("The next step cannot be due before the referral date.")
+                f.write_str("The task cannot be due before the referral date.")
             }
             Self::DateAfterContacts(d) => write!(
                 f,
@@ -172,7 +176,8 @@ impl std::error::Error for ReferralError {}
 pub struct ValidReferral {
     draft: ReferralDraft,
     date: NaiveDate,
-    next_step: Option<NextStep>,
+    /// A task to add: its words and due date.
+    next_step: Option<(String, Option<NaiveDate>)>,
 }
 
 impl ReferralDraft {
@@ -203,16 +208,8 @@ impl ReferralDraft {
             what_matters: referral.what_matters.clone(),
             safeguarding: referral.risks.safeguarding,
             mental_health_crisis: referral.risks.mental_health_crisis,
-            next_step: referral
-                .next_step
-                .as_ref()
-                .map(|n| n.text.clone())
-                .unwrap_or_default(),
-            next_step_due: referral
-                .next_step
-                .as_ref()
-                .map(|n| n.due.format("%Y-%m-%d").to_string())
-                .unwrap_or_default(),
+            next_step: String::new(),
+            next_step_due: String::new(),
         }
     }
 
@@ -318,26 +315,22 @@ impl ReferralDraft {
                 }
             },
         };
+        if step.chars().count() > crate::work::diary::MAX_TASK_LEN {
+            errors.push(ReferralError::TaskTooLong);
+        }
         let next_step = match (step.is_empty(), due) {
             (true, None) => None,
-            (false, None) => {
-                if self.next_step_due.trim().is_empty() {
-                    errors.push(ReferralError::NextStepWithoutDue);
-                }
-                None
-            }
             (true, Some(_)) => {
                 errors.push(ReferralError::DueWithoutNextStep);
                 None
             }
-            (false, Some(due)) => {
-                if date.is_some_and(|d| due < d) {
-                    errors.push(ReferralError::DueBeforeReferral);
+            (false, due) => {
+                if let (Some(d), Some(due)) = (date, due) {
+                    if due < d {
+                        errors.push(ReferralError::DueBeforeReferral);
+                    }
                 }
-                Some(NextStep {
-                    text: step.to_owned(),
-                    due,
-                })
+                Some((step.to_owned(), due))
             }
         };
         match date {
@@ -459,7 +452,21 @@ impl Workspace {
             safeguarding: draft.safeguarding,
             mental_health_crisis: draft.mental_health_crisis,
         };
-        referral.next_step = next_step;
+        if let Some((text, due)) = next_step {
+            // Saved again with the same task, it is not added twice.
+            let known = referral
+                .open_tasks()
+                .any(|t| t.text == text && t.due == due);
+            if !known {
+                let id = crate::model::diary::TaskId::next(referral.tasks.iter().map(|t| t.id));
+                referral.tasks.push(crate::model::diary::Task {
+                    id,
+                    text,
+                    due,
+                    done: None,
+                });
+            }
+        }
         referral.updated = now;
         let settings_changed = self.settings.last_practice != Some(practice);
         self.settings.last_practice = Some(practice);

@@ -19,6 +19,11 @@ pub fn export_referrals(ws: &Workspace) -> String {
     for r in referrals {
         let person = ws.people.get(&r.person);
         let opt = |o: Option<&'static str>| o.unwrap_or("").to_owned();
+        // The next open task (dated first) fills the next-step columns; every task is in
+        // the tasks file.
+        let next = r
+            .open_tasks()
+            .min_by_key(|t| (t.due.is_none(), t.due, t.id));
         rows.push(vec![
             person.map(|p| p.reference.clone()).unwrap_or_default(),
             r.referral_date.format("%Y-%m-%d").to_string(),
@@ -49,13 +54,9 @@ pub fn export_referrals(ws: &Workspace) -> String {
                 .and_then(|p| p.deprivation_quintile)
                 .map(|q| q.to_string())
                 .unwrap_or_default(),
-            r.next_step
-                .as_ref()
-                .map(|n| n.text.clone())
-                .unwrap_or_default(),
-            r.next_step
-                .as_ref()
-                .map(|n| n.due.format("%Y-%m-%d").to_string())
+            next.map(|t| t.text.clone()).unwrap_or_default(),
+            next.and_then(|t| t.due)
+                .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
             r.first_seen()
                 .map(|d| d.format("%Y-%m-%d").to_string())

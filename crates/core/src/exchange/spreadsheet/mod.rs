@@ -452,12 +452,11 @@ mod tests {
             .values()
             .find(|r| ws.people[&r.person].reference == "RV-1")
             .expect("RV-1");
-        let step = rv1.next_step.as_ref().expect("the next step is imported");
+        assert_eq!(rv1.tasks.len(), 1, "the next step is imported as one task");
+        let step = &rv1.tasks[0];
         assert_eq!(step.text, "Ring the housing officer");
-        assert_eq!(
-            step.due,
-            NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")
-        );
+        assert_eq!(step.due, NaiveDate::from_ymd_opt(2026, 11, 30));
+        assert_eq!(step.done, None);
         assert_eq!(rv1.contacts.len(), 1);
         let rv4 = ws
             .referrals

@@ -2,6 +2,7 @@
 //! benchmarks. The same spec and date always give the same workspace.
 
 mod connections;
+mod diary;
 mod measures;
 mod practice_work;
 
@@ -15,9 +16,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::lists::ListKind;
 use crate::model::{
-    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, NextStep, Person,
-    PersonId, Practice, PracticeId, Referral, ReferralId, ReferralStatus, Sex, StatusChange,
-    Workspace,
+    AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, Person, PersonId,
+    Practice, PracticeId, Referral, ReferralId, ReferralStatus, Sex, StatusChange, Workspace,
 };
 use crate::work::directory::Resource;
 use crate::work::measures::{Completion, MeasureId, MeasureRecord, MeasureResult, TimePoint};
@@ -337,9 +337,11 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
                     reason,
                 });
             } else if rng.gen_bool(0.75) {
-                r.next_step = Some(NextStep {
+                r.tasks.push(crate::model::diary::Task {
+                    id: crate::model::diary::TaskId(1),
                     text: NEXT_STEPS[index(rng, NEXT_STEPS.len())].to_owned(),
-                    due: today + chrono::Duration::days(rng.gen_range(-10..=21)),
+                    due: Some(today + chrono::Duration::days(rng.gen_range(-10..=21))),
+                    done: None,
                 });
             }
         }
@@ -480,6 +482,12 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
     // Practice and community work has its own stream too.
     practice_work(
         &mut ChaCha8Rng::seed_from_u64(spec.seed ^ 0x5052_4143_5449_4345),
+        &mut ws,
+        today,
+    );
+    // So does the diary: booked appointments and tasks.
+    diary::diary(
+        &mut ChaCha8Rng::seed_from_u64(spec.seed ^ 0x4449_4152_5921),
         &mut ws,
         today,
     );

@@ -1,0 +1,327 @@
+//! Today: the page a link worker opens the day with. Today's appointments, the ones not
+//! yet recorded, tasks due and overdue, the people waiting longest for a first contact,
+//! open risk flags and practice check-ins that are due. One pass over the caseload.
+
+use chrono::NaiveDate;
+
+use crate::model::diary::{AppointmentState, TaskId};
+use crate::model::{PracticeId, ReferralId, RiskFlags, Workspace};
+use crate::views::diary::{in_order, lines_of, AppointmentLine};
+use crate::work::diary::TaskOwner;
+use crate::work::practice_work::{next_due, Due};
+
+/// How many of the people waiting longest are listed (the rest are counted).
+pub const WAITING_SHOWN: usize = 8;
+
+/// A task on Today's list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskLine {
+    pub owner: TaskOwner,
+    pub task: TaskId,
+    /// The person's reference, for a referral's task.
+    pub reference: Option<String>,
+    pub text: String,
+    pub due: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+/// Someone waiting for a first contact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitingLine {
+    pub referral: ReferralId,
+    pub reference: String,
+    pub practice: String,
+    pub referred: NaiveDate,
+    pub days: i64,
+    /// A first appointment is booked.
+    pub booked: Option<NaiveDate>,
+}
+
+/// An open referral with a risk flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskLine {
+    pub referral: ReferralId,
+    pub reference: String,
+    pub risks: RiskFlags,
+}
+
+/// A practice whose integration check-in is due.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckInLine {
+    pub practice: PracticeId,
+    pub name: String,
+    pub due: Due,
+}
+
+/// Everything on Today.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Today {
+    /// Today's appointments, in time order (marked ones stay, showing what happened).
+    pub appointments: Vec<AppointmentLine>,
+    /// Earlier appointments not yet marked: oldest first.
+    pub to_record: Vec<AppointmentLine>,
+    /// Tasks due today or overdue (earliest first), then the workspace's undated tasks.
+    pub tasks: Vec<TaskLine>,
+    /// The people waiting longest, longest first (at most [`WAITING_SHOWN`]).
+    pub waiting: Vec<WaitingLine>,
+    /// How many are waiting in all.
+    pub waiting_total: usize,
+    pub risks: Vec<RiskLine>,
+    pub checkins: Vec<CheckInLine>,
+}
+
+impl Today {
+    /// Nothing at all needs doing.
+    pub fn is_clear(&self) -> bool {
+        self.appointments.is_empty()
+            && self.to_record.is_empty()
+            && self.tasks.is_empty()
+            && self.waiting.is_empty()
+            && self.risks.is_empty()
+            && self.checkins.is_empty()
+    }
+}
+
+/// Today's page for `today`.
+pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
+    let mut out = Today::default();
+    let mut waiting = Vec::new();
+    for r in ws.referrals.values() {
+        let open = r.status.is_open();
+        lines_of(
+            ws,
+            r,
+            |date, state| {
+                date == today || (date < today && open && state == AppointmentState::Booked)
+            },
+            &mut out.appointments,
+        );
+        if !open {
+            continue;
+        }
+        let reference = || {
+            ws.people
+                .get(&r.person)
+                .map(|p| p.reference.clone())
+                .unwrap_or_default()
+        };
+        for t in r.open_tasks().filter(|t| t.due.is_some_and(|d| d <= today)) {
+            out.tasks.push(TaskLine {
+                owner: TaskOwner::Referral(r.id),
+                task: t.id,
+                reference: Some(reference()),
+                text: t.text.clone(),
+                due: t.due,
+                overdue: t.overdue(today),
+            });
+        }
+        if r.status.is_waiting() && r.first_seen().is_none() {
+            waiting.push((r.referral_date, r));
+        }
+        if !r.risks.is_empty() {
+            out.risks.push(RiskLine {
+                referral: r.id,
+                reference: reference(),
+                risks: r.risks,
+            });
+        }
+    }
+    let (today_lines, earlier): (Vec<_>, Vec<_>) =
+        out.appointments.drain(..).partition(|l| l.date == today);
+    out.appointments = today_lines;
+    out.to_record = earlier;
+    in_order(&mut out.appointments);
+    in_order(&mut out.to_record);
+    for t in ws.tasks.iter().filter(|t| t.done.is_none()) {
+        if t.due.is_some_and(|d| d > today) {
+            continue;
+        }
+        out.tasks.push(TaskLine {
+            owner: TaskOwner::Workspace,
+            task: t.id,
+            reference: None,
+            text: t.text.clone(),
+            due: t.due,
+            overdue: t.overdue(today),
+        });
+    }
+    crate::model::order::sort_by_key(&mut out.tasks, |t| {
+        (
+            t.due.is_none(),
+            t.due,
+            t.reference.is_none(),
+            t.reference.clone(),
+            t.owner,
+            t.task,
+        )
+    });
+    out.waiting_total = waiting.len();
+    crate::model::order::sort_by_key(&mut waiting, |(date, r)| (*date, r.created, r.id));
+    for (date, r) in waiting.into_iter().take(WAITING_SHOWN) {
+        out.waiting.push(WaitingLine {
+            referral: r.id,
+            reference: ws
+                .people
+                .get(&r.person)
+                .map(|p| p.reference.clone())
+                .unwrap_or_default(),
+            practice: ws
+                .settings
+                .practice(r.practice)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            referred: date,
+            days: (today - date).num_days(),
+            booked: r.next_appointment(today).map(|a| a.date),
+        });
+    }
+    crate::model::order::sort_by_key(&mut out.risks, |l| (l.reference.clone(), l.referral));
+    let every = ws.settings.checkin_every_months;
+    for p in ws.settings.active_practices() {
+        let due = next_due(&ws.practice_work, p.id, every);
+        if due.is_due(today) {
+            out.checkins.push(CheckInLine {
+                practice: p.id,
+                name: p.name.clone(),
+                due,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ContactOutcome;
+    use crate::testing::{one_referral_ws, today as day};
+    use crate::work::diary::{AppointmentDraft, TaskDraft};
+
+    fn draft(date: &str, start: &str) -> AppointmentDraft {
+        AppointmentDraft {
+            date: date.into(),
+            start: start.into(),
+            minutes: "45".into(),
+            mode: "practice".into(),
+            place: "Room 3".into(),
+        }
+    }
+
+    #[test]
+    fn today_lists_the_day_in_order_and_what_is_left_to_record() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        for (date, start) in [
+            ("2026-11-21", "14:00"),
+            ("2026-11-21", "09:30"),
+            ("2026-11-19", "11:00"),
+            ("2026-11-20", "10:00"),
+            ("2026-11-25", "10:00"),
+        ] {
+            ws.book_appointment(id, &draft(date, start), day())
+                .expect("booked");
+        }
+        let t = today(&ws, day());
+        let times: Vec<String> = t
+            .appointments
+            .iter()
+            .map(|l| l.start.format("%H:%M").to_string())
+            .collect();
+        assert_eq!(times, vec!["09:30", "14:00"], "today's, in time order");
+        let earlier: Vec<String> = t.to_record.iter().map(|l| l.date.to_string()).collect();
+        assert_eq!(earlier, vec!["2026-11-19", "2026-11-20"], "oldest first");
+        // Marking one takes it off "to record"; today's stay, showing what happened.
+        let first = t.to_record[0].appointment;
+        ws.mark_appointment(id, first, ContactOutcome::DidNotAttend, day())
+            .expect("marked");
+        let nine_thirty = t.appointments[0].appointment;
+        ws.mark_appointment(id, nine_thirty, ContactOutcome::Attended, day())
+            .expect("marked");
+        let t = today(&ws, day());
+        assert_eq!(t.to_record.len(), 1);
+        assert_eq!(
+            t.appointments[0].state,
+            AppointmentState::Marked(ContactOutcome::Attended)
+        );
+        assert!(t.waiting.is_empty(), "seen today: no longer waiting");
+    }
+
+    #[test]
+    fn tasks_due_and_overdue_come_earliest_first_with_the_workspace_own_last_when_undated() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        let owner = TaskOwner::Referral(id);
+        for (text, due) in [
+            ("Later", "2026-11-30"),
+            ("Today", "2026-11-21"),
+            ("Overdue", "2026-11-10"),
+            ("Undated", ""),
+        ] {
+            ws.add_task(
+                owner,
+                &TaskDraft {
+                    text: text.into(),
+                    due: due.into(),
+                },
+            )
+            .expect("added");
+        }
+        for (text, due) in [("Chase housing", ""), ("Team rota", "2026-11-10")] {
+            ws.add_task(
+                TaskOwner::Workspace,
+                &TaskDraft {
+                    text: text.into(),
+                    due: due.into(),
+                },
+            )
+            .expect("added");
+        }
+        let t = today(&ws, day());
+        let listed: Vec<(&str, bool)> = t
+            .tasks
+            .iter()
+            .map(|l| (l.text.as_str(), l.overdue))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("Overdue", true),
+                ("Team rota", true),
+                ("Today", false),
+                ("Chase housing", false)
+            ],
+            "a tie on the day puts the person's task before the workspace's"
+        );
+        let overdue = t.tasks[0].task;
+        ws.set_task_done(owner, overdue, true, day())
+            .expect("ticked");
+        assert_eq!(today(&ws, day()).tasks.len(), 3);
+        assert!(
+            !crate::work::journey::highlights(&ws.referrals[&id], &ws.settings, day())
+                .overdue_next_step,
+            "ticked: no longer overdue on the caseload"
+        );
+    }
+
+    #[test]
+    fn the_longest_waiting_come_first_and_ended_referrals_drop_off() {
+        let ws = crate::work::demo::generate(&crate::work::demo::DemoSpec::standard(), day());
+        let t = today(&ws, day());
+        assert!(t.waiting.len() <= WAITING_SHOWN);
+        assert!(t.waiting_total >= t.waiting.len());
+        assert!(t.waiting.windows(2).all(|w| w[0].days >= w[1].days));
+        assert!(t
+            .waiting
+            .iter()
+            .all(|w| ws.referrals[&w.referral].status.is_waiting()));
+        assert!(t
+            .risks
+            .iter()
+            .all(|l| ws.referrals[&l.referral].status.is_open() && !l.risks.is_empty()));
+        assert!(
+            !t.appointments.is_empty(),
+            "the demo has appointments today"
+        );
+        assert!(!t.tasks.is_empty());
+    }
+}
