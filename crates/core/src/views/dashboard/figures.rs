@@ -43,6 +43,10 @@ pub struct Tiles {
     pub improved_wellbeing: Share,
     /// Did-not-attend contacts out of attended plus did-not-attend.
     pub did_not_attend: Share,
+    /// Booked appointments in the range missed, out of those attended or missed.
+    pub booked_dna: Share,
+    /// Tasks of open referrals past their due date, today.
+    pub tasks_overdue: u32,
 }
 
 /// One week or month of the caseload over time.
@@ -313,6 +317,8 @@ pub struct Dashboard {
     pub modes: Vec<Count>,
     /// Per month: did not attend, attended.
     pub dna_by_month: Vec<(String, Share)>,
+    /// Booked appointments per month, by what became of them.
+    pub appointments: Stacked,
     /// Connections made in the range, by category and where they got to.
     pub connections: Stacked,
     pub taken_up: Share,

@@ -104,6 +104,38 @@ struct ReferralFact {
     connections: Span,
     changes: Span,
     recorded: Span,
+    appointments: Span,
+    /// Tasks not done: their due dates (undated ones are never overdue).
+    tasks: Span,
+}
+
+/// What became of a booked appointment, as the dashboard counts it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Booking {
+    Attended,
+    Missed,
+    Cancelled,
+    NotRecorded,
+}
+
+impl Booking {
+    /// Series names, in the order of the chart and its table.
+    pub(super) const LABELS: [&'static str; 4] = [
+        "Attended",
+        "Did not attend",
+        "Cancelled",
+        "Not recorded yet",
+    ];
+
+    fn of(state: crate::model::diary::AppointmentState) -> Self {
+        use crate::model::diary::AppointmentState::*;
+        match state {
+            Booked => Self::NotRecorded,
+            Marked(ContactOutcome::Attended) => Self::Attended,
+            Marked(ContactOutcome::DidNotAttend) => Self::Missed,
+            Marked(_) => Self::Cancelled,
+        }
+    }
 }
 
 /// Every referral reduced to the numbers the dashboard counts, with list ids
@@ -120,6 +152,8 @@ pub struct DashboardIndex {
     changes: Vec<ChangeFact>,
     /// Instrument and 0 answered, 1 declined, 2 not appropriate.
     recorded: Vec<(u16, u8)>,
+    appointments: Vec<(NaiveDate, Booking)>,
+    task_dues: Vec<NaiveDate>,
     role_ids: Vec<String>,
     reason_ids: Vec<String>,
     mode_ids: Vec<String>,
@@ -181,6 +215,8 @@ impl DashboardIndex {
             connections: Vec::new(),
             changes: Vec::new(),
             recorded: Vec::new(),
+            appointments: Vec::new(),
+            task_dues: Vec::new(),
             role_ids: Vec::new(),
             reason_ids: Vec::new(),
             mode_ids: Vec::new(),
@@ -197,7 +233,15 @@ impl DashboardIndex {
                 index.connections.len(),
                 index.changes.len(),
                 index.recorded.len(),
+                index.appointments.len(),
+                index.task_dues.len(),
             );
+            index.appointments.extend(
+                r.appointments
+                    .iter()
+                    .map(|a| (a.date, Booking::of(r.appointment_state(a)))),
+            );
+            index.task_dues.extend(r.open_tasks().filter_map(|t| t.due));
             index
                 .reasons
                 .extend(r.reasons.iter().map(|x| reason_ids.of(x)));
@@ -263,6 +307,8 @@ impl DashboardIndex {
                 connections: span_of(&index.connections, start.3),
                 changes: span_of(&index.changes, start.4),
                 recorded: span_of(&index.recorded, start.5),
+                appointments: span_of(&index.appointments, start.6),
+                tasks: span_of(&index.task_dues, start.7),
             });
         }
         index.role_ids = roles.owned();
@@ -322,6 +368,8 @@ impl DashboardIndex {
         let mut attended_bands = [0u32; ATTENDED_BANDS.len()];
         let mut modes = vec![0u32; self.mode_ids.len()];
         let mut dna = vec![Share::default(); months];
+        let mut bookings = vec![[0u32; 4]; months];
+        let mut booked_dna = Share::default();
         let statuses = ConnectionStatus::ALL.len();
         let mut connections = vec![0u32; self.category_ids.len() * statuses];
         let mut taken_up = Share::default();
@@ -356,6 +404,12 @@ impl DashboardIndex {
             }
             if r.referral_date >= month_start && r.referral_date <= today {
                 tiles.new_this_month += 1;
+            }
+            if r.status.is_open() {
+                let overdue = slice(&self.task_dues, &r.tasks)
+                    .iter()
+                    .filter(|d| **d < today);
+                tiles.tasks_overdue += overdue.count() as u32;
             }
             if r.status.is_waiting() {
                 let days = (today - r.referral_date).num_days().max(0);
@@ -392,6 +446,17 @@ impl DashboardIndex {
                         dna[m].add(false);
                     }
                     ContactOutcome::DidNotAttend => dna[m].add(true),
+                    _ => {}
+                }
+            }
+            for (date, booking) in slice(&self.appointments, &r.appointments) {
+                let Some(m) = month_of(*date).filter(|_| filter.contains(*date)) else {
+                    continue;
+                };
+                bookings[m][*booking as usize] += 1;
+                match booking {
+                    Booking::Attended => booked_dna.add(false),
+                    Booking::Missed => booked_dna.add(true),
                     _ => {}
                 }
             }
@@ -609,6 +674,7 @@ impl DashboardIndex {
         crate::model::order::sort_by(&mut mode_counts, |a, b| {
             b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
         });
+        tiles.booked_dna = booked_dna;
         tiles.did_not_attend = dna.iter().fold(Share::default(), |acc, s| Share {
             count: acc.count + s.count,
             of: acc.of + s.of,
@@ -731,6 +797,16 @@ impl DashboardIndex {
                     .map(|(l, n)| ((*l).to_owned(), n)),
             ),
             modes: counts(mode_counts),
+            appointments: Stacked {
+                categories: month_labels.clone(),
+                series: Booking::LABELS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| {
+                        ((*label).to_owned(), bookings.iter().map(|b| b[i]).collect())
+                    })
+                    .collect(),
+            },
             dna_by_month: month_labels.into_iter().zip(dna).collect(),
             connections,
             taken_up,

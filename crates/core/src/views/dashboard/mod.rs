@@ -600,6 +600,93 @@ mod tests {
     }
 
     #[test]
+    fn booked_appointments_are_counted_by_month_with_their_own_dna_rate_and_overdue_tasks() {
+        use crate::work::diary::{AppointmentDraft, TaskDraft, TaskOwner};
+        let mut ws = practice_ws();
+        let p = ws.settings.practices[0].id;
+        let id = add(&mut ws, 1, p, "2026-10-01", "gp");
+        let book = |ws: &mut Workspace, date: &str| {
+            ws.book_appointment(
+                id,
+                &AppointmentDraft {
+                    date: date.into(),
+                    start: "10:00".into(),
+                    minutes: "30".into(),
+                    mode: "practice".into(),
+                    place: String::new(),
+                },
+                today(),
+            )
+            .expect("booked")
+            .appointment
+        };
+        for (date, outcome) in [
+            ("2026-10-06", Some(ContactOutcome::Attended)),
+            ("2026-10-13", Some(ContactOutcome::DidNotAttend)),
+            ("2026-11-03", Some(ContactOutcome::Attended)),
+            ("2026-11-10", Some(ContactOutcome::CancelledByPerson)),
+            ("2026-11-20", None),
+            ("2026-11-30", None),
+        ] {
+            let a = book(&mut ws, date);
+            if let Some(outcome) = outcome {
+                ws.mark_appointment(id, a, outcome, today())
+                    .expect("marked");
+            }
+        }
+        // A contact that was never booked counts in the contact DNA rate only.
+        contact(
+            referral(&mut ws, id),
+            "2026-11-12",
+            ContactOutcome::DidNotAttend,
+            "telephone",
+        );
+        for due in ["2026-11-01", "2026-11-30", ""] {
+            ws.add_task(
+                TaskOwner::Referral(id),
+                &TaskDraft {
+                    text: "x".into(),
+                    due: due.into(),
+                },
+            )
+            .expect("task");
+        }
+        let d = compute(&ws, &year(), today());
+        assert_eq!(d.tiles.booked_dna, Share { count: 1, of: 3 });
+        assert_eq!(d.tiles.did_not_attend, Share { count: 2, of: 4 });
+        assert_eq!(d.tiles.tasks_overdue, 1);
+        let month = |label: &str| {
+            d.appointments
+                .categories
+                .iter()
+                .position(|c| c == label)
+                .expect("month")
+        };
+        let series = |name: &str| {
+            &d.appointments
+                .series
+                .iter()
+                .find(|s| s.0 == name)
+                .expect("series")
+                .1
+        };
+        let (oct, nov) = (month("Oct 2026"), month("Nov 2026"));
+        assert_eq!(
+            (series("Attended")[oct], series("Did not attend")[oct]),
+            (1, 1)
+        );
+        assert_eq!(
+            (
+                series("Attended")[nov],
+                series("Cancelled")[nov],
+                series("Not recorded yet")[nov]
+            ),
+            (1, 1, 1),
+            "the booking after the range's end (today) is not counted"
+        );
+    }
+
+    #[test]
     fn ties_in_reasons_and_waits_have_a_fixed_order() {
         let mut ws = practice_ws();
         let p = ws.settings.practices[0].id;

@@ -313,6 +313,28 @@ pub(crate) fn base_cells(
                 attended.part("Attended contacts by mode", mode, k);
             }
         }
+        for a in r.appointments.iter().filter(|a| in_period(a.date)) {
+            let k = r.key.of_part(format!("appointment:{}", a.id.0).as_bytes());
+            let at = pop("appointments", "", a.date, p);
+            let booked = pops.entry(at).or_default();
+            booked.total.add(k);
+            booked.part(APPOINTMENTS_TABLE, booking_label(r.appointment_state(a)), k);
+        }
+        for t in &r.tasks {
+            let Some(done) = t.done.filter(|d| in_period(*d)) else {
+                continue;
+            };
+            let k = r.key.of_part(format!("task:{}", t.id.0).as_bytes());
+            let at = pop("tasks", "", done, p);
+            let tasks = pops.entry(at).or_default();
+            tasks.total.add(k);
+            let when = match t.due {
+                None => TASKS_DONE[2],
+                Some(due) if done <= due => TASKS_DONE[0],
+                Some(_) => TASKS_DONE[1],
+            };
+            tasks.part(TASKS_TABLE, when, k);
+        }
         for c in &r.connections {
             let made = c.history.first().map_or(r.referral_date, |h| h.date);
             if in_period(made) {
@@ -350,6 +372,24 @@ pub(crate) fn base_cells(
     }
     crate::model::order::sort_by(&mut quotes, Ord::cmp);
     (base, quotes)
+}
+
+/// Booked appointments by what became of them, counted by the appointment's day.
+pub(super) const APPOINTMENTS_TABLE: &str = "Booked appointments by outcome";
+/// What became of a booked appointment, in the summary's words.
+pub(super) const BOOKINGS: [&str; 4] = ["Attended", "Did not attend", "Cancelled", "Not recorded"];
+/// Tasks done, counted by the day they were done.
+pub(super) const TASKS_TABLE: &str = "Tasks done";
+pub(super) const TASKS_DONE: [&str; 3] = ["By the due date", "After the due date", "No due date"];
+
+fn booking_label(state: crate::model::diary::AppointmentState) -> &'static str {
+    use crate::model::diary::AppointmentState::*;
+    match state {
+        Marked(ContactOutcome::Attended) => BOOKINGS[0],
+        Marked(ContactOutcome::DidNotAttend) => BOOKINGS[1],
+        Marked(_) => BOOKINGS[2],
+        Booked => BOOKINGS[3],
+    }
 }
 
 pub(super) fn dimension_table(d: Dimension) -> &'static str {
@@ -390,6 +430,8 @@ pub(super) fn known_tables(ws: &Workspace) -> BTreeMap<String, Vec<String>> {
         "Attended contacts by mode".to_owned(),
         labels(ListKind::ContactModes),
     );
+    out.insert(APPOINTMENTS_TABLE.to_owned(), choices(&BOOKINGS));
+    out.insert(TASKS_TABLE.to_owned(), choices(&TASKS_DONE));
     out.insert(
         "Connections by category".to_owned(),
         labels(ListKind::ConnectionCategories),

@@ -477,6 +477,7 @@ mod tests {
             "Referrals by who referred",
             "Contacts by outcome",
             "How episodes ended",
+            "Booked appointments by outcome",
         ] {
             assert!(tables.contains(&table), "{table}");
         }
