@@ -9,6 +9,9 @@
 //!   figure for the last 12 months;
 //! - `caseload/search` and `caseload/filter`: the caseload list for a typed search, and for
 //!   one practice with every status;
+//! - `today`: Today's lists (the day's appointments, the ones not yet recorded, tasks due
+//!   and overdue, the longest waits, risks, check-ins due) with 2 booked appointments and 3
+//!   tasks per referral; the target is under 100 ms at 20,000 referrals;
 //! - `summary/make` (an anonymised summary of the last quarter) and `summary/merge` (200
 //!   summary files read, checked and merged into every programme table).
 //!
@@ -25,7 +28,9 @@ use linkwork_core::store::vault_store::{load_sealed, WorkspaceMeta};
 use linkwork_core::views::caseload::StatusFilter;
 use linkwork_core::views::dashboard::{DashboardFilter, DashboardIndex};
 use linkwork_core::views::summary::{last_quarter, summarise, Programme, SummaryOptions};
-use linkwork_core::work::demo::{generate, top_up_contacts, top_up_measures, DemoSpec, Seeded};
+use linkwork_core::work::demo::{
+    generate, top_up_contacts, top_up_diary, top_up_measures, DemoSpec, Seeded,
+};
 use linkwork_core::{caseload_rows, CaseloadQuery, StoreKey, Workspace};
 
 /// The sizes benchmarked unless `LINKWORK_BENCH_SIZES` says otherwise.
@@ -150,6 +155,15 @@ fn benches(c: &mut Criterion) {
             b.iter(|| black_box(caseload_rows(ws, &filter, today())));
         });
         group.finish();
+
+        let mut diary = ws.clone();
+        top_up_diary(&mut diary, 2, 3, today());
+        let mut group = c.benchmark_group("today");
+        group.bench_with_input(BenchmarkId::from_parameter(n), &diary, |b, ws| {
+            b.iter(|| black_box(linkwork_core::views::today::today(ws, today())));
+        });
+        group.finish();
+        drop(diary);
 
         let mut group = c.benchmark_group("summary");
         group.bench_with_input(BenchmarkId::new("make", n), &ws, |b, ws| {

@@ -128,3 +128,32 @@ pub(super) fn diary(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) 
         });
     }
 }
+
+/// Gives every referral `appointments` booked appointments (around today, some not yet
+/// recorded) and `tasks` tasks (some overdue, some done), for benchmarks at a known size.
+pub fn top_up_diary(ws: &mut Workspace, appointments: usize, tasks: usize, today: NaiveDate) {
+    let mut rng = <ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0xD1A2_7000);
+    for r in ws.referrals.values_mut() {
+        while r.appointments.len() < appointments {
+            let date = (today + Duration::days(rng.gen_range(-10..=14))).max(r.referral_date);
+            let mode = pick(&mut rng, &MODE_WEIGHTS[..5]).to_owned();
+            r.appointments.push(Appointment {
+                id: AppointmentId::next(r.appointments.iter().map(|a| a.id)),
+                date,
+                start: slot(&mut rng),
+                minutes: 45,
+                place: place(&mode, "Riverside"),
+                mode,
+                contact: None,
+            });
+        }
+        while r.tasks.len() < tasks {
+            r.tasks.push(Task {
+                id: TaskId::next(r.tasks.iter().map(|t| t.id)),
+                text: MORE_TASKS[index(&mut rng, MORE_TASKS.len())].to_owned(),
+                due: Some(today + Duration::days(rng.gen_range(-14..=14))),
+                done: rng.gen_bool(0.3).then_some(today),
+            });
+        }
+    }
+}

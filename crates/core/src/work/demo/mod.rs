@@ -3,6 +3,7 @@
 
 mod connections;
 mod diary;
+pub use diary::top_up_diary;
 mod measures;
 mod practice_work;
 
