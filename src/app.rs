@@ -13,6 +13,7 @@ use crate::offline::{self, NewVersion};
 use crate::pages::caseload::CaseloadPage;
 use crate::pages::checkin::CheckInPage;
 use crate::pages::dashboard::DashboardPage;
+use crate::pages::diary::DiaryPage;
 use crate::pages::directory::DirectoryPage;
 use crate::pages::lock::LockPage;
 use crate::pages::not_found::NotFoundPage;
@@ -21,6 +22,7 @@ use crate::pages::practices::PracticesPage;
 use crate::pages::programme::ProgrammePage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::today::TodayPage;
 use crate::pages::transfer::TransferPage;
 use crate::route::{self, Route};
 use crate::state::{AppState, Session};
@@ -77,6 +79,8 @@ pub fn App() -> impl IntoView {
                         return view! { <ProgrammePage/> }.into_any();
                     }
                     match state.route.get() {
+                        Route::Today => view! { <TodayPage/> }.into_any(),
+                        Route::Diary => view! { <DiaryPage/> }.into_any(),
                         Route::Caseload => view! { <CaseloadPage/> }.into_any(),
                         Route::Dashboard => view! { <DashboardPage/> }.into_any(),
                         Route::NewReferral => view! { <ReferralPage id=None/> }.into_any(),

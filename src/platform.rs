@@ -68,6 +68,8 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(if file_name.ends_with(".csv") {
         "text/csv;charset=utf-8"
+    } else if file_name.ends_with(".ics") {
+        "text/calendar;charset=utf-8"
     } else {
         "application/json"
     });

@@ -6,7 +6,11 @@ use linkwork_core::{PracticeId, ReferralId};
 /// A page of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Route {
+    /// The day: appointments, tasks, waits, risks and check-ins due.
+    Today,
     Caseload,
+    /// Booked appointments across the caseload, by week or as a list.
+    Diary,
     Dashboard,
     NewReferral,
     Referral(ReferralId),
@@ -28,6 +32,8 @@ impl Route {
         let path = path.split('?').next().unwrap_or("");
         match path.split('/').collect::<Vec<_>>().as_slice() {
             [""] => Route::Caseload,
+            ["today"] => Route::Today,
+            ["diary"] => Route::Diary,
             ["dashboard"] => Route::Dashboard,
             ["new"] => Route::NewReferral,
             ["settings"] => Route::Settings,
@@ -46,6 +52,8 @@ impl Route {
     pub fn href(self) -> String {
         match self {
             Route::Caseload | Route::NotFound => "#/".into(),
+            Route::Today => "#/today".into(),
+            Route::Diary => "#/diary".into(),
             Route::Dashboard => "#/dashboard".into(),
             Route::NewReferral => "#/new".into(),
             Route::Settings => "#/settings".into(),
@@ -62,6 +70,8 @@ impl Route {
     /// The page title. It never names a person.
     pub fn title(self) -> &'static str {
         match self {
+            Route::Today => "Today",
+            Route::Diary => "Diary",
             Route::Caseload => "Caseload",
             Route::Dashboard => "Dashboard",
             Route::NewReferral => "New referral",

@@ -291,6 +291,7 @@ pub fn describe_key(key: &str) -> String {
         Some(StoreKey::Records(n)) => format!("Records, part {}", n + 1),
         Some(StoreKey::Directory) => "Community directory".into(),
         Some(StoreKey::PracticeWork) => "Practice and community work, and check-ins".into(),
+        Some(StoreKey::Tasks) => "Your own tasks (not about one person)".into(),
         None if parse_meta_key(key).is_some() => "Workspace description".into(),
         None => key.to_owned(),
     }

@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod dashboard;
+pub mod diary;
 pub mod directory;
 pub mod outcomes;
 pub mod practice_work;

@@ -148,6 +148,12 @@ pub fn DashboardPage() -> impl IntoView {
                     <Tile label="Did not attend" testid="tile-dna"
                         value=part(|d| percent(d.tiles.did_not_attend.percent()))
                         detail=part(|d| format!("{} of the {} contacts planned in the range (attended or missed)", count(d.tiles.did_not_attend.count), count(d.tiles.did_not_attend.of)))/>
+                    <Tile label="Booked appointments missed" testid="tile-booked-dna"
+                        value=part(|d| percent(d.tiles.booked_dna.percent()))
+                        detail=part(|d| format!("{} of the {} booked appointments in the range that were attended or missed", count(d.tiles.booked_dna.count), count(d.tiles.booked_dna.of)))/>
+                    <Tile label="Tasks overdue" testid="tile-tasks-overdue" today=true
+                        value=part(|d| count(d.tiles.tasks_overdue))
+                        detail=Signal::derive(|| "tasks of open referrals past their due date today".to_owned())/>
                 </ul>
             </section>
 
@@ -224,6 +230,11 @@ pub fn DashboardPage() -> impl IntoView {
                     note=Signal::derive(|| "Missed contacts out of attended plus missed; cancellations are left out. Hollow grey points rest on fewer than 10 contacts.".to_owned())
                     chart=Signal::derive(move || dash.with(|d| charts::dna_rate(&d.dna_by_month)))
                     table=Signal::derive(move || dash.with(|d| tables::did_not_attend(&d.dna_by_month)))/>
+                <ChartCard title="Booked appointments by month" name="appointments" wide=true
+                    empty="No appointments were booked in the range."
+                    note=Signal::derive(|| "Appointments booked ahead, by the month they were for, and what became of them. Contacts recorded without a booking are not here.".to_owned())
+                    chart=Signal::derive(move || dash.with(|d| charts::stacked_bars(&d.appointments, false, "Appointments")))
+                    table=Signal::derive(move || dash.with(|d| tables::stacked(&d.appointments, "Month")))/>
             </section>
 
             <section class="dashboard__section" aria-labelledby="dash-connections">

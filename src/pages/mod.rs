@@ -3,6 +3,7 @@
 pub mod caseload;
 pub mod checkin;
 pub mod dashboard;
+pub mod diary;
 pub mod directory;
 pub mod lock;
 pub mod not_found;
@@ -11,4 +12,5 @@ pub mod practices;
 pub mod programme;
 pub mod referral;
 pub mod settings;
+pub mod today;
 pub mod transfer;

@@ -12,7 +12,7 @@ use linkwork_core::{
 
 use crate::components::common::error_summary::ErrorSummary;
 use crate::components::common::field_error::FieldError;
-use crate::components::referral::journey_panel::JourneyPanel;
+use crate::components::referral::journey_panel::{JourneyPanel, SectionDrafts};
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
 use crate::state::{use_state, FormDraft, Notice};
@@ -57,19 +57,32 @@ pub fn ReferralPage(
         .restore_draft
         .try_update(|kept| kept.take_if(|k| k.href == href))
         .flatten();
+    let (kept, contact, booking, task) = match kept {
+        Some(k) => (Some(k.draft), k.contact, k.booking, k.task),
+        None => (None, None, None, None),
+    };
     let draft = RwSignal::new(match kept {
-        Some(k) => k.draft,
+        Some(k) => k,
         None => state.ws.with_untracked(|ws| match &existing {
             Some(r) => ReferralDraft::from_referral(ws, r),
             None => ReferralDraft::new_for(ws, today()),
         }),
     });
-    // Tell the state what is on the form, so locking can keep it.
+    let sections = SectionDrafts {
+        contact: RwSignal::new(contact.unwrap_or_else(|| state.new_contact_draft())),
+        booking: RwSignal::new(booking.unwrap_or_else(|| state.new_booking_draft())),
+        task: RwSignal::new(task.unwrap_or_default()),
+    };
+    // Tell the state what is on the forms, so locking can keep them.
     Effect::new(move |_| {
         let d = draft.get();
+        let keep_sections = id.is_some();
         state.form_draft.set(Some(FormDraft {
             href: href.clone(),
             draft: d,
+            contact: keep_sections.then(|| sections.contact.get()),
+            booking: keep_sections.then(|| sections.booking.get()),
+            task: keep_sections.then(|| sections.task.get()),
         }));
     });
     on_cleanup(move || state.form_draft.set(None));
@@ -212,8 +225,8 @@ pub fn ReferralPage(
             <h1>{heading}</h1>
             {meta.map(|m| view! { <p class="muted">{m}</p> })}
         </div>
-        {id.map(|rid| view! { <JourneyPanel referral=rid/> })}
-        {id.is_some().then(|| view! { <h2 class="section-heading">"Details"</h2> })}
+        {id.map(|rid| view! { <JourneyPanel referral=rid drafts=sections/> })}
+        {id.is_some().then(|| view! { <h2 class="section-heading" id="sec-details-heading" tabindex="-1">"Details"</h2> })}
         <ErrorSummary errors=summary/>
         <Show when=move || state.read_only()>
             <p class="banner banner--warning">"Saving is paused while some stored data cannot be read (see above)."</p>
@@ -389,9 +402,10 @@ pub fn ReferralPage(
                 </div>
             </fieldset>
 
+            <Show when=move || id.is_none()>
             <div class="form-grid">
                 <div class="field" class:field--error=move || error_for(Field::NextStep).get().is_some()>
-                    <label for="f-next-step">"Next step (optional)"</label>
+                    <label for="f-next-step">"First task (optional)"</label>
                     <FieldError id="f-next-step-error".into() message=error_for(Field::NextStep)/>
                     <input id="f-next-step" type="text" autocomplete="off" aria-describedby="f-next-step-error"
                         aria-invalid=invalid(Field::NextStep) data-testid="field-next-step"
@@ -399,7 +413,7 @@ pub fn ReferralPage(
                         on:input=move |e| draft.update(|d| d.next_step = event_target_value(&e))/>
                 </div>
                 <div class="field" class:field--error=move || error_for(Field::NextStepDue).get().is_some()>
-                    <label for="f-next-due">"Due"</label>
+                    <label for="f-next-due">"Due (optional)"</label>
                     <FieldError id="f-next-due-error".into() message=error_for(Field::NextStepDue)/>
                     <input id="f-next-due" type="date" aria-describedby="f-next-due-error"
                         aria-invalid=invalid(Field::NextStepDue) data-testid="field-next-due"
@@ -407,6 +421,7 @@ pub fn ReferralPage(
                         on:input=move |e| draft.update(|d| d.next_step_due = event_target_value(&e))/>
                 </div>
             </div>
+            </Show>
 
             <div class="field field--wide" class:field--error=move || error_for(Field::Notes).get().is_some()>
                 <label for="f-notes">"Notes (optional)"</label>

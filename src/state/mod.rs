@@ -1,6 +1,7 @@
 //! The one root state, provided through context.
 
 mod changes;
+mod diary;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -48,6 +49,13 @@ pub struct FormDraft {
     /// The address of the form's page.
     pub href: String,
     pub draft: ReferralDraft,
+    /// The referral page's section forms: a contact, a booking, a task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<linkwork_core::ContactDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking: Option<linkwork_core::work::diary::AppointmentDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<linkwork_core::work::diary::TaskDraft>,
 }
 
 /// Storage key suffix of a locked workspace's half-filled form.
@@ -255,6 +263,9 @@ impl AppState {
             let href = draft.href.clone();
             self.restore_draft.set(Some(draft));
             route::go_href(&href);
+        } else if self.route.get_untracked() == Route::Caseload {
+            // The day starts on Today, unless an address asked for a page.
+            route::go(Route::Today);
         }
         if let Session::Open(meta) = self.session.get_untracked() {
             tabs::on_open(&meta, self.tabs);
@@ -411,7 +422,7 @@ impl AppState {
             }
         }
         self.show(Session::Demo, storage::load_demo());
-        route::go(Route::Caseload);
+        route::go(Route::Today);
         Ok(())
     }
 

@@ -106,8 +106,10 @@ export async function recordReferral(page, reference, { reasons = ['loneliness']
   await page.waitForSelector(byTestId('notice'));
 }
 
-/** The caseload's rows as arrays of cell texts. */
+/** The caseload's rows as arrays of cell texts (going to the caseload first if need be). */
 export async function caseloadRows(page) {
+  const hash = await page.evaluate(() => location.hash);
+  if (hash !== '' && hash !== '#/') await page.click(byTestId('nav-caseload'));
   await page.waitForSelector(byTestId('caseload-row'));
   return page.$$eval(byTestId('caseload-row'), (trs) =>
     // The first cell holds the reference link and any flags: keep the reference.

@@ -36,9 +36,13 @@ pub fn ContactForm(
     /// Whether the form takes focus when it appears.
     #[prop(optional)]
     autofocus: bool,
+    /// What the form holds, when the page keeps it (so it survives a lock); otherwise the
+    /// form keeps its own.
+    #[prop(optional)]
+    draft: Option<RwSignal<linkwork_core::ContactDraft>>,
 ) -> impl IntoView {
     let state = use_state();
-    let draft = RwSignal::new(state.new_contact_draft());
+    let draft = draft.unwrap_or_else(|| RwSignal::new(state.new_contact_draft()));
     let errors = RwSignal::new(Vec::<JourneyError>::new());
     let first = NodeRef::<html::Select>::new();
     Effect::new(move |_| {

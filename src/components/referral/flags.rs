@@ -13,7 +13,7 @@ pub fn Flags(
         <span class="flags">
             {h.safeguarding.then(|| view! { <span class="badge badge--risk" data-testid="flag-safeguarding">"Safeguarding"</span> })}
             {h.mental_health_crisis.then(|| view! { <span class="badge badge--risk" data-testid="flag-crisis">"MH crisis"</span> })}
-            {h.overdue_next_step.then(|| view! { <span class="badge badge--warn" data-testid="flag-overdue">"Next step overdue"</span> })}
+            {h.overdue_next_step.then(|| view! { <span class="badge badge--warn" data-testid="flag-overdue">"Task overdue"</span> })}
             {h.long_wait.then(|| view! { <span class="badge badge--warn" data-testid="flag-waiting">"Waiting too long"</span> })}
             {h.no_recent_contact.then(|| view! { <span class="badge badge--warn" data-testid="flag-no-contact">"No recent contact"</span> })}
         </span>

@@ -1,7 +1,12 @@
+use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::{highlights, Choice, ReferralId};
+use linkwork_core::work::diary::{AppointmentDraft, TaskDraft, TaskOwner};
+use linkwork_core::{highlights, Choice, ContactDraft, ReferralId};
 
+use crate::components::diary::booking_form::BookingForm;
+use crate::components::diary::tasks_panel::TasksPanel;
 use crate::components::outcomes::outcomes_panel::OutcomesPanel;
+use crate::components::referral::appointments_panel::AppointmentsPanel;
 use crate::components::referral::connections_panel::ConnectionsPanel;
 use crate::components::referral::contact_form::ContactForm;
 use crate::components::referral::feedback_form::FeedbackForm;
@@ -12,22 +17,79 @@ use crate::components::referral::timeline::Timeline;
 use crate::platform::{show_date, today};
 use crate::state::use_state;
 
-/// Where a referral is: status, engagement, risks and next step, the status
-/// changes open to it, quick-add of a contact, and its timeline.
+/// The sections of a referral page: (element id, menu words). Alt+Shift and the section's
+/// number moves to it.
+pub const SECTIONS: [(&str, &str); 6] = [
+    ("sec-contacts", "Contacts and appointments"),
+    ("sec-tasks", "Tasks"),
+    ("sec-connections", "Connections"),
+    ("sec-outcomes", "Outcomes"),
+    ("sec-feedback", "Feedback and message back"),
+    ("sec-details", "Details"),
+];
+
+/// The half-filled forms of a referral page's sections, held by the page so that moving
+/// between sections never loses them and a lock keeps them.
+#[derive(Clone, Copy)]
+pub struct SectionDrafts {
+    pub contact: RwSignal<ContactDraft>,
+    pub booking: RwSignal<AppointmentDraft>,
+    pub task: RwSignal<TaskDraft>,
+}
+
+/// Moves to a section: scrolls its heading into view and gives it focus.
+fn go_to(section: usize) {
+    let Some((id, _)) = SECTIONS.get(section) else {
+        return;
+    };
+    let heading = format!("{id}-heading");
+    if let Some(el) = document().get_element_by_id(&heading) {
+        el.scroll_into_view();
+        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// What a link worker needs of a referral at a glance (reference, status, risks, the next
+/// appointment, open tasks), the in-page menu with its shortcuts, and the sections of the
+/// work: contacts and appointments, tasks, connections, outcomes, feedback and the message
+/// back. The page adds the details form as the last section.
 #[component]
 pub fn JourneyPanel(
     /// The referral.
     referral: ReferralId,
+    /// The sections' half-filled forms.
+    drafts: SectionDrafts,
 ) -> impl IntoView {
     let state = use_state();
     let summary = move || {
         state.ws.with(|ws| {
             let r = ws.referrals.get(&referral)?;
+            let today = today();
+            let next = r.next_appointment(today).map(|a| {
+                format!(
+                    "{} at {}, {}{}",
+                    show_date(a.date),
+                    a.start.format("%H:%M"),
+                    ws.settings
+                        .lists
+                        .label(linkwork_core::ListKind::ContactModes, &a.mode),
+                    if a.place.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", a.place)
+                    }
+                )
+            });
+            let open_tasks = r.open_tasks().count();
+            let overdue = r.open_tasks().filter(|t| t.overdue(today)).count();
             Some((
                 r.status,
                 r.attended_count(),
-                highlights(r, &ws.settings, today()),
-                r.next_step.clone(),
+                highlights(r, &ws.settings, today),
+                next,
+                (open_tasks, overdue),
                 r.outcome_note.clone(),
                 r.closure.as_ref().map(|c| {
                     (
@@ -41,42 +103,99 @@ pub fn JourneyPanel(
             ))
         })
     };
+    // Alt+Shift+1 to 6: to a section. Letters are left alone for screen readers' own keys,
+    // and Alt+Shift with a digit is used by neither Chromium, Firefox, NVDA nor JAWS.
+    let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+        if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
+            return;
+        }
+        let code = e.code();
+        if let Some(n) = code
+            .strip_prefix("Digit")
+            .and_then(|d| d.parse::<usize>().ok())
+        {
+            if (1..=SECTIONS.len()).contains(&n) {
+                e.prevent_default();
+                go_to(n - 1);
+            }
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let open = move || summary().is_some_and(|s| s.0.is_open());
     view! {
         <section class="panel journey" aria-labelledby="journey-heading" data-testid="journey">
-            <h2 id="journey-heading" class="visually-hidden">"Journey"</h2>
-            {move || summary().map(|(status, seen, flags, next, note, closure)| view! {
+            <h2 id="journey-heading" class="visually-hidden">"At a glance"</h2>
+            {move || summary().map(|(status, seen, flags, next, (tasks, overdue), note, closure)| view! {
                 <div class="journey__summary">
                     <span class=format!("status status--{}", status.code()) data-testid="journey-status">{status.label()}</span>
                     <span data-testid="seen-count">{format!("Seen {seen} time{}", if seen == 1 { "" } else { "s" })}</span>
                     {(seen >= 3).then(|| view! { <span class="badge badge--good" data-testid="seen-three">"Seen 3+ times"</span> })}
                     <Flags highlights=flags/>
                 </div>
-                {next.map(|n| view! { <p class="journey__next">"Next step: " <strong>{n.text}</strong> {format!(" (due {})", show_date(n.due))}</p> })}
+                <dl class="glance">
+                    <div>
+                        <dt>"Next appointment"</dt>
+                        <dd data-testid="glance-next">{next.unwrap_or_else(|| "None booked".into())}</dd>
+                    </div>
+                    <div>
+                        <dt>"Open tasks"</dt>
+                        <dd data-testid="glance-tasks">{match (tasks, overdue) {
+                            (0, _) => "None".to_owned(),
+                            (n, 0) => n.to_string(),
+                            (n, o) => format!("{n}, {o} overdue"),
+                        }}</dd>
+                    </div>
+                </dl>
                 {(!note.is_empty()).then(|| view! { <p class="journey__note" data-testid="outcome-note">{note}</p> })}
                 {closure.map(|(d, reason)| view! { <p data-testid="closure">{format!("Closed {}: {reason}.", show_date(d))}</p> })}
             })}
+            <nav class="section-menu" aria-label="Sections of this referral" data-testid="section-menu">
+                <ol>
+                    {SECTIONS.iter().enumerate().map(|(i, (id, words))| view! {
+                        <li>
+                            <a href=format!("#{id}") aria-keyshortcuts=format!("Alt+Shift+{}", i + 1)
+                                on:click=move |e| { e.prevent_default(); go_to(i); }>
+                                {*words}<kbd class="section-menu__key" aria-hidden="true">{format!("Alt+Shift+{}", i + 1)}</kbd>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </nav>
+        </section>
+        <section class="panel" aria-labelledby="sec-contacts-heading" id="sec-contacts">
+            <h2 id="sec-contacts-heading" tabindex="-1">"Contacts and appointments"</h2>
             <StatusActions referral=referral/>
-            <Show when=move || summary().is_some_and(|s| s.0.is_open())>
+            <h3>"Booked"</h3>
+            <AppointmentsPanel referral=referral/>
+            <Show when=open>
+                <h3>"Book an appointment"</h3>
+                <BookingForm referral=referral draft=drafts.booking id_prefix="booking"/>
                 <h3>"Add a contact"</h3>
-                <ContactForm referral=referral id_prefix="contact"/>
+                <ContactForm referral=referral id_prefix="contact" draft=drafts.contact/>
             </Show>
-            <h3>"Connections"</h3>
-            <ConnectionsPanel referral=referral/>
             <h3>"Timeline"</h3>
             <Timeline referral=referral/>
         </section>
-        <section class="panel" aria-labelledby="outcomes-heading">
-            <h2 id="outcomes-heading">"Outcomes"</h2>
+        <section class="panel" aria-labelledby="sec-tasks-heading" id="sec-tasks">
+            <h2 id="sec-tasks-heading" tabindex="-1">"Tasks"</h2>
+            <TasksPanel owner=TaskOwner::Referral(referral) draft=drafts.task id_prefix="referral-tasks"/>
+        </section>
+        <section class="panel" aria-labelledby="sec-connections-heading" id="sec-connections">
+            <h2 id="sec-connections-heading" tabindex="-1">"Connections"</h2>
+            <ConnectionsPanel referral=referral/>
+        </section>
+        <section class="panel" aria-labelledby="sec-outcomes-heading" id="sec-outcomes">
+            <h2 id="sec-outcomes-heading" tabindex="-1">"Outcomes"</h2>
             <p class="hint">"Any questionnaire can be recorded as declined or not appropriate now: that is data, not a gap."</p>
             <OutcomesPanel referral=referral/>
         </section>
-        <section class="panel" aria-labelledby="feedback-heading">
-            <h2 id="feedback-heading">"Feedback"</h2>
+        <section class="panel" aria-labelledby="sec-feedback-heading" id="sec-feedback">
+            <h2 id="sec-feedback-heading" tabindex="-1">"Feedback and message back"</h2>
             <FeedbackForm referral=referral/>
-        </section>
-        <section class="panel print-area" aria-labelledby="message-heading">
-            <h2 id="message-heading">"Message back to the referrer"</h2>
-            <MessagePanel referral=referral/>
+            <div class="print-area">
+                <h3 id="message-heading">"Message back to the referrer"</h3>
+                <MessagePanel referral=referral/>
+            </div>
         </section>
     }
 }

@@ -1,5 +1,6 @@
 //! One referral's journey: status, contacts, connections, feedback, message back, timeline, flags.
 
+pub mod appointments_panel;
 pub mod connections_panel;
 pub mod contact_form;
 pub mod feedback_form;

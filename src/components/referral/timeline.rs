@@ -19,8 +19,8 @@ struct Entry {
     kind: &'static str,
 }
 
-/// Everything that happened in a referral, newest first: status changes and
-/// contacts and connections.
+/// Everything that happened in a referral, newest first (status changes, contacts and
+/// connections), after the appointments booked ahead.
 #[component]
 pub fn Timeline(
     /// The referral.
@@ -76,6 +76,34 @@ pub fn Timeline(
                         contact: None,
                         attended: false,
                         kind: "timeline-connection",
+                    }),
+            );
+            // Appointments booked from today on, ahead of what has happened.
+            let before = list.len();
+            let today = crate::platform::today();
+            list.extend(
+                r.appointments
+                    .iter()
+                    .filter(|a| a.date >= today && a.contact.is_none())
+                    .enumerate()
+                    .map(|(i, a)| Entry {
+                        date: a.date,
+                        order: before + i,
+                        text: format!(
+                            "Booked: {} · {} · {} min{}",
+                            a.start.format("%H:%M"),
+                            lists.label(ListKind::ContactModes, &a.mode),
+                            a.minutes,
+                            if a.place.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" · {}", a.place)
+                            }
+                        ),
+                        detail: String::new(),
+                        contact: None,
+                        attended: false,
+                        kind: "timeline-booked",
                     }),
             );
             linkwork_core::model::order::sort_by(&mut list, |a, b| {

@@ -43,7 +43,9 @@ pub fn Header() -> impl IntoView {
                 <Show when=unlocked>
                     <nav aria-label="Main">
                         <ul class="nav">
+                            {link(Route::Today, "Today", "nav-today")}
                             {link(Route::Caseload, "Caseload", "nav-caseload")}
+                            {link(Route::Diary, "Diary", "nav-diary")}
                             {link(Route::Dashboard, "Dashboard", "nav-dashboard")}
                             {link(Route::NewReferral, "New referral", "nav-new")}
                             {link(Route::PracticeWork, "Practice work", "nav-work")}

@@ -60,8 +60,10 @@ pub struct Today {
     pub appointments: Vec<AppointmentLine>,
     /// Earlier appointments not yet marked: oldest first.
     pub to_record: Vec<AppointmentLine>,
-    /// Tasks due today or overdue (earliest first), then the workspace's undated tasks.
+    /// People's tasks due today or overdue, earliest first.
     pub tasks: Vec<TaskLine>,
+    /// The workspace's own tasks not yet done, whenever due: earliest first, undated last.
+    pub own_tasks: Vec<TaskLine>,
     /// The people waiting longest, longest first (at most [`WAITING_SHOWN`]).
     pub waiting: Vec<WaitingLine>,
     /// How many are waiting in all.
@@ -76,6 +78,7 @@ impl Today {
         self.appointments.is_empty()
             && self.to_record.is_empty()
             && self.tasks.is_empty()
+            && self.own_tasks.is_empty()
             && self.waiting.is_empty()
             && self.risks.is_empty()
             && self.checkins.is_empty()
@@ -133,10 +136,7 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
     in_order(&mut out.appointments);
     in_order(&mut out.to_record);
     for t in ws.tasks.iter().filter(|t| t.done.is_none()) {
-        if t.due.is_some_and(|d| d > today) {
-            continue;
-        }
-        out.tasks.push(TaskLine {
+        out.own_tasks.push(TaskLine {
             owner: TaskOwner::Workspace,
             task: t.id,
             reference: None,
@@ -146,15 +146,9 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
         });
     }
     crate::model::order::sort_by_key(&mut out.tasks, |t| {
-        (
-            t.due.is_none(),
-            t.due,
-            t.reference.is_none(),
-            t.reference.clone(),
-            t.owner,
-            t.task,
-        )
+        (t.due, t.reference.clone(), t.owner, t.task)
     });
+    crate::model::order::sort_by_key(&mut out.own_tasks, |t| (t.due.is_none(), t.due, t.task));
     out.waiting_total = waiting.len();
     crate::model::order::sort_by_key(&mut waiting, |(date, r)| (*date, r.created, r.id));
     for (date, r) in waiting.into_iter().take(WAITING_SHOWN) {
@@ -247,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn tasks_due_and_overdue_come_earliest_first_with_the_workspace_own_last_when_undated() {
+    fn tasks_due_and_overdue_come_earliest_first_and_the_workspace_own_all_show() {
         let mut ws = one_referral_ws();
         let id = *ws.referrals.keys().next().expect("one");
         let owner = TaskOwner::Referral(id);
@@ -266,7 +260,11 @@ mod tests {
             )
             .expect("added");
         }
-        for (text, due) in [("Chase housing", ""), ("Team rota", "2026-11-10")] {
+        for (text, due) in [
+            ("Chase housing", ""),
+            ("Team rota", "2026-11-10"),
+            ("Plan", "2026-12-01"),
+        ] {
             ws.add_task(
                 TaskOwner::Workspace,
                 &TaskDraft {
