@@ -31,7 +31,7 @@ impl Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let path = path.split('?').next().unwrap_or("");
         match path.split('/').collect::<Vec<_>>().as_slice() {
-            [""] => Route::Caseload,
+            [""] | ["caseload"] => Route::Caseload,
             ["today"] => Route::Today,
             ["diary"] => Route::Diary,
             ["dashboard"] => Route::Dashboard,
@@ -86,6 +86,15 @@ impl Route {
             Route::NotFound => "Page not found",
         }
     }
+}
+
+/// Whether the address names no page (the app's own address, or `#/`): a workspace
+/// opened there starts on Today.
+pub fn at_start() -> bool {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    matches!(hash.split('?').next().unwrap_or(""), "" | "#" | "#/")
 }
 
 /// The current route.

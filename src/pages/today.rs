@@ -108,9 +108,16 @@ pub fn TodayPage() -> impl IntoView {
             <h1 data-testid="today-heading">{heading}</h1>
             <p class="muted">"What is booked, what is due and who is waiting. Each line can be dealt with here."</p>
         </div>
+        <Show when=move || state.ws.with(|ws| ws.settings.practices.is_empty() && ws.referrals.is_empty())>
+            <div class="banner" data-testid="today-start">
+                <p><strong>"A new workspace."</strong>" To begin, "<a href=Route::Settings.href()>"add your practice in Settings"</a>
+                    ", then "<a href=Route::NewReferral.href()>"record a referral"</a>" or "<a href=Route::Transfer.href()>"import a caseload from a spreadsheet"</a>"."</p>
+                <p>"Today then shows the appointments you book, the tasks that fall due and the people waiting longest."</p>
+            </div>
+        </Show>
         {move || {
             let t: Today = lists.get();
-            let clear = t.is_clear();
+            let clear = t.is_clear() && state.ws.with(|ws| !ws.referrals.is_empty());
             view! {
                 {clear.then(|| view! { <p class="banner" data-testid="today-clear">"Nothing is booked or due today, and nobody is waiting."</p> })}
                 <section class="panel" aria-labelledby="today-appointments">

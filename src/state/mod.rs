@@ -263,8 +263,8 @@ impl AppState {
             let href = draft.href.clone();
             self.restore_draft.set(Some(draft));
             route::go_href(&href);
-        } else if self.route.get_untracked() == Route::Caseload {
-            // The day starts on Today, unless an address asked for a page.
+        } else if route::at_start() {
+            // The day starts on Today, unless the address asks for a page (`#/caseload`).
             route::go(Route::Today);
         }
         if let Session::Open(meta) = self.session.get_untracked() {
@@ -422,7 +422,9 @@ impl AppState {
             }
         }
         self.show(Session::Demo, storage::load_demo());
-        route::go(Route::Today);
+        if route::at_start() {
+            route::go(Route::Today);
+        }
         Ok(())
     }
 

@@ -45,6 +45,9 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
 
   // A new workspace: the empty caseload, settings, and a referral form's errors.
   await createWorkspace(page);
+  await page.waitForSelector(byTestId('today-start'));
+  await check('a new workspace opens on Today');
+  await page.click(byTestId('nav-caseload'));
   await page.waitForSelector(byTestId('empty-caseload'));
   await check('empty caseload');
   await addPractice(page, 'Riverside Medical Practice', '11200');
@@ -83,6 +86,13 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   // The demo: every page with a full caseload.
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
+  await page.waitForSelector(byTestId('today-heading'));
+  await check('demo today');
+  await page.click(byTestId('nav-diary'));
+  await page.waitForSelector(byTestId('diary-line'));
+  await check('demo diary');
+  await page.click(byTestId('nav-caseload'));
+  await page.waitForSelector(byTestId('caseload-row'));
   await check('demo caseload');
   await page.click(byTestId('row-reference'));
   await page.waitForSelector(byTestId('journey'));
@@ -223,7 +233,7 @@ test('every page reflows at 1,024 px, at 200% zoom and with text at 200%, withou
   const { page } = app;
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
-  const pages = ['#/', '#/dashboard', '#/new', '#/work', '#/practices', '#/directory', '#/settings', '#/transfer'];
+  const pages = ['#/today', '#/diary', '#/', '#/dashboard', '#/new', '#/work', '#/practices', '#/directory', '#/settings', '#/transfer'];
   const problems = [];
   // 1,024 px; 200% browser zoom on a 1,024 px screen (a 512 px wide layout); text at 200%.
   const views = [

@@ -7,7 +7,7 @@ import { byTestId, createWorkspace, openFresh } from './flows.mjs';
 
 // The day the native test `demo_dashboard_figures_are_pinned` computes the demo for.
 const DAY = '2026-11-21T12:00:00Z';
-const CHARTS_ON_PAGE = 14;
+const CHARTS_ON_PAGE = 15;
 
 const tile = (page, id) => page.textContent(byTestId(`tile-${id}`));
 
@@ -76,11 +76,11 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   await page.waitForFunction(() => !/Fewer than/.test(document.querySelector('[data-testid="chart-dna"]').textContent));
   assert.match(await page.textContent(byTestId('chart-dna')), /Did not attend/);
 
-  // The bookmarked address reopens the same view (a reload locks; the demo opens at the
-  // caseload, then the bookmark is followed).
+  // The bookmarked address reopens the same view (a reload locks; the demo opens on
+  // Today, then the bookmark is followed).
   await page.reload();
   await page.click(byTestId('open-demo'));
-  await page.waitForSelector(byTestId('caseload-row'));
+  await page.waitForSelector(byTestId('today-heading'));
   await page.goto(new URL(address, page.url()).href);
   await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
   assert.equal(await tile(page, 'open'), '14');

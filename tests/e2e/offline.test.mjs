@@ -134,7 +134,7 @@ test('a new version is announced, and replaces the old one only when the person 
   assert.deepEqual(app.errors, []);
 });
 
-test('?demo opens the demo caseload straight away, apart from real workspaces', async (t) => {
+test('?demo opens the demo straight away, on Today, apart from real workspaces', async (t) => {
   const app = await openFresh(t);
   const { page } = app;
   await createWorkspace(page);
@@ -150,7 +150,7 @@ test('?demo opens the demo caseload straight away, apart from real workspaces', 
   await page.goto(`${app.url}?demo#/`);
   await page.waitForSelector(byTestId('demo-banner'));
   assert.match(await page.textContent(byTestId('demo-banner')), /Demo caseload/);
-  assert.equal(await page.title(), 'Caseload (demo) – Linkwork');
+  assert.equal(await page.title(), 'Today (demo) – Linkwork');
   assert.ok((await caseloadRows(page)).length >= 50, 'the demo caseload is listed');
   // The visitor changes something in the demo.
   await recordReferral(page, 'DEMO-1', { practice: 1 });

@@ -21,6 +21,8 @@ test('a referral recorded with the keyboard alone is in the caseload after a rel
   const app = await openFresh(t);
   const { page } = app;
   await createWorkspace(page);
+  await page.waitForSelector(byTestId('today-start'));
+  await page.click(byTestId('nav-caseload'));
   await page.waitForSelector(byTestId('empty-caseload'));
   await addPracticeByKeyboard(page, 'Riverside Medical Practice', '11200');
   assert.match(await page.textContent(byTestId('practice-list')), /11,200 registered patients/);
@@ -111,6 +113,7 @@ test('the demo caseload opens under a banner and clears without touching real da
   await page.click(byTestId('lock'));
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-caseload'));
   await page.waitForSelector(byTestId('caseload-row'));
   // The same figure the native demo test pins: the browser generates the same caseload.
   assert.equal(await page.textContent(byTestId('result-count')), '87 of 300 referrals');
@@ -130,6 +133,7 @@ test('the demo caseload opens under a banner and clears without touching real da
   await page.reload();
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-caseload'));
   assert.equal(await page.textContent(byTestId('result-count')), '87 of 300 referrals');
 
   await page.click(byTestId('clear-demo'));
@@ -212,6 +216,7 @@ test('records saved unencrypted by the earlier version move into a new encrypted
   await page.reload();
   await page.waitForSelector(byTestId('legacy-notice'));
   await createWorkspace(page, 'Sam', PASS);
+  await page.click(byTestId('nav-caseload'));
   await page.selectOption(byTestId('filter-status'), 'all');
   const rows = await caseloadRows(page);
   assert.deepEqual(rows.map((r) => r[0]).sort(), ['CS-0002', 'RV-0001', 'RV-0001']);
