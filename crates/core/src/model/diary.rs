@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{seq_id, ContactId, ContactOutcome, Referral};
 
+/// Longest task, in characters.
+pub const MAX_TASK_LEN: usize = 200;
+
 seq_id!(
     /// Identifies one booked appointment within its referral.
     AppointmentId

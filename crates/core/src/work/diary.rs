@@ -13,8 +13,6 @@ use crate::work::journey::ContactDraft;
 
 pub use crate::model::diary::*;
 
-/// Longest task, in characters.
-pub const MAX_TASK_LEN: usize = 200;
 /// Longest place of an appointment, in characters: a room and a building, not an address.
 pub const MAX_PLACE_LEN: usize = 60;
 /// Shortest and longest appointment, in minutes.

@@ -153,7 +153,7 @@ impl fmt::Display for ReferralError {
             Self::TaskTooLong => write!(
                 f,
                 "Keep the task to {} characters or fewer.",
-                crate::work::diary::MAX_TASK_LEN
+                crate::model::diary::MAX_TASK_LEN
             ),
             Self::DueWithoutNextStep => f.write_str("Say what the task is, or clear its date."),
             Self::DueInvalid => f.write_str("Enter a real date for the task."),
@@ -315,7 +315,7 @@ impl ReferralDraft {
                 }
             },
         };
-        if step.chars().count() > crate::work::diary::MAX_TASK_LEN {
+        if step.chars().count() > crate::model::diary::MAX_TASK_LEN {
             errors.push(ReferralError::TaskTooLong);
         }
         let next_step = match (step.is_empty(), due) {
