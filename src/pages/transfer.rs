@@ -4,7 +4,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::exchange::spreadsheet::{
-    contacts_template, export_contacts, export_referrals, referrals_template, CsvFile, ImportPlan,
+    contacts_template, export_contacts, export_referrals, export_tasks, referrals_template,
+    CsvFile, ImportPlan,
 };
 use wasm_bindgen::JsCast;
 
@@ -41,7 +42,7 @@ pub fn TransferPage() -> impl IntoView {
         }
     };
     let day = today().format("%Y-%m-%d").to_string();
-    let (d1, d2) = (day.clone(), day);
+    let (d1, d2, d3) = (day.clone(), day.clone(), day);
     let check = move |e: ev::SubmitEvent| {
         e.prevent_default();
         plan.set(None);
@@ -98,6 +99,8 @@ pub fn TransferPage() -> impl IntoView {
                     on:click=move |_| save(&format!("linkwork-caseload-{d1}.csv"), state.ws.with_untracked(export_referrals))>"Download caseload (CSV)"</button>
                 <button type="button" class="button button--secondary" data-testid="export-contacts"
                     on:click=move |_| save(&format!("linkwork-contacts-{d2}.csv"), state.ws.with_untracked(export_contacts))>"Download contacts (CSV)"</button>
+                <button type="button" class="button button--secondary" data-testid="export-tasks"
+                    on:click=move |_| save(&format!("linkwork-tasks-{d3}.csv"), state.ws.with_untracked(export_tasks))>"Download tasks (CSV)"</button>
             </div>
         </section>
         <section class="panel" aria-labelledby="import-csv-heading">

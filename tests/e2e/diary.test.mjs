@@ -209,6 +209,15 @@ test('a day: book by keyboard, record from Today, missed figures, tasks, the day
   const again = events(await downloadCalendar(page));
   assert.deepEqual(again.map((e) => e.uid).sort(), first.map((e) => e.uid).sort(), 'stable UIDs');
   assert.ok(again[0].sequence >= first[0].sequence);
+
+  // Every task, done or not, the person's and one's own, goes out in the tasks export.
+  await page.evaluate(() => { location.hash = '#/transfer'; });
+  const [tasks] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('export-tasks'))]);
+  const csv = await fs.readFile(await tasks.path(), 'utf8');
+  const lines = csv.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'reference,referral_date,task,due,done');
+  assert.ok(lines.includes('RV-0300,2026-11-23,Ring the housing officer,2026-11-24,2026-11-25'), csv);
+  assert.ok(lines.includes(',,Chase the housing team about the waiting list,,2026-11-25'), csv);
   assert.deepEqual(app.errors, []);
 });
 

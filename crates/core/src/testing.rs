@@ -245,7 +245,17 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
         })
         .prop_map(|(practices, people, extra_reason, referrals, resources)| {
             let mut ws = Workspace::new();
-            for (name, id, checked, active) in resources {
+            for (i, (name, id, checked, active)) in resources.into_iter().enumerate() {
+                // The workspace's own tasks, from the same values.
+                let day = checked.map(|d| {
+                    NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid") + chrono::Duration::days(d)
+                });
+                ws.tasks.push(crate::model::diary::Task {
+                    id: crate::model::diary::TaskId(i as u32 + 1),
+                    text: name.clone(),
+                    due: day,
+                    done: (!active).then_some(day).flatten(),
+                });
                 let r = crate::work::directory::Resource {
                     id: crate::work::directory::ResourceId::from_random(id),
                     oruk_id: active.then(|| name.clone()),

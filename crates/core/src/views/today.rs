@@ -282,18 +282,27 @@ mod tests {
             .collect();
         assert_eq!(
             listed,
+            vec![("Overdue", true), ("Today", false)],
+            "due today or before; later and undated ones wait on the referral"
+        );
+        let own: Vec<(&str, bool)> = t
+            .own_tasks
+            .iter()
+            .map(|l| (l.text.as_str(), l.overdue))
+            .collect();
+        assert_eq!(
+            own,
             vec![
-                ("Overdue", true),
                 ("Team rota", true),
-                ("Today", false),
+                ("Plan", false),
                 ("Chase housing", false)
             ],
-            "a tie on the day puts the person's task before the workspace's"
+            "the workspace's own, whenever due, undated last"
         );
         let overdue = t.tasks[0].task;
         ws.set_task_done(owner, overdue, true, day())
             .expect("ticked");
-        assert_eq!(today(&ws, day()).tasks.len(), 3);
+        assert_eq!(today(&ws, day()).tasks.len(), 1);
         assert!(
             !crate::work::journey::highlights(&ws.referrals[&id], &ws.settings, day())
                 .overdue_next_step,

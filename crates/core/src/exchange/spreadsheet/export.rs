@@ -96,3 +96,44 @@ pub fn export_contacts(ws: &Workspace) -> String {
     }
     write_csv(&rows)
 }
+
+/// Every task as CSV: people's tasks by reference and referral date, then the workspace's
+/// own, each with its due date and the day it was done.
+pub fn export_tasks(ws: &Workspace) -> String {
+    let day = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    };
+    let mut rows = vec![TASK_COLUMNS
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect::<Vec<_>>()];
+    let mut referrals: Vec<_> = ws.referrals.values().collect();
+    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
+    for r in referrals {
+        let reference = ws
+            .people
+            .get(&r.person)
+            .map(|p| p.reference.clone())
+            .unwrap_or_default();
+        for t in &r.tasks {
+            rows.push(vec![
+                reference.clone(),
+                r.referral_date.format("%Y-%m-%d").to_string(),
+                t.text.clone(),
+                day(t.due),
+                day(t.done),
+            ]);
+        }
+    }
+    for t in &ws.tasks {
+        rows.push(vec![
+            String::new(),
+            String::new(),
+            t.text.clone(),
+            day(t.due),
+            day(t.done),
+        ]);
+    }
+    write_csv(&rows)
+}

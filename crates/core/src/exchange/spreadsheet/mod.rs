@@ -46,6 +46,10 @@ pub const CONTACT_COLUMNS: [&str; 7] = [
     "note",
 ];
 
+/// Columns of the tasks export: a person's tasks name their referral; the workspace's own
+/// have neither.
+pub const TASK_COLUMNS: [&str; 5] = ["reference", "referral_date", "task", "due", "done"];
+
 /// A blank template with the header row and one example row.
 pub fn referrals_template() -> String {
     let header: Vec<&str> = REFERRAL_COLUMNS
@@ -503,6 +507,59 @@ mod tests {
         let again = check(&ws, &csv, None);
         assert_eq!(again.errors, vec![]);
         assert_eq!(again.counts(), (0, 0));
+    }
+
+    #[test]
+    fn every_task_is_exported_with_its_referral_due_and_done_days() {
+        use crate::work::diary::{TaskDraft, TaskOwner};
+        let mut ws = practice_ws();
+        let plan = check(&ws, AWKWARD, None);
+        ws.apply_import(&plan, true, now(), today(), &mut SeqRandom::default())
+            .expect("applies");
+        let rv1 = ws
+            .referrals
+            .values()
+            .find(|r| ws.people[&r.person].reference == "RV-1")
+            .map(|r| r.id)
+            .expect("RV-1");
+        let owner = TaskOwner::Referral(rv1);
+        let t = ws
+            .add_task(
+                owner,
+                &TaskDraft {
+                    text: "Send the leaflet, \"Walk and talk\"".into(),
+                    due: String::new(),
+                },
+            )
+            .expect("task");
+        ws.set_task_done(owner, t, true, today()).expect("ticked");
+        ws.add_task(
+            TaskOwner::Workspace,
+            &TaskDraft {
+                text: "=Chase housing".into(),
+                due: "2026-12-01".into(),
+            },
+        )
+        .expect("own task");
+        let csv = export_tasks(&ws);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "reference,referral_date,task,due,done");
+        assert!(
+            lines.contains(&"RV-1,2026-10-01,Ring the housing officer,2026-11-30,"),
+            "{csv}"
+        );
+        assert!(
+            lines.contains(
+                &"RV-1,2026-10-01,\"Send the leaflet, \"\"Walk and talk\"\"\",,2026-11-21"
+            ),
+            "{csv}"
+        );
+        assert!(
+            lines.contains(&",,'=Chase housing,2026-12-01,"),
+            "no formula: {csv}"
+        );
+        // The referrals file keeps the next open task as its next step, and round-trips.
+        assert!(export_referrals(&ws).contains("Ring the housing officer,2026-11-30"));
     }
 
     #[test]
