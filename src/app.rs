@@ -104,7 +104,10 @@ pub fn App() -> impl IntoView {
 pub fn handle_routes(state: AppState) {
     let handle = window_event_listener(ev::hashchange, move |_| {
         let now = route::current();
-        state.route.set(now);
+        // The same page again (an address set by the app itself) is not drawn twice.
+        if state.route.get_untracked() != now {
+            state.route.set(now);
+        }
         window().scroll_to_with_x_and_y(0.0, 0.0);
         // A notice belongs to the page it was raised for.
         if state

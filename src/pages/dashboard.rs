@@ -13,7 +13,7 @@ use crate::components::common::data_table::DataTable;
 use crate::components::common::tile::Tile;
 use crate::components::dashboard::dashboard_filters::DashboardFilters;
 use crate::platform::{mark, show_date, today};
-use crate::route::Route;
+use crate::route::{self, Route};
 use crate::state::use_state;
 
 /// The share seen three or more times in the Glasgow study (domain.md).
@@ -56,6 +56,16 @@ pub fn DashboardPage() -> impl IntoView {
     let state = use_state();
     let filter = RwSignal::new(filter_from_address());
     Effect::new(move |_| filter.with(filter_to_address));
+    // A new address on this page (a bookmark, Back) brings its filter.
+    let follow = window_event_listener(leptos::ev::hashchange, move |_| {
+        if route::current() == Route::Dashboard {
+            let wanted = filter_from_address();
+            if filter.with_untracked(|f| *f != wanted) {
+                filter.set(wanted);
+            }
+        }
+    });
+    on_cleanup(move || follow.remove());
     let dimension = RwSignal::new(Dimension::AgeBand);
     // Rebuilt when the records change; a filter change only rescans it.
     let index = Memo::new_with_compare(

@@ -265,6 +265,8 @@ impl AppState {
             route::go_href(&href);
         } else if route::at_start() {
             // The day starts on Today, unless the address asks for a page (`#/caseload`).
+            // Drawn at once, so focus given to its heading next stays there.
+            self.route.set(Route::Today);
             route::go(Route::Today);
         }
         if let Session::Open(meta) = self.session.get_untracked() {
@@ -423,6 +425,7 @@ impl AppState {
         }
         self.show(Session::Demo, storage::load_demo());
         if route::at_start() {
+            self.route.set(Route::Today);
             route::go(Route::Today);
         }
         Ok(())

@@ -86,6 +86,7 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   // The demo: every page with a full caseload.
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-today'));
   await page.waitForSelector(byTestId('today-heading'));
   await check('demo today');
   await page.click(byTestId('nav-diary'));

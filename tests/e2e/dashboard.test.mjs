@@ -76,11 +76,11 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   await page.waitForFunction(() => !/Fewer than/.test(document.querySelector('[data-testid="chart-dna"]').textContent));
   assert.match(await page.textContent(byTestId('chart-dna')), /Did not attend/);
 
-  // The bookmarked address reopens the same view (a reload locks; the demo opens on
-  // Today, then the bookmark is followed).
+  // The bookmarked address reopens the same view (a reload locks; the demo opens where
+  // the address says, then the bookmark is followed).
   await page.reload();
   await page.click(byTestId('open-demo'));
-  await page.waitForSelector(byTestId('today-heading'));
+  await page.waitForSelector(byTestId('demo-banner'));
   await page.goto(new URL(address, page.url()).href);
   await page.waitForSelector(`${byTestId('chart-caseload')} svg`);
   assert.equal(await tile(page, 'open'), '14');

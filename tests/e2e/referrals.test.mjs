@@ -22,7 +22,7 @@ test('a referral recorded with the keyboard alone is in the caseload after a rel
   const { page } = app;
   await createWorkspace(page);
   await page.waitForSelector(byTestId('today-start'));
-  await page.click(byTestId('nav-caseload'));
+  await page.evaluate(() => { location.hash = '#/'; });
   await page.waitForSelector(byTestId('empty-caseload'));
   await addPracticeByKeyboard(page, 'Riverside Medical Practice', '11200');
   assert.match(await page.textContent(byTestId('practice-list')), /11,200 registered patients/);

@@ -13,6 +13,7 @@ test('a summary leaves the demo anonymised, and the manager merges it with other
   const { page } = app;
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
+  await page.click(byTestId('nav-caseload'));
 
   // The label is needed, and the preview shows exactly what will leave.
   await page.click(byTestId('to-transfer'));
