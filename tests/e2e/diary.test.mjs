@@ -234,7 +234,12 @@ test('the referral page: sections by shortcut, and half-filled forms survive mov
   for (const [n, words] of [[1, 'Contacts and appointments'], [2, 'Tasks'], [4, 'Outcomes'], [6, 'Details']]) {
     assert.match(menu, new RegExp(`${words}Alt\\+Shift\\+${n}`));
   }
+  // A place that says where someone lives is warned about as it is typed (it goes on the
+  // day sheet and into calendar files); a room is not.
+  await page.fill(byTestId('booking-place'), '12 High Street, LS1 4AB');
+  assert.match(await page.textContent(byTestId('place-warning')), /street address.*calendar files/);
   await page.fill(byTestId('booking-place'), 'Room 9, Riverside');
+  assert.equal(await page.$(byTestId('place-warning')), null);
   await page.fill(byTestId('booking-start'), '11:00');
   await page.fill(`#sec-tasks ${byTestId('task-input')}`, 'Half typed task');
   await page.keyboard.press('Alt+Shift+4');

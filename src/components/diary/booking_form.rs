@@ -3,6 +3,7 @@ use leptos::html;
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
 use linkwork_core::work::diary::{AppointmentDraft, Booked, DiaryError, DiaryField, MAX_PLACE_LEN};
+use linkwork_core::work::reference::check_place;
 use linkwork_core::ReferralId;
 
 use crate::platform::show_date;
@@ -95,7 +96,14 @@ pub fn BookingForm(
     };
     let prefix = StoredValue::new(id_prefix);
     let id = move |name: &str| format!("{}-{name}", prefix.get_value());
-    let described = move |name: &str| format!("{} {}", id(&format!("{name}-error")), id("hint"));
+    let described = move |name: &str| {
+        let warning = if name == "place" {
+            format!(" {}", id("place-warning"))
+        } else {
+            String::new()
+        };
+        format!("{} {}{warning}", id(&format!("{name}-error")), id("hint"))
+    };
     let modes = move || {
         state
             .ws
@@ -158,6 +166,10 @@ pub fn BookingForm(
                         aria-invalid=move || error_for(DiaryField::Place)().is_some().to_string()
                         prop:value=move || draft.with(|d| d.place.clone())
                         on:input=move |e| draft.update(|d| d.place = event_target_value(&e))/>
+                    // Announced as it appears, without taking focus from the field.
+                    <div role="status" id=id("place-warning")>
+                        {move || draft.with(|d| check_place(&d.place)).map(|w| view! { <p class="field-warning" data-testid="place-warning">{w.to_string()}</p> })}
+                    </div>
                 </div>
                 <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-booking">"Book"</button>
             </div>

@@ -54,10 +54,13 @@ pub fn diary_ics(ws: &Workspace, from: NaiveDate, weeks: u32, stamp: DateTime<Ut
             let starts = NaiveDateTime::new(a.date, a.start);
             let ends = starts + Duration::minutes(i64::from(a.minutes));
             let mode = ws.settings.lists.label(ListKind::ContactModes, &a.mode);
+            // Cancelled, or never marked on an episode that has ended: a calendar that has
+            // the event takes it out.
             let status = match r.appointment_state(a) {
                 AppointmentState::Marked(
                     ContactOutcome::CancelledByPerson | ContactOutcome::CancelledByLinkWorker,
                 ) => EventStatus::Cancelled,
+                AppointmentState::Booked if !r.status.is_open() => EventStatus::Cancelled,
                 _ => EventStatus::Confirmed,
             };
             let mut event = icalendar::Event::new();
@@ -188,5 +191,36 @@ mod tests {
             !text.contains(&id.to_string()),
             "the referral's id stays inside"
         );
+        // The referral is closed: its bookings ahead leave the diary, and leave calendars too.
+        ws.change_status(
+            id,
+            crate::work::journey::Transition::Close {
+                reason: "complete".into(),
+            },
+            "2026-11-21",
+            today(),
+        )
+        .expect("closed");
+        let closed = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(12)));
+        let ahead = closed
+            .iter()
+            .find(|e| value(e, "DTSTART") == Some("20261124T100000"))
+            .expect("still in the file");
+        assert_eq!(value(ahead, "STATUS"), Some("CANCELLED"));
+        let left = crate::views::diary::days(&ws, today(), 28, false);
+        let states: Vec<AppointmentState> = left
+            .iter()
+            .flat_map(|d| &d.lines)
+            .map(|l| l.state)
+            .collect();
+        assert_eq!(
+            states,
+            vec![AppointmentState::Marked(ContactOutcome::CancelledByPerson)],
+            "what was marked stays; what was only booked goes"
+        );
+        let that_day = "2026-11-24".parse().expect("date");
+        assert!(crate::views::today::today(&ws, that_day)
+            .appointments
+            .is_empty());
     }
 }

@@ -51,7 +51,8 @@ pub struct DiaryDay {
     pub lines: Vec<AppointmentLine>,
 }
 
-/// The lines of one referral's appointments that `keep` accepts.
+/// The lines of one referral's appointments that `keep` accepts, leaving out the unmarked
+/// bookings of an episode that has ended.
 pub(crate) fn lines_of(
     ws: &Workspace,
     r: &Referral,
@@ -59,9 +60,12 @@ pub(crate) fn lines_of(
     out: &mut Vec<AppointmentLine>,
 ) {
     let mut reference = None;
+    let open = r.status.is_open();
     for a in &r.appointments {
         let state = r.appointment_state(a);
-        if !keep(a.date, state) {
+        // An ended episode's bookings that were never marked are off the diary (they come
+        // back if it is reopened).
+        if (!open && state == AppointmentState::Booked) || !keep(a.date, state) {
             continue;
         }
         let reference = reference

@@ -75,6 +75,94 @@ pub fn check_reference(reference: &str) -> Option<ReferenceWarning> {
     None
 }
 
+/// Why an appointment's place may say too much: it goes on the day sheet and into
+/// calendar files, so it should name a room or a building, never where someone lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceWarning {
+    /// A house number and a street ("12 High Street").
+    Street,
+    /// A UK postcode.
+    Postcode,
+    /// An NHS or phone number.
+    Number,
+    /// An email address.
+    Email,
+}
+
+impl fmt::Display for PlaceWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Street => "This looks like a street address.",
+            Self::Postcode => "This looks like a postcode.",
+            Self::Number => "This looks like an NHS or phone number.",
+            Self::Email => "This looks like an email address.",
+        })?;
+        f.write_str(" The place goes on the day sheet and into calendar files: write \u{201c}At home\u{201d} or a room, not where someone lives.")
+    }
+}
+
+/// Words that end a street's name.
+const STREET_WORDS: [&str; 26] = [
+    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way",
+    "crescent", "court", "ct", "place", "gardens", "grove", "terrace", "square", "walk", "row",
+    "mews", "parade", "rise", "view",
+];
+
+/// Words before a number that make it a room, not a house.
+const ROOM_WORDS: [&str; 7] = ["room", "rm", "floor", "suite", "desk", "level", "unit"];
+
+/// Checks an appointment's place and returns the first warning that applies. A warning,
+/// never a refusal: "Room 3, Park Road Surgery" is a fine place that also warns.
+pub fn check_place(place: &str) -> Option<PlaceWarning> {
+    let p = place.trim();
+    if p.is_empty() {
+        return None;
+    }
+    if p.contains('@') && p.contains('.') {
+        return Some(PlaceWarning::Email);
+    }
+    if longest_digit_run(p) >= 10 || grouped_numbers(p).iter().any(|n| n.len() >= 10) {
+        return Some(PlaceWarning::Number);
+    }
+    let words: Vec<String> = p
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('.').to_lowercase())
+        .collect();
+    let postcode = (0..words.len()).any(|i| {
+        looks_like_postcode(&words[i])
+            || words
+                .get(i + 1)
+                .is_some_and(|next| looks_like_postcode(&format!("{} {next}", words[i])))
+    });
+    if postcode {
+        return Some(PlaceWarning::Postcode);
+    }
+    // A house number (12, 12a, 12-14), then up to three words, the last a street word.
+    let house = |w: &str| {
+        let digits = w.chars().take_while(char::is_ascii_digit).count();
+        (1..=4).contains(&digits)
+            && w[digits..]
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || c == '-')
+    };
+    for (i, w) in words.iter().enumerate() {
+        let room = i > 0 && ROOM_WORDS.contains(&words[i - 1].as_str());
+        if !house(w) || room {
+            continue;
+        }
+        let after = &words[i + 1..words.len().min(i + 4)];
+        if after
+            .iter()
+            .skip(1)
+            .any(|w| STREET_WORDS.contains(&w.as_str()))
+        {
+            return Some(PlaceWarning::Street);
+        }
+    }
+    None
+}
+
 /// NHS numbers are ten digits; the last is a modulus 11 check digit.
 pub fn is_valid_nhs_number(digits: &str) -> bool {
     let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
@@ -241,6 +329,34 @@ fn looks_like_name(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_place_that_says_where_someone_lives_is_warned_about_and_rooms_are_not() {
+        for fine in [
+            "Room 3, Hillview",
+            "At home",
+            "Meet at the practice door",
+            "Room 12, Park Road Surgery",
+            "Community room, Canal",
+            "Floor 2, Oak House",
+            "",
+        ] {
+            assert_eq!(check_place(fine), None, "{fine}");
+        }
+        for (said, warning) in [
+            ("12 High Street", PlaceWarning::Street),
+            ("Flat 2, 14a Oak Court", PlaceWarning::Street),
+            ("12 Church St.", PlaceWarning::Street),
+            ("Home, LS1 4AB", PlaceWarning::Postcode),
+            ("ls14ab", PlaceWarning::Postcode),
+            ("ring 07700 900123 first", PlaceWarning::Number),
+            ("sam@example.org", PlaceWarning::Email),
+        ] {
+            assert_eq!(check_place(said), Some(warning), "{said}");
+        }
+        assert!(PlaceWarning::Street.to_string().contains("calendar files"));
+    }
+
     use super::*;
 
     #[test]
