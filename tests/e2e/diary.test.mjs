@@ -237,7 +237,7 @@ test('the referral page: sections by shortcut, and half-filled forms survive mov
   // A place that says where someone lives is warned about as it is typed (it goes on the
   // day sheet and into calendar files); a room is not.
   await page.fill(byTestId('booking-place'), '12 High Street, LS1 4AB');
-  assert.match(await page.textContent(byTestId('place-warning')), /street address.*calendar files/);
+  assert.match(await page.textContent(byTestId('place-warning')), /postcode.*calendar files/);
   await page.fill(byTestId('booking-place'), 'Room 9, Riverside');
   assert.equal(await page.$(byTestId('place-warning')), null);
   await page.fill(byTestId('booking-start'), '11:00');
