@@ -198,6 +198,20 @@ pub fn TodayPage() -> impl IntoView {
                         </ul>
                     </section>
                 })}
+                {(!t.outcomes_due.is_empty()).then(|| view! {
+                    <section class="panel" aria-labelledby="today-reviews">
+                        <h2 id="today-reviews">{format!("Questionnaire reviews due ({})", t.outcomes_due.len())}</h2>
+                        <p class="hint">{move || format!("A review is due {} weeks after a baseline (set in Settings). Open the person and press Alt+Shift+4 for Outcomes.", state.ws.with(|ws| ws.settings.review_after_weeks))}</p>
+                        <ul class="waiting-list" data-testid="today-reviews">
+                            {t.outcomes_due.clone().into_iter().map(|o| view! {
+                                <li data-testid="today-review">
+                                    <a href=Route::Referral(o.referral).href()>{o.reference}</a>
+                                    {format!(" · {}: baseline {}, review due {}", o.instrument, show_date(o.baseline), show_date(o.due))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 {(!t.checkins.is_empty()).then(|| view! {
                     <section class="panel" aria-labelledby="today-checkins">
                         <h2 id="today-checkins">"Practice check-ins due"</h2>

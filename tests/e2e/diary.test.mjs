@@ -296,3 +296,24 @@ test('unlocking opens Today; a clash is warned about, not refused', async (t) =>
   assert.equal(await page.$$eval(byTestId('diary-clash'), (c) => c.length), 2);
   assert.deepEqual(app.errors, []);
 });
+
+test('Today lists questionnaire reviews due by the weeks set in Settings, and 0 turns them off', async (t) => {
+  const app = await openFresh(t, { clock: '2026-11-21T12:00:00Z' });
+  const { page } = app;
+  await page.click(byTestId('open-demo'));
+  await page.waitForSelector(byTestId('today-heading'));
+  const due = await page.$$eval(byTestId('today-review'), (rows) => rows.map((r) => r.textContent));
+  assert.ok(due.length > 0, 'the demo has reviews due');
+  for (const line of due) assert.match(line, /^[A-Z]{2}-\d{5} · .+: baseline \d+ \w+ \d{4}, review due \d+ \w+ \d{4}$/);
+  await page.click(byTestId('nav-settings'));
+  await page.fill(byTestId('review-weeks'), 'twelve');
+  await page.click(byTestId('save-outcome-settings'));
+  await page.waitForSelector(`${byTestId('outcome-settings-error')} >> text=whole number from 0 (none) to 104`);
+  await page.fill(byTestId('review-weeks'), '0');
+  await page.click(byTestId('save-outcome-settings'));
+  await page.waitForSelector(byTestId('outcome-settings-result'));
+  await page.click(byTestId('nav-today'));
+  await page.waitForSelector(byTestId('today-heading'));
+  assert.equal(await page.$(byTestId('today-reviews')), null, 'none when set to 0');
+  assert.deepEqual(app.errors, []);
+});

@@ -2,6 +2,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::work::measures::read_instrument;
 
+use crate::components::common::short_number::{whole_number, ShortNumber};
 use crate::platform::{file_text, take_files};
 use crate::state::use_state;
 
@@ -17,6 +18,11 @@ pub fn OutcomeSettings() -> impl IntoView {
             .with_untracked(|ws| ws.settings.link_worker_contact.clone()),
     );
     let saved = RwSignal::new(None::<Result<String, String>>);
+    let review_weeks = RwSignal::new(
+        state
+            .ws
+            .with_untracked(|ws| ws.settings.review_after_weeks.to_string()),
+    );
     let thresholds = RwSignal::new(state.ws.with_untracked(|ws| {
         ws.instruments()
             .into_iter()
@@ -28,6 +34,12 @@ pub fn OutcomeSettings() -> impl IntoView {
     }));
     let save = move |e: ev::SubmitEvent| {
         e.prevent_default();
+        let Some(weeks) = whole_number(review_weeks, 0..=104) else {
+            saved.set(Some(Err(
+                "Enter the weeks until a review as a whole number from 0 (none) to 104.".into(),
+            )));
+            return;
+        };
         let list = thresholds.get_untracked();
         let mut parsed = Vec::new();
         for (id, name, v) in &list {
@@ -42,6 +54,7 @@ pub fn OutcomeSettings() -> impl IntoView {
         let _ = state.update_settings(|s| {
             s.link_worker_contact = contact.get_untracked().trim().to_owned();
             s.change_thresholds = parsed.into_iter().collect();
+            s.review_after_weeks = weeks;
             Ok::<(), ()>(())
         });
         saved.set(Some(Ok("Saved.".into())));
@@ -85,6 +98,7 @@ pub fn OutcomeSettings() -> impl IntoView {
                     <input autocomplete="off" id="lw-contact" type="text" data-testid="link-worker-contact" prop:value=move || contact.get()
                         on:input=move |e| contact.set(event_target_value(&e))/>
                 </div>
+                <ShortNumber id="review-weeks" label="A questionnaire's review is due this many weeks after its baseline (0 for none)" value=review_weeks testid="review-weeks"/>
                 <fieldset class="field">
                     <legend>"A change counts as meaningful from"</legend>
                     {move || thresholds.get().into_iter().enumerate().map(|(i, (id, name, v))| view! {

@@ -165,12 +165,17 @@ pub struct Settings {
     /// The share of time (percent) below which practice and community work
     /// together are flagged, after three months running.
     pub other_work_share: u32,
+    /// Weeks from a questionnaire's baseline until its review is due (Today says so);
+    /// 0 for none.
+    pub review_after_weeks: u32,
 }
 
 /// Default months between practice check-ins (a quarter).
 pub const DEFAULT_CHECKIN_EVERY_MONTHS: u32 = 3;
 /// Default least share of time for practice and community work, in percent.
 pub const DEFAULT_OTHER_WORK_SHARE: u32 = 20;
+/// Default weeks from a questionnaire's baseline to its review.
+pub const DEFAULT_REVIEW_AFTER_WEEKS: u32 = 12;
 
 /// Default days waiting for first contact before highlighting.
 pub const DEFAULT_WAITING_ALERT_DAYS: u32 = 14;
@@ -197,6 +202,7 @@ impl Default for Settings {
             link_worker_contact: String::new(),
             checkin_every_months: DEFAULT_CHECKIN_EVERY_MONTHS,
             other_work_share: DEFAULT_OTHER_WORK_SHARE,
+            review_after_weeks: DEFAULT_REVIEW_AFTER_WEEKS,
         }
     }
 }

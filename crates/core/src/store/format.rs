@@ -42,17 +42,32 @@ pub type Migration = fn(&mut Value) -> Result<(), String>;
 /// Version 2 added `auto_lock_minutes` and `backup_reminder_days`; version 3
 /// the caseload alerts `waiting_alert_days` and `no_contact_alert_days`;
 /// version 4 loaded instruments, change thresholds and the link worker's
-/// contact details (all optional, so the step only marks the version).
+/// contact details (all optional, so the step only marks the version); version 5 the
+/// practice check-in and balance settings; version 6 the weeks from a questionnaire's
+/// baseline to its review.
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 5,
+    current: 6,
     migrations: &[
         settings_v1_to_v2,
         settings_v2_to_v3,
         settings_v3_to_v4,
         settings_v4_to_v5,
+        settings_v5_to_v6,
     ],
 };
+
+/// Version 5 settings had no review interval for questionnaires: use the default.
+fn settings_v5_to_v6(doc: &mut Value) -> Result<(), String> {
+    let settings = doc
+        .get_mut("settings")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no settings in it")?;
+    settings
+        .entry("review_after_weeks")
+        .or_insert(Value::from(crate::model::DEFAULT_REVIEW_AFTER_WEEKS));
+    Ok(())
+}
 
 /// Version 4 settings had no practice check-in or balance settings: use the defaults.
 fn settings_v4_to_v5(doc: &mut Value) -> Result<(), String> {
@@ -1131,7 +1146,7 @@ mod tests {
     }
 
     #[test]
-    fn version_5_settings_fixture_loads_and_re_encodes_byte_for_byte() {
+    fn version_5_settings_fixture_loads_with_the_default_review_interval() {
         let entries = vec![(
             "linkwork/main/settings".to_owned(),
             fixture("v5/settings.json"),
@@ -1144,8 +1159,24 @@ mod tests {
             (2, 25)
         );
         assert_eq!(
+            settings.review_after_weeks, 12,
+            "version 5 had none: the default"
+        );
+    }
+
+    #[test]
+    fn version_6_settings_fixture_loads_and_re_encodes_byte_for_byte() {
+        let entries = vec![(
+            "linkwork/main/settings".to_owned(),
+            fixture("v6/settings.json"),
+        )];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = &loaded.workspace.settings;
+        assert_eq!(settings.review_after_weeks, 10);
+        assert_eq!(
             encode_settings(settings),
-            fixture("v5/settings.json").trim()
+            fixture("v6/settings.json").trim()
         );
     }
 

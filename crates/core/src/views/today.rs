@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::model::diary::{AppointmentState, TaskId};
+use crate::model::measures::TimePoint;
 use crate::model::{PracticeId, ReferralId, RiskFlags, Workspace};
 use crate::views::diary::{in_order, lines_of, AppointmentLine};
 use crate::work::diary::TaskOwner;
@@ -53,6 +54,18 @@ pub struct CheckInLine {
     pub due: Due,
 }
 
+/// A questionnaire whose review is due: its baseline was the configured number of weeks
+/// ago or more, and nothing has been recorded at review or closure since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeDueLine {
+    pub referral: ReferralId,
+    pub reference: String,
+    /// The questionnaire's name.
+    pub instrument: String,
+    pub baseline: NaiveDate,
+    pub due: NaiveDate,
+}
+
 /// Everything on Today.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Today {
@@ -70,6 +83,8 @@ pub struct Today {
     pub waiting_total: usize,
     pub risks: Vec<RiskLine>,
     pub checkins: Vec<CheckInLine>,
+    /// Reviews of questionnaires that are due, longest due first.
+    pub outcomes_due: Vec<OutcomeDueLine>,
 }
 
 impl Today {
@@ -82,6 +97,7 @@ impl Today {
             && self.waiting.is_empty()
             && self.risks.is_empty()
             && self.checkins.is_empty()
+            && self.outcomes_due.is_empty()
     }
 }
 
@@ -89,6 +105,18 @@ impl Today {
 pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
     let mut out = Today::default();
     let mut waiting = Vec::new();
+    let weeks = ws.settings.review_after_weeks;
+    let instruments = if weeks > 0 {
+        ws.instruments()
+    } else {
+        Vec::new()
+    };
+    let name_of = |id: &str| {
+        instruments
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.name.clone())
+    };
     for r in ws.referrals.values() {
         let open = r.status.is_open();
         lines_of(
@@ -120,6 +148,32 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
         }
         if r.status.is_waiting() && r.first_seen().is_none() {
             waiting.push((r.referral_date, r));
+        }
+        if weeks > 0 {
+            for b in r
+                .measures
+                .iter()
+                .filter(|m| m.time_point == TimePoint::Baseline && m.instrument != "goals")
+            {
+                let due = b.date + chrono::Duration::weeks(i64::from(weeks));
+                let reviewed = r.measures.iter().any(|m| {
+                    m.instrument == b.instrument
+                        && m.time_point != TimePoint::Baseline
+                        && m.date >= b.date
+                });
+                if due > today || reviewed {
+                    continue;
+                }
+                if let Some(instrument) = name_of(&b.instrument) {
+                    out.outcomes_due.push(OutcomeDueLine {
+                        referral: r.id,
+                        reference: reference(),
+                        instrument,
+                        baseline: b.date,
+                        due,
+                    });
+                }
+            }
         }
         if !r.risks.is_empty() {
             out.risks.push(RiskLine {
@@ -170,6 +224,9 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
         });
     }
     crate::model::order::sort_by_key(&mut out.risks, |l| (l.reference.clone(), l.referral));
+    crate::model::order::sort_by_key(&mut out.outcomes_due, |l| {
+        (l.due, l.reference.clone(), l.instrument.clone())
+    });
     let every = ws.settings.checkin_every_months;
     for p in ws.settings.active_practices() {
         let due = next_due(&ws.practice_work, p.id, every);
@@ -330,5 +387,45 @@ mod tests {
             "the demo has appointments today"
         );
         assert!(!t.tasks.is_empty());
+    }
+
+    #[test]
+    fn a_review_is_due_the_set_weeks_after_baseline_until_one_is_recorded() {
+        use crate::work::measures::{Completion, MeasureDraft, MeasureResult};
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        let record = |ws: &mut Workspace, point: TimePoint, date: &str| {
+            let draft = MeasureDraft {
+                instrument: "ons4".into(),
+                time_point: point,
+                date: date.into(),
+                completion: Completion::SelfCompleted,
+                result: MeasureResult::Answers {
+                    answers: vec![5; 4],
+                },
+            };
+            ws.record_measure(id, &draft, "2026-12-31".parse().expect("date"))
+                .expect("recorded");
+        };
+        record(&mut ws, TimePoint::Baseline, "2026-11-03");
+        let on = |ws: &Workspace, d: &str| today(ws, d.parse().expect("date")).outcomes_due;
+        ws.settings.review_after_weeks = 2;
+        assert!(on(&ws, "2026-11-16").is_empty(), "13 days on: not yet");
+        let due = on(&ws, "2026-11-17");
+        assert_eq!(due.len(), 1);
+        assert_eq!(
+            (due[0].reference.as_str(), due[0].due.to_string()),
+            ("RV-0001", "2026-11-17".to_owned())
+        );
+        assert!(
+            due[0].instrument.starts_with("ONS4"),
+            "{}",
+            due[0].instrument
+        );
+        ws.settings.review_after_weeks = 0;
+        assert!(on(&ws, "2026-11-30").is_empty(), "0 turns it off");
+        ws.settings.review_after_weeks = 2;
+        record(&mut ws, TimePoint::Review, "2026-11-18");
+        assert!(on(&ws, "2026-11-30").is_empty(), "reviewed");
     }
 }
