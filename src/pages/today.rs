@@ -89,7 +89,7 @@ pub fn TodayPage() -> impl IntoView {
         let (owner, id) = (t.owner, t.task);
         view! {
             <li class="task" class:task--overdue=t.overdue data-testid="today-task">
-                <input type="checkbox" id=checkbox.clone() data-testid="today-task-done"
+                <input type="checkbox" id=checkbox.clone() data-testid="today-task-done" disabled=move || state.read_only()
                     on:change=move |e| { let _ = state.set_task_done(owner, id, event_target_checked(&e)); }/>
                 <label for=checkbox>
                     <span class="task__text">{t.text.clone()}</span>

@@ -57,8 +57,12 @@ pub fn MarkButtons(
             // The line is drawn again: keep the keyboard where it was, on what happened.
             Ok(_) => set_timeout(
                 move || {
+                    // Where the line is gone (a referral's list of bookings), the section.
                     let id = format!("marked-{referral}-{appointment}");
-                    if let Some(el) = document().get_element_by_id(&id) {
+                    let el = document()
+                        .get_element_by_id(&id)
+                        .or_else(|| document().get_element_by_id("sec-contacts-heading"));
+                    if let Some(el) = el {
                         if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
                             let _ = el.focus();
                         }
@@ -112,13 +116,13 @@ pub fn MarkButtons(
                     let ahead = date > today();
                     view! {
                         <div class="marks__buttons" role="group" aria-label=label("Record")>
-                            <button type="button" class="button button--small" disabled=ahead
+                            <button type="button" class="button button--small" disabled=move || ahead || state.read_only()
                                 aria-label=label("Attended") on:click=move |_| mark(ContactOutcome::Attended)
                                 data-testid="mark-attended">"Attended"</button>
-                            <button type="button" class="button button--small button--secondary" disabled=ahead
+                            <button type="button" class="button button--small button--secondary" disabled=move || ahead || state.read_only()
                                 aria-label=label("Did not attend") on:click=move |_| mark(ContactOutcome::DidNotAttend)
                                 data-testid="mark-dna">"Did not attend"</button>
-                            <button type="button" class="button button--small button--secondary"
+                            <button type="button" class="button button--small button--secondary" disabled=move || state.read_only()
                                 aria-label=label("Cancelled by the person") on:click=move |_| mark(ContactOutcome::CancelledByPerson)
                                 data-testid="mark-cancelled">"Cancelled"</button>
                         </div>
@@ -132,10 +136,10 @@ pub fn MarkButtons(
                         {missed_now.then(|| view! {
                             <div class="marks__next" role="group" aria-label="Next step after a missed appointment" data-testid="dna-next">
                                 <span>"Next step: "</span>
-                                <button type="button" class="button button--small button--secondary" on:click=book_again data-testid="dna-book-again">"Book again"</button>
-                                <button type="button" class="button button--small button--secondary" on:click=send_letter data-testid="dna-letter">"Send a letter"</button>
+                                <button type="button" class="button button--small button--secondary" disabled=move || state.read_only() on:click=book_again data-testid="dna-book-again">"Book again"</button>
+                                <button type="button" class="button button--small button--secondary" disabled=move || state.read_only() on:click=send_letter data-testid="dna-letter">"Send a letter"</button>
                                 {(in_a_row >= MISSED_BEFORE_CLOSING).then(|| view! {
-                                    <button type="button" class="button button--small button--secondary" on:click=close data-testid="dna-close">
+                                    <button type="button" class="button button--small button--secondary" disabled=move || state.read_only() on:click=close data-testid="dna-close">
                                         {format!("Close after {in_a_row} missed")}
                                     </button>
                                 })}

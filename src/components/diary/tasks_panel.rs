@@ -74,13 +74,13 @@ pub fn TasksPanel(
         let text = t.text.clone();
         view! {
             <li class="task" class:task--overdue=overdue data-testid="task">
-                <input type="checkbox" id=checkbox.clone() prop:checked=is_done data-testid="task-done"
+                <input type="checkbox" id=checkbox.clone() prop:checked=is_done data-testid="task-done" disabled=move || state.read_only()
                     on:change=move |e| { let _ = state.set_task_done(owner, id, event_target_checked(&e)); }/>
                 <label for=checkbox>
                     <span class="task__text" data-testid="task-text">{t.text.clone()}</span>
                     {(!when.is_empty()).then(|| view! { <span class="task__when" class:badge=overdue class:badge--warn=overdue>{when}</span> })}
                 </label>
-                <button type="button" class="button button--link button--small" aria-label=format!("Remove the task: {text}")
+                <button type="button" class="button button--link button--small" aria-label=format!("Remove the task: {text}") disabled=move || state.read_only()
                     on:click=move |_| { let _ = state.remove_task(owner, id); } data-testid="task-remove">"Remove"</button>
             </li>
         }

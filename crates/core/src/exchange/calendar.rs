@@ -223,4 +223,31 @@ mod tests {
             .appointments
             .is_empty());
     }
+
+    #[test]
+    fn text_that_looks_like_calendar_lines_stays_inside_its_own_event() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        let person = ws.referrals[&id].person;
+        ws.people.get_mut(&person).expect("person").reference =
+            "RV-1;X\nEND:VEVENT\nBEGIN:VEVENT".into();
+        ws.book_appointment(
+            id,
+            &AppointmentDraft {
+                date: "2026-11-24".into(),
+                start: "10:00".into(),
+                minutes: "30".into(),
+                mode: "telephone".into(),
+                place: "Room 3, \"A\"; B".into(),
+            },
+            today(),
+        )
+        .expect("booked");
+        let events = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(9)));
+        assert_eq!(events.len(), 1, "one appointment, one event");
+        assert_eq!(
+            value(&events[0], "SUMMARY"),
+            Some("RV-1\\;X\\nEND:VEVENT\\nBEGIN:VEVENT (Telephone)")
+        );
+    }
 }
