@@ -64,10 +64,38 @@ fn appointment_table(
     }
 }
 
+/// Lines a list shows before "Show all": a long day stays quick to draw and to read.
+const SHOWN: usize = 30;
+
+/// The first [`SHOWN`] of a list unless `all`, and how many are left out.
+fn first<T: Clone>(list: &[T], all: bool) -> (Vec<T>, usize) {
+    if all || list.len() <= SHOWN {
+        (list.to_vec(), 0)
+    } else {
+        (list[..SHOWN].to_vec(), list.len() - SHOWN)
+    }
+}
+
+/// A button that shows the rest of a list.
+fn show_all(more: usize, what: &'static str, all: RwSignal<Vec<&'static str>>) -> impl IntoView {
+    (more > 0).then(|| {
+        view! {
+            <p>
+                <button type="button" class="button button--secondary button--small" data-testid=format!("show-all-{what}")
+                    on:click=move |_| all.update(|a| a.push(what))>
+                    {format!("Show {more} more")}
+                </button>
+            </p>
+        }
+    })
+}
+
 /// Today's page.
 #[component]
 pub fn TodayPage() -> impl IntoView {
     let state = use_state();
+    // The lists shown in full.
+    let all = RwSignal::new(Vec::<&'static str>::new());
     let lists = Memo::new(move |_| state.ws.with(|ws| today_lists(ws, today())));
     let own_draft = RwSignal::new(TaskDraft::default());
     let booking_for = RwSignal::new(None::<ReferralId>);
@@ -117,30 +145,44 @@ pub fn TodayPage() -> impl IntoView {
         </Show>
         {move || {
             let t: Today = lists.get();
+            let full = all.get();
+            let whole = |what: &str| full.contains(&what);
+            let (appointments, more_appointments) = first(&t.appointments, whole("appointments"));
+            let (to_record, more_to_record) = first(&t.to_record, whole("to-record"));
+            let (tasks, more_tasks) = first(&t.tasks, whole("tasks"));
+            let (risks, more_risks) = first(&t.risks, whole("risks"));
+            let (reviews, more_reviews) = first(&t.outcomes_due, whole("reviews"));
             let clear = t.is_clear() && state.ws.with(|ws| !ws.referrals.is_empty());
             view! {
                 {clear.then(|| view! { <p class="banner" data-testid="today-clear">"Nothing is booked or due today, and nobody is waiting."</p> })}
                 <section class="panel" aria-labelledby="today-appointments">
-                    <h2 id="today-appointments">"Appointments today"</h2>
+                    <h2 id="today-appointments">{format!("Appointments today ({})", t.appointments.len())}</h2>
                     {if t.appointments.is_empty() {
                         view! { <p class="muted" data-testid="today-none">"None booked for today."</p> }.into_any()
                     } else {
-                        appointment_table(t.appointments.clone(), false, "today-appointments").into_any()
+                        view! {
+                            {appointment_table(appointments, false, "today-appointments")}
+                            {show_all(more_appointments, "appointments", all)}
+                        }.into_any()
                     }}
                 </section>
                 {(!t.to_record.is_empty()).then(|| view! {
                     <section class="panel" aria-labelledby="today-to-record">
                         <h2 id="today-to-record">{format!("To record ({})", t.to_record.len())}</h2>
                         <p class="hint">"Appointments before today that have not been marked. Marking one records the contact with its date, how and minutes."</p>
-                        {appointment_table(t.to_record.clone(), true, "today-to-record")}
+                        {appointment_table(to_record, true, "today-to-record")}
+                        {show_all(more_to_record, "to-record", all)}
                     </section>
                 })}
                 <section class="panel" aria-labelledby="today-tasks">
-                    <h2 id="today-tasks">"Tasks due"</h2>
+                    <h2 id="today-tasks">{format!("Tasks due ({})", t.tasks.len())}</h2>
                     {if t.tasks.is_empty() {
                         view! { <p class="muted">"No tasks due today or overdue."</p> }.into_any()
                     } else {
-                        view! { <ul class="task-list" data-testid="today-tasks">{t.tasks.clone().into_iter().map(task_row).collect_view()}</ul> }.into_any()
+                        view! {
+                            <ul class="task-list" data-testid="today-tasks">{tasks.into_iter().map(task_row).collect_view()}</ul>
+                            {show_all(more_tasks, "tasks", all)}
+                        }.into_any()
                     }}
                 </section>
                 <section class="panel" aria-labelledby="today-waiting">
@@ -186,9 +228,9 @@ pub fn TodayPage() -> impl IntoView {
                 </section>
                 {(!t.risks.is_empty()).then(|| view! {
                     <section class="panel" aria-labelledby="today-risks">
-                        <h2 id="today-risks">"Open risk flags"</h2>
+                        <h2 id="today-risks">{format!("Open risk flags ({})", t.risks.len())}</h2>
                         <ul class="waiting-list" data-testid="today-risks">
-                            {t.risks.clone().into_iter().map(|r| view! {
+                            {risks.into_iter().map(|r| view! {
                                 <li>
                                     <a href=Route::Referral(r.referral).href()>{r.reference}</a>
                                     {r.risks.safeguarding.then(|| view! { " " <span class="badge badge--risk">"Safeguarding"</span> })}
@@ -196,6 +238,7 @@ pub fn TodayPage() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
+                        {show_all(more_risks, "risks", all)}
                     </section>
                 })}
                 {(!t.outcomes_due.is_empty()).then(|| view! {
@@ -203,13 +246,14 @@ pub fn TodayPage() -> impl IntoView {
                         <h2 id="today-reviews">{format!("Questionnaire reviews due ({})", t.outcomes_due.len())}</h2>
                         <p class="hint">{move || format!("A review is due {} weeks after a baseline (set in Settings). Open the person and press Alt+Shift+4 for Outcomes.", state.ws.with(|ws| ws.settings.review_after_weeks))}</p>
                         <ul class="waiting-list" data-testid="today-reviews">
-                            {t.outcomes_due.clone().into_iter().map(|o| view! {
+                            {reviews.into_iter().map(|o| view! {
                                 <li data-testid="today-review">
                                     <a href=Route::Referral(o.referral).href()>{o.reference}</a>
                                     {format!(" · {}: baseline {}, review due {}", o.instrument, show_date(o.baseline), show_date(o.due))}
                                 </li>
                             }).collect_view()}
                         </ul>
+                        {show_all(more_reviews, "reviews", all)}
                     </section>
                 })}
                 {(!t.checkins.is_empty()).then(|| view! {

@@ -304,6 +304,17 @@ test('Today lists questionnaire reviews due by the weeks set in Settings, and 0 
   await page.waitForSelector(byTestId('today-heading'));
   const due = await page.$$eval(byTestId('today-review'), (rows) => rows.map((r) => r.textContent));
   assert.ok(due.length > 0, 'the demo has reviews due');
+  // A long list shows its first 30, and the rest on request.
+  const tasks = await page.$$eval(byTestId('today-task'), (rows) => rows.length);
+  assert.ok(tasks <= 30, `${tasks} tasks drawn`);
+  const heading = await page.textContent('#today-tasks');
+  const total = Number(heading.match(/\((\d+)\)/)[1]);
+  if (total > 30) {
+    await page.click(byTestId('show-all-tasks'));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="today-task"]').length === n, total);
+  } else {
+    assert.equal(await page.$(byTestId('show-all-tasks')), null);
+  }
   for (const line of due) assert.match(line, /^[A-Z]{2}-\d{5} · .+: baseline \d+ \w+ \d{4}, review due \d+ \w+ \d{4}$/);
   await page.click(byTestId('nav-settings'));
   await page.fill(byTestId('review-weeks'), 'twelve');
