@@ -76,7 +76,7 @@ pub fn PracticesPage() -> impl IntoView {
                         caption="What is in place, at the latest check-in" testid="table-checklists"/>
                 </ChartCard>
                 <ChartCard title="Balance of the three levels" name="balance"
-                    note=Signal::derive(|| "Hours with people (attended contacts), on practice work and on community work, per month, across all practices.".to_owned())
+                    note=Signal::derive(|| "Hours with people (attended contacts), on their behalf (case notes of that kind), on practice work and on community work, per month, across all practices.".to_owned())
                     chart=Signal::derive(move || months.with(|m| charts::level_balance(m)))
                     table=Signal::derive(move || months.with(|m| tables::level_balance(m)))/>
             </section>

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use linkwork_core::work::diary::{
-    AppointmentDraft, AppointmentId, Booked, DiaryError, Marked, TaskDraft, TaskId, TaskOwner,
+    AppointmentDraft, AppointmentId, Booked, DiaryError, Marked, NoteDraft, NoteId, TaskDraft,
+    TaskId, TaskOwner,
 };
 use linkwork_core::{ContactOutcome, ReferralId, StoreKey};
 
@@ -100,6 +101,34 @@ impl AppState {
         self.ws.update(|ws| result = ws.remove_task(owner, task));
         result?;
         self.commit_tasks(owner);
+        Ok(())
+    }
+
+    /// Adds a case note to a referral.
+    pub fn add_case_note(
+        &self,
+        referral: ReferralId,
+        draft: &NoteDraft,
+    ) -> Result<(), Vec<DiaryError>> {
+        let mut result = Err(vec![DiaryError::NoSuchReferral]);
+        self.ws.update(|ws| {
+            result = ws.add_case_note(referral, draft, today());
+            if let (Ok(_), Some(r)) = (&result, ws.referrals.get_mut(&referral)) {
+                r.updated = now();
+            }
+        });
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
+        Ok(())
+    }
+
+    /// Removes a case note added by mistake.
+    pub fn remove_case_note(&self, referral: ReferralId, note: NoteId) -> Result<(), DiaryError> {
+        let mut result = Err(DiaryError::NoSuchReferral);
+        self.ws
+            .update(|ws| result = ws.remove_case_note(referral, note));
+        let chunk = result?;
+        self.commit([StoreKey::Records(chunk)]);
         Ok(())
     }
 

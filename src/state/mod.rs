@@ -56,6 +56,8 @@ pub struct FormDraft {
     pub booking: Option<linkwork_core::work::diary::AppointmentDraft>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<linkwork_core::work::diary::TaskDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<linkwork_core::work::diary::NoteDraft>,
 }
 
 /// Storage key suffix of a locked workspace's half-filled form.

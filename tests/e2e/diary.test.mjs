@@ -328,3 +328,31 @@ test('Today lists questionnaire reviews due by the weeks set in Settings, and 0 
   assert.equal(await page.$(byTestId('today-reviews')), null, 'none when set to 0');
   assert.deepEqual(app.errors, []);
 });
+
+test('a case note of work on their behalf is in the timeline and counts as time for the person', async (t) => {
+  const app = await openFresh(t, { clock: MONDAY });
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0305');
+  await openReferral(page);
+  // Refused next to its field: no words.
+  await page.fill(byTestId('note-minutes'), '40');
+  await page.click(byTestId('save-note'));
+  await page.waitForSelector(`${byTestId('note-form')} >> text=Write what was done or said`);
+  await page.fill(byTestId('note-text'), 'Called the housing team about the damp');
+  await page.click(byTestId('save-note'));
+  await page.waitForSelector(byTestId('timeline-note'));
+  assert.match(await page.textContent(byTestId('timeline-note')), /Work on their behalf · 40 min.*Called the housing team about the damp/);
+  assert.equal(await page.inputValue(byTestId('note-text')), '', 'the form is fresh');
+  await page.click(byTestId('nav-practices'));
+  await page.waitForSelector(byTestId('table-balance'));
+  const header = await page.$$eval(`${byTestId('table-balance')} thead th`, (th) => th.map((c) => c.textContent));
+  assert.equal(header[2], 'On their behalf (hours)');
+  const november = await page.$$eval(`${byTestId('table-balance')} tbody tr`, (rows) =>
+    rows.map((r) => [...r.children].map((c) => c.textContent)).find((r) => r[0].startsWith('Nov')),
+  );
+  assert.equal(november[2], '0.7', '40 minutes');
+  assert.equal(november[1], '0.0', 'apart from contact time');
+  assert.deepEqual(app.errors, []);
+});

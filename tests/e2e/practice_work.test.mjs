@@ -112,7 +112,7 @@ test('the demo shows a year of practice work and check-ins, with one practice st
   assert.equal(due.filter((d) => d === 'No check-in yet: due now').length, 1);
   const balance = await cells(page, `${byTestId('table-balance')} tbody tr`);
   assert.equal(balance.length, 12);
-  assert.ok(balance.some((r) => r[2] !== '0.0'), 'practice work recorded');
+  assert.ok(balance.some((r) => r[3] !== '0.0'), 'practice work recorded');
   assert.deepEqual(app.errors, []);
 });
 

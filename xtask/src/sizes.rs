@@ -25,25 +25,25 @@ impl Budget {
     }
 }
 
-/// The release wasm (target 350 KiB gzip; 900.0 KiB at the hold's last change: issue 19's
+/// The release wasm (target 350 KiB gzip; 909.4 KiB at the hold's last change: issue 19's
 /// day (Today, the diary and its week, day sheet and calendar file, booking, marking and
 /// tasks, the referral page's sections, then review reminders, place warnings and the
-/// tasks export) added 75.8 KiB over 824.2, of which the `icalendar` crate is 9.4 KiB and
-/// Leptos views most of the rest. Before that: summary
+/// tasks export) added 77.6 KiB over 824.2, of which the `icalendar` crate is 9.4 KiB and
+/// Leptos views most of the rest; issue 20's case notes 7.6 KiB more. Before that: summary
 /// files' disclosure control 14.2 KiB, issue 17's fixes 8.5 KiB and its imports 14.9 KiB.
 /// Issue 23 is the work that brings it down.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(910 * 1024),
+    held_at: Some(920 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,102.2 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,111.6 KiB at the hold's last change, with the wasm above).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1110 * 1024),
+    held_at: Some(1120 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -244,20 +244,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 910.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1110.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 920.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1120.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(911, 150));
+        let grown = check(&build(921, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 911.0 KiB gzip, over the 910.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 921.0 KiB gzip, over the 920.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 411));
+        let heavier = check(&build(700, 421));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1111.0 KiB gzip, over the 1110.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1121.0 KiB gzip, over the 1120.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 

@@ -115,6 +115,7 @@ prop_compose! {
         risks in (any::<bool>(), any::<bool>()),
         tasks in proptest::collection::vec(("[a-z ]{1,20}", proptest::option::of(0i64..100), proptest::option::of(0i64..100)), 0..3),
         appointments in proptest::collection::vec((0i64..400, 0u32..1380, 5u32..60, ".{0,12}", any::<bool>()), 0..3),
+        case_notes in proptest::collection::vec((0i64..400, proptest::sample::select(crate::model::diary::NoteKind::ALL), 0u32..600, ".{1,20}"), 0..3),
     ) -> Referral {
         let date = NaiveDate::from_ymd_opt(2001, 1, 1).expect("valid") + chrono::Duration::days(days);
         let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
@@ -168,6 +169,17 @@ prop_compose! {
                     minutes,
                     outcome,
                     note,
+                })
+                .collect(),
+            case_notes: case_notes
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, kind, minutes, text))| crate::model::diary::CaseNote {
+                    id: crate::model::diary::NoteId(i as u32 + 1),
+                    date: date + chrono::Duration::days(d),
+                    kind,
+                    minutes,
+                    text,
                 })
                 .collect(),
             connections: Vec::new(),

@@ -1,6 +1,6 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::work::diary::{AppointmentDraft, TaskDraft, TaskOwner};
+use linkwork_core::work::diary::{AppointmentDraft, NoteDraft, TaskDraft, TaskOwner};
 use linkwork_core::{highlights, Choice, ContactDraft, ReferralId};
 
 use crate::components::diary::booking_form::BookingForm;
@@ -12,6 +12,7 @@ use crate::components::referral::contact_form::ContactForm;
 use crate::components::referral::feedback_form::FeedbackForm;
 use crate::components::referral::flags::Flags;
 use crate::components::referral::message_panel::MessagePanel;
+use crate::components::referral::note_form::NoteForm;
 use crate::components::referral::status_actions::StatusActions;
 use crate::components::referral::timeline::Timeline;
 use crate::platform::{show_date, today};
@@ -35,6 +36,7 @@ pub struct SectionDrafts {
     pub contact: RwSignal<ContactDraft>,
     pub booking: RwSignal<AppointmentDraft>,
     pub task: RwSignal<TaskDraft>,
+    pub note: RwSignal<NoteDraft>,
 }
 
 /// Moves to a section: scrolls its heading into view and gives it focus.
@@ -173,6 +175,8 @@ pub fn JourneyPanel(
                 <h3>"Add a contact"</h3>
                 <ContactForm referral=referral id_prefix="contact" draft=drafts.contact/>
             </Show>
+            <h3>"Add a note"</h3>
+            <NoteForm referral=referral draft=drafts.note/>
             <h3>"Timeline"</h3>
             <Timeline referral=referral/>
         </section>

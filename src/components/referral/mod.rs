@@ -7,5 +7,6 @@ pub mod feedback_form;
 pub mod flags;
 pub mod journey_panel;
 pub mod message_panel;
+pub mod note_form;
 pub mod status_actions;
 pub mod timeline;

@@ -14,6 +14,8 @@ struct Entry {
     text: String,
     detail: String,
     contact: Option<ContactId>,
+    /// A case note, which can be removed.
+    note: Option<linkwork_core::work::diary::NoteId>,
     attended: bool,
     /// The entry's test id: timeline-status, -contact or -connection.
     kind: &'static str,
@@ -43,6 +45,7 @@ pub fn Timeline(
                     text: format!("Status: {}", h.status.label()),
                     detail: String::new(),
                     contact: None,
+                    note: None,
                     attended: false,
                     kind: "timeline-status",
                 })
@@ -59,6 +62,7 @@ pub fn Timeline(
                 ),
                 detail: c.note.clone(),
                 contact: Some(c.id),
+                note: None,
                 attended: c.outcome == ContactOutcome::Attended,
                 kind: "timeline-contact",
             }));
@@ -74,6 +78,7 @@ pub fn Timeline(
                         text: format!("Connection: {} · {}", c.name, h.status.label()),
                         detail: String::new(),
                         contact: None,
+                        note: None,
                         attended: false,
                         kind: "timeline-connection",
                     }),
@@ -102,10 +107,26 @@ pub fn Timeline(
                         ),
                         detail: String::new(),
                         contact: None,
+                        note: None,
                         attended: false,
                         kind: "timeline-booked",
                     }),
             );
+            let before = list.len();
+            list.extend(r.case_notes.iter().enumerate().map(|(i, n)| Entry {
+                date: n.date,
+                order: before + i,
+                text: if n.minutes > 0 {
+                    format!("{} · {} min", n.kind.label(), n.minutes)
+                } else {
+                    n.kind.label().to_owned()
+                },
+                detail: n.text.clone(),
+                contact: None,
+                note: Some(n.id),
+                attended: false,
+                kind: "timeline-note",
+            }));
             linkwork_core::model::order::sort_by(&mut list, |a, b| {
                 b.date.cmp(&a.date).then(b.order.cmp(&a.order))
             });
@@ -121,6 +142,12 @@ pub fn Timeline(
                         "Remove"<span class="visually-hidden">" this contact"</span>
                     </button>
                 });
+                let remove_note = e.note.map(|nid| view! {
+                    <button type="button" class="button button--link button--small" disabled=move || state.read_only()
+                        on:click=move |_| { let _ = state.remove_case_note(referral, nid); } data-testid="remove-note">
+                        "Remove"<span class="visually-hidden">" this note"</span>
+                    </button>
+                });
                 view! {
                     <li class="timeline__item" class:timeline__item--contact=e.contact.is_some() class:timeline__item--seen=e.attended
                         data-testid=e.kind>
@@ -128,6 +155,7 @@ pub fn Timeline(
                         <span class="timeline__text">{e.text}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="timeline__detail">{e.detail}</span> })}
                         {remove}
+                        {remove_note}
                     </li>
                 }
             }).collect_view()}

@@ -66,6 +66,45 @@ impl Task {
     }
 }
 
+seq_id!(
+    /// Identifies one case note within its referral.
+    NoteId
+);
+
+/// What a case note records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// Work on the person's behalf: called the housing team, wrote to the benefits office.
+    OnBehalf,
+    /// A note, such as what the person said.
+    Note,
+    /// Discussed in supervision.
+    Supervision,
+}
+
+crate::model::choice!(NoteKind {
+    OnBehalf => "on_behalf", "Work on their behalf";
+    Note => "note", "Note";
+    Supervision => "supervision", "Discussed in supervision";
+});
+
+/// A dated note on a referral, with the minutes it took (counted as time for the person
+/// when it was work on their behalf).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseNote {
+    pub id: NoteId,
+    pub date: NaiveDate,
+    pub kind: NoteKind,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub minutes: u32,
+    pub text: String,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// What became of a booked appointment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AppointmentState {

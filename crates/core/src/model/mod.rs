@@ -427,6 +427,9 @@ pub struct Referral {
     /// Meetings booked ahead; each becomes a contact when it is marked.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub appointments: Vec<crate::model::diary::Appointment>,
+    /// Dated case notes: work on the person's behalf, notes, supervision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub case_notes: Vec<crate::model::diary::CaseNote>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connections: Vec<crate::model::directory::Connection>,
     /// Up to three goals in the person's words.
@@ -578,6 +581,7 @@ impl Referral {
             tasks: Vec::new(),
             contacts: Vec::new(),
             appointments: Vec::new(),
+            case_notes: Vec::new(),
             connections: Vec::new(),
             goals: Vec::new(),
             measures: Vec::new(),

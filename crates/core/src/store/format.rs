@@ -1069,6 +1069,15 @@ mod tests {
             chrono::NaiveTime::from_hms_opt(14, 0, 0).expect("time")
         );
         assert_eq!(r.open_tasks().count(), 1, "one of two tasks is done");
+        let notes: Vec<(crate::model::diary::NoteKind, u32)> =
+            r.case_notes.iter().map(|n| (n.kind, n.minutes)).collect();
+        assert_eq!(
+            notes,
+            [
+                (crate::model::diary::NoteKind::OnBehalf, 20),
+                (crate::model::diary::NoteKind::Supervision, 0)
+            ]
+        );
         assert_eq!(
             ws.encode(StoreKey::Records(0)),
             fixture("v4/records-0.json").trim()

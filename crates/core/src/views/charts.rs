@@ -423,8 +423,9 @@ pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Chart {
             .map(|(_, m)| round1(f64::from(f(m)) / 60.0))
             .collect::<Vec<_>>()
     };
-    let levels: [(&str, Level); 3] = [
+    let levels: [(&str, Level); 4] = [
         ("With people (contacts)", |m| m.person),
+        ("On people's behalf", |m| m.on_behalf),
         ("Practice work", |m| m.practice),
         ("Community work", |m| m.community),
     ];

@@ -14,14 +14,23 @@ use crate::work::practice_work::{next_due, Due};
 /// Minutes of each level of work in one month.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LevelMinutes {
+    /// Face-to-face (attended contacts).
     pub person: u32,
+    /// Work on people's behalf (case notes of that kind): time for the person too,
+    /// shown apart from contact time.
+    pub on_behalf: u32,
     pub practice: u32,
     pub community: u32,
 }
 
 impl LevelMinutes {
     pub fn total(self) -> u32 {
-        self.person + self.practice + self.community
+        self.with_people() + self.practice + self.community
+    }
+
+    /// All the time for people: contacts and work on their behalf.
+    pub fn with_people(self) -> u32 {
+        self.person + self.on_behalf
     }
 
     /// Practice and community work as a share of all time (0 to 100), if
@@ -61,6 +70,15 @@ pub fn balance(
         {
             if let Some(i) = slot(c.date) {
                 out[i].person += c.minutes;
+            }
+        }
+        for n in r
+            .case_notes
+            .iter()
+            .filter(|n| n.kind == crate::model::diary::NoteKind::OnBehalf)
+        {
+            if let Some(i) = slot(n.date) {
+                out[i].on_behalf += n.minutes;
             }
         }
     }
@@ -229,6 +247,7 @@ pub fn practice_profiles(ws: &Workspace, today: NaiveDate) -> Vec<PracticeProfil
                 LevelMinutes::default(),
                 |acc, (_, m)| LevelMinutes {
                     person: acc.person + m.person,
+                    on_behalf: acc.on_behalf + m.on_behalf,
                     practice: acc.practice + m.practice,
                     community: acc.community + m.community,
                 },

@@ -288,6 +288,7 @@ pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Table {
     let mut t = Table::new(&[
         "Month",
         "With people (hours)",
+        "On their behalf (hours)",
         "Practice (hours)",
         "Community (hours)",
         "Practice and community share",
@@ -297,6 +298,7 @@ pub fn level_balance(rows: &[(String, LevelMinutes)]) -> Table {
             vec![
                 month.clone(),
                 hours(m.person),
+                hours(m.on_behalf),
                 hours(m.practice),
                 hours(m.community),
                 percent(m.beyond_person_percent()),
@@ -490,6 +492,7 @@ pub fn merged_time(rows: &BTreeMap<String, ([u32; 3], bool)>) -> Table {
     for (practice, ([person, prac, community], withheld)) in rows {
         let m = LevelMinutes {
             person: *person,
+            on_behalf: 0,
             practice: *prac,
             community: *community,
         };

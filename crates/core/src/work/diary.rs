@@ -77,6 +77,11 @@ pub enum DiaryError {
     TextMissing,
     TextTooLong,
     DueInvalid,
+    NoSuchNote,
+    NoteInFuture,
+    NoteMinutesInvalid,
+    NoteTooLong,
+    NoteMissing,
 }
 
 impl DiaryError {
@@ -90,7 +95,11 @@ impl DiaryError {
             Self::LengthInvalid | Self::EndsNextDay => DiaryField::Minutes,
             Self::ModeMissing | Self::ModeUnknown => DiaryField::Mode,
             Self::PlaceTooLong => DiaryField::Place,
-            Self::TextMissing | Self::TextTooLong => DiaryField::Text,
+            Self::TextMissing | Self::TextTooLong | Self::NoteTooLong | Self::NoteMissing => {
+                DiaryField::Text
+            }
+            Self::NoteInFuture => DiaryField::Date,
+            Self::NoteMinutesInvalid => DiaryField::Minutes,
             Self::DueInvalid => DiaryField::Due,
             _ => DiaryField::Form,
         }
@@ -126,6 +135,11 @@ impl fmt::Display for DiaryError {
             Self::TextMissing => f.write_str("Say what needs doing."),
             Self::TextTooLong => write!(f, "Keep the task to {MAX_TASK_LEN} characters or fewer."),
             Self::DueInvalid => f.write_str("Enter a real date for when it is due, or leave it empty."),
+            Self::NoSuchNote => f.write_str("That note is no longer in the record."),
+            Self::NoteInFuture => f.write_str("The date cannot be in the future."),
+            Self::NoteMinutesInvalid => write!(f, "Enter the minutes as a whole number from 0 to {MAX_NOTE_MINUTES}, or leave them empty."),
+            Self::NoteTooLong => write!(f, "Keep the note to {MAX_NOTE_LEN} characters or fewer."),
+            Self::NoteMissing => f.write_str("Write what was done or said."),
         }
     }
 }
@@ -540,6 +554,125 @@ impl Workspace {
     }
 }
 
+/// Longest case note, in characters.
+pub const MAX_NOTE_LEN: usize = 2000;
+/// Most minutes a case note can record.
+pub const MAX_NOTE_MINUTES: u32 = 600;
+
+/// What the case-note form holds, as typed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoteDraft {
+    /// ISO date.
+    pub date: String,
+    pub kind: NoteKind,
+    /// Whole minutes, or empty for none.
+    pub minutes: String,
+    pub text: String,
+}
+
+impl NoteDraft {
+    /// Today, work on their behalf, no minutes yet.
+    pub fn new(today: NaiveDate) -> Self {
+        Self {
+            date: today.format("%Y-%m-%d").to_string(),
+            kind: NoteKind::OnBehalf,
+            minutes: String::new(),
+            text: String::new(),
+        }
+    }
+
+    /// Checks every field against the referral; the note is not yet given an id.
+    pub fn validate(
+        &self,
+        ws: &Workspace,
+        referral: ReferralId,
+        today: NaiveDate,
+    ) -> Result<CaseNote, Vec<DiaryError>> {
+        let r = ws
+            .referrals
+            .get(&referral)
+            .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
+        let mut errors = Vec::new();
+        let date = match self.date.trim() {
+            "" => Err(DiaryError::DateMissing),
+            text => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                Err(_) => Err(DiaryError::DateInvalid),
+                Ok(d) if d < r.referral_date => Err(DiaryError::DateTooEarly(r.referral_date)),
+                Ok(d) if d > today => Err(DiaryError::NoteInFuture),
+                Ok(d) => Ok(d),
+            },
+        };
+        let date = date.map_err(|e| errors.push(e)).ok();
+        let minutes = match self.minutes.trim() {
+            "" => Some(0),
+            t => match t.parse::<u32>() {
+                Ok(m) if m <= MAX_NOTE_MINUTES => Some(m),
+                _ => {
+                    errors.push(DiaryError::NoteMinutesInvalid);
+                    None
+                }
+            },
+        };
+        let text = self.text.trim();
+        if text.is_empty() {
+            errors.push(DiaryError::NoteMissing);
+        } else if text.chars().count() > MAX_NOTE_LEN {
+            errors.push(DiaryError::NoteTooLong);
+        }
+        match (date, minutes) {
+            (Some(date), Some(minutes)) if errors.is_empty() => Ok(CaseNote {
+                id: NoteId::default(),
+                date,
+                kind: self.kind,
+                minutes,
+                text: text.to_owned(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl Workspace {
+    /// Adds a case note (also to an ended episode: "told the GP" comes after closing).
+    /// Returns the chunk to save.
+    pub fn add_case_note(
+        &mut self,
+        referral: ReferralId,
+        draft: &NoteDraft,
+        today: NaiveDate,
+    ) -> Result<u32, Vec<DiaryError>> {
+        let mut note = draft.validate(self, referral, today)?;
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
+        note.id = NoteId::next(r.case_notes.iter().map(|n| n.id));
+        r.case_notes.push(note);
+        crate::model::order::sort_by_key(&mut r.case_notes, |n| n.date);
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+
+    /// Removes a case note added by mistake. Returns the chunk to save.
+    pub fn remove_case_note(
+        &mut self,
+        referral: ReferralId,
+        id: NoteId,
+    ) -> Result<u32, DiaryError> {
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or(DiaryError::NoSuchReferral)?;
+        let before = r.case_notes.len();
+        r.case_notes.retain(|n| n.id != id);
+        if r.case_notes.len() == before {
+            return Err(DiaryError::NoSuchNote);
+        }
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+}
+
 /// Missed appointments in a row, most recent contacts first: when it reaches
 /// [`MISSED_BEFORE_CLOSING`], closing the referral is offered.
 pub fn missed_in_a_row(r: &crate::model::Referral) -> usize {
@@ -816,6 +949,66 @@ mod tests {
             ws.remove_task(TaskOwner::Workspace, w),
             Err(DiaryError::NoSuchTask)
         );
+    }
+
+    #[test]
+    fn case_notes_are_checked_kept_in_date_order_and_allowed_after_closing() {
+        let mut ws = one_referral_ws();
+        let id = only(&ws);
+        let draft = |date: &str, minutes: &str, text: &str| NoteDraft {
+            date: date.into(),
+            kind: NoteKind::OnBehalf,
+            minutes: minutes.into(),
+            text: text.into(),
+        };
+        let bad = ws.add_case_note(id, &draft("2026-12-01", "700", ""), today());
+        let fields: Vec<DiaryField> = bad
+            .expect_err("refused")
+            .iter()
+            .map(DiaryError::field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![DiaryField::Date, DiaryField::Minutes, DiaryField::Text]
+        );
+        let early = ws.add_case_note(id, &draft("2026-10-01", "", "x"), today());
+        assert!(matches!(
+            early.expect_err("refused")[..],
+            [DiaryError::DateTooEarly(_)]
+        ));
+        ws.add_case_note(
+            id,
+            &draft("2026-11-20", "25", "  Called the housing team  "),
+            today(),
+        )
+        .expect("added");
+        ws.add_case_note(
+            id,
+            &draft("2026-11-10", "", "Said the flat is damp"),
+            today(),
+        )
+        .expect("added");
+        let notes = &ws.referrals[&id].case_notes;
+        assert_eq!(notes[0].text, "Said the flat is damp", "in date order");
+        assert_eq!(
+            (notes[1].minutes, notes[1].text.as_str()),
+            (25, "Called the housing team")
+        );
+        ws.change_status(
+            id,
+            crate::work::journey::Transition::Decline {
+                note: String::new(),
+            },
+            "2026-11-21",
+            today(),
+        )
+        .expect("declined");
+        ws.add_case_note(id, &draft("2026-11-21", "5", "Told the GP"), today())
+            .expect("a note after the episode ended");
+        let first = ws.referrals[&id].case_notes[0].id;
+        ws.remove_case_note(id, first).expect("removed");
+        assert_eq!(ws.remove_case_note(id, first), Err(DiaryError::NoSuchNote));
+        assert_eq!(ws.referrals[&id].case_notes.len(), 2);
     }
 
     proptest! {

@@ -362,6 +362,36 @@ mod tests {
     }
 
     #[test]
+    fn work_on_their_behalf_is_time_for_the_person_apart_from_contact_time() {
+        use crate::work::diary::{NoteDraft, NoteKind};
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        contact(&mut ws, "2026-11-03", 30, ContactOutcome::Attended);
+        for (kind, minutes) in [
+            (NoteKind::OnBehalf, "40"),
+            (NoteKind::Note, "15"),
+            (NoteKind::Supervision, "20"),
+        ] {
+            let draft = NoteDraft {
+                date: "2026-11-04".into(),
+                kind,
+                minutes: minutes.into(),
+                text: "x".into(),
+            };
+            ws.add_case_note(id, &draft, today()).expect("note");
+        }
+        log(&mut ws, ActivityKind::TeamMeeting, "2026-11-05", 30);
+        let november = balance(&ws, None, today(), 1)[0].1;
+        assert_eq!(
+            (november.person, november.on_behalf, november.practice),
+            (30, 40, 30),
+            "only work on their behalf counts, apart from the contact"
+        );
+        assert_eq!(november.with_people(), 70);
+        assert_eq!(november.beyond_person_percent(), Some(30.0));
+    }
+
+    #[test]
     fn balance_for_one_practice_leaves_out_community_work_not_tied_to_it() {
         let mut ws = one_referral_ws();
         let p = ws.settings.practices[0].id;

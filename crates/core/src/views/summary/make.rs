@@ -649,6 +649,17 @@ pub(super) fn time_rows(ws: &Workspace, from: NaiveDate, to: NaiveDate) -> Vec<T
                 row.1 += 1;
             }
         }
+        // Work on the person's behalf is time with people too.
+        for n in r
+            .case_notes
+            .iter()
+            .filter(|n| n.kind == crate::model::diary::NoteKind::OnBehalf && in_period(n.date))
+        {
+            let row = rows
+                .entry((quarter(n.date), practice_name(ws, r.practice)))
+                .or_default();
+            row.0[0] += n.minutes;
+        }
     }
     for a in ws
         .practice_work
