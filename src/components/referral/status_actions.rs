@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
-use linkwork_core::work::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
+use linkwork_core::work::snomed::{DECLINED, REFERRAL};
 use linkwork_core::{JourneyError, ReferralId, ReferralStatus, Transition};
 
 use crate::platform::today;
@@ -107,7 +107,7 @@ pub fn StatusActions(
                                 <label for="decline-note">"Why they declined (optional)"</label>
                                 <input autocomplete="off" id="decline-note" type="text" data-testid="decline-note" prop:value=move || text.get()
                                     on:input=move |e| text.set(event_target_value(&e))/>
-                                <p class="hint">{format!("Code in the GP record: SNOMED CT {SNOMED_DECLINED} (social prescribing declined).")}</p>
+                                <p class="hint">{format!("Code in the GP record: {}.", DECLINED.line())}</p>
                             </div>
                         }.into_any(),
                         Pending::NeedsBeyond => view! {
@@ -128,7 +128,7 @@ pub fn StatusActions(
                 </div>
             })}
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="status-error">{e.to_string()}</p> })}
-            <p class="hint">{format!("Code an accepted referral in the GP record as SNOMED CT {SNOMED_REFERRAL} (referral to social prescribing service), once per episode.")}</p>
+            <p class="hint">{format!("Code an accepted referral in the GP record as {}, {}.", REFERRAL.line(), REFERRAL.coded_when)}</p>
         </div>
     }
 }

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use crate::model::lists::ListKind;
 use crate::model::{Choice, ContactOutcome, ReferralId, ReferralStatus, Workspace};
-use crate::work::journey::{SNOMED_DECLINED, SNOMED_REFERRAL};
 use crate::work::measures::{baseline_and_latest, changes, MeasureResult};
+use crate::work::snomed::{DECLINED, REFERRAL};
 
 /// Which message to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,11 +54,18 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
     let accepted =
         r.first_seen().is_some() || r.history.iter().any(|h| h.status == ReferralStatus::Active);
     if accepted {
-        out.push(format!("Code for the GP record: SNOMED CT {SNOMED_REFERRAL} |Referral to social prescribing service| (once for this episode)"));
+        out.push(format!(
+            "Code for the GP record: {} (once for this episode)",
+            REFERRAL.line()
+        ));
     }
     if r.status == ReferralStatus::Declined {
         let on = r.history.last().map_or(r.referral_date, |h| h.date);
-        out.push(format!("Code for the GP record: SNOMED CT {SNOMED_DECLINED} |Social prescribing declined| ({})", day(on)));
+        out.push(format!(
+            "Code for the GP record: {} ({})",
+            DECLINED.line(),
+            day(on)
+        ));
     }
     if let Some(first) = r.first_seen() {
         out.push(format!("First seen: {}", day(first)));

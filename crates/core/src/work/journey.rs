@@ -12,11 +12,6 @@ use crate::model::{
     StatusChange, Workspace,
 };
 
-/// SNOMED CT: referral to social prescribing service (once per accepted episode).
-pub const SNOMED_REFERRAL: &str = "871731000000106";
-/// SNOMED CT: social prescribing declined.
-pub const SNOMED_DECLINED: &str = "871711000000103";
-
 /// Longest contact note, in characters.
 pub const MAX_CONTACT_NOTE: usize = 500;
 /// Longest contact, in minutes.
@@ -612,7 +607,6 @@ mod tests {
         .expect("recorded");
         assert_eq!(ws.referrals[&id].outcome_note, "Referred to the CMHT");
         assert_eq!(ws.referrals[&id].status, ReferralStatus::NeedsBeyond);
-        assert_eq!(SNOMED_DECLINED, "871711000000103");
     }
 
     #[test]
