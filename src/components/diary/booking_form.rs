@@ -2,7 +2,9 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
-use linkwork_core::work::diary::{AppointmentDraft, Booked, DiaryError, DiaryField, MAX_PLACE_LEN};
+use linkwork_core::work::diary::{
+    message_for, AppointmentDraft, Booked, DiaryError, DiaryField, MAX_PLACE_LEN,
+};
 use linkwork_core::work::reference::check_place;
 use linkwork_core::ReferralId;
 
@@ -59,15 +61,7 @@ pub fn BookingForm(
             let _ = el.focus();
         }
     });
-    let error_for = move |field: DiaryField| {
-        move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field() == field)
-                    .map(ToString::to_string)
-            })
-        }
-    };
+    let error_for = move |field: DiaryField| move || errors.with(|e| message_for(e, field));
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
         let d = draft.get_untracked();

@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::work::diary::{
-    DiaryError, DiaryField, Task, TaskDraft, TaskOwner, MAX_TASK_LEN,
+    message_for, DiaryError, DiaryField, Task, TaskDraft, TaskOwner, MAX_TASK_LEN,
 };
 
 use crate::platform::{show_date, today};
@@ -40,15 +40,7 @@ pub fn TasksPanel(
         list.sort_by_key(|t| std::cmp::Reverse((t.done, t.id)));
         list
     };
-    let error_for = move |field: DiaryField| {
-        move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field() == field)
-                    .map(ToString::to_string)
-            })
-        }
-    };
+    let error_for = move |field: DiaryField| move || errors.with(|e| message_for(e, field));
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
         match state.add_task(owner, &draft.get_untracked()) {

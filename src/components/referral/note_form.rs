@@ -1,6 +1,8 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::work::diary::{DiaryError, DiaryField, NoteDraft, NoteKind, MAX_NOTE_LEN};
+use linkwork_core::work::diary::{
+    message_for, DiaryError, DiaryField, NoteDraft, NoteKind, MAX_NOTE_LEN,
+};
 use linkwork_core::{Choice, ReferralId};
 
 use crate::platform::today;
@@ -16,15 +18,7 @@ pub fn NoteForm(
 ) -> impl IntoView {
     let state = use_state();
     let errors = RwSignal::new(Vec::<DiaryError>::new());
-    let error_for = move |field: DiaryField| {
-        move || {
-            errors.with(|e| {
-                e.iter()
-                    .find(|e| e.field() == field)
-                    .map(ToString::to_string)
-            })
-        }
-    };
+    let error_for = move |field: DiaryField| move || errors.with(|e| message_for(e, field));
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
         match state.add_case_note(referral, &draft.get_untracked()) {

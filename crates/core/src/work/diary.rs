@@ -146,6 +146,14 @@ impl fmt::Display for DiaryError {
 
 impl std::error::Error for DiaryError {}
 
+/// The words of the first error that belongs next to `field`, for a form.
+pub fn message_for(errors: &[DiaryError], field: DiaryField) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field() == field)
+        .map(ToString::to_string)
+}
+
 impl AppointmentDraft {
     /// A fresh booking: a week from today, the mode used last, 30 minutes.
     pub fn new(today: NaiveDate, last_mode: Option<&str>) -> Self {
@@ -353,11 +361,7 @@ impl Workspace {
                 found.push(Clash {
                     referral: r.id,
                     appointment: a.id,
-                    reference: self
-                        .people
-                        .get(&r.person)
-                        .map(|p| p.reference.clone())
-                        .unwrap_or_default(),
+                    reference: self.reference_of(r.person).to_owned(),
                     start: a.start,
                     minutes: a.minutes,
                 });
