@@ -41,11 +41,7 @@ pub fn diary_ics(ws: &Workspace, from: NaiveDate, weeks: u32, stamp: DateTime<Ut
         .append_property(("X-WR-CALNAME", "Linkwork diary"));
     let mut events = Vec::new();
     for r in ws.referrals.values() {
-        let reference = ws
-            .people
-            .get(&r.person)
-            .map(|p| p.reference.as_str())
-            .unwrap_or_default();
+        let reference = ws.reference_of(r.person);
         for a in r
             .appointments
             .iter()

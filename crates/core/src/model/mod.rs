@@ -769,6 +769,20 @@ impl Workspace {
         list
     }
 
+    /// A person's pseudonymous reference (empty if they are not in the workspace).
+    pub fn reference_of(&self, person: PersonId) -> &str {
+        self.people
+            .get(&person)
+            .map_or("", |p| p.reference.as_str())
+    }
+
+    /// A practice's name (empty if it is not in the workspace).
+    pub fn practice_name(&self, practice: PracticeId) -> &str {
+        self.settings
+            .practice(practice)
+            .map_or("", |p| p.name.as_str())
+    }
+
     /// The storage chunk a person's records live in, if they are placed.
     pub fn chunk_of(&self, person: PersonId) -> Option<u32> {
         self.placement.get(&person).copied()

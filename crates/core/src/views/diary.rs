@@ -69,22 +69,13 @@ pub(crate) fn lines_of(
             continue;
         }
         let reference = reference
-            .get_or_insert_with(|| {
-                ws.people
-                    .get(&r.person)
-                    .map(|p| p.reference.clone())
-                    .unwrap_or_default()
-            })
+            .get_or_insert_with(|| ws.reference_of(r.person).to_owned())
             .clone();
         out.push(AppointmentLine {
             referral: r.id,
             appointment: a.id,
             reference,
-            practice: ws
-                .settings
-                .practice(r.practice)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
+            practice: ws.practice_name(r.practice).to_owned(),
             date: a.date,
             start: a.start,
             minutes: a.minutes,

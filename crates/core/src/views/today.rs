@@ -130,12 +130,7 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
         if !open {
             continue;
         }
-        let reference = || {
-            ws.people
-                .get(&r.person)
-                .map(|p| p.reference.clone())
-                .unwrap_or_default()
-        };
+        let reference = || ws.reference_of(r.person).to_owned();
         for t in r.open_tasks().filter(|t| t.due.is_some_and(|d| d <= today)) {
             out.tasks.push(TaskLine {
                 owner: TaskOwner::Referral(r.id),
@@ -208,16 +203,8 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
     for (date, r) in waiting.into_iter().take(WAITING_SHOWN) {
         out.waiting.push(WaitingLine {
             referral: r.id,
-            reference: ws
-                .people
-                .get(&r.person)
-                .map(|p| p.reference.clone())
-                .unwrap_or_default(),
-            practice: ws
-                .settings
-                .practice(r.practice)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
+            reference: ws.reference_of(r.person).to_owned(),
+            practice: ws.practice_name(r.practice).to_owned(),
             referred: date,
             days: (today - date).num_days(),
             booked: r.next_appointment(today).map(|a| a.date),

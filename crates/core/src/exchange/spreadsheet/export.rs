@@ -27,10 +27,7 @@ pub fn export_referrals(ws: &Workspace) -> String {
         rows.push(vec![
             person.map(|p| p.reference.clone()).unwrap_or_default(),
             r.referral_date.format("%Y-%m-%d").to_string(),
-            ws.settings
-                .practice(r.practice)
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
+            ws.practice_name(r.practice).to_owned(),
             lists
                 .label(ListKind::ReferrerRoles, &r.referrer_role)
                 .to_owned(),
@@ -67,6 +64,17 @@ pub fn export_referrals(ws: &Workspace) -> String {
     write_csv(&rows)
 }
 
+/// Every referral in the order the files list them (by referral date), with its person's
+/// reference.
+fn in_order(ws: &Workspace) -> impl Iterator<Item = (&crate::model::Referral, String)> {
+    let mut referrals: Vec<_> = ws.referrals.values().collect();
+    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
+    referrals.into_iter().map(|r| {
+        let reference = ws.reference_of(r.person).to_owned();
+        (r, reference)
+    })
+}
+
 /// Every contact as CSV, in the import's columns.
 pub fn export_contacts(ws: &Workspace) -> String {
     let lists = &ws.settings.lists;
@@ -74,14 +82,7 @@ pub fn export_contacts(ws: &Workspace) -> String {
         .iter()
         .map(|c| c.trim_end_matches('*').to_owned())
         .collect::<Vec<_>>()];
-    let mut referrals: Vec<_> = ws.referrals.values().collect();
-    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
-    for r in referrals {
-        let reference = ws
-            .people
-            .get(&r.person)
-            .map(|p| p.reference.clone())
-            .unwrap_or_default();
+    for (r, reference) in in_order(ws) {
         for c in &r.contacts {
             rows.push(vec![
                 reference.clone(),
@@ -108,14 +109,7 @@ pub fn export_tasks(ws: &Workspace) -> String {
         .iter()
         .map(|c| (*c).to_owned())
         .collect::<Vec<_>>()];
-    let mut referrals: Vec<_> = ws.referrals.values().collect();
-    crate::model::order::sort_by_key(&mut referrals, |r| (r.referral_date, r.id));
-    for r in referrals {
-        let reference = ws
-            .people
-            .get(&r.person)
-            .map(|p| p.reference.clone())
-            .unwrap_or_default();
+    for (r, reference) in in_order(ws) {
         for t in &r.tasks {
             rows.push(vec![
                 reference.clone(),

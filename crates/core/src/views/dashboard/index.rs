@@ -650,16 +650,8 @@ impl DashboardIndex {
             .take(LONGEST_WAITS)
             .map(|(days, r)| Waiting {
                 referral: r.id,
-                reference: ws
-                    .people
-                    .get(&r.person)
-                    .map(|p| p.reference.clone())
-                    .unwrap_or_default(),
-                practice: ws
-                    .settings
-                    .practice(r.practice)
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
+                reference: ws.reference_of(r.person).to_owned(),
+                practice: ws.practice_name(r.practice).to_owned(),
                 days: *days,
             })
             .collect();
