@@ -160,12 +160,12 @@ pub fn BookingForm(
                         aria-invalid=move || error_for(DiaryField::Place)().is_some().to_string()
                         prop:value=move || draft.with(|d| d.place.clone())
                         on:input=move |e| draft.update(|d| d.place = event_target_value(&e))/>
-                    // Announced as it appears, without taking focus from the field.
-                    <div role="status" id=id("place-warning")>
-                        {move || draft.with(|d| check_place(&d.place)).map(|w| view! { <p class="field-warning" data-testid="place-warning">{w.to_string()}</p> })}
-                    </div>
                 </div>
                 <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-booking">"Book"</button>
+            </div>
+            // The place's warning, under the row so the fields stay in line; announced as it appears.
+            <div role="status" id=id("place-warning")>
+                {move || draft.with(|d| check_place(&d.place)).map(|w| view! { <p class="field-warning" data-testid="place-warning">{w.to_string()}</p> })}
             </div>
             <div role="status" data-testid="booking-done">
                 {move || done.get().map(|(when, clash)| view! {
