@@ -175,7 +175,7 @@ pub fn CaseloadPage() -> impl IntoView {
                                             <tr data-testid="caseload-row" class:row--flagged=r.highlights.any()>
                                                 <td>
                                                     <a href=href data-testid="row-reference">{r.reference.clone()}</a>
-                                                    <Flags highlights=r.highlights/>
+                                                    <Flags highlights=r.highlights.clone()/>
                                                 </td>
                                                 <td>{r.practice.clone()}</td>
                                                 <td>{show_date(r.referral_date)}</td>

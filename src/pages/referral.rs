@@ -389,22 +389,6 @@ pub fn ReferralPage(
                     on:input=move |e| draft.update(|d| d.what_matters = event_target_value(&e))></textarea>
             </div>
 
-            <fieldset class="field field--wide">
-                <legend>"Risks (shown wherever this referral is listed)"</legend>
-                <div class="checkbox">
-                    <input type="checkbox" id="f-safeguarding" data-testid="field-safeguarding"
-                        prop:checked=move || draft.with(|d| d.safeguarding)
-                        on:change=move |e| draft.update(|d| d.safeguarding = event_target_checked(&e))/>
-                    <label for="f-safeguarding">"Safeguarding concern"</label>
-                </div>
-                <div class="checkbox">
-                    <input type="checkbox" id="f-crisis" data-testid="field-crisis"
-                        prop:checked=move || draft.with(|d| d.mental_health_crisis)
-                        on:change=move |e| draft.update(|d| d.mental_health_crisis = event_target_checked(&e))/>
-                    <label for="f-crisis">"Mental health crisis"</label>
-                </div>
-            </fieldset>
-
             <Show when=move || id.is_none()>
             <div class="form-grid">
                 <div class="field" class:field--error=move || error_for(Field::NextStep).get().is_some()>

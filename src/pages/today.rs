@@ -11,6 +11,7 @@ use linkwork_core::ReferralId;
 use crate::components::diary::booking_form::BookingForm;
 use crate::components::diary::mark_buttons::MarkButtons;
 use crate::components::diary::tasks_panel::TasksPanel;
+use crate::components::referral::risk_badges::RiskBadges;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::use_state;
@@ -48,8 +49,7 @@ fn appointment_table(
                                 </td>
                                 <td>
                                     <a href=Route::Referral(l.referral).href() data-testid="today-person">{l.reference.clone()}</a>
-                                    {l.risks.safeguarding.then(|| view! { " " <span class="badge badge--risk">"Safeguarding"</span> })}
-                                    {l.risks.mental_health_crisis.then(|| view! { " " <span class="badge badge--risk">"MH crisis"</span> })}
+                                    <RiskBadges flags=l.risks/>
                                 </td>
                                 <td>{l.practice}</td>
                                 <td>{l.mode}</td>
@@ -233,8 +233,7 @@ pub fn TodayPage() -> impl IntoView {
                             {risks.into_iter().map(|r| view! {
                                 <li>
                                     <a href=Route::Referral(r.referral).href()>{r.reference}</a>
-                                    {r.risks.safeguarding.then(|| view! { " " <span class="badge badge--risk">"Safeguarding"</span> })}
-                                    {r.risks.mental_health_crisis.then(|| view! { " " <span class="badge badge--risk">"MH crisis"</span> })}
+                                    <RiskBadges flags=r.risks/>
                                 </li>
                             }).collect_view()}
                         </ul>

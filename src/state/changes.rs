@@ -223,21 +223,20 @@ impl AppState {
         Ok(())
     }
 
-    /// Saves the person's feedback and their choice about sharing outcomes.
+    /// Saves the person's feedback.
     pub fn set_feedback(
         &self,
         referral: ReferralId,
         feedback: Feedback,
-        share: bool,
     ) -> Result<(), MeasureError> {
         self.change_records(MeasureError::NoSuchReferral, |ws| {
-            ws.set_feedback(referral, feedback, share)
+            ws.set_feedback(referral, feedback)
         })
     }
 
     /// Applies a change to one person's records and saves their part;
     /// `missing` is the error if the change could not run.
-    fn change_records<E>(
+    pub(super) fn change_records<E>(
         &self,
         missing: E,
         change: impl FnOnce(&mut Workspace) -> Result<u32, E>,
@@ -247,17 +246,6 @@ impl AppState {
         let chunk = result?;
         self.commit([StoreKey::Records(chunk)]);
         Ok(())
-    }
-
-    /// Records at once whether the person agrees to share outcome changes.
-    pub fn set_share_outcomes(
-        &self,
-        referral: ReferralId,
-        share: bool,
-    ) -> Result<(), MeasureError> {
-        self.change_records(MeasureError::NoSuchReferral, |ws| {
-            ws.set_share_outcomes(referral, share)
-        })
     }
 
     /// A fresh contact form: today, the mode used last.

@@ -23,8 +23,8 @@ mod testing;
 pub use model::lists::{ListItem, ListKind, Lists};
 pub use model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, Person, PersonId,
-    Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Settings, Sex,
-    StatusChange, Workspace,
+    Practice, PracticeId, Referral, ReferralId, ReferralStatus, Settings, Sex, StatusChange,
+    Workspace,
 };
 pub use store::crypto::Random;
 pub use store::format::{load_workspace, FormatError, Loaded, Problem, StoreKey};

@@ -7,8 +7,7 @@ use proptest::prelude::*;
 
 use crate::model::{
     AgeBand, Choice, Closure, Contact, ContactId, ContactOutcome, EthnicGroup, Person, PersonId,
-    Practice, PracticeId, Referral, ReferralId, ReferralStatus, RiskFlags, Sex, StatusChange,
-    Workspace,
+    Practice, PracticeId, Referral, ReferralId, ReferralStatus, Sex, StatusChange, Workspace,
 };
 use crate::store::crypto::Random;
 
@@ -112,7 +111,10 @@ prop_compose! {
         secs in 0i64..2_000_000_000,
         contacts in proptest::collection::vec((any::<u32>(), 0i64..400, 0u32..240, proptest::sample::select(ContactOutcome::ALL), ".{0,20}"), 0..5),
         what_matters in ".{0,30}",
-        risks in (any::<bool>(), any::<bool>()),
+        risks in proptest::collection::vec((0i64..400, proptest::sample::select(vec!["safeguarding", "lone_working", "retired-kind"]), ".{1,20}", proptest::option::of((0i64..30, ".{1,10}"))), 0..3),
+        consent in proptest::collection::vec((0i64..400, 0u8..5, proptest::sample::select(vec![crate::model::consent::ConsentAnswer::Yes, crate::model::consent::ConsentAnswer::No, crate::model::consent::ConsentAnswer::CodesOnly]), proptest::sample::select(crate::model::consent::ConsentHow::ALL)), 0..4),
+        plan in proptest::collection::vec((proptest::sample::select(crate::model::plan::ActionBy::ALL), "[a-z ]{0,10}", "[a-z ]{1,20}", proptest::option::of(0i64..100), proptest::option::of(1u32..4)), 0..3),
+        edits in proptest::collection::vec(("[A-Za-z ]{1,12}", ".{0,12}", ".{0,12}"), 0..2),
         tasks in proptest::collection::vec(("[a-z ]{1,20}", proptest::option::of(0i64..100), proptest::option::of(0i64..100)), 0..3),
         appointments in proptest::collection::vec((0i64..400, 0u32..1380, 5u32..60, ".{0,12}", any::<bool>()), 0..3),
         case_notes in proptest::collection::vec((0i64..400, proptest::sample::select(crate::model::diary::NoteKind::ALL), 0u32..600, ".{1,20}"), 0..3),
@@ -136,7 +138,56 @@ prop_compose! {
                 StatusChange { status, date: date + chrono::Duration::days(3) },
             ],
             what_matters,
-            risks: RiskFlags { safeguarding: risks.0, mental_health_crisis: risks.1 },
+            risks: risks
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, kind, concern, closed))| crate::model::risk::RiskEntry {
+                    id: crate::model::risk::RiskId(i as u32 + 1),
+                    date: date + chrono::Duration::days(d),
+                    kind: kind.to_owned(),
+                    concern,
+                    action: String::new(),
+                    told: vec!["gp".into()],
+                    closed: closed.map(|(after, resolution)| crate::model::risk::RiskClosure {
+                        date: date + chrono::Duration::days(d + after),
+                        resolution,
+                    }),
+                })
+                .collect(),
+            consent: consent
+                .into_iter()
+                .enumerate()
+                .map(|(i, (d, about, answer, how))| crate::model::consent::ConsentEntry {
+                    id: crate::model::consent::ConsentId(i as u32 + 1),
+                    date: date + chrono::Duration::days(d),
+                    about: match about {
+                        0 => crate::model::consent::ConsentAbout::Support,
+                        1 => crate::model::consent::ConsentAbout::GpInformation,
+                        2 => crate::model::consent::ConsentAbout::Outcomes,
+                        3 => crate::model::consent::ConsentAbout::Quote,
+                        _ => crate::model::consent::ConsentAbout::Connection(crate::model::directory::ConnectionId(1)),
+                    },
+                    answer,
+                    how,
+                })
+                .collect(),
+            plan: plan
+                .into_iter()
+                .enumerate()
+                .map(|(i, (by, service, what, due, task))| crate::model::plan::AgreedAction {
+                    id: crate::model::plan::ActionId(i as u32 + 1),
+                    by,
+                    service,
+                    what,
+                    due: due.map(|d| date + chrono::Duration::days(d)),
+                    task: task.map(crate::model::diary::TaskId),
+                })
+                .collect(),
+            edits: edits
+                .into_iter()
+                .map(|(field, from, to)| crate::model::audit::FactEdit { at, by: "Hillview PC".into(), field, from, to })
+                .collect(),
+            kept: None,
             tasks: tasks
                 .into_iter()
                 .enumerate()
@@ -186,7 +237,6 @@ prop_compose! {
             goals: Vec::new(),
             measures: Vec::new(),
             feedback: None,
-            share_outcomes: false,
             closure: (status == ReferralStatus::Closed).then(|| Closure {
                 date: date + chrono::Duration::days(3),
                 reason: "complete".into(),

@@ -5,24 +5,21 @@ use linkwork_core::ReferralId;
 use crate::platform::today;
 use crate::state::use_state;
 
-/// The person's feedback, and whether they agree to their outcomes going
-/// back to the referrer. A quote is only shareable if they say so. The
-/// outcomes choice is saved as it is made, so the message back never shares
-/// more than the screen shows; "Saved." goes as soon as anything changes.
+/// The person's feedback. Whether its quote may be used, and whether outcome changes may
+/// be shared, are answers in the consent record; "Saved." goes as soon as anything changes.
 #[component]
 pub fn FeedbackForm(
     /// The referral.
     referral: ReferralId,
 ) -> impl IntoView {
     let state = use_state();
-    let (start, share_start) = state.ws.with_untracked(|ws| {
+    let start = state.ws.with_untracked(|ws| {
         ws.referrals
             .get(&referral)
-            .map(|r| (r.feedback.clone().unwrap_or_default(), r.share_outcomes))
+            .and_then(|r| r.feedback.clone())
             .unwrap_or_default()
     });
     let fb = RwSignal::new(start);
-    let share = RwSignal::new(share_start);
     let status = RwSignal::new(None::<Result<String, String>>);
     // Anything typed or chosen after saving is not saved yet.
     let changed = move || status.set(None);
@@ -32,7 +29,7 @@ pub fn FeedbackForm(
         f.date = f.date.or(Some(today()));
         status.set(Some(
             state
-                .set_feedback(referral, f, share.get_untracked())
+                .set_feedback(referral, f)
                 .map(|()| "Saved.".to_owned())
                 .map_err(|e| e.to_string()),
         ));
@@ -71,25 +68,7 @@ pub fn FeedbackForm(
                 <textarea autocomplete="off" id="fb-quote" rows="2" data-testid="feedback-quote" prop:value=move || fb.with(|f| f.quote.clone())
                     on:input=move |e| { let v = event_target_value(&e); fb.update(|f| f.quote = v); changed(); }></textarea>
             </div>
-            <div class="checkbox">
-                <input type="checkbox" id="fb-shareable" data-testid="feedback-shareable" prop:checked=move || fb.with(|f| f.quote_shareable)
-                    on:change=move |e| { let v = event_target_checked(&e); fb.update(|f| f.quote_shareable = v); changed(); }/>
-                <label for="fb-shareable">"They agree the quote may be shared anonymously"</label>
-            </div>
-            <div class="checkbox">
-                <input type="checkbox" id="fb-share-outcomes" data-testid="share-outcomes" prop:checked=move || share.get()
-                    disabled=move || state.read_only()
-                    on:change=move |e| {
-                        let v = event_target_checked(&e);
-                        share.set(v);
-                        status.set(Some(state.set_share_outcomes(referral, v).map(|()| if v {
-                            "Saved: their outcome changes may go in the message.".to_owned()
-                        } else {
-                            "Saved: their outcome changes will not go in the message.".to_owned()
-                        }).map_err(|e| e.to_string())));
-                    }/>
-                <label for="fb-share-outcomes">"They agree their outcome changes may go in the message to the referrer"</label>
-            </div>
+            <p class="hint">"Whether the quote may be used anonymously is recorded under Consent."</p>
             <button type="submit" class="button button--secondary" disabled=move || state.read_only() data-testid="save-feedback">"Save feedback"</button>
             {move || status.get().map(|s| match s {
                 Ok(said) => view! { <span class="hint" role="status" data-testid="feedback-status">" "{said}</span> }.into_any(),

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use linkwork_core::model::consent::{ConsentEntry, GpShare};
 use linkwork_core::views::message::{message_back, MessageOptions};
 use linkwork_core::ReferralId;
 use wasm_bindgen::JsCast;
@@ -70,10 +71,17 @@ pub fn MessagePanel(
     let consent = Memo::new(move |_| {
         state
             .ws
-            .with(|ws| ws.referrals.get(&referral).map(|r| r.share_outcomes))
+            .with(|ws| ws.referrals.get(&referral).map(|r| r.consent.clone()))
+    });
+    let share = Memo::new(move |_| {
+        state.ws.with(|ws| {
+            ws.referrals
+                .get(&referral)
+                .map_or(GpShare::Nothing, |r| r.gp_share())
+        })
     });
     let rewritten = RwSignal::new(false);
-    Effect::new(move |before: Option<Option<bool>>| {
+    Effect::new(move |before: Option<Option<Vec<ConsentEntry>>>| {
         let now = consent.get();
         if before.is_some_and(|b| b != now) && open.get_untracked() {
             generate();
@@ -83,18 +91,28 @@ pub fn MessagePanel(
     });
     view! {
         <div class="message" data-testid="message-panel">
-            <div class="button-row">
+            {move || match share.get() {
+                GpShare::Nothing => Some(view! {
+                    <p class="hint" data-testid="message-withheld">"The person has not agreed to any information going back to the GP, so there is no message to send. If they change their mind, record it under Consent."</p>
+                }.into_any()),
+                GpShare::CodesOnly => Some(view! {
+                    <p class="hint" data-testid="message-codes-only">"The person agreed to codes and dates only (or has not been asked yet): the message holds no words about them. Record their answer under Consent."</p>
+                }.into_any()),
+                GpShare::Everything => None,
+            }}
+            <div class="button-row" hidden=move || share.get() == GpShare::Nothing>
                 <button type="button" class="button button--secondary" data-testid="write-message"
                     on:click=move |_| { generate(); rewritten.set(false); open.set(true); }>"Write the message back"</button>
                 <div class="checkbox">
-                    <input type="checkbox" id="codes-only" data-testid="codes-only" prop:checked=move || codes_only.get()
+                    <input type="checkbox" id="codes-only" data-testid="codes-only" prop:checked=move || codes_only.get() || share.get() != GpShare::Everything
+                        disabled=move || share.get() != GpShare::Everything
                         on:change=move |e| { codes_only.set(event_target_checked(&e)); if open.get_untracked() { generate(); } }/>
                     <label for="codes-only">"Codes and dates only"</label>
                 </div>
             </div>
-            <Show when=move || open.get()>
+            <Show when=move || open.get() && share.get() != GpShare::Nothing>
                 <label for="message-text" class="visually-hidden">"Message to the referrer (you can edit it)"</label>
-                <p class="hint">"Check and edit it before sending. Outcome changes appear only if the person agreed (Feedback)."</p>
+                <p class="hint">"Check and edit it before sending. It follows the consent recorded: outcome changes appear only if the person agreed to share them."</p>
                 <textarea autocomplete="off" id="message-text" class="message__text print-only-block" rows="18" data-testid="message-text"
                     prop:value=move || text.get() on:input=move |e| text.set(event_target_value(&e))></textarea>
                 // A copy at the top of the page, shown only when printing.

@@ -8,5 +8,6 @@ pub mod flags;
 pub mod journey_panel;
 pub mod message_panel;
 pub mod note_form;
+pub mod risk_badges;
 pub mod status_actions;
 pub mod timeline;

@@ -124,7 +124,16 @@ mod tests {
         let mut ws = one_referral_ws();
         let id = *ws.referrals.keys().next().expect("one");
         ws.referrals.get_mut(&id).expect("one").notes = "Lives with daughter Jane".into();
-        ws.referrals.get_mut(&id).expect("one").risks.safeguarding = true;
+        ws.log_risk(
+            id,
+            &crate::work::risk::RiskDraft {
+                kind: "safeguarding".into(),
+                concern: "Bruising seen on the arm".into(),
+                ..crate::work::risk::RiskDraft::new(crate::testing::today())
+            },
+            crate::testing::today(),
+        )
+        .expect("logged");
         ws.add_task(
             TaskOwner::Referral(id),
             &TaskDraft {

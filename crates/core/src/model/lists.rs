@@ -25,16 +25,20 @@ pub enum ListKind {
     ContactModes,
     ConnectionCategories,
     ClosureReasons,
+    RiskKinds,
+    RiskTold,
 }
 
 impl ListKind {
     /// Every list, in the order the settings page shows them.
-    pub const ALL: [ListKind; 5] = [
+    pub const ALL: [ListKind; 7] = [
         ListKind::Reasons,
         ListKind::ReferrerRoles,
         ListKind::ContactModes,
         ListKind::ConnectionCategories,
         ListKind::ClosureReasons,
+        ListKind::RiskKinds,
+        ListKind::RiskTold,
     ];
 
     /// Heading for the list.
@@ -45,6 +49,8 @@ impl ListKind {
             ListKind::ContactModes => "Contact modes",
             ListKind::ConnectionCategories => "Connection categories",
             ListKind::ClosureReasons => "Closure reasons",
+            ListKind::RiskKinds => "Kinds of risk",
+            ListKind::RiskTold => "Who was told about a risk",
         }
     }
 
@@ -56,6 +62,8 @@ impl ListKind {
             ListKind::ContactModes => "contact-modes",
             ListKind::ConnectionCategories => "connection-categories",
             ListKind::ClosureReasons => "closure-reasons",
+            ListKind::RiskKinds => "risk-kinds",
+            ListKind::RiskTold => "risk-told",
         }
     }
 }
@@ -68,9 +76,35 @@ pub struct Lists {
     pub contact_modes: Vec<ListItem>,
     pub connection_categories: Vec<ListItem>,
     pub closure_reasons: Vec<ListItem>,
+    /// Kinds of entry in a referral's risk log.
+    pub risk_kinds: Vec<ListItem>,
+    /// Who a link worker may tell about a risk.
+    pub risk_told: Vec<ListItem>,
 }
 
-fn seed(items: &[(&str, &str)]) -> Vec<ListItem> {
+/// The suggested kinds of risk (settings version 7 added them).
+pub const SUGGESTED_RISK_KINDS: &[(&str, &str)] = &[
+    ("safeguarding", "Safeguarding"),
+    ("mental_health_crisis", "Mental health crisis"),
+    ("self_neglect", "Self-neglect"),
+    ("domestic_abuse", "Domestic abuse"),
+    (
+        crate::model::risk::LONE_WORKING,
+        "Lone-working risk for home visits",
+    ),
+];
+
+/// The suggested people to tell about a risk (settings version 7 added them).
+pub const SUGGESTED_RISK_TOLD: &[(&str, &str)] = &[
+    ("gp", "GP"),
+    ("safeguarding_lead", "Practice safeguarding lead"),
+    ("social_services", "Social services"),
+    ("police", "Police"),
+    ("supervisor", "My supervisor"),
+    ("other", "Other"),
+];
+
+pub(crate) fn seed(items: &[(&str, &str)]) -> Vec<ListItem> {
     items
         .iter()
         .map(|(id, label)| ListItem {
@@ -158,6 +192,8 @@ impl Lists {
                 ("died", "Died"),
                 ("other", "Other"),
             ]),
+            risk_kinds: seed(SUGGESTED_RISK_KINDS),
+            risk_told: seed(SUGGESTED_RISK_TOLD),
         }
     }
 
@@ -169,6 +205,8 @@ impl Lists {
             ListKind::ContactModes => &self.contact_modes,
             ListKind::ConnectionCategories => &self.connection_categories,
             ListKind::ClosureReasons => &self.closure_reasons,
+            ListKind::RiskKinds => &self.risk_kinds,
+            ListKind::RiskTold => &self.risk_told,
         }
     }
 
@@ -180,6 +218,8 @@ impl Lists {
             ListKind::ContactModes => &mut self.contact_modes,
             ListKind::ConnectionCategories => &mut self.connection_categories,
             ListKind::ClosureReasons => &mut self.closure_reasons,
+            ListKind::RiskKinds => &mut self.risk_kinds,
+            ListKind::RiskTold => &mut self.risk_told,
         }
     }
 

@@ -153,14 +153,4 @@ pub struct Feedback {
     /// In their words.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub quote: String,
-    /// The person agreed the quote may be shared anonymously (off by default).
-    #[serde(default)]
-    pub quote_shareable: bool,
-}
-
-impl Feedback {
-    /// The quote, if the person agreed to share it and there is one.
-    pub fn shareable_quote(&self) -> Option<&str> {
-        Some(self.quote.trim()).filter(|q| self.quote_shareable && !q.is_empty())
-    }
 }

@@ -3,13 +3,17 @@
 //! Everything here is serialisable and free of UI concerns; the app keeps a
 //! [`Workspace`] in one signal and persists it through [`crate::store::format`].
 
+pub mod audit;
 pub mod calendar;
+pub mod consent;
 pub mod diary;
 pub mod directory;
 pub mod lists;
 pub mod measures;
 pub mod order;
+pub mod plan;
 pub mod practice_work;
+pub mod risk;
 
 use std::collections::BTreeMap;
 
@@ -168,7 +172,13 @@ pub struct Settings {
     /// Weeks from a questionnaire's baseline until its review is due (Today says so);
     /// 0 for none.
     pub review_after_weeks: u32,
+    /// Years after a closed episode ends before it is listed for review, to delete or keep.
+    pub retention_years: u32,
 }
+
+/// Default years a closed episode is kept before review. The NHS Records Management Code
+/// of Practice keeps adult health and social care records 8 years after care ends.
+pub const DEFAULT_RETENTION_YEARS: u32 = 8;
 
 /// Default months between practice check-ins (a quarter).
 pub const DEFAULT_CHECKIN_EVERY_MONTHS: u32 = 3;
@@ -203,6 +213,7 @@ impl Default for Settings {
             checkin_every_months: DEFAULT_CHECKIN_EVERY_MONTHS,
             other_work_share: DEFAULT_OTHER_WORK_SHARE,
             review_after_weeks: DEFAULT_REVIEW_AFTER_WEEKS,
+            retention_years: DEFAULT_RETENTION_YEARS,
         }
     }
 }
@@ -417,8 +428,15 @@ pub struct Referral {
     /// "What matters to me", in the person's words.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub what_matters: String,
-    #[serde(default, skip_serializing_if = "RiskFlags::is_empty")]
-    pub risks: RiskFlags,
+    /// The risk log: concerns raised, what was done, who was told, open or closed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<crate::model::risk::RiskEntry>,
+    /// What the person agreed to, dated; a withdrawal is a later entry.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent: Vec<crate::model::consent::ConsentEntry>,
+    /// The person's plan: actions agreed with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<crate::model::plan::AgreedAction>,
     /// Things to do for the person (version 3 records had one "next step": it became a task).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tasks: Vec<crate::model::diary::Task>,
@@ -439,15 +457,18 @@ pub struct Referral {
     pub measures: Vec<crate::model::measures::MeasureRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<crate::model::measures::Feedback>,
-    /// The person agreed that outcome changes may go to the referrer.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub share_outcomes: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
     /// What was done instead (needs beyond social prescribing), or why the
     /// person declined.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub outcome_note: String,
+    /// Edits to the referral's facts, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<crate::model::audit::FactEdit>,
+    /// Kept past the retention period after review, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kept: Option<crate::model::audit::KeptPastRetention>,
 }
 
 /// A change of status, on the day it happened.
@@ -455,22 +476,6 @@ pub struct Referral {
 pub struct StatusChange {
     pub status: ReferralStatus,
     pub date: NaiveDate,
-}
-
-/// Risks that must be seen at a glance wherever the referral is listed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RiskFlags {
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub safeguarding: bool,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub mental_health_crisis: bool,
-}
-
-impl RiskFlags {
-    /// No risk flagged.
-    pub fn is_empty(&self) -> bool {
-        !self.safeguarding && !self.mental_health_crisis
-    }
 }
 
 /// How an episode ended.
@@ -577,7 +582,9 @@ impl Referral {
                 date: referral_date,
             }],
             what_matters: String::new(),
-            risks: RiskFlags::default(),
+            risks: Vec::new(),
+            consent: Vec::new(),
+            plan: Vec::new(),
             tasks: Vec::new(),
             contacts: Vec::new(),
             appointments: Vec::new(),
@@ -586,9 +593,10 @@ impl Referral {
             goals: Vec::new(),
             measures: Vec::new(),
             feedback: None,
-            share_outcomes: false,
             closure: None,
             outcome_note: String::new(),
+            edits: Vec::new(),
+            kept: None,
         }
     }
 
@@ -667,6 +675,9 @@ pub struct Workspace {
     pub practice_work: crate::model::practice_work::PracticeWork,
     /// Tasks that are not about one person ("chase the housing team").
     pub tasks: Vec<crate::model::diary::Task>,
+    /// Who is making changes: the workspace's label, for the edit history. Set by the app
+    /// when it opens the workspace; never stored.
+    pub editor: String,
     pub(crate) placement: BTreeMap<PersonId, u32>,
     /// Chunks that could not be read: never written, never given new people,
     /// so the stored original stays for recovery.

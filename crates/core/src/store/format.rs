@@ -44,18 +44,51 @@ pub type Migration = fn(&mut Value) -> Result<(), String>;
 /// version 4 loaded instruments, change thresholds and the link worker's
 /// contact details (all optional, so the step only marks the version); version 5 the
 /// practice check-in and balance settings; version 6 the weeks from a questionnaire's
-/// baseline to its review.
+/// baseline to its review; version 7 the lists for the risk log and the retention period.
 pub const SETTINGS_DOC: DocKind = DocKind {
     format: "linkwork.settings",
-    current: 6,
+    current: 7,
     migrations: &[
         settings_v1_to_v2,
         settings_v2_to_v3,
         settings_v3_to_v4,
         settings_v4_to_v5,
         settings_v5_to_v6,
+        settings_v6_to_v7,
     ],
 };
+
+/// Version 6 settings had no lists for the risk log and no retention period: the
+/// suggested lists and the default period.
+fn settings_v6_to_v7(doc: &mut Value) -> Result<(), String> {
+    let settings = doc
+        .get_mut("settings")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no settings in it")?;
+    settings
+        .entry("retention_years")
+        .or_insert(Value::from(crate::model::DEFAULT_RETENTION_YEARS));
+    let lists = settings
+        .get_mut("lists")
+        .and_then(Value::as_object_mut)
+        .ok_or("there are no lists in it")?;
+    let seeded = |items: &[(&str, &str)]| {
+        serde_json::to_value(crate::model::lists::seed(items)).map_err(|e| e.to_string())
+    };
+    if !lists.contains_key("risk_kinds") {
+        lists.insert(
+            "risk_kinds".into(),
+            seeded(crate::model::lists::SUGGESTED_RISK_KINDS)?,
+        );
+    }
+    if !lists.contains_key("risk_told") {
+        lists.insert(
+            "risk_told".into(),
+            seeded(crate::model::lists::SUGGESTED_RISK_TOLD)?,
+        );
+    }
+    Ok(())
+}
 
 /// Version 5 settings had no review interval for questionnaires: use the default.
 fn settings_v5_to_v6(doc: &mut Value) -> Result<(), String> {
@@ -125,12 +158,76 @@ fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
 /// A chunk of people and their referrals. Version 2 added each referral's
 /// status history, contacts, closure, what matters, risks and next step;
 /// version 3 each referral's record key (see [`crate::model::RecordKey`]); version 4
-/// replaced the single next step with any number of tasks, and added booked appointments.
+/// replaced the single next step with any number of tasks, and added booked appointments;
+/// version 5 replaced the two risk flags with a risk log, and the two sharing ticks with a
+/// consent record, and added the person's plan, the edit history and retention decisions.
 pub const RECORDS_DOC: DocKind = DocKind {
     format: "linkwork.records",
-    current: 4,
-    migrations: &[records_v1_to_v2, records_v2_to_v3, records_v3_to_v4],
+    current: 5,
+    migrations: &[
+        records_v1_to_v2,
+        records_v2_to_v3,
+        records_v3_to_v4,
+        records_v4_to_v5,
+    ],
 };
+
+/// Version 4 referrals had two risk flags: each set flag becomes an open entry in the risk
+/// log, dated the referral's last change. The ticks for sharing outcome changes and the
+/// feedback quote become consent entries of that date, how they were given unrecorded.
+fn records_v4_to_v5(doc: &mut Value) -> Result<(), String> {
+    each_referral(doc, |obj| {
+        let date = obj
+            .get("updated")
+            .and_then(Value::as_str)
+            .and_then(|t| t.get(..10))
+            .ok_or("a referral has no date of its last change")?
+            .to_owned();
+        let mut risks = Vec::new();
+        if let Some(flags) = obj.remove("risks") {
+            for (kind, words) in [
+                ("safeguarding", "Safeguarding concern flagged"),
+                ("mental_health_crisis", "Mental health crisis flagged"),
+            ] {
+                if flags.get(kind).and_then(Value::as_bool) == Some(true) {
+                    risks.push(serde_json::json!({
+                        "id": risks.len() + 1,
+                        "date": date,
+                        "kind": kind,
+                        "concern": format!("{words} before the risk log was kept."),
+                    }));
+                }
+            }
+        }
+        if !risks.is_empty() {
+            obj.insert("risks".into(), Value::from(risks));
+        }
+        let mut consent = Vec::new();
+        let mut agreed = |about: &str| {
+            consent.push(serde_json::json!({
+                "id": consent.len() + 1,
+                "date": date,
+                "about": about,
+                "answer": "yes",
+                "how": "not_recorded",
+            }));
+        };
+        if obj.remove("share_outcomes").and_then(|v| v.as_bool()) == Some(true) {
+            agreed("outcomes");
+        }
+        let quote = obj
+            .get_mut("feedback")
+            .and_then(Value::as_object_mut)
+            .and_then(|f| f.remove("quote_shareable"));
+        if quote.and_then(|v| v.as_bool()) == Some(true) {
+            agreed("quote");
+        }
+        if !consent.is_empty() {
+            obj.insert("consent".into(), Value::from(consent));
+        }
+        Ok(())
+    })
+}
 
 /// Version 3 referrals had at most one next step, always dated: it becomes their first task.
 fn records_v3_to_v4(doc: &mut Value) -> Result<(), String> {
@@ -1035,10 +1132,10 @@ mod tests {
         assert_eq!(task.due, chrono::NaiveDate::from_ymd_opt(2026, 11, 25));
         assert_eq!(task.done, None);
         assert!(ws.referrals.values().all(|r| r.appointments.is_empty()));
-        // Saved at version 4, it is the version 4 fixture without the later additions.
-        let v4 = ws.encode(StoreKey::Records(0));
-        assert!(v4.starts_with("{\"format\":\"linkwork.records\",\"version\":4"));
-        assert!(!v4.contains("next_step"));
+        // Saved again, it is at today's version, without the next step.
+        let saved = ws.encode(StoreKey::Records(0));
+        assert!(saved.starts_with("{\"format\":\"linkwork.records\",\"version\":5"));
+        assert!(!saved.contains("next_step"));
         // A next step without its date cannot be guessed at: the part is reported.
         let broken = fixture("v3/records-0.json").replace(",\"due\":\"2026-11-25\"", "");
         let broken = load(
@@ -1078,14 +1175,120 @@ mod tests {
                 (crate::model::diary::NoteKind::Supervision, 0)
             ]
         );
-        assert_eq!(
-            ws.encode(StoreKey::Records(0)),
-            fixture("v4/records-0.json").trim()
-        );
         let bad =
             fixture("v4/records-0.json").replacen("\"start\":\"10:30\"", "\"start\":\"25:30\"", 1);
         let broken = load("main", &[entries[0].clone(), (entries[1].0.clone(), bad)]);
         assert_eq!(broken.problems.len(), 1, "an impossible time is reported");
+    }
+
+    #[test]
+    fn version_4_risk_flags_and_sharing_ticks_become_the_risk_log_and_consent() {
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow};
+        // The fixture's second referral has the safeguarding flag; give the first the
+        // crisis flag and both sharing ticks, as version 4 stored them.
+        let v4 = fixture("v4/records-0.json").replacen(
+            "\"closure\":{\"date\":\"2025-06-02\",\"reason\":\"complete\"}",
+            "\"risks\":{\"safeguarding\":true,\"mental_health_crisis\":true},\"share_outcomes\":true,\"feedback\":{\"date\":\"2025-06-02\",\"quote\":\"Lovely\",\"quote_shareable\":true},\"closure\":{\"date\":\"2025-06-02\",\"reason\":\"complete\"}",
+            1,
+        );
+        assert_ne!(v4, fixture("v4/records-0.json"));
+        let entries = vec![
+            (
+                "linkwork/main/settings".to_owned(),
+                fixture("v2/settings.json"),
+            ),
+            ("linkwork/main/records/0".to_owned(), v4),
+        ];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ws = &loaded.workspace;
+        let closed = ws
+            .referrals
+            .values()
+            .find(|r| r.closure.is_some())
+            .expect("the closed referral");
+        // Open entries dated the referral's last change.
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 6, 2).expect("date");
+        assert_eq!(
+            closed
+                .risks
+                .iter()
+                .map(|e| (e.kind.as_str(), e.date, e.is_open()))
+                .collect::<Vec<_>>(),
+            [
+                ("safeguarding", day, true),
+                ("mental_health_crisis", day, true)
+            ]
+        );
+        assert!(closed.consents_to(ConsentAbout::Outcomes));
+        assert_eq!(closed.shareable_quote(), Some("Lovely"));
+        assert!(closed
+            .consent
+            .iter()
+            .all(|e| e.how == ConsentHow::NotRecorded));
+        assert_eq!(closed.consent(ConsentAbout::Support), None, "never guessed");
+        let flagged = ws
+            .referrals
+            .values()
+            .find(|r| r.status == crate::model::ReferralStatus::Referred)
+            .expect("the referred one");
+        assert_eq!(flagged.risk_flags(), ["safeguarding"]);
+        assert!(flagged.consent.is_empty(), "no tick, no consent");
+        assert_eq!(
+            flagged
+                .consent(ConsentAbout::GpInformation)
+                .map(|e| e.answer),
+            None::<ConsentAnswer>
+        );
+        let saved = ws.encode(StoreKey::Records(0));
+        for gone in [
+            "share_outcomes",
+            "quote_shareable",
+            "mental_health_crisis\":true",
+        ] {
+            assert!(!saved.contains(gone), "{gone} in {saved}");
+        }
+    }
+
+    #[test]
+    fn version_5_records_keep_risks_consent_plan_and_history_byte_for_byte() {
+        use crate::model::consent::{ConsentAbout, GpShare};
+        let entries = fixture_workspace("v7/settings.json", "v5/records-0.json");
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ws = &loaded.workspace;
+        let r = ws
+            .referrals
+            .values()
+            .find(|r| !r.plan.is_empty())
+            .expect("the referral with a plan");
+        assert_eq!(
+            r.risk_flags(),
+            ["lone_working"],
+            "the closed entry is no flag"
+        );
+        assert!(r.lone_working_risk());
+        assert_eq!(r.gp_share(), GpShare::CodesOnly);
+        assert!(
+            !r.consents_to(ConsentAbout::Outcomes),
+            "withdrawn on 12 Nov"
+        );
+        assert_eq!(r.consent.len(), 4, "a withdrawal is kept as an entry");
+        assert_eq!(r.plan.len(), 3);
+        assert_eq!(r.edits[0].by, "Riverside PC 2");
+        assert!(ws.referrals.values().any(|r| r.kept.is_some()));
+        assert_eq!(
+            ws.encode(StoreKey::Records(0)),
+            fixture("v5/records-0.json").trim()
+        );
+        // A consent answer this version does not know is reported, not guessed at.
+        let bad = fixture("v5/records-0.json").replacen(
+            "\"answer\":\"codes_only\"",
+            "\"answer\":\"maybe\"",
+            1,
+        );
+        let broken = load("main", &[entries[0].clone(), (entries[1].0.clone(), bad)]);
+        assert_eq!(broken.problems.len(), 1);
     }
 
     #[test]
@@ -1183,9 +1386,41 @@ mod tests {
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
         let settings = &loaded.workspace.settings;
         assert_eq!(settings.review_after_weeks, 10);
+        // Moved on to version 7 with the suggested risk lists and retention period.
+        assert_eq!(
+            settings.retention_years,
+            crate::model::DEFAULT_RETENTION_YEARS
+        );
+        assert_eq!(
+            settings
+                .lists
+                .label(crate::model::lists::ListKind::RiskKinds, "lone_working"),
+            "Lone-working risk for home visits"
+        );
+        assert_eq!(settings.lists.risk_told.len(), 6);
+        let saved = encode_settings(settings);
+        assert!(saved.starts_with("{\"format\":\"linkwork.settings\",\"version\":7"));
+    }
+
+    #[test]
+    fn version_7_settings_fixture_loads_and_re_encodes_byte_for_byte() {
+        let entries = vec![(
+            "linkwork/main/settings".to_owned(),
+            fixture("v7/settings.json"),
+        )];
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let settings = &loaded.workspace.settings;
+        assert_eq!(settings.retention_years, 6);
+        assert_eq!(
+            settings
+                .lists
+                .label(crate::model::lists::ListKind::RiskKinds, "fire_risk"),
+            "Fire risk at home"
+        );
         assert_eq!(
             encode_settings(settings),
-            fixture("v6/settings.json").trim()
+            fixture("v7/settings.json").trim()
         );
     }
 

@@ -5,7 +5,8 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 
 use crate::model::diary::{AppointmentId, AppointmentState};
 use crate::model::lists::ListKind;
-use crate::model::{ContactOutcome, Referral, ReferralId, RiskFlags, Workspace};
+use crate::model::risk::RiskFlag;
+use crate::model::{ContactOutcome, Referral, ReferralId, Workspace};
 
 /// One appointment, with what a diary line shows. People appear only by reference.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +22,9 @@ pub struct AppointmentLine {
     pub mode: String,
     pub place: String,
     pub state: AppointmentState,
-    pub risks: RiskFlags,
+    pub risks: Vec<RiskFlag>,
+    /// A home visit to a person with an open lone-working risk.
+    pub lone_working: bool,
     /// Whether it overlaps another appointment that day (cancelled ones never do).
     pub clash: bool,
 }
@@ -86,7 +89,8 @@ pub(crate) fn lines_of(
                 .to_owned(),
             place: a.place.clone(),
             state,
-            risks: r.risks,
+            risks: r.risk_badges(&ws.settings.lists),
+            lone_working: r.lone_working_risk() && a.mode == crate::model::risk::HOME_VISIT,
             clash: false,
         });
     }

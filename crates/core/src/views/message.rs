@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::model::consent::{ConsentAbout, ConsentAnswer, GpShare};
 use crate::model::lists::ListKind;
 use crate::model::{Choice, ContactOutcome, ReferralId, ReferralStatus, Workspace};
 use crate::work::measures::{baseline_and_latest, changes, MeasureResult};
@@ -27,9 +28,18 @@ fn number(v: f64) -> String {
     }
 }
 
-/// Writes the message for a referral, or `None` if it does not exist.
+/// Writes the message for a referral, following the consent in force: `None` if it does
+/// not exist or the person has not agreed to anything going back to the GP; codes and
+/// dates only if that is all they agreed to; otherwise the words too, without the outcome
+/// changes unless they agreed to share them, and without any organisation they withdrew
+/// consent to be referred to.
 pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> Option<String> {
     let r = ws.referrals.get(&id)?;
+    let options = match r.gp_share() {
+        GpShare::Nothing => return None,
+        GpShare::CodesOnly => MessageOptions { codes_only: true },
+        GpShare::Everything => options,
+    };
     let lists = &ws.settings.lists;
     let person = ws
         .people
@@ -139,9 +149,16 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
             }
         ));
     }
-    if !r.connections.is_empty() {
-        let list = r
-            .connections
+    let connections: Vec<_> = r
+        .connections
+        .iter()
+        .filter(|c| {
+            r.consent(ConsentAbout::Connection(c.id))
+                .is_none_or(|e| e.answer != ConsentAnswer::No)
+        })
+        .collect();
+    if !connections.is_empty() {
+        let list = connections
             .iter()
             .map(|c| {
                 format!(
@@ -165,7 +182,7 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
         .filter(|id| r.measures.iter().any(|m| m.instrument == *id))
         .collect();
     if !measured.is_empty() {
-        if r.share_outcomes {
+        if r.consents_to(ConsentAbout::Outcomes) {
             for id in &measured {
                 let (Some(inst), Some((b, l))) =
                     (ws.instrument_for(id, r), baseline_and_latest(r, id))
@@ -239,6 +256,7 @@ fn finish(mut out: Vec<String>, ws: &Workspace) -> String {
 mod tests {
     use super::*;
     use crate::testing::{one_referral_ws, today};
+    use crate::work::consent::answer;
     use crate::work::journey::{ContactDraft, Transition};
     use crate::work::measures::{Completion, MeasureDraft, TimePoint};
 
@@ -287,6 +305,7 @@ mod tests {
         )
         .expect("review");
         ws.referrals.get_mut(&id).expect("one").what_matters = "Getting out of the house".into();
+        answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::Yes);
         ws.change_status(
             id,
             Transition::Close {
@@ -302,7 +321,7 @@ mod tests {
     #[test]
     fn the_message_tells_the_story_and_codes_the_referral() {
         let (mut ws, id) = journey_ws();
-        ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
+        answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
         let text = message_back(&ws, id, MessageOptions::default()).expect("written");
         assert_eq!(text.matches("ONS4 personal wellbeing").count(), 1, "{text}");
         assert!(
@@ -335,7 +354,7 @@ mod tests {
     #[test]
     fn codes_and_dates_only_leaves_the_detail_out() {
         let (mut ws, id) = journey_ws();
-        ws.referrals.get_mut(&id).expect("one").share_outcomes = true;
+        answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
         let text = message_back(&ws, id, MessageOptions { codes_only: true }).expect("written");
         assert!(text.contains("SNOMED CT 871731000000106"));
         assert!(text.contains("Closed: 20 Nov 2026"));
@@ -388,5 +407,54 @@ mod tests {
             !text.contains("871731000000106"),
             "not accepted, so not coded as a referral"
         );
+    }
+
+    #[test]
+    fn each_withdrawal_narrows_the_message_back() {
+        let (mut ws, id) = journey_ws();
+        answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
+        let connection = crate::model::directory::ConnectionId(1);
+        ws.referrals.get_mut(&id).expect("one").connections.push(
+            crate::model::directory::Connection {
+                id: connection,
+                resource: None,
+                name: "Riverside Walking Group".into(),
+                category: "physical_activity".into(),
+                status: crate::model::directory::ConnectionStatus::Referred,
+                history: Vec::new(),
+                feedback: String::new(),
+            },
+        );
+        let full = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(full.contains("3 (low) → 6") && full.contains("Riverside Walking Group"));
+        // Withdrawing consent to be referred on leaves that organisation out.
+        answer(
+            &mut ws,
+            id,
+            ConsentAbout::Connection(connection),
+            ConsentAnswer::No,
+        );
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(!text.contains("Riverside Walking Group"), "{text}");
+        assert!(text.contains("3 (low) → 6"));
+        // Withdrawing consent to share outcomes leaves the scores out.
+        answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::No);
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(!text.contains("3 (low) → 6"), "{text}");
+        assert!(text.contains("Getting out of the house"));
+        // Codes only: whatever the form asks for, no words go back.
+        answer(
+            &mut ws,
+            id,
+            ConsentAbout::GpInformation,
+            ConsentAnswer::CodesOnly,
+        );
+        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        assert!(text.contains("SNOMED CT 871731000000106"));
+        assert!(!text.contains("Getting out of the house"), "{text}");
+        assert!(text.lines().count() < full.lines().count());
+        // Nothing: there is no message at all.
+        answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::No);
+        assert_eq!(message_back(&ws, id, MessageOptions::default()), None);
     }
 }

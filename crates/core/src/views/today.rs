@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 
 use crate::model::diary::{AppointmentState, TaskId};
 use crate::model::measures::TimePoint;
-use crate::model::{PracticeId, ReferralId, RiskFlags, Workspace};
+use crate::model::risk::RiskFlag;
+use crate::model::{PracticeId, ReferralId, Workspace};
 use crate::views::diary::{in_order, lines_of, AppointmentLine};
 use crate::work::diary::TaskOwner;
 use crate::work::practice_work::{next_due, Due};
@@ -43,7 +44,7 @@ pub struct WaitingLine {
 pub struct RiskLine {
     pub referral: ReferralId,
     pub reference: String,
-    pub risks: RiskFlags,
+    pub risks: Vec<RiskFlag>,
 }
 
 /// A practice whose integration check-in is due.
@@ -170,11 +171,12 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
                 }
             }
         }
-        if !r.risks.is_empty() {
+        let risks = r.risk_badges(&ws.settings.lists);
+        if !risks.is_empty() {
             out.risks.push(RiskLine {
                 referral: r.id,
                 reference: reference(),
-                risks: r.risks,
+                risks,
             });
         }
     }

@@ -270,6 +270,8 @@ pub struct Booked {
     pub chunk: u32,
     pub appointment: AppointmentId,
     pub clashes: Vec<Clash>,
+    /// A home visit to a person with an open lone-working risk: plan it with care.
+    pub lone_working: bool,
 }
 
 /// A mark that was made: the contact it recorded.
@@ -386,6 +388,7 @@ impl Workspace {
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
         a.id = AppointmentId::next(r.appointments.iter().map(|a| a.id));
         let id = a.id;
+        let lone_working = a.mode == crate::model::risk::HOME_VISIT && r.lone_working_risk();
         r.appointments.push(a);
         crate::model::order::sort_by_key(&mut r.appointments, |a| (a.date, a.start));
         let person = r.person;
@@ -393,6 +396,7 @@ impl Workspace {
             chunk: self.chunk_of(person).unwrap_or_default(),
             appointment: id,
             clashes,
+            lone_working,
         })
     }
 

@@ -321,10 +321,10 @@ impl ContactDraft {
 }
 
 /// What a caseload row should draw attention to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Highlights {
-    pub safeguarding: bool,
-    pub mental_health_crisis: bool,
+    /// Open entries of the risk log, one flag per kind.
+    pub risks: Vec<crate::model::risk::RiskFlag>,
     /// A task's due date has passed.
     pub overdue_next_step: bool,
     /// Waiting for a first contact longer than the alert threshold.
@@ -336,11 +336,7 @@ pub struct Highlights {
 impl Highlights {
     /// Whether anything needs attention.
     pub fn any(&self) -> bool {
-        self.safeguarding
-            || self.mental_health_crisis
-            || self.overdue_next_step
-            || self.long_wait
-            || self.no_recent_contact
+        !self.risks.is_empty() || self.overdue_next_step || self.long_wait || self.no_recent_contact
     }
 }
 
@@ -350,8 +346,11 @@ pub fn highlights(r: &Referral, settings: &Settings, today: NaiveDate) -> Highli
     let waited = (today - r.referral_date).num_days();
     let since_contact = r.last_contact().map_or(waited, |d| (today - d).num_days());
     Highlights {
-        safeguarding: open && r.risks.safeguarding,
-        mental_health_crisis: open && r.risks.mental_health_crisis,
+        risks: if open {
+            r.risk_badges(&settings.lists)
+        } else {
+            Vec::new()
+        },
         overdue_next_step: open && r.next_due().is_some_and(|due| due < today),
         long_wait: r.status.is_waiting()
             && r.first_seen().is_none()
@@ -638,7 +637,7 @@ mod tests {
         let id = only(&ws);
         let settings = ws.settings.clone();
         let h = highlights(&ws.referrals[&id], &settings, today());
-        assert!(h.long_wait && !h.no_recent_contact && !h.overdue_next_step && !h.safeguarding);
+        assert!(h.long_wait && !h.no_recent_contact && !h.overdue_next_step && h.risks.is_empty());
         let mut relaxed = settings.clone();
         relaxed.waiting_alert_days = 19;
         assert!(
@@ -665,9 +664,21 @@ mod tests {
             due: Some(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")),
             done: Some(NaiveDate::from_ymd_opt(2026, 11, 2).expect("date")),
         });
-        r.risks.safeguarding = true;
+        r.risks.push(crate::model::risk::RiskEntry {
+            id: crate::model::risk::RiskId(1),
+            date: today(),
+            kind: "safeguarding".into(),
+            concern: "Worried about a neighbour".into(),
+            action: String::new(),
+            told: Vec::new(),
+            closed: None,
+        });
         let h = highlights(r, &settings, today());
-        assert!(!h.long_wait && h.overdue_next_step && h.safeguarding && !h.no_recent_contact);
+        assert!(!h.long_wait && h.overdue_next_step && !h.no_recent_contact);
+        assert_eq!(
+            h.risks.iter().map(|f| f.label.as_str()).collect::<Vec<_>>(),
+            ["Safeguarding"]
+        );
         let mut strict = settings;
         strict.no_contact_alert_days = 10;
         assert!(

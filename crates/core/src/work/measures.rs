@@ -993,26 +993,11 @@ impl crate::model::Workspace {
         })
     }
 
-    /// Records whether the person agrees that their outcome changes may go
-    /// in the message back, on its own (a consent choice takes effect as it
-    /// is made, so what is shared always follows what the screen shows).
-    pub fn set_share_outcomes(
-        &mut self,
-        referral: crate::model::ReferralId,
-        share: bool,
-    ) -> Result<u32, MeasureError> {
-        self.change_referral(referral, |r| {
-            r.share_outcomes = share;
-            Ok(())
-        })
-    }
-
-    /// Records the person's feedback and whether outcomes may be shared.
+    /// Records the person's feedback.
     pub fn set_feedback(
         &mut self,
         referral: crate::model::ReferralId,
         feedback: Feedback,
-        share_outcomes: bool,
     ) -> Result<u32, MeasureError> {
         if feedback.satisfaction.is_some_and(|s| !(1..=5).contains(&s)) {
             return Err(MeasureError::OutOfRange {
@@ -1031,7 +1016,6 @@ impl crate::model::Workspace {
                 quote: feedback.quote.trim().to_owned(),
                 ..feedback
             });
-            r.share_outcomes = share_outcomes;
             Ok(())
         })
     }
@@ -1380,12 +1364,28 @@ mod workspace_tests {
             satisfaction: Some(5),
             would_recommend: Some(true),
             quote: " It got me out of the house ".into(),
-            ..Feedback::default()
         };
-        ws.set_feedback(id, fb, false).expect("saved");
+        ws.set_feedback(id, fb).expect("saved");
         let saved = ws.referrals[&id].feedback.clone().expect("feedback");
         assert_eq!(saved.quote, "It got me out of the house");
-        assert!(!saved.quote_shareable, "off by default");
+        assert_eq!(ws.referrals[&id].shareable_quote(), None, "off by default");
+        crate::work::consent::answer(
+            &mut ws,
+            id,
+            crate::model::consent::ConsentAbout::Quote,
+            crate::model::consent::ConsentAnswer::Yes,
+        );
+        assert_eq!(
+            ws.referrals[&id].shareable_quote(),
+            Some("It got me out of the house")
+        );
+        crate::work::consent::answer(
+            &mut ws,
+            id,
+            crate::model::consent::ConsentAbout::Quote,
+            crate::model::consent::ConsentAnswer::No,
+        );
+        assert_eq!(ws.referrals[&id].shareable_quote(), None, "withdrawn");
         assert_eq!(
             ws.set_feedback(
                 id,
@@ -1393,32 +1393,12 @@ mod workspace_tests {
                     satisfaction: Some(6),
                     ..Feedback::default()
                 },
-                false
             ),
             Err(MeasureError::OutOfRange {
                 item: 1,
                 min: 1,
                 max: 5
             })
-        );
-    }
-
-    #[test]
-    fn consent_to_share_outcomes_changes_alone_and_keeps_the_feedback() {
-        let mut ws = one_referral_ws();
-        let id = *ws.referrals.keys().next().expect("one");
-        let fb = Feedback {
-            quote: "Kind".into(),
-            ..Feedback::default()
-        };
-        ws.set_feedback(id, fb, true).expect("saved");
-        ws.set_share_outcomes(id, false).expect("saved");
-        let r = &ws.referrals[&id];
-        assert!(!r.share_outcomes);
-        assert_eq!(r.feedback.as_ref().map(|f| f.quote.as_str()), Some("Kind"));
-        assert_eq!(
-            ws.set_share_outcomes(crate::model::ReferralId::default(), true),
-            Err(MeasureError::NoSuchReferral)
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the diary and tasks, the directory and connections, instruments and scoring, practice work and check-ins, reference checks, the SNOMED CT table) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
 
+pub mod consent;
 pub mod demo;
 pub mod diary;
 pub mod directory;
@@ -8,4 +9,5 @@ pub mod measures;
 pub mod practice_work;
 pub mod reference;
 pub mod referral;
+pub mod risk;
 pub mod snomed;

@@ -5,9 +5,10 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::model::lists::ListKind;
+use crate::model::Choice;
 use crate::model::{
     normalise_reference, AgeBand, EthnicGroup, Person, PersonId, PracticeId, RecordKey, Referral,
-    ReferralId, ReferralStatus, RiskFlags, Sex, Workspace,
+    ReferralId, ReferralStatus, Sex, Workspace,
 };
 use crate::store::crypto::Random;
 
@@ -39,10 +40,6 @@ pub struct ReferralDraft {
     pub deprivation_quintile: Option<u8>,
     #[serde(default)]
     pub what_matters: String,
-    #[serde(default)]
-    pub safeguarding: bool,
-    #[serde(default)]
-    pub mental_health_crisis: bool,
     /// A task to add to the referral as it is saved (the form's "first task", a
     /// spreadsheet's next step); empty for none.
     #[serde(default)]
@@ -206,8 +203,6 @@ impl ReferralDraft {
             ethnic_group: person.and_then(|p| p.ethnic_group),
             deprivation_quintile: person.and_then(|p| p.deprivation_quintile),
             what_matters: referral.what_matters.clone(),
-            safeguarding: referral.risks.safeguarding,
-            mental_health_crisis: referral.risks.mental_health_crisis,
             next_step: String::new(),
             next_step_due: String::new(),
         }
@@ -368,6 +363,57 @@ impl Saved {
 }
 
 impl Workspace {
+    /// The referral's facts as the form names them, in words: what its edit history
+    /// compares before and after an edit. Empty if there is no such referral.
+    pub fn facts(&self, id: ReferralId) -> Vec<(&'static str, String)> {
+        let Some(r) = self.referrals.get(&id) else {
+            return Vec::new();
+        };
+        let lists = &self.settings.lists;
+        let person = self.people.get(&r.person);
+        let choice = |c: Option<&'static str>| c.unwrap_or("").to_owned();
+        vec![
+            ("Reference", self.reference_of(r.person).to_owned()),
+            ("Practice", self.practice_name(r.practice).to_owned()),
+            (
+                "Referral date",
+                r.referral_date.format("%-d %b %Y").to_string(),
+            ),
+            (
+                "Referred by",
+                lists
+                    .label(ListKind::ReferrerRoles, &r.referrer_role)
+                    .to_owned(),
+            ),
+            (
+                "Reasons",
+                r.reasons
+                    .iter()
+                    .map(|id| lists.label(ListKind::Reasons, id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ("Notes", r.notes.clone()),
+            ("What matters to them", r.what_matters.clone()),
+            (
+                "Age band",
+                choice(person.and_then(|p| p.age_band).map(Choice::label)),
+            ),
+            ("Sex", choice(person.and_then(|p| p.sex).map(Choice::label))),
+            (
+                "Ethnic group",
+                choice(person.and_then(|p| p.ethnic_group).map(Choice::label)),
+            ),
+            (
+                "Deprivation quintile",
+                person
+                    .and_then(|p| p.deprivation_quintile)
+                    .map(|q| q.to_string())
+                    .unwrap_or_default(),
+            ),
+        ]
+    }
+
     /// Saves a validated referral: a new one when `editing` is `None`,
     /// otherwise an update of that referral (and of its person's details).
     ///
@@ -382,6 +428,7 @@ impl Workspace {
     ) -> Saved {
         let draft = valid.draft.clone();
         let date = valid.date;
+        let before = editing.map(|id| self.facts(id));
         let reference = draft.reference.trim().to_owned();
         let existing_person = match editing.and_then(|id| self.referrals.get(&id)) {
             Some(r) => Some(r.person),
@@ -448,10 +495,6 @@ impl Workspace {
         referral.reasons = draft.reasons;
         referral.notes = draft.notes.trim().to_owned();
         referral.what_matters = draft.what_matters.trim().to_owned();
-        referral.risks = RiskFlags {
-            safeguarding: draft.safeguarding,
-            mental_health_crisis: draft.mental_health_crisis,
-        };
         if let Some((text, due)) = next_step {
             // Saved again with the same task, it is not added twice.
             let known = referral
@@ -468,6 +511,23 @@ impl Workspace {
             }
         }
         referral.updated = now;
+        if let Some(before) = before {
+            let after = self.facts(referral_id);
+            let by = self.editor.clone();
+            if let Some(referral) = self.referrals.get_mut(&referral_id) {
+                for ((field, from), (_, to)) in before.into_iter().zip(after) {
+                    if from != to {
+                        referral.edits.push(crate::model::audit::FactEdit {
+                            at: now,
+                            by: by.clone(),
+                            field: field.to_owned(),
+                            from,
+                            to,
+                        });
+                    }
+                }
+            }
+        }
         let settings_changed = self.settings.last_practice != Some(practice);
         self.settings.last_practice = Some(practice);
         let chunk = self.place(person_id);

@@ -298,7 +298,7 @@ impl DashboardIndex {
                         date,
                         satisfaction: f.satisfaction.filter(|s| (1..=5).contains(s)),
                         recommend: f.would_recommend,
-                        quote: f.shareable_quote().map(str::to_owned),
+                        quote: r.shareable_quote().map(str::to_owned),
                     }
                 }),
                 reasons: span_of(&index.reasons, start.0),

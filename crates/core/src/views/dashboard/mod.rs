@@ -257,7 +257,13 @@ mod tests {
             satisfaction: Some(5),
             would_recommend: Some(true),
             quote: "  It got me out of the house.  ".into(),
-            quote_shareable: true,
+        });
+        r.consent.push(crate::model::consent::ConsentEntry {
+            id: crate::model::consent::ConsentId(1),
+            date: day("2026-10-26"),
+            about: crate::model::consent::ConsentAbout::Quote,
+            answer: crate::model::consent::ConsentAnswer::Yes,
+            how: crate::model::consent::ConsentHow::Written,
         });
 
         let b = add(&mut ws, 2, p, "2026-11-02", "self");
@@ -288,7 +294,6 @@ mod tests {
             satisfaction: Some(4),
             would_recommend: Some(false),
             quote: "Not for sharing".into(),
-            quote_shareable: false,
         });
 
         let d = add(&mut ws, 4, p, "2025-06-01", "practice_nurse");

@@ -353,7 +353,7 @@ pub(crate) fn base_cells(
             endings.total.add(key);
             endings.part("How episodes ended", how, key);
         }
-        let quote = r.feedback.as_ref().and_then(|f| f.shareable_quote());
+        let quote = r.shareable_quote();
         if let (true, Some(q), Some(date)) = (include_quotes, quote, r.feedback_date()) {
             if in_period(date) {
                 quotes.push(q.to_owned());

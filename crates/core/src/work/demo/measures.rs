@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentEntry, ConsentHow, ConsentId};
 use crate::model::{Referral, ReferralStatus};
 use crate::work::measures::{
     Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
@@ -108,7 +109,8 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
             result: MeasureResult::Answers { answers },
         });
     }
-    r.share_outcomes = rng.gen_bool(0.6);
+    let share_outcomes = rng.gen_bool(0.6);
+    consent(r, share_outcomes);
     if r.status == ReferralStatus::Closed && rng.gen_bool(0.6) {
         let satisfaction = pick(rng, &[(5u8, 50), (4, 30), (3, 12), (2, 5), (1, 3)]);
         let quotes = [
@@ -122,7 +124,40 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
             satisfaction: Some(satisfaction),
             would_recommend: Some(satisfaction >= 3),
             quote: quotes[index(rng, quotes.len())].to_owned(),
-            quote_shareable: rng.gen_bool(0.5),
         });
+        if rng.gen_bool(0.5) {
+            agree(r, ConsentAbout::Quote, ConsentAnswer::Yes);
+        }
     }
+}
+
+/// Consent as a link worker records it at the first meeting: to support, to information
+/// for the GP (words for most, codes only for one in eight, from the record key so the
+/// demo's random sequence is unchanged) and to sharing outcome changes when agreed.
+fn consent(r: &mut Referral, share_outcomes: bool) {
+    if r.first_seen().is_none() {
+        return;
+    }
+    agree(r, ConsentAbout::Support, ConsentAnswer::Yes);
+    let gp = if r.key.0.is_multiple_of(8) {
+        ConsentAnswer::CodesOnly
+    } else {
+        ConsentAnswer::Yes
+    };
+    agree(r, ConsentAbout::GpInformation, gp);
+    if share_outcomes {
+        agree(r, ConsentAbout::Outcomes, ConsentAnswer::Yes);
+    }
+}
+
+fn agree(r: &mut Referral, about: ConsentAbout, answer: ConsentAnswer) {
+    let date = r.first_seen().unwrap_or(r.referral_date);
+    let id = ConsentId::next(r.consent.iter().map(|e| e.id));
+    r.consent.push(ConsentEntry {
+        id,
+        date,
+        about,
+        answer,
+        how: ConsentHow::Verbal,
+    });
 }

@@ -246,8 +246,31 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
     if rng.gen_bool(0.6) {
         r.what_matters = WHAT_MATTERS[index(rng, WHAT_MATTERS.len())].to_owned();
     }
-    r.risks.safeguarding = rng.gen_bool(0.03);
-    r.risks.mental_health_crisis = rng.gen_bool(0.02);
+    for (raised, kind, concern) in [
+        (
+            rng.gen_bool(0.03),
+            "safeguarding",
+            "Worried about money being taken by a family member.",
+        ),
+        (
+            rng.gen_bool(0.02),
+            "mental_health_crisis",
+            "Said they had thought about ending their life.",
+        ),
+    ] {
+        if raised {
+            let id = crate::model::risk::RiskId::next(r.risks.iter().map(|e| e.id));
+            r.risks.push(crate::model::risk::RiskEntry {
+                id,
+                date,
+                kind: kind.to_owned(),
+                concern: concern.to_owned(),
+                action: "Discussed with the GP the same day.".to_owned(),
+                told: vec!["gp".to_owned()],
+                closed: None,
+            });
+        }
+    }
     let age = (today - date).num_days();
     match r.status {
         ReferralStatus::Referred => {}
