@@ -144,3 +144,38 @@ pub fn focus_page_heading() {
     }
     let _ = heading.focus();
 }
+
+/// Copies text to the clipboard through the browser's async clipboard API, and says in
+/// `done` whether it worked.
+pub fn copy_text(text: &str, done: leptos::prelude::RwSignal<Option<String>>) {
+    use wasm_bindgen::JsCast;
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined());
+    let write = clipboard.as_ref().and_then(|c| {
+        js_sys::Reflect::get(c, &"writeText".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    match (clipboard, write) {
+        (Some(c), Some(f)) => match f.call1(&c, &text.into()).map(js_sys::Promise::from) {
+            Ok(promise) => leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                leptos::prelude::Set::set(&done, Some(if ok {
+                    "Copied as plain text.".into()
+                } else {
+                    "The browser did not allow copying: select the text and copy it.".into()
+                }));
+            }),
+            Err(_) => leptos::prelude::Set::set(&done, Some(
+                "The browser did not allow copying: select the text and copy it.".into(),
+            )),
+        },
+        _ => leptos::prelude::Set::set(&done, Some(
+            "This browser cannot copy for you: select the text and copy it.".into(),
+        )),
+    }
+}
+

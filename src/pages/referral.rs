@@ -5,6 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
 use linkwork_core::work::diary::NoteDraft;
+use linkwork_core::work::risk::RiskDraft;
 use linkwork_core::work::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
 use linkwork_core::{
     check_reference, AgeBand, Choice, EthnicGroup, Field, ReferralDraft, ReferralError, ReferralId,
@@ -58,9 +59,9 @@ pub fn ReferralPage(
         .restore_draft
         .try_update(|kept| kept.take_if(|k| k.href == href))
         .flatten();
-    let (kept, contact, booking, task, note) = match kept {
-        Some(k) => (Some(k.draft), k.contact, k.booking, k.task, k.note),
-        None => (None, None, None, None, None),
+    let (kept, contact, booking, task, note, risk) = match kept {
+        Some(k) => (Some(k.draft), k.contact, k.booking, k.task, k.note, k.risk),
+        None => (None, None, None, None, None, None),
     };
     let draft = RwSignal::new(match kept {
         Some(k) => k,
@@ -74,6 +75,7 @@ pub fn ReferralPage(
         booking: RwSignal::new(booking.unwrap_or_else(|| state.new_booking_draft())),
         task: RwSignal::new(task.unwrap_or_default()),
         note: RwSignal::new(note.unwrap_or_else(|| NoteDraft::new(today()))),
+        risk: RwSignal::new(risk.unwrap_or_else(|| RiskDraft::new(today()))),
     };
     // Tell the state what is on the forms, so locking can keep them.
     Effect::new(move |_| {
@@ -86,6 +88,7 @@ pub fn ReferralPage(
             booking: keep_sections.then(|| sections.booking.get()),
             task: keep_sections.then(|| sections.task.get()),
             note: keep_sections.then(|| sections.note.get()),
+            risk: keep_sections.then(|| sections.risk.get()),
         }));
     });
     on_cleanup(move || state.form_draft.set(None));

@@ -1,5 +1,6 @@
 //! The one root state, provided through context.
 
+mod care;
 mod changes;
 mod diary;
 
@@ -58,6 +59,8 @@ pub struct FormDraft {
     pub task: Option<linkwork_core::work::diary::TaskDraft>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<linkwork_core::work::diary::NoteDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<linkwork_core::work::risk::RiskDraft>,
 }
 
 /// Storage key suffix of a locked workspace's half-filled form.

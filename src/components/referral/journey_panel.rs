@@ -1,6 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::work::diary::{AppointmentDraft, NoteDraft, TaskDraft, TaskOwner};
+use linkwork_core::work::risk::RiskDraft;
 use linkwork_core::{highlights, Choice, ContactDraft, ReferralId};
 
 use crate::components::diary::booking_form::BookingForm;
@@ -8,11 +9,14 @@ use crate::components::diary::tasks_panel::TasksPanel;
 use crate::components::outcomes::outcomes_panel::OutcomesPanel;
 use crate::components::referral::appointments_panel::AppointmentsPanel;
 use crate::components::referral::connections_panel::ConnectionsPanel;
+use crate::components::referral::consent_panel::ConsentPanel;
 use crate::components::referral::contact_form::ContactForm;
 use crate::components::referral::feedback_form::FeedbackForm;
 use crate::components::referral::flags::Flags;
+use crate::components::referral::gp_record_panel::GpRecordPanel;
 use crate::components::referral::message_panel::MessagePanel;
 use crate::components::referral::note_form::NoteForm;
+use crate::components::referral::risk_log::RiskLog;
 use crate::components::referral::status_actions::StatusActions;
 use crate::components::referral::timeline::Timeline;
 use crate::platform::{show_date, today};
@@ -20,12 +24,14 @@ use crate::state::use_state;
 
 /// The sections of a referral page: (element id, menu words). Alt+Shift and the section's
 /// number moves to it.
-pub const SECTIONS: [(&str, &str); 6] = [
+pub const SECTIONS: [(&str, &str); 8] = [
     ("sec-contacts", "Contacts and appointments"),
     ("sec-tasks", "Tasks"),
+    ("sec-risks", "Risks"),
+    ("sec-consent", "Consent"),
     ("sec-connections", "Connections"),
     ("sec-outcomes", "Outcomes"),
-    ("sec-feedback", "Feedback and message back"),
+    ("sec-feedback", "Feedback, message back and GP record"),
     ("sec-details", "Details"),
 ];
 
@@ -37,6 +43,7 @@ pub struct SectionDrafts {
     pub booking: RwSignal<AppointmentDraft>,
     pub task: RwSignal<TaskDraft>,
     pub note: RwSignal<NoteDraft>,
+    pub risk: RwSignal<RiskDraft>,
 }
 
 /// Moves to a section: scrolls its heading into view and gives it focus.
@@ -102,10 +109,11 @@ pub fn JourneyPanel(
                             .to_owned(),
                     )
                 }),
+                (r.needs_consent_prompt(), r.support_withdrawn()),
             ))
         })
     };
-    // Alt+Shift+1 to 6: to a section. Letters are left alone for screen readers' own keys,
+    // Alt+Shift+1 to 8: to a section. Letters are left alone for screen readers' own keys,
     // and Alt+Shift with a digit is used by neither Chromium, Firefox, NVDA nor JAWS.
     let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
         if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
@@ -127,7 +135,7 @@ pub fn JourneyPanel(
     view! {
         <section class="panel journey" aria-labelledby="journey-heading" data-testid="journey">
             <h2 id="journey-heading" class="visually-hidden">"At a glance"</h2>
-            {move || summary().map(|(status, seen, flags, next, (tasks, overdue), note, closure)| view! {
+            {move || summary().map(|(status, seen, flags, next, (tasks, overdue), note, closure, (prompt, withdrawn))| view! {
                 <div class="journey__summary">
                     <span class=format!("status status--{}", status.code()) data-testid="journey-status">{status.label()}</span>
                     <span data-testid="seen-count">{format!("Seen {seen} time{}", if seen == 1 { "" } else { "s" })}</span>
@@ -150,6 +158,16 @@ pub fn JourneyPanel(
                 </dl>
                 {(!note.is_empty()).then(|| view! { <p class="journey__note" data-testid="outcome-note">{note}</p> })}
                 {closure.map(|(d, reason)| view! { <p data-testid="closure">{format!("Closed {}: {reason}.", show_date(d))}</p> })}
+                {prompt.then(|| view! {
+                    <p class="notice notice--gentle" data-testid="consent-prompt">
+                        "Consent to support isn't recorded yet. "
+                        <a href="#sec-consent" on:click=move |e| { e.prevent_default(); go_to(3); }>"Record it under Consent"</a>
+                        " when you next speak."
+                    </p>
+                })}
+                {withdrawn.then(|| view! {
+                    <p class="notice notice--warn" data-testid="support-withdrawn">"The person has withdrawn consent to be supported. Record only what you must, and close the episode."</p>
+                })}
             })}
             <nav class="section-menu" aria-label="Sections of this referral" data-testid="section-menu">
                 <ol>
@@ -184,6 +202,14 @@ pub fn JourneyPanel(
             <h2 id="sec-tasks-heading" tabindex="-1">"Tasks"</h2>
             <TasksPanel owner=TaskOwner::Referral(referral) draft=drafts.task id_prefix="referral-tasks"/>
         </section>
+        <section class="panel" aria-labelledby="sec-risks-heading" id="sec-risks">
+            <h2 id="sec-risks-heading" tabindex="-1">"Risks and safeguarding"</h2>
+            <RiskLog referral=referral draft=drafts.risk/>
+        </section>
+        <section class="panel" aria-labelledby="sec-consent-heading" id="sec-consent">
+            <h2 id="sec-consent-heading" tabindex="-1">"Consent"</h2>
+            <ConsentPanel referral=referral/>
+        </section>
         <section class="panel" aria-labelledby="sec-connections-heading" id="sec-connections">
             <h2 id="sec-connections-heading" tabindex="-1">"Connections"</h2>
             <ConnectionsPanel referral=referral/>
@@ -194,12 +220,14 @@ pub fn JourneyPanel(
             <OutcomesPanel referral=referral/>
         </section>
         <section class="panel" aria-labelledby="sec-feedback-heading" id="sec-feedback">
-            <h2 id="sec-feedback-heading" tabindex="-1">"Feedback and message back"</h2>
+            <h2 id="sec-feedback-heading" tabindex="-1">"Feedback, message back and GP record"</h2>
             <FeedbackForm referral=referral/>
             <div class="print-area">
                 <h3 id="message-heading">"Message back to the referrer"</h3>
                 <MessagePanel referral=referral/>
             </div>
+            <h3>"GP record entry"</h3>
+            <GpRecordPanel referral=referral/>
         </section>
     }
 }

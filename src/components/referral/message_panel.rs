@@ -2,41 +2,9 @@ use leptos::prelude::*;
 use linkwork_core::model::consent::{ConsentEntry, GpShare};
 use linkwork_core::views::message::{message_back, MessageOptions};
 use linkwork_core::ReferralId;
-use wasm_bindgen::JsCast;
 
+use crate::platform::copy_text;
 use crate::state::use_state;
-
-/// Copies text to the clipboard through the browser's async clipboard API.
-fn copy_text(text: &str, done: RwSignal<Option<String>>) {
-    let clipboard = web_sys::window()
-        .map(|w| w.navigator())
-        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
-        .filter(|c| !c.is_undefined());
-    let write = clipboard.as_ref().and_then(|c| {
-        js_sys::Reflect::get(c, &"writeText".into())
-            .ok()?
-            .dyn_into::<js_sys::Function>()
-            .ok()
-    });
-    match (clipboard, write) {
-        (Some(c), Some(f)) => match f.call1(&c, &text.into()).map(js_sys::Promise::from) {
-            Ok(promise) => leptos::task::spawn_local(async move {
-                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                done.set(Some(if ok {
-                    "Copied as plain text.".into()
-                } else {
-                    "The browser did not allow copying: select the text and copy it.".into()
-                }));
-            }),
-            Err(_) => done.set(Some(
-                "The browser did not allow copying: select the text and copy it.".into(),
-            )),
-        },
-        _ => done.set(Some(
-            "This browser cannot copy for you: select the text and copy it.".into(),
-        )),
-    }
-}
 
 /// The message back to the GP and referrer: generated, editable, copied or
 /// printed on one page; a "codes and dates only" version on request. If the

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod csv;
 pub mod dashboard;
 pub mod diary;
+pub mod gp_record;
 pub mod disclosure;
 pub mod message;
 pub mod numbers;

@@ -1,0 +1,248 @@
+use leptos::ev;
+use leptos::prelude::*;
+use linkwork_core::model::risk::{RiskId, MAX_RISK_TEXT};
+use linkwork_core::work::risk::{risk_message, CloseRiskDraft, RiskDraft, RiskError, RiskField};
+use linkwork_core::{ListKind, ReferralId};
+
+use crate::platform::{show_date, today};
+use crate::state::use_state;
+
+/// The referral's risk log: every concern with what was done and who was told, open ones
+/// first, each closable with a date and how it was resolved; and a form to log a new one.
+/// Open entries are the flags shown wherever the referral is listed.
+#[component]
+pub fn RiskLog(
+    /// The referral.
+    referral: ReferralId,
+    /// The new-concern form (kept by the page, so it survives moving around and a lock).
+    draft: RwSignal<RiskDraft>,
+) -> impl IntoView {
+    let state = use_state();
+    let errors = RwSignal::new(Vec::<RiskError>::new());
+    let error_for = move |field: RiskField| move || errors.with(|e| risk_message(e, field));
+    let saved = RwSignal::new(false);
+    let entries = move || {
+        state.ws.with(|ws| {
+            let lists = &ws.settings.lists;
+            let Some(r) = ws.referrals.get(&referral) else {
+                return Vec::new();
+            };
+            let mut list: Vec<_> = r
+                .risks
+                .iter()
+                .map(|e| {
+                    let told = e
+                        .told
+                        .iter()
+                        .map(|t| lists.label(ListKind::RiskTold, t))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (
+                        e.id,
+                        e.date,
+                        lists.label(ListKind::RiskKinds, &e.kind).to_owned(),
+                        e.concern.clone(),
+                        e.action.clone(),
+                        told,
+                        e.closed.clone(),
+                    )
+                })
+                .collect();
+            // Open concerns first, newest first within each.
+            list.sort_by_key(|e| (e.6.is_some(), std::cmp::Reverse((e.1, e.0))));
+            list
+        })
+    };
+    let kinds = move || {
+        state.ws.with(|ws| {
+            let keep = [draft.with_untracked(|d| d.kind.clone())];
+            ws.settings.lists.options(ListKind::RiskKinds, &keep)
+        })
+    };
+    let told = move || {
+        state
+            .ws
+            .with(|ws| ws.settings.lists.options(ListKind::RiskTold, &[]))
+    };
+    let submit = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        match state.log_risk(referral, &draft.get_untracked()) {
+            Ok(()) => {
+                errors.set(Vec::new());
+                draft.set(RiskDraft::new(today()));
+                saved.set(true);
+            }
+            Err(e) => {
+                errors.set(e);
+                saved.set(false);
+            }
+        }
+    };
+    let max_day = today().format("%Y-%m-%d").to_string();
+    view! {
+        {move || {
+            let list = entries();
+            if list.is_empty() {
+                view! { <p class="hint" data-testid="risk-log-empty">"No concerns logged."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="risk-log" data-testid="risk-log">
+                        {list.into_iter().map(|(id, date, kind, concern, action, told, closed)| {
+                            let is_closed = closed.is_some();
+                            view! {
+                            <li class="risk-entry" class:risk-entry--closed=is_closed data-testid="risk-entry">
+                                <p>
+                                    <span class=if is_closed { "badge" } else { "badge badge--risk" }>{kind}</span>
+                                    " "
+                                    <strong data-testid="risk-state">{if is_closed { "Closed" } else { "Open" }}</strong>
+                                    {format!(" · raised {}", show_date(date))}
+                                </p>
+                                <p data-testid="risk-concern">{concern}</p>
+                                {(!action.is_empty()).then(|| view! { <p>"What was done: "{action}</p> })}
+                                {(!told.is_empty()).then(|| view! { <p>"Who was told: "{told}</p> })}
+                                {match closed {
+                                    Some(c) => view! {
+                                        <p data-testid="risk-resolution">{format!("Closed {}: {}", show_date(c.date), c.resolution)}</p>
+                                    }.into_any(),
+                                    None => view! { <CloseRisk referral=referral id=id/> }.into_any(),
+                                }}
+                            </li>
+                        }}).collect_view()}
+                    </ul>
+                }.into_any()
+            }
+        }}
+        <h3>"Log a concern"</h3>
+        <form class="form-plain risk-form" novalidate on:submit=submit data-testid="risk-form">
+            <div class="inline-form">
+                <div class="field">
+                    <label for="risk-kind">"Kind of risk"</label>
+                    <p class="field-error" id="risk-kind-error">{error_for(RiskField::Kind)}</p>
+                    <select id="risk-kind" data-testid="risk-kind" aria-describedby="risk-kind-error"
+                        aria-invalid=move || error_for(RiskField::Kind)().is_some().to_string()
+                        on:change=move |e| draft.update(|d| d.kind = event_target_value(&e))>
+                        <option value="" selected=move || draft.with(|d| d.kind.is_empty())>"Choose…"</option>
+                        {move || kinds().into_iter().map(|(id, label)| {
+                            let chosen = id.clone();
+                            view! { <option value=id selected=move || draft.with(|d| d.kind == chosen)>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="risk-date">"Date raised"</label>
+                    <p class="field-error" id="risk-date-error">{error_for(RiskField::Date)}</p>
+                    <input id="risk-date" type="date" max=max_day.clone() data-testid="risk-date" aria-describedby="risk-date-error"
+                        aria-invalid=move || error_for(RiskField::Date)().is_some().to_string()
+                        prop:value=move || draft.with(|d| d.date.clone())
+                        on:input=move |e| draft.update(|d| d.date = event_target_value(&e))/>
+                </div>
+            </div>
+            <div class="field">
+                <label for="risk-concern">"What the concern is"</label>
+                <p class="field-error" id="risk-concern-error">{error_for(RiskField::Concern)}</p>
+                <textarea id="risk-concern" rows="2" autocomplete="off" maxlength=MAX_RISK_TEXT data-testid="risk-concern"
+                    aria-describedby="risk-concern-error"
+                    aria-invalid=move || error_for(RiskField::Concern)().is_some().to_string()
+                    prop:value=move || draft.with(|d| d.concern.clone())
+                    on:input=move |e| draft.update(|d| d.concern = event_target_value(&e))></textarea>
+            </div>
+            <div class="field">
+                <label for="risk-action">"What was done (optional)"</label>
+                <p class="field-error" id="risk-action-error">{error_for(RiskField::Action)}</p>
+                <textarea id="risk-action" rows="2" autocomplete="off" maxlength=MAX_RISK_TEXT data-testid="risk-action"
+                    aria-describedby="risk-action-error"
+                    prop:value=move || draft.with(|d| d.action.clone())
+                    on:input=move |e| draft.update(|d| d.action = event_target_value(&e))></textarea>
+            </div>
+            <fieldset class="field">
+                <legend>"Who was told"</legend>
+                <p class="field-error">{error_for(RiskField::Told)}</p>
+                <div class="checkbox-grid">
+                    {move || told().into_iter().map(|(id, label)| {
+                        let input_id = format!("risk-told-{id}");
+                        let (a, b, c) = (id.clone(), id.clone(), id);
+                        view! {
+                            <div class="checkbox">
+                                <input type="checkbox" id=input_id.clone() data-testid=input_id.clone()
+                                    prop:checked=move || draft.with(|d| d.told.contains(&a))
+                                    on:change=move |e| {
+                                        let on = event_target_checked(&e);
+                                        draft.update(|d| {
+                                            d.told.retain(|t| *t != b);
+                                            if on { d.told.push(c.clone()); }
+                                        });
+                                    }/>
+                                <label for=input_id>{label}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-risk">"Log concern"</button>
+            <p class="field-error" role="alert">{error_for(RiskField::Form)}</p>
+            {move || saved.get().then(|| view! { <p class="hint" role="status" data-testid="risk-saved">"Logged. It shows as a flag until it is closed."</p> })}
+        </form>
+    }
+}
+
+/// Closing one open concern: a button that opens a small form for the date and a line on
+/// how it was resolved.
+#[component]
+fn CloseRisk(
+    /// The referral.
+    referral: ReferralId,
+    /// The concern.
+    id: RiskId,
+) -> impl IntoView {
+    let state = use_state();
+    let open = RwSignal::new(false);
+    let draft = RwSignal::new(CloseRiskDraft {
+        date: today().format("%Y-%m-%d").to_string(),
+        resolution: String::new(),
+    });
+    let errors = RwSignal::new(Vec::<RiskError>::new());
+    let error_for = move |field: RiskField| move || errors.with(|e| risk_message(e, field));
+    let resolution = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let (true, Some(input)) = (open.get(), resolution.get()) {
+            let _ = input.focus();
+        }
+    });
+    let submit = move |e: ev::SubmitEvent| {
+        e.prevent_default();
+        if let Err(e) = state.close_risk(referral, id, &draft.get_untracked()) {
+            errors.set(e);
+        }
+    };
+    let prefix = format!("close-risk-{id}");
+    let date_id = format!("{prefix}-date");
+    let text_id = format!("{prefix}-resolution");
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button type="button" class="button button--secondary" disabled=move || state.read_only()
+                data-testid="close-risk" on:click=move |_| open.set(true)>"Close this concern…"</button>
+        }>
+            <form class="inline-form" novalidate on:submit=submit data-testid="close-risk-form">
+                <div class="field">
+                    <label for=date_id.clone()>"Date closed"</label>
+                    <p class="field-error">{error_for(RiskField::Date)}</p>
+                    <input id=date_id.clone() type="date" data-testid="close-risk-date"
+                        prop:value=move || draft.with(|d| d.date.clone())
+                        on:input=move |e| draft.update(|d| d.date = event_target_value(&e))/>
+                </div>
+                <div class="field field--grow">
+                    <label for=text_id.clone()>"How it was resolved"</label>
+                    <p class="field-error">{error_for(RiskField::Resolution)}</p>
+                    <input id=text_id.clone() type="text" autocomplete="off" node_ref=resolution data-testid="close-risk-resolution"
+                        maxlength=MAX_RISK_TEXT
+                        aria-invalid=move || error_for(RiskField::Resolution)().is_some().to_string()
+                        prop:value=move || draft.with(|d| d.resolution.clone())
+                        on:input=move |e| draft.update(|d| d.resolution = event_target_value(&e))/>
+                </div>
+                <button type="submit" class="button" data-testid="save-close-risk">"Close concern"</button>
+                <button type="button" class="button button--secondary" on:click=move |_| { open.set(false); errors.set(Vec::new()); }>"Cancel"</button>
+                <p class="field-error" role="alert">{error_for(RiskField::Form)}</p>
+            </form>
+        </Show>
+    }
+}
