@@ -163,19 +163,23 @@ pub fn copy_text(text: &str, done: leptos::prelude::RwSignal<Option<String>>) {
         (Some(c), Some(f)) => match f.call1(&c, &text.into()).map(js_sys::Promise::from) {
             Ok(promise) => leptos::task::spawn_local(async move {
                 let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
-                leptos::prelude::Set::set(&done, Some(if ok {
-                    "Copied as plain text.".into()
-                } else {
-                    "The browser did not allow copying: select the text and copy it.".into()
-                }));
+                leptos::prelude::Set::set(
+                    &done,
+                    Some(if ok {
+                        "Copied as plain text.".into()
+                    } else {
+                        "The browser did not allow copying: select the text and copy it.".into()
+                    }),
+                );
             }),
-            Err(_) => leptos::prelude::Set::set(&done, Some(
-                "The browser did not allow copying: select the text and copy it.".into(),
-            )),
+            Err(_) => leptos::prelude::Set::set(
+                &done,
+                Some("The browser did not allow copying: select the text and copy it.".into()),
+            ),
         },
-        _ => leptos::prelude::Set::set(&done, Some(
-            "This browser cannot copy for you: select the text and copy it.".into(),
-        )),
+        _ => leptos::prelude::Set::set(
+            &done,
+            Some("This browser cannot copy for you: select the text and copy it.".into()),
+        ),
     }
 }
-

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use linkwork_core::exchange::calendar::{diary_ics, DEFAULT_WEEKS};
 use linkwork_core::views::diary::{day_sheet, days, week, week_start, AppointmentLine, DiaryDay};
 
+use crate::components::diary::gp_week_panel::GpWeekPanel;
 use crate::components::diary::mark_buttons::state_words;
 use crate::platform::{download, now, show_date, today};
 use crate::route::Route;
@@ -28,6 +29,7 @@ fn line_view(l: AppointmentLine) -> impl IntoView {
             </span>
             {(l.state != linkwork_core::model::diary::AppointmentState::Booked).then(|| view! { " " <span class="muted">{format!("({})", state_words(l.state))}</span> })}
             {l.clash.then(|| view! { " " <span class="badge badge--warn" data-testid="diary-clash">"Overlaps"</span> })}
+            {l.lone_working.then(|| view! { " " <span class="badge badge--risk" data-testid="diary-lone-working">"Lone-working risk"</span> })}
         </li>
     }
 }
@@ -182,5 +184,6 @@ pub fn DiaryPage() -> impl IntoView {
             </div>
             <div role="status">{move || message.get().map(|m| view! { <p class="hint hint--info" data-testid="ics-done">{m}</p> })}</div>
         </section>
+        <GpWeekPanel monday=monday/>
     }
 }

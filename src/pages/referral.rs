@@ -5,8 +5,8 @@ use leptos::html;
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
 use linkwork_core::work::diary::NoteDraft;
-use linkwork_core::work::risk::RiskDraft;
 use linkwork_core::work::referral::{MAX_NOTES_LEN, MAX_REFERENCE_LEN};
+use linkwork_core::work::risk::RiskDraft;
 use linkwork_core::{
     check_reference, AgeBand, Choice, EthnicGroup, Field, ReferralDraft, ReferralError, ReferralId,
     Sex,

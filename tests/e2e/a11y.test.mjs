@@ -187,6 +187,10 @@ test('the main flows work with the keyboard alone, with focus always visible', a
   await tabTo(page, 'row-reference');
   await press('Enter');
   await page.waitForSelector(byTestId('measure-form'));
+  // The section menu's shortcut goes to Outcomes, as a keyboard user would.
+  const shortcut = await page.$eval(`${byTestId('section-menu')} a[href="#sec-outcomes"]`, (a) => a.getAttribute('aria-keyshortcuts'));
+  await press(shortcut);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'sec-outcomes-heading');
   await tabTo(page, 'measure-item-0');
   for (const [i, answer] of ['3', '4', '4', '8'].entries()) {
     await type(answer);

@@ -158,3 +158,22 @@ export async function offerBackupFile(page, name, text) {
     buffer: Buffer.from(text),
   });
 }
+
+/** Records one consent answer on the open referral page: `about` is support, gp, outcomes,
+ * quote or connection-<id>; `answer` is yes, no or codes_only. */
+export async function recordConsent(page, about, answer, how = 'verbal') {
+  await page.selectOption(byTestId('consent-about'), about);
+  await page.selectOption(byTestId('consent-answer-choice'), answer);
+  await page.selectOption(byTestId('consent-how'), how);
+  await page.click(byTestId('save-consent'));
+  await page.waitForSelector(byTestId('consent-saved'));
+}
+
+/** Logs a concern in the open referral's risk log. */
+export async function logConcern(page, kind, concern, { told = [] } = {}) {
+  await page.selectOption(byTestId('risk-kind'), kind);
+  await page.fill(byTestId('risk-concern'), concern);
+  for (const who of told) await page.check(byTestId(`risk-told-${who}`));
+  await page.click(byTestId('save-risk'));
+  await page.waitForSelector(byTestId('risk-saved'));
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, caseloadRows, createWorkspace, openFresh, recordReferral } from './flows.mjs';
+import { addPractice, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordReferral } from './flows.mjs';
 
 test('contacts are added from the caseload by keyboard, and three make "seen 3+"', async (t) => {
   const app = await openFresh(t);
@@ -102,9 +102,13 @@ test('the waiting alert follows the days set in Settings', async (t) => {
   await page.fill(byTestId('field-date'), tenDaysAgo);
   await page.selectOption(byTestId('field-role'), 'gp');
   await page.check(byTestId('reason-housing'));
-  await page.check(byTestId('field-safeguarding'));
   await page.click(byTestId('save-referral'));
+  await page.waitForSelector(byTestId('notice'));
+  await caseloadRows(page);
+  await page.click(byTestId('row-reference'));
+  await logConcern(page, 'safeguarding', 'Worried about money going missing');
   await page.waitForSelector(byTestId('flag-safeguarding'));
+  await caseloadRows(page);
   assert.equal(await page.$(byTestId('flag-waiting')), null, '10 days is within the default 14');
   await page.click(byTestId('nav-settings'));
   await page.fill(byTestId('waiting-alert-days'), '7');

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, createWorkspace, openFresh, recordReferral, unlockByKeyboard } from './flows.mjs';
+import { addPractice, byTestId, createWorkspace, openFresh, recordConsent, recordReferral, unlockByKeyboard } from './flows.mjs';
 
 async function ons4ByKeyboard(page, answers) {
   await page.focus(byTestId('measure-item-0'));
@@ -72,14 +72,17 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   assert.ok(rows.some((r) => r.includes('Declined by the person') && r.includes('–') && !r.includes('Assisted')));
   await screenshot(page, 'outcomes');
 
-  // The message back: outcomes only with the person's agreement.
+  // The message back: words only once the person agreed to information going to the GP,
+  // and outcomes only with their agreement to share them.
+  await page.click(byTestId('write-message'));
+  assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /Reasons for referral/, 'not asked yet: codes only');
+  await recordConsent(page, 'gp', 'yes');
   await page.click(byTestId('write-message'));
   let message = await page.inputValue(byTestId('message-text'));
   assert.match(message, /SNOMED CT 871731000000106/);
   assert.match(message, /has not agreed to share them/);
   assert.doesNotMatch(message, /→/);
-  await page.check(byTestId('share-outcomes'));
-  await page.click(byTestId('save-feedback'));
+  await recordConsent(page, 'outcomes', 'yes');
   await page.click(byTestId('write-message'));
   message = await page.inputValue(byTestId('message-text'));
   assert.match(message, /life satisfaction 3 \(low\) → 6 \(medium\); worthwhile 4 \(low\) → 6 \(medium\); happiness 4 \(low\) → 7 \(high\); anxiety 8 \(high\) → 4 \(medium\)/);
@@ -104,17 +107,18 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   assert.match(codes, /SNOMED CT 871731000000106/);
   assert.doesNotMatch(codes, /→|Reasons for referral/);
 
-  // Consent withdrawn without pressing Save: the message follows the screen at once,
-  // the open message is written again, and nothing says "Saved." about the old choice.
+  // Consent withdrawn: the open message is written again at once, without the scores.
   await page.uncheck(byTestId('codes-only'));
   assert.match(await page.inputValue(byTestId('message-text')), /3 \(low\) → 6/);
   await page.fill(byTestId('feedback-quote'), 'It helped');
   assert.doesNotMatch(await page.textContent(byTestId('feedback-form')), /Saved/, 'an unsaved change is not "Saved."');
-  await page.uncheck(byTestId('share-outcomes'));
+  await page.click(byTestId('consent-outcomes') + ' ' + byTestId('consent-withdraw'));
+  assert.equal(await page.inputValue(byTestId('consent-answer-choice')), 'no', 'Withdraw fills in "no"');
+  await page.click(byTestId('save-consent'));
   await page.waitForSelector(byTestId('message-rewritten'));
   assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
   assert.match(await page.inputValue(byTestId('message-text')), /has not agreed to share them/);
-  assert.match(await page.textContent(byTestId('feedback-status')), /will not go in the message/);
+  assert.match(await page.textContent(byTestId('consent-outcomes')), /No/);
   await page.click(byTestId('write-message'));
   assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
   // The withdrawal is stored: it holds after locking and unlocking.
@@ -122,7 +126,8 @@ test('ONS4 at baseline and review by keyboard, a declined SWEMWBS, and the messa
   await unlockByKeyboard(page);
   await page.click(byTestId('nav-caseload'));
   await page.click(byTestId('row-reference'));
-  assert.equal(await page.isChecked(byTestId('share-outcomes')), false);
+  assert.match(await page.textContent(`${byTestId('consent-outcomes')} ${byTestId('consent-answer')}`), /^No$/);
+  assert.match(await page.textContent(byTestId('consent-history')), /Sharing changes in their outcome scores — No/);
   await page.click(byTestId('write-message'));
   assert.doesNotMatch(await page.inputValue(byTestId('message-text')), /→/);
   assert.deepEqual(app.errors, []);

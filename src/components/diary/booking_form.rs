@@ -54,7 +54,16 @@ pub fn BookingForm(
 ) -> impl IntoView {
     let state = use_state();
     let errors = RwSignal::new(Vec::<DiaryError>::new());
-    let done = RwSignal::new(None::<(String, Option<String>)>);
+    let done = RwSignal::new(None::<(String, Option<String>, bool)>);
+    // A home visit to a person with an open lone-working risk is flagged as it is chosen.
+    let lone_working = move || {
+        draft.with(|d| d.mode == linkwork_core::model::risk::HOME_VISIT)
+            && state.ws.with(|ws| {
+                ws.referrals
+                    .get(&referral)
+                    .is_some_and(|r| r.lone_working_risk())
+            })
+    };
     let first = NodeRef::<html::Input>::new();
     Effect::new(move |_| {
         if let (true, Some(el)) = (autofocus, first.get()) {
@@ -76,7 +85,7 @@ pub fn BookingForm(
                         .unwrap_or_default(),
                     d.start.trim()
                 );
-                done.set(Some((when, clash_words(&booked))));
+                done.set(Some((when, clash_words(&booked), booked.lone_working)));
                 draft.set(state.new_booking_draft());
                 if let Some(cb) = on_booked {
                     cb.run(());
@@ -167,10 +176,16 @@ pub fn BookingForm(
             <div role="status" id=id("place-warning")>
                 {move || draft.with(|d| check_place(&d.place)).map(|w| view! { <p class="field-warning" data-testid="place-warning">{w.to_string()}</p> })}
             </div>
+            <div role="status">
+                {move || (lone_working() && done.with(|d| d.is_none())).then(|| view! {
+                    <p class="field-warning" data-testid="lone-working-warning">"Lone-working risk: this person has an open lone-working concern in the risk log. Plan the visit with a colleague or your check-in procedure, or meet somewhere else."</p>
+                })}
+            </div>
             <div role="status" data-testid="booking-done">
-                {move || done.get().map(|(when, clash)| view! {
+                {move || done.get().map(|(when, clash, lone)| view! {
                     <p class="hint hint--info">{when}</p>
                     {clash.map(|c| view! { <p class="field-warning" data-testid="booking-clash">{c}</p> })}
+                    {lone.then(|| view! { <p class="field-warning" data-testid="booking-lone-working">"This is a home visit with an open lone-working risk: follow your lone-working procedure."</p> })}
                 })}
             </div>
         </form>

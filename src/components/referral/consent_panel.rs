@@ -162,31 +162,29 @@ pub fn ConsentPanel(
     };
     let is_gp = move || draft.with(|d| d.about == ConsentAbout::GpInformation);
     view! {
-        <table class="table consent-table" data-testid="consent-table">
-            <caption class="visually-hidden">"Consent in force"</caption>
-            <thead><tr><th scope="col">"What"</th><th scope="col">"Answer in force"</th><th scope="col">"Since"</th><th scope="col"><span class="visually-hidden">"Change"</span></th></tr></thead>
-            <tbody>
-                {move || topics().into_iter().map(|(about, words, now)| {
-                    let code = about_code(about);
-                    let agreed = now.is_some_and(|(a, _, _)| a != ConsentAnswer::No);
-                    view! {
-                        <tr data-testid=format!("consent-{code}")>
-                            <th scope="row">{words.clone()}</th>
-                            <td data-testid="consent-answer">{match now {
-                                Some((a, _, _)) => answer_words(about, a).to_owned(),
-                                None => "Not recorded".to_owned(),
-                            }}</td>
-                            <td>{now.map(|(_, d, how)| format!("{} ({})", show_date(d), how.label().to_lowercase())).unwrap_or_default()}</td>
-                            <td>{agreed.then(|| view! {
-                                <button type="button" class="button button--secondary button--small" disabled=move || state.read_only()
-                                    data-testid="consent-withdraw" aria-label=format!("Withdraw: {words}")
-                                    on:click=move |_| withdraw(about)>"Withdraw…"</button>
-                            })}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <h3 id="consent-now">"The answers in force"</h3>
+        <ul class="consent-list" aria-labelledby="consent-now" data-testid="consent-table">
+            {move || topics().into_iter().map(|(about, words, now)| {
+                let code = about_code(about);
+                let agreed = now.is_some_and(|(a, _, _)| a != ConsentAnswer::No);
+                view! {
+                    <li data-testid=format!("consent-{code}")>
+                        <span class="consent-list__what">{words.clone()}": "</span>
+                        <strong data-testid="consent-answer">{match now {
+                            Some((a, _, _)) => answer_words(about, a).to_owned(),
+                            None => "Not recorded".to_owned(),
+                        }}</strong>
+                        {now.map(|(_, d, how)| format!(" (since {}, {})", show_date(d), how.label().to_lowercase()))}
+                        {agreed.then(|| view! {
+                            " "
+                            <button type="button" class="button button--secondary button--small" disabled=move || state.read_only()
+                                data-testid="consent-withdraw" aria-label=format!("Withdraw: {words}")
+                                on:click=move |_| withdraw(about)>"Withdraw…"</button>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
         <h3>"Record an answer"</h3>
         <form class="form-plain" novalidate on:submit=submit data-testid="consent-form">
             <div class="inline-form">

@@ -27,7 +27,7 @@ pub fn GpRecordPanel(
                     let copy = text.clone();
                     view! {
                         <label for="gp-record-text" class="visually-hidden">"GP record entry"</label>
-                        <textarea id="gp-record-text" class="message__text" readonly rows=rows data-testid="gp-record-text" prop:value=text></textarea>
+                        <textarea id="gp-record-text" class="message__text" readonly autocomplete="off" rows=rows data-testid="gp-record-text" prop:value=text></textarea>
                         <div class="button-row">
                             <button type="button" class="button button--secondary" data-testid="copy-gp-record"
                                 on:click=move |_| copy_text(&copy, copied)>"Copy the GP record entry"</button>

@@ -68,7 +68,8 @@ pub fn MessagePanel(
                 }.into_any()),
                 GpShare::Everything => None,
             }}
-            <div class="button-row" hidden=move || share.get() == GpShare::Nothing>
+            <Show when=move || share.get() != GpShare::Nothing>
+            <div class="button-row">
                 <button type="button" class="button button--secondary" data-testid="write-message"
                     on:click=move |_| { generate(); rewritten.set(false); open.set(true); }>"Write the message back"</button>
                 <div class="checkbox">
@@ -78,6 +79,7 @@ pub fn MessagePanel(
                     <label for="codes-only">"Codes and dates only"</label>
                 </div>
             </div>
+            </Show>
             <Show when=move || open.get() && share.get() != GpShare::Nothing>
                 <label for="message-text" class="visually-hidden">"Message to the referrer (you can edit it)"</label>
                 <p class="hint">"Check and edit it before sending. It follows the consent recorded: outcome changes appear only if the person agreed to share them."</p>

@@ -2,9 +2,9 @@
 
 pub mod appointments_panel;
 pub mod connections_panel;
+pub mod consent_panel;
 pub mod contact_form;
 pub mod feedback_form;
-pub mod consent_panel;
 pub mod flags;
 pub mod gp_record_panel;
 pub mod journey_panel;

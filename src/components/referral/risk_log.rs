@@ -79,15 +79,18 @@ pub fn RiskLog(
         }
     };
     let max_day = today().format("%Y-%m-%d").to_string();
+    let empty = move || {
+        state.ws.with(|ws| {
+            ws.referrals
+                .get(&referral)
+                .is_none_or(|r| r.risks.is_empty())
+        })
+    };
     view! {
-        {move || {
-            let list = entries();
-            if list.is_empty() {
-                view! { <p class="hint" data-testid="risk-log-empty">"No concerns logged."</p> }.into_any()
-            } else {
-                view! {
+        <Show when=move || !empty() fallback=|| view! { <p class="hint" data-testid="risk-log-empty">"No concerns logged."</p> }>
+                    // Keyed, so an open close form stays open while anything else changes.
                     <ul class="risk-log" data-testid="risk-log">
-                        {list.into_iter().map(|(id, date, kind, concern, action, told, closed)| {
+                        <For each=entries key=|e| (e.0, e.6.is_some(), e.3.clone(), e.4.clone(), e.5.clone()) children=move |(id, date, kind, concern, action, told, closed)| {
                             let is_closed = closed.is_some();
                             view! {
                             <li class="risk-entry" class:risk-entry--closed=is_closed data-testid="risk-entry">
@@ -107,11 +110,9 @@ pub fn RiskLog(
                                     None => view! { <CloseRisk referral=referral id=id/> }.into_any(),
                                 }}
                             </li>
-                        }}).collect_view()}
+                        }}/>
                     </ul>
-                }.into_any()
-            }
-        }}
+        </Show>
         <h3>"Log a concern"</h3>
         <form class="form-plain risk-form" novalidate on:submit=submit data-testid="risk-form">
             <div class="inline-form">

@@ -92,9 +92,15 @@ fn summary_line(ws: &Workspace, r: &Referral) -> String {
         (Some(c), ReferralStatus::Closed) => format!(
             "closed {} ({})",
             day(c.date),
-            lists.label(ListKind::ClosureReasons, &c.reason).to_lowercase()
+            lists
+                .label(ListKind::ClosureReasons, &c.reason)
+                .to_lowercase()
         ),
-        (_, s) => format!("{} since {}", s.label().to_lowercase(), day(r.status_since())),
+        (_, s) => format!(
+            "{} since {}",
+            s.label().to_lowercase(),
+            day(r.status_since())
+        ),
     });
     format!("Social prescribing link worker: {}.", parts.join("; "))
 }
@@ -146,10 +152,13 @@ pub struct GpWeek {
     pub left_out: usize,
 }
 
+/// A person's reference and their entry's lines.
+type PersonLines = (String, Vec<String>);
+
 /// The entries for codes that became due in the week starting `monday` (seven days).
 pub fn gp_week(ws: &Workspace, monday: NaiveDate) -> GpWeek {
     let end = monday + Duration::days(6);
-    let mut by_practice: Vec<(String, Vec<(String, Vec<String>)>)> = Vec::new();
+    let mut by_practice: Vec<(String, Vec<PersonLines>)> = Vec::new();
     let mut entries = 0;
     let mut left_out = 0;
     for r in ws.referrals.values() {
@@ -179,7 +188,9 @@ pub fn gp_week(ws: &Workspace, monday: NaiveDate) -> GpWeek {
     }
     crate::model::order::sort_by_key(&mut by_practice, |(p, _)| p.clone());
     for (_, people) in &mut by_practice {
-        crate::model::order::sort_by_key(people, |(reference, lines)| (reference.clone(), lines.clone()));
+        crate::model::order::sort_by_key(people, |(reference, lines)| {
+            (reference.clone(), lines.clone())
+        });
     }
     let mut out = Vec::new();
     if entries > 0 {
@@ -229,13 +240,30 @@ mod tests {
         let (mut ws, id) = seen_ws();
         // Not asked yet: codes and dates only.
         let text = gp_entry(&ws, id).expect("entry");
-        assert!(text.contains("2 Nov 2026  SNOMED CT 871731000000106 |Referral to social prescribing service|"), "{text}");
+        assert!(
+            text.contains(
+                "2 Nov 2026  SNOMED CT 871731000000106 |Referral to social prescribing service|"
+            ),
+            "{text}"
+        );
         assert!(!text.contains("Social prescribing link worker:"), "{text}");
         answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::Yes);
         let text = gp_entry(&ws, id).expect("entry");
-        assert!(text.contains("Social prescribing link worker: seen once; active since"), "{text}");
-        assert_eq!(text.lines().count(), 3, "a heading, one code, one line of summary");
-        answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::CodesOnly);
+        assert!(
+            text.contains("Social prescribing link worker: seen once; active since"),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().count(),
+            3,
+            "a heading, one code, one line of summary"
+        );
+        answer(
+            &mut ws,
+            id,
+            ConsentAbout::GpInformation,
+            ConsentAnswer::CodesOnly,
+        );
         let text = gp_entry(&ws, id).expect("entry");
         assert!(!text.contains("seen once"), "codes only honoured: {text}");
         answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::No);
@@ -246,11 +274,23 @@ mod tests {
     fn a_declined_referral_is_coded_declined_on_its_day_and_not_as_taken_up() {
         let mut ws = one_referral_ws();
         let id = *ws.referrals.keys().next().expect("one");
-        assert!(gp_entry(&ws, id).expect("entry").contains("Nothing to code yet"));
-        ws.change_status(id, Transition::Decline { note: String::new() }, "2026-11-04", today())
-            .expect("declined");
+        assert!(gp_entry(&ws, id)
+            .expect("entry")
+            .contains("Nothing to code yet"));
+        ws.change_status(
+            id,
+            Transition::Decline {
+                note: String::new(),
+            },
+            "2026-11-04",
+            today(),
+        )
+        .expect("declined");
         let text = gp_entry(&ws, id).expect("entry");
-        assert!(text.contains("4 Nov 2026  SNOMED CT 871711000000103 |Social prescribing declined|"), "{text}");
+        assert!(
+            text.contains("4 Nov 2026  SNOMED CT 871711000000103 |Social prescribing declined|"),
+            "{text}"
+        );
         assert!(!text.contains("871731000000106"));
     }
 
@@ -260,7 +300,13 @@ mod tests {
         let monday = NaiveDate::from_ymd_opt(2026, 11, 2).expect("date");
         let week = gp_week(&ws, monday);
         assert_eq!((week.entries, week.left_out), (1, 0));
-        assert!(week.text.contains("Riverside Medical Practice\nRV-0001:\n  2 Nov 2026  SNOMED CT 871731000000106"), "{}", week.text);
+        assert!(
+            week.text.contains(
+                "Riverside Medical Practice\nRV-0001:\n  2 Nov 2026  SNOMED CT 871731000000106"
+            ),
+            "{}",
+            week.text
+        );
         let next = gp_week(&ws, monday + Duration::days(7));
         assert_eq!((next.entries, next.text.as_str()), (0, ""));
         answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::No);
