@@ -161,6 +161,9 @@ pub fn DashboardPage() -> impl IntoView {
                     <Tile label="Booked appointments missed" testid="tile-booked-dna"
                         value=part(|d| percent(d.tiles.booked_dna.percent()))
                         detail=part(|d| format!("{} of the {} booked appointments in the range that were attended or missed", count(d.tiles.booked_dna.count), count(d.tiles.booked_dna.of)))/>
+                    <Tile label="Time for people" testid="tile-time"
+                        value=part(|d| format!("{} h", count((d.tiles.minutes_with + d.tiles.minutes_on_behalf + 30) / 60)))
+                        detail=part(|d| format!("in the range, to the nearest hour: {} h with them (attended contacts) and {} h on their behalf", count((d.tiles.minutes_with + 30) / 60), count((d.tiles.minutes_on_behalf + 30) / 60)))/>
                     <Tile label="Tasks overdue" testid="tile-tasks-overdue" today=true
                         value=part(|d| count(d.tiles.tasks_overdue))
                         detail=Signal::derive(|| "tasks of open referrals past their due date today".to_owned())/>

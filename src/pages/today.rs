@@ -11,6 +11,7 @@ use linkwork_core::ReferralId;
 use crate::components::diary::booking_form::BookingForm;
 use crate::components::diary::mark_buttons::MarkButtons;
 use crate::components::diary::tasks_panel::TasksPanel;
+use crate::components::referral::journey_panel::shortcut;
 use crate::components::referral::risk_badges::RiskBadges;
 use crate::platform::{show_date, today};
 use crate::route::Route;
@@ -243,7 +244,7 @@ pub fn TodayPage() -> impl IntoView {
                 {(!t.outcomes_due.is_empty()).then(|| view! {
                     <section class="panel" aria-labelledby="today-reviews">
                         <h2 id="today-reviews">{format!("Questionnaire reviews due ({})", t.outcomes_due.len())}</h2>
-                        <p class="hint">{move || format!("A review is due {} weeks after a baseline (set in Settings). Open the person and press Alt+Shift+4 for Outcomes.", state.ws.with(|ws| ws.settings.review_after_weeks))}</p>
+                        <p class="hint">{move || format!("A review is due {} weeks after a baseline (set in Settings). Open the person and press {} for Outcomes.", state.ws.with(|ws| ws.settings.review_after_weeks), shortcut("sec-outcomes"))}</p>
                         <ul class="waiting-list" data-testid="today-reviews">
                             {reviews.into_iter().map(|o| view! {
                                 <li data-testid="today-review">

@@ -54,6 +54,13 @@ test('the dashboard shows the demo figures, follows its filters in the address a
   assert.ok((await svgWidth()) > before, 'the chart grew into the wider column');
   await page.setViewportSize({ width: 1366, height: 900 });
 
+  // Time for people counts work on their behalf apart from contact time.
+  const total = Number((await tile(page, 'time')).replace(/,/g, '').replace(' h', ''));
+  const time = (await page.textContent(`${byTestId('tile-time')} ~ .tile__detail`)).replace(/,/g, '');
+  const [, withThem, behalf] = time.match(/(\d+) h with them \(attended contacts\) and (\d+) h on their behalf/);
+  assert.ok(Number(behalf) > 0 && Number(withThem) > Number(behalf), time);
+  assert.ok(Math.abs(Number(withThem) + Number(behalf) - total) <= 1, `${total} h is the two together: ${time}`);
+
   // A filter changes every figure and goes into the address (no personal data in it).
   await page.selectOption(byTestId('dash-practice'), { label: 'Riverside Medical Practice' });
   await page.waitForFunction(() => document.querySelector('[data-testid="tile-open"]').textContent === '14');

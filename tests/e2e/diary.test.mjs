@@ -242,9 +242,13 @@ test('the referral page: sections by shortcut, and half-filled forms survive mov
   assert.equal(await page.$(byTestId('place-warning')), null);
   await page.fill(byTestId('booking-start'), '11:00');
   await page.fill(`#sec-tasks ${byTestId('task-input')}`, 'Half typed task');
-  await page.keyboard.press('Alt+Shift+4');
+  // The keys follow the menu: each section's number is its place in it.
+  const keys = await page.$$eval(`${byTestId('section-menu')} a`, (links) => links.map((a) => [a.getAttribute('href'), a.getAttribute('aria-keyshortcuts')]));
+  assert.deepEqual(keys.map(([, k]) => k), keys.map((_, i) => `Alt+Shift+${i + 1}`));
+  const key = (section) => keys.find(([href]) => href === `#${section}`)[1];
+  await page.keyboard.press(key('sec-outcomes'));
   assert.equal(await focused(page), 'sec-outcomes-heading');
-  await page.keyboard.press('Alt+Shift+6');
+  await page.keyboard.press(key('sec-details'));
   assert.equal(await focused(page), 'sec-details-heading');
   await page.keyboard.press('Alt+Shift+1');
   assert.equal(await focused(page), 'sec-contacts-heading');

@@ -35,6 +35,16 @@ pub const SECTIONS: [(&str, &str); 8] = [
     ("sec-details", "Details"),
 ];
 
+/// The keys that move to a section, by its element id ("Alt+Shift+7").
+pub fn shortcut(section: &str) -> String {
+    let n = SECTIONS
+        .iter()
+        .position(|(id, _)| *id == section)
+        .unwrap_or(0)
+        + 1;
+    format!("Alt+Shift+{n}")
+}
+
 /// The half-filled forms of a referral page's sections, held by the page so that moving
 /// between sections never loses them and a lock keeps them.
 #[derive(Clone, Copy)]
@@ -113,7 +123,7 @@ pub fn JourneyPanel(
             ))
         })
     };
-    // Alt+Shift+1 to 8: to a section. Letters are left alone for screen readers' own keys,
+    // Alt+Shift and a section's number: to that section. Letters are left alone for screen readers' own keys,
     // and Alt+Shift with a digit is used by neither Chromium, Firefox, NVDA nor JAWS.
     let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
         if !(e.alt_key() && e.shift_key()) || e.ctrl_key() || e.meta_key() {
@@ -161,7 +171,10 @@ pub fn JourneyPanel(
                 {prompt.then(|| view! {
                     <p class="notice notice--gentle" data-testid="consent-prompt">
                         "Consent to support isn't recorded yet. "
-                        <a href="#sec-consent" on:click=move |e| { e.prevent_default(); go_to(3); }>"Record it under Consent"</a>
+                        <a href="#sec-consent" on:click=move |e| {
+                            e.prevent_default();
+                            go_to(SECTIONS.iter().position(|(id, _)| *id == "sec-consent").unwrap_or(0));
+                        }>"Record it under Consent"</a>
                         " when you next speak."
                     </p>
                 })}
@@ -173,9 +186,9 @@ pub fn JourneyPanel(
                 <ol>
                     {SECTIONS.iter().enumerate().map(|(i, (id, words))| view! {
                         <li>
-                            <a href=format!("#{id}") aria-keyshortcuts=format!("Alt+Shift+{}", i + 1)
+                            <a href=format!("#{id}") aria-keyshortcuts=shortcut(id)
                                 on:click=move |e| { e.prevent_default(); go_to(i); }>
-                                {*words}<kbd class="section-menu__key" aria-hidden="true">{format!("Alt+Shift+{}", i + 1)}</kbd>
+                                {*words}<kbd class="section-menu__key" aria-hidden="true">{shortcut(id)}</kbd>
                             </a>
                         </li>
                     }).collect_view()}

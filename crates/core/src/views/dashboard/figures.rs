@@ -47,6 +47,10 @@ pub struct Tiles {
     pub booked_dna: Share,
     /// Tasks of open referrals past their due date, today.
     pub tasks_overdue: u32,
+    /// Minutes of attended contacts in the range: time with people.
+    pub minutes_with: u32,
+    /// Minutes of work on people's behalf in the range (case notes of that kind).
+    pub minutes_on_behalf: u32,
 }
 
 /// One week or month of the caseload over time.

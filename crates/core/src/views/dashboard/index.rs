@@ -54,6 +54,7 @@ struct ContactFact {
     date: NaiveDate,
     mode: u16,
     outcome: ContactOutcome,
+    minutes: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -107,6 +108,8 @@ struct ReferralFact {
     appointments: Span,
     /// Tasks not done: their due dates (undated ones are never overdue).
     tasks: Span,
+    /// Work on the person's behalf: its days and minutes.
+    behalf: Span,
 }
 
 /// What became of a booked appointment, as the dashboard counts it.
@@ -154,6 +157,7 @@ pub struct DashboardIndex {
     recorded: Vec<(u16, u8)>,
     appointments: Vec<(NaiveDate, Booking)>,
     task_dues: Vec<NaiveDate>,
+    behalf: Vec<(NaiveDate, u32)>,
     role_ids: Vec<String>,
     reason_ids: Vec<String>,
     mode_ids: Vec<String>,
@@ -217,6 +221,7 @@ impl DashboardIndex {
             recorded: Vec::new(),
             appointments: Vec::new(),
             task_dues: Vec::new(),
+            behalf: Vec::new(),
             role_ids: Vec::new(),
             reason_ids: Vec::new(),
             mode_ids: Vec::new(),
@@ -235,6 +240,13 @@ impl DashboardIndex {
                 index.recorded.len(),
                 index.appointments.len(),
                 index.task_dues.len(),
+                index.behalf.len(),
+            );
+            index.behalf.extend(
+                r.case_notes
+                    .iter()
+                    .filter(|n| n.kind == crate::model::diary::NoteKind::OnBehalf && n.minutes > 0)
+                    .map(|n| (n.date, n.minutes)),
             );
             index.appointments.extend(
                 r.appointments
@@ -251,6 +263,7 @@ impl DashboardIndex {
                     date: c.date,
                     mode: modes.of(&c.mode),
                     outcome: c.outcome,
+                    minutes: c.minutes,
                 }));
             open_spells(r, |from, to| index.spells.push((from, to)));
             index
@@ -309,6 +322,7 @@ impl DashboardIndex {
                 recorded: span_of(&index.recorded, start.5),
                 appointments: span_of(&index.appointments, start.6),
                 tasks: span_of(&index.task_dues, start.7),
+                behalf: span_of(&index.behalf, start.8),
             });
         }
         index.role_ids = roles.owned();
@@ -444,9 +458,15 @@ impl DashboardIndex {
                     ContactOutcome::Attended => {
                         modes[usize::from(c.mode)] += 1;
                         dna[m].add(false);
+                        tiles.minutes_with += c.minutes;
                     }
                     ContactOutcome::DidNotAttend => dna[m].add(true),
                     _ => {}
+                }
+            }
+            for (date, minutes) in slice(&self.behalf, &r.behalf) {
+                if month_of(*date).is_some() && filter.contains(*date) {
+                    tiles.minutes_on_behalf += minutes;
                 }
             }
             for (date, booking) in slice(&self.appointments, &r.appointments) {

@@ -325,6 +325,40 @@ mod tests {
     }
 
     #[test]
+    fn time_for_people_counts_contact_minutes_and_work_on_their_behalf_apart() {
+        use crate::model::diary::{CaseNote, NoteId, NoteKind};
+        let mut f = fixture();
+        let d = compute(&f.ws, &year(), today());
+        assert_eq!(
+            d.tiles.minutes_with,
+            4 * 30,
+            "four attended contacts in the year"
+        );
+        assert_eq!(d.tiles.minutes_on_behalf, 0);
+        let id = *f.ws.referrals.keys().next().expect("a referral");
+        let r = f.ws.referrals.get_mut(&id).expect("there");
+        for (n, date, kind, minutes) in [
+            (1, "2026-11-02", NoteKind::OnBehalf, 40),
+            (2, "2026-11-03", NoteKind::Note, 30),
+            (3, "2024-01-10", NoteKind::OnBehalf, 90),
+        ] {
+            r.case_notes.push(CaseNote {
+                id: NoteId(n),
+                date: day(date),
+                kind,
+                minutes,
+                text: "Called the housing team".into(),
+            });
+        }
+        let d = compute(&f.ws, &year(), today());
+        assert_eq!(
+            d.tiles.minutes_on_behalf, 40,
+            "on their behalf, in the range; a plain note is not time for them"
+        );
+        assert_eq!(d.tiles.minutes_with, 4 * 30, "kept apart from contact time");
+    }
+
+    #[test]
     fn caseload_over_time_follows_closing_and_reopening() {
         let f = fixture();
         let d = compute(&f.ws, &year(), today());

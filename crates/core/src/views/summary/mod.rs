@@ -316,6 +316,56 @@ mod tests {
         )
     }
 
+    #[test]
+    fn a_withdrawn_consent_to_quote_takes_the_quote_out_of_the_summary() {
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentEntry, ConsentId};
+        let summary = |ws: &crate::model::Workspace| {
+            summarise(
+                ws,
+                "North PCN, link worker 2",
+                "2026-07-01".parse().expect("date"),
+                "2026-09-30".parse().expect("date"),
+                SummaryOptions {
+                    include_quotes: true,
+                    by_month: true,
+                },
+                at(),
+            )
+        };
+        let mut ws = generate(&DemoSpec::standard(), today());
+        let before = summary(&ws);
+        let quoted = ws
+            .referrals
+            .values()
+            .find(|r| {
+                r.shareable_quote().is_some()
+                    && r.feedback_date().is_some_and(|d| {
+                        d >= "2026-07-01".parse().expect("date")
+                            && d <= "2026-09-30".parse().expect("date")
+                    })
+            })
+            .map(|r| r.id)
+            .expect("a quoted referral in the quarter");
+        let r = ws.referrals.get_mut(&quoted).expect("there");
+        let quote = r.shareable_quote().expect("quote").to_owned();
+        let count = |s: &Summary| s.quotes.iter().filter(|q| **q == quote).count();
+        assert!(count(&before) >= 1);
+        r.consent.push(ConsentEntry {
+            id: ConsentId::next(r.consent.iter().map(|e| e.id)),
+            date: today(),
+            about: ConsentAbout::Quote,
+            answer: ConsentAnswer::No,
+            how: crate::model::consent::ConsentHow::Verbal,
+        });
+        let after = summary(&ws);
+        assert_eq!(
+            count(&after),
+            count(&before) - 1,
+            "that person's quote is gone"
+        );
+        assert_eq!(after.quotes.len(), before.quotes.len() - 1);
+    }
+
     fn parts(values: &[u32]) -> Vec<(String, u32)> {
         values
             .iter()

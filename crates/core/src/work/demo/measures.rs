@@ -111,6 +111,7 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
     }
     let share_outcomes = rng.gen_bool(0.6);
     consent(r, share_outcomes);
+    work_on_behalf(r);
     if r.status == ReferralStatus::Closed && rng.gen_bool(0.6) {
         let satisfaction = pick(rng, &[(5u8, 50), (4, 30), (3, 12), (2, 5), (1, 3)]);
         let quotes = [
@@ -148,6 +149,33 @@ fn consent(r: &mut Referral, share_outcomes: bool) {
     if share_outcomes {
         agree(r, ConsentAbout::Outcomes, ConsentAnswer::Yes);
     }
+}
+
+/// Work on the person's behalf, as a case note on the day they were first seen, for
+/// two in three people seen twice or more (chosen from the record key, so the demo's random
+/// sequence is unchanged).
+fn work_on_behalf(r: &mut Referral) {
+    use crate::model::diary::{CaseNote, NoteId, NoteKind};
+    const WORK: [&str; 4] = [
+        "Called the housing team about the repairs.",
+        "Wrote to the benefits office with the form.",
+        "Rang the walking group to check there is a space.",
+        "Chased the council tax reduction claim.",
+    ];
+    let Some(first) = r.first_seen() else {
+        return;
+    };
+    if r.attended_count() < 2 || r.key.0.is_multiple_of(3) {
+        return;
+    }
+    let pick = (r.key.0 >> 8) as usize;
+    r.case_notes.push(CaseNote {
+        id: NoteId::next(r.case_notes.iter().map(|n| n.id)),
+        date: first,
+        kind: NoteKind::OnBehalf,
+        minutes: 15 + 15 * (pick % 3) as u32,
+        text: WORK[(pick >> 4) % WORK.len()].to_owned(),
+    });
 }
 
 fn agree(r: &mut Referral, about: ConsentAbout, answer: ConsentAnswer) {
