@@ -231,7 +231,9 @@ test('the referral page: sections by shortcut, and half-filled forms survive mov
 
   // The menu names each section and its shortcut.
   const menu = await page.textContent(byTestId('section-menu'));
-  for (const [n, words] of [[1, 'Contacts and appointments'], [2, 'Tasks'], [4, 'Outcomes'], [6, 'Details']]) {
+  const sections = ['Contacts and appointments', 'Tasks', 'Risks', 'Consent', 'Plan', 'Connections', 'Outcomes', 'Feedback, message back and GP record', 'Details'];
+  for (const [i, words] of sections.entries()) {
+    const n = i + 1;
     assert.match(menu, new RegExp(`${words}Alt\\+Shift\\+${n}`));
   }
   // A place that says where someone lives is warned about as it is typed (it goes on the
