@@ -70,6 +70,8 @@ pub fn download(file_name: &str, text: &str) -> Result<(), String> {
         "text/csv;charset=utf-8"
     } else if file_name.ends_with(".ics") {
         "text/calendar;charset=utf-8"
+    } else if file_name.ends_with(".html") {
+        "text/html;charset=utf-8"
     } else {
         "application/json"
     });

@@ -15,6 +15,7 @@ use linkwork_core::{
 use crate::components::common::error_summary::ErrorSummary;
 use crate::components::common::field_error::FieldError;
 use crate::components::referral::journey_panel::{JourneyPanel, SectionDrafts};
+use crate::components::referral::record_panel::RecordPanel;
 use crate::platform::{show_date, today};
 use crate::route::{self, Route};
 use crate::state::{use_state, FormDraft, Notice};
@@ -59,9 +60,17 @@ pub fn ReferralPage(
         .restore_draft
         .try_update(|kept| kept.take_if(|k| k.href == href))
         .flatten();
-    let (kept, contact, booking, task, note, risk) = match kept {
-        Some(k) => (Some(k.draft), k.contact, k.booking, k.task, k.note, k.risk),
-        None => (None, None, None, None, None, None),
+    let (kept, contact, booking, task, note, risk, action) = match kept {
+        Some(k) => (
+            Some(k.draft),
+            k.contact,
+            k.booking,
+            k.task,
+            k.note,
+            k.risk,
+            k.action,
+        ),
+        None => (None, None, None, None, None, None, None),
     };
     let draft = RwSignal::new(match kept {
         Some(k) => k,
@@ -76,6 +85,7 @@ pub fn ReferralPage(
         task: RwSignal::new(task.unwrap_or_default()),
         note: RwSignal::new(note.unwrap_or_else(|| NoteDraft::new(today()))),
         risk: RwSignal::new(risk.unwrap_or_else(|| RiskDraft::new(today()))),
+        action: RwSignal::new(action.unwrap_or_default()),
     };
     // Tell the state what is on the forms, so locking can keep them.
     Effect::new(move |_| {
@@ -89,6 +99,7 @@ pub fn ReferralPage(
             task: keep_sections.then(|| sections.task.get()),
             note: keep_sections.then(|| sections.note.get()),
             risk: keep_sections.then(|| sections.risk.get()),
+            action: keep_sections.then(|| sections.action.get()),
         }));
     });
     on_cleanup(move || state.form_draft.set(None));
@@ -464,6 +475,7 @@ pub fn ReferralPage(
                 <a class="button button--link" href="#/">"Cancel"</a>
             </div>
         </form>
+        {id.map(|rid| view! { <RecordPanel referral=rid/> })}
     }
     .into_any()
 }

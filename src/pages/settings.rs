@@ -6,6 +6,7 @@ use crate::components::practice_work::practice_editor::PracticeEditor;
 use crate::components::practice_work::practice_work_settings::PracticeWorkSettings;
 use crate::components::security::security_settings::SecuritySettings;
 use crate::components::settings::list_editor::ListEditor;
+use crate::components::settings::retention_panel::RetentionPanel;
 use crate::state::{use_state, Session};
 
 /// Workspace settings: practices and the configurable lists.
@@ -29,6 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
         <OutcomeSettings/>
         <PracticeWorkSettings/>
+        <RetentionPanel/>
         <Show when=open>
             <SecuritySettings/>
         </Show>

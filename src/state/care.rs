@@ -4,12 +4,15 @@
 use leptos::prelude::*;
 use linkwork_core::model::risk::RiskId;
 use linkwork_core::work::consent::{ConsentDraft, ConsentError};
+use linkwork_core::work::plan::{ActionDraft, ActionId, PlanError};
 use linkwork_core::work::risk::{CloseRiskDraft, RiskDraft, RiskError};
-use linkwork_core::{ReferralId, StoreKey, Workspace};
+use linkwork_core::work::rights::RightsError;
+use linkwork_core::{PersonId, ReferralId, StoreKey, Workspace};
 
 use crate::platform::{now, today};
+use crate::route::{self, Route};
 
-use super::AppState;
+use super::{AppState, Notice};
 
 impl AppState {
     /// Applies a change to one referral, marks it updated if it worked, and saves its part.
@@ -58,6 +61,77 @@ impl AppState {
     ) -> Result<(), ConsentError> {
         self.change_referral(referral, ConsentError::NoSuchReferral, |ws| {
             ws.record_consent(referral, draft, today())
+        })
+    }
+}
+
+impl AppState {
+    /// Agrees an action with the person.
+    pub fn add_action(
+        &self,
+        referral: ReferralId,
+        draft: &ActionDraft,
+    ) -> Result<(), Vec<PlanError>> {
+        self.change_referral(referral, vec![PlanError::NoSuchReferral], |ws| {
+            ws.add_action(referral, draft)
+        })
+    }
+
+    /// Takes an action out of the plan.
+    pub fn remove_action(&self, referral: ReferralId, id: ActionId) -> Result<(), PlanError> {
+        self.change_referral(referral, PlanError::NoSuchReferral, |ws| {
+            ws.remove_action(referral, id)
+        })
+    }
+
+    /// Puts an agreed action on the referral's to-do list.
+    pub fn action_to_task(&self, referral: ReferralId, id: ActionId) -> Result<(), PlanError> {
+        self.change_referral(referral, PlanError::NoSuchReferral, |ws| {
+            ws.action_to_task(referral, id)
+        })
+    }
+}
+
+impl AppState {
+    /// Deletes a person and everything about them, rewrites every document that held them
+    /// (an emptied records part is written empty, never left as it was), and forgets any
+    /// half-filled form of theirs. Goes to the caseload with a notice.
+    pub fn delete_person(&self, person: PersonId) -> Result<(), RightsError> {
+        let reference = self.ws.with_untracked(|ws| ws.reference_of(person).to_owned());
+        let pages: Vec<String> = self.ws.with_untracked(|ws| {
+            ws.referrals_of(person)
+                .iter()
+                .map(|r| Route::Referral(r.id).href())
+                .collect()
+        });
+        let mut result = Err(RightsError::NoSuchPerson);
+        self.ws.update(|ws| result = ws.delete_person(person));
+        let keys = result?;
+        if self
+            .form_draft
+            .with_untracked(|d| d.as_ref().is_some_and(|d| pages.contains(&d.href)))
+        {
+            self.form_draft.set(None);
+        }
+        if self
+            .restore_draft
+            .with_untracked(|d| d.as_ref().is_some_and(|d| pages.contains(&d.href)))
+        {
+            self.restore_draft.set(None);
+        }
+        self.commit(keys);
+        self.notice.set(Some(Notice {
+            text: format!("{reference} and everything about them was deleted."),
+            on: Route::Caseload,
+        }));
+        route::go(Route::Caseload);
+        Ok(())
+    }
+
+    /// Keeps an ended episode past the retention period, with the reason.
+    pub fn keep_past_retention(&self, referral: ReferralId, reason: &str) -> Result<(), RightsError> {
+        self.change_referral(referral, RightsError::NoSuchReferral, |ws| {
+            ws.keep_past_retention(referral, reason, today())
         })
     }
 }

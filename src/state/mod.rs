@@ -61,6 +61,8 @@ pub struct FormDraft {
     pub note: Option<linkwork_core::work::diary::NoteDraft>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<linkwork_core::work::risk::RiskDraft>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<linkwork_core::work::plan::ActionDraft>,
 }
 
 /// Storage key suffix of a locked workspace's half-filled form.
@@ -209,9 +211,15 @@ impl AppState {
 
     /// Shows a loaded workspace.
     fn show(&self, session: Session, loaded: Result<Loaded, StorageError>) {
-        let (ws, problems, error) = match loaded {
+        let (mut ws, problems, error) = match loaded {
             Ok(loaded) => (loaded.workspace, loaded.problems, None),
             Err(e) => (Workspace::new(), Vec::new(), Some(e)),
+        };
+        // Edits are recorded as made by the workspace's label.
+        ws.editor = match &session {
+            Session::Open(meta) => meta.name.clone(),
+            Session::Demo => "Demo".to_owned(),
+            _ => String::new(),
         };
         self.session.set(session);
         self.ws.set(ws);

@@ -1,6 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::work::diary::{AppointmentDraft, NoteDraft, TaskDraft, TaskOwner};
+use linkwork_core::work::plan::ActionDraft;
 use linkwork_core::work::risk::RiskDraft;
 use linkwork_core::{highlights, Choice, ContactDraft, ReferralId};
 
@@ -16,6 +17,7 @@ use crate::components::referral::flags::Flags;
 use crate::components::referral::gp_record_panel::GpRecordPanel;
 use crate::components::referral::message_panel::MessagePanel;
 use crate::components::referral::note_form::NoteForm;
+use crate::components::referral::plan_panel::PlanPanel;
 use crate::components::referral::risk_log::RiskLog;
 use crate::components::referral::status_actions::StatusActions;
 use crate::components::referral::timeline::Timeline;
@@ -24,11 +26,12 @@ use crate::state::use_state;
 
 /// The sections of a referral page: (element id, menu words). Alt+Shift and the section's
 /// number moves to it.
-pub const SECTIONS: [(&str, &str); 8] = [
+pub const SECTIONS: [(&str, &str); 9] = [
     ("sec-contacts", "Contacts and appointments"),
     ("sec-tasks", "Tasks"),
     ("sec-risks", "Risks"),
     ("sec-consent", "Consent"),
+    ("sec-plan", "Plan"),
     ("sec-connections", "Connections"),
     ("sec-outcomes", "Outcomes"),
     ("sec-feedback", "Feedback, message back and GP record"),
@@ -54,6 +57,7 @@ pub struct SectionDrafts {
     pub task: RwSignal<TaskDraft>,
     pub note: RwSignal<NoteDraft>,
     pub risk: RwSignal<RiskDraft>,
+    pub action: RwSignal<ActionDraft>,
 }
 
 /// Moves to a section: scrolls its heading into view and gives it focus.
@@ -222,6 +226,10 @@ pub fn JourneyPanel(
         <section class="panel" aria-labelledby="sec-consent-heading" id="sec-consent">
             <h2 id="sec-consent-heading" tabindex="-1">"Consent"</h2>
             <ConsentPanel referral=referral/>
+        </section>
+        <section class="panel" aria-labelledby="sec-plan-heading" id="sec-plan">
+            <h2 id="sec-plan-heading" tabindex="-1">"The person's plan"</h2>
+            <PlanPanel referral=referral draft=drafts.action/>
         </section>
         <section class="panel" aria-labelledby="sec-connections-heading" id="sec-connections">
             <h2 id="sec-connections-heading" tabindex="-1">"Connections"</h2>

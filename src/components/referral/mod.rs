@@ -1,6 +1,7 @@
 //! One referral's journey: status, contacts, connections, feedback, message back, timeline, flags.
 
 pub mod appointments_panel;
+pub mod close_risk;
 pub mod connections_panel;
 pub mod consent_panel;
 pub mod contact_form;
@@ -10,6 +11,8 @@ pub mod gp_record_panel;
 pub mod journey_panel;
 pub mod message_panel;
 pub mod note_form;
+pub mod plan_panel;
+pub mod record_panel;
 pub mod risk_badges;
 pub mod risk_log;
 pub mod status_actions;
