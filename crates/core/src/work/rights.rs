@@ -7,12 +7,16 @@
 //! retention period has passed since each ended (care has ended for that long). A decision
 //! to keep it holds for a year ([`KEPT_FOR_YEARS`]); then it is listed again.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{Months, NaiveDate};
 
 use crate::model::audit::KeptPastRetention;
+use crate::model::diary::Task;
+use crate::model::directory::{Resource, ResourceId};
 use crate::model::lists::Lists;
+use crate::model::practice_work::PracticeWork;
 use crate::model::{Grouped, PersonId, Referral, ReferralId, ReferralStatus, Workspace};
 use crate::store::format::StoreKey;
 
@@ -142,8 +146,8 @@ impl Workspace {
 
     /// Deletes a person and every episode of theirs (contacts, appointments, tasks, notes,
     /// risks, consent, plan, measures, feedback, history), and puts [`DELETED_PERSON`] in
-    /// place of their reference wherever the workspace's own tasks, activity notes or
-    /// directory notes name it. Directory entries stay: they describe organisations.
+    /// place of their reference wherever the workspace's own notes name it (see
+    /// [`Workspace::mentions_of`]). Directory entries stay: they describe organisations.
     ///
     /// Returns the stored documents to write again (each with [`Workspace::encode`]): the
     /// person's chunk, even when it is now empty, and any of the others that changed.
@@ -161,42 +165,46 @@ impl Workspace {
         self.by_person = Grouped::of(self.referrals.values().map(|r| (r.person, r.id)));
         self.members = Grouped::of(self.placement.iter().map(|(p, c)| (*c, *p)));
         let reference = removed.reference;
-        let mut tasks = false;
-        for t in &mut self.tasks {
-            tasks |= redact(&mut t.text, &reference);
-        }
-        let mut work = false;
-        for a in &mut self.practice_work.activities {
-            work |= redact(&mut a.note, &reference);
-            work |= redact(&mut a.organisation, &reference);
-        }
-        for c in &mut self.practice_work.checkins {
-            for text in [
-                &mut c.competing,
-                &mut c.helped,
-                &mut c.got_in_the_way,
-                &mut c.changes.note,
-            ] {
-                work |= redact(text, &reference);
-            }
-        }
-        let mut directory = false;
-        for r in self.directory.values_mut() {
-            directory |= redact(&mut r.notes, &reference);
-        }
-        keys.extend(tasks.then_some(StoreKey::Tasks));
-        keys.extend(work.then_some(StoreKey::PracticeWork));
-        keys.extend(directory.then_some(StoreKey::Directory));
+        let mut changed = Vec::new();
+        each_note(
+            &mut self.tasks,
+            &mut self.practice_work,
+            &mut self.directory,
+            |key, _, text| {
+                if redact(text, &reference) && !changed.contains(&key) {
+                    changed.push(key);
+                }
+            },
+        );
+        keys.extend(changed);
         Ok(keys)
     }
 }
 
-/// Puts [`DELETED_PERSON`] in place of each mention of `reference` in `text` as a whole
-/// word, ignoring case. Says whether anything changed.
+/// Whether `text` names `reference` as a whole word, ignoring case (references shorter
+/// than [`MIN_REFERENCE_TO_REDACT`] are never looked for).
+pub fn mentions(text: &str, reference: &str) -> bool {
+    replaced(text, reference, "").is_some()
+}
+
+/// Puts [`DELETED_PERSON`] in place of each mention of `reference` in `text`. Says whether
+/// anything changed.
 fn redact(text: &mut String, reference: &str) -> bool {
+    match replaced(text, reference, DELETED_PERSON) {
+        Some(out) => {
+            *text = out;
+            true
+        }
+        None => false,
+    }
+}
+
+/// `text` with each mention of `reference` as a whole word, ignoring case, replaced by
+/// `with`; `None` if there is none.
+fn replaced(text: &str, reference: &str, with: &str) -> Option<String> {
     let wanted: Vec<char> = reference.trim().chars().collect();
     if wanted.len() < MIN_REFERENCE_TO_REDACT {
-        return false;
+        return None;
     }
     let chars: Vec<char> = text.chars().collect();
     let same = |a: char, b: char| a == b || a.to_lowercase().eq(b.to_lowercase());
@@ -211,7 +219,7 @@ fn redact(text: &mut String, reference: &str) -> bool {
             && !(i > 0 && in_word(chars.get(i - 1)))
             && !in_word(chars.get(end));
         if here {
-            out.push_str(DELETED_PERSON);
+            out.push_str(with);
             changed = true;
             i = end;
         } else {
@@ -219,10 +227,80 @@ fn redact(text: &mut String, reference: &str) -> bool {
             i += 1;
         }
     }
-    if changed {
-        *text = out;
+    changed.then_some(out)
+}
+
+/// A note outside the person's record that names them by reference.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Mention {
+    /// Where it is, in words.
+    pub place: String,
+    pub text: String,
+}
+
+/// Visits every free text of the workspace's own documents (its tasks, practice and
+/// community work, and directory notes) with the document it is stored in and where it
+/// is, in words.
+fn each_note(
+    tasks: &mut [Task],
+    work: &mut PracticeWork,
+    directory: &mut BTreeMap<ResourceId, Resource>,
+    mut visit: impl FnMut(StoreKey, String, &mut String),
+) {
+    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    for t in tasks {
+        visit(
+            StoreKey::Tasks,
+            "The link worker's own to-do list".into(),
+            &mut t.text,
+        );
     }
-    changed
+    for a in &mut work.activities {
+        let place = format!("A note of practice or community work, {}", day(a.date));
+        visit(StoreKey::PracticeWork, place.clone(), &mut a.note);
+        visit(StoreKey::PracticeWork, place, &mut a.organisation);
+    }
+    for c in &mut work.checkins {
+        let place = format!("A practice check-in, {}", day(c.date));
+        for text in [
+            &mut c.competing,
+            &mut c.helped,
+            &mut c.got_in_the_way,
+            &mut c.changes.note,
+        ] {
+            visit(StoreKey::PracticeWork, place.clone(), text);
+        }
+    }
+    for r in directory.values_mut() {
+        let place = format!("The link worker's notes on {} in the directory", r.name);
+        visit(StoreKey::Directory, place, &mut r.notes);
+    }
+}
+
+impl Workspace {
+    /// The notes outside a person's record that name them by reference: the workspace's
+    /// own tasks, practice and community work, and directory notes. Part of what is held
+    /// about them, so part of their copy; deleting them takes their reference out of these.
+    pub fn mentions_of(&self, person: PersonId) -> Vec<Mention> {
+        let Some(p) = self.people.get(&person) else {
+            return Vec::new();
+        };
+        let (mut tasks, mut work, mut directory) = (
+            self.tasks.clone(),
+            self.practice_work.clone(),
+            self.directory.clone(),
+        );
+        let mut found = Vec::new();
+        each_note(&mut tasks, &mut work, &mut directory, |_, place, text| {
+            if mentions(text, &p.reference) {
+                found.push(Mention {
+                    place,
+                    text: text.clone(),
+                });
+            }
+        });
+        found
+    }
 }
 
 #[cfg(test)]
@@ -361,6 +439,26 @@ mod tests {
         let newcomer = PersonId::from_random([99; 16]);
         let chunk = ws.place(newcomer);
         assert!(chunk <= 1, "no chunk is skipped");
+    }
+
+    #[test]
+    fn notes_elsewhere_that_name_the_person_are_found() {
+        let (ws, [a, b]) = rich_ws();
+        let found = ws.mentions_of(ws.referrals[&a].person);
+        let places: Vec<&str> = found.iter().map(|m| m.place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "The link worker's own to-do list",
+                "A note of practice or community work, 21 November 2026",
+                "The link worker's notes on Riverside Walking Group in the directory"
+            ]
+        );
+        assert_eq!(
+            found[0].text,
+            "Ask the housing team about rv-0001 and the damp"
+        );
+        assert!(ws.mentions_of(ws.referrals[&b].person).is_empty());
     }
 
     #[test]
