@@ -350,3 +350,244 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
             ws
         })
 }
+
+/// A workspace with two people, RV-0001 and RV-0002, each with one closed referral with
+/// every part filled in. Each of their free texts holds their marker ("alpha" for the first,
+/// "bravo" for the second) and nothing of the other's. Both use one directory entry; the
+/// workspace's own task, an activity note and the entry's notes mention RV-0001 by reference.
+pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
+    use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentEntry, ConsentHow, ConsentId};
+    use crate::model::diary::{
+        Appointment, AppointmentId, CaseNote, NoteId, NoteKind, Task, TaskId,
+    };
+    use crate::model::directory::{Connection, ConnectionChange, ConnectionId, ConnectionStatus};
+    use crate::model::measures::{
+        Completion, Feedback, MeasureId, MeasureRecord, MeasureResult, TimePoint,
+    };
+    use crate::model::plan::{ActionBy, ActionId, AgreedAction};
+    use crate::model::risk::{RiskClosure, RiskEntry, RiskId};
+
+    let mut ws = practice_ws();
+    let resource = crate::model::directory::Resource {
+        id: crate::model::directory::ResourceId::from_random([5; 16]),
+        name: "Riverside Walking Group".into(),
+        organisation: "Riverside Ramblers".into(),
+        category: "physical_activity".into(),
+        contact: "01632 960123".into(),
+        email: "walks@example.org".into(),
+        website: "https://example.org/walks".into(),
+        opening: "Tuesdays at 10am".into(),
+        address: "Riverside Park gates".into(),
+        notes: "RV-0001 loved the first walk".into(),
+        ..crate::model::directory::Resource::default()
+    };
+    ws.directory.insert(resource.id, resource.clone());
+    ws.tasks.push(Task {
+        id: TaskId(1),
+        text: "Ask the housing team about rv-0001 and the damp".into(),
+        due: None,
+        done: None,
+    });
+    ws.practice_work
+        .activities
+        .push(crate::model::practice_work::Activity {
+            id: crate::model::practice_work::ActivityId(1),
+            date: today(),
+            kind: crate::model::practice_work::ActivityKind::TeamMeeting,
+            practice: Some(ws.settings.practices[0].id),
+            resource: None,
+            organisation: String::new(),
+            minutes: 30,
+            note: "Discussed RV-0001 at the team meeting".into(),
+        });
+    let mut ids = [ReferralId::default(); 2];
+    for (n, (reference, m)) in [("RV-0001", "alpha"), ("RV-0002", "bravo")]
+        .into_iter()
+        .enumerate()
+    {
+        let person = PersonId::from_random([10 + n as u8; 16]);
+        ws.people.insert(
+            person,
+            Person {
+                id: person,
+                reference: reference.into(),
+                age_band: Some(AgeBand::From65To74),
+                sex: Some(Sex::Female),
+                ethnic_group: Some(EthnicGroup::White),
+                deprivation_quintile: Some(2),
+            },
+        );
+        let id = ReferralId::from_random([20 + n as u8; 16]);
+        let date = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).expect("valid date");
+        let at = Utc
+            .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
+            .single()
+            .expect("valid");
+        let mut r = Referral::new(
+            id,
+            crate::model::RecordKey::hashed(m.as_bytes(), id.0.as_bytes()),
+            person,
+            ws.settings.practices[0].id,
+            date(2),
+            ReferralStatus::Referred,
+            at,
+        );
+        r.referrer_role = "gp".into();
+        r.reasons = vec!["loneliness".into(), "money".into()];
+        r.notes = format!("{m} referral notes");
+        r.status = ReferralStatus::Closed;
+        r.history.push(StatusChange {
+            status: ReferralStatus::Active,
+            date: date(5),
+        });
+        r.history.push(StatusChange {
+            status: ReferralStatus::Closed,
+            date: date(30),
+        });
+        r.what_matters = format!("{m} what matters");
+        r.risks.push(RiskEntry {
+            id: RiskId(1),
+            date: date(5),
+            kind: "safeguarding".into(),
+            concern: format!("{m} risk concern"),
+            action: format!("{m} risk action"),
+            told: vec!["gp".into()],
+            closed: Some(RiskClosure {
+                date: date(20),
+                resolution: format!("{m} risk resolution"),
+            }),
+        });
+        for (i, (about, answer, how)) in [
+            (
+                ConsentAbout::Support,
+                ConsentAnswer::Yes,
+                ConsentHow::Verbal,
+            ),
+            (
+                ConsentAbout::GpInformation,
+                ConsentAnswer::CodesOnly,
+                ConsentHow::Written,
+            ),
+            (
+                ConsentAbout::Connection(ConnectionId(1)),
+                ConsentAnswer::Yes,
+                ConsentHow::Verbal,
+            ),
+            (ConsentAbout::Quote, ConsentAnswer::Yes, ConsentHow::Verbal),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            r.consent.push(ConsentEntry {
+                id: ConsentId(i as u32 + 1),
+                date: date(5),
+                about,
+                answer,
+                how,
+            });
+        }
+        r.plan.push(AgreedAction {
+            id: ActionId(1),
+            by: ActionBy::Service,
+            service: format!("{m} plan service"),
+            what: format!("{m} plan action"),
+            due: Some(date(20)),
+            task: Some(TaskId(1)),
+        });
+        r.tasks.push(Task {
+            id: TaskId(1),
+            text: format!("{m} task"),
+            due: Some(date(20)),
+            done: Some(date(19)),
+        });
+        r.contacts.push(Contact {
+            id: ContactId(1),
+            date: date(5),
+            mode: "practice".into(),
+            minutes: 45,
+            outcome: ContactOutcome::Attended,
+            note: format!("{m} contact note"),
+        });
+        r.appointments.push(Appointment {
+            id: AppointmentId(1),
+            date: date(5),
+            start: chrono::NaiveTime::from_hms_opt(10, 30, 0).expect("valid time"),
+            minutes: 45,
+            mode: "practice".into(),
+            place: format!("{m} room"),
+            contact: Some(ContactId(1)),
+        });
+        r.case_notes.push(CaseNote {
+            id: NoteId(1),
+            date: date(6),
+            kind: NoteKind::OnBehalf,
+            minutes: 20,
+            text: format!("{m} case note"),
+        });
+        r.connections.push(Connection {
+            id: ConnectionId(1),
+            resource: Some(resource.id),
+            name: "Riverside Walking Group".into(),
+            category: "physical_activity".into(),
+            status: ConnectionStatus::Attended,
+            history: vec![
+                ConnectionChange {
+                    status: ConnectionStatus::Referred,
+                    date: date(6),
+                },
+                ConnectionChange {
+                    status: ConnectionStatus::Attended,
+                    date: date(10),
+                },
+            ],
+            feedback: format!("{m} connection feedback"),
+        });
+        r.goals = vec![format!("{m} first goal"), format!("{m} second goal")];
+        r.measures.push(MeasureRecord {
+            id: MeasureId(1),
+            instrument: "ons4".into(),
+            time_point: TimePoint::Baseline,
+            date: date(5),
+            completion: Completion::SelfCompleted,
+            result: MeasureResult::Answers {
+                answers: vec![3, 4, 5, 8],
+            },
+        });
+        r.measures.push(MeasureRecord {
+            id: MeasureId(2),
+            instrument: "swemwbs".into(),
+            time_point: TimePoint::Baseline,
+            date: date(5),
+            completion: Completion::Assisted,
+            result: MeasureResult::Declined {
+                reason: format!("{m} declined reason"),
+            },
+        });
+        r.feedback = Some(Feedback {
+            date: Some(date(30)),
+            satisfaction: Some(5),
+            would_recommend: Some(true),
+            quote: format!("{m} feedback quote"),
+        });
+        r.closure = Some(Closure {
+            date: date(30),
+            reason: "complete".into(),
+        });
+        r.outcome_note = format!("{m} outcome note");
+        r.edits.push(crate::model::audit::FactEdit {
+            at,
+            by: "Riverside PC 2".into(),
+            field: "Notes".into(),
+            from: format!("{m} edit before"),
+            to: format!("{m} referral notes"),
+        });
+        r.kept = Some(crate::model::audit::KeptPastRetention {
+            date: date(31),
+            reason: format!("{m} kept reason"),
+        });
+        ws.referrals.insert(id, r);
+        ws.place(person);
+        ids[n] = id;
+    }
+    (ws, ids)
+}

@@ -82,16 +82,17 @@ pub struct Lists {
     pub risk_told: Vec<ListItem>,
 }
 
+/// The kind of risk that makes a home visit a lone-working concern (re-exported by
+/// `model::risk`, which uses this module: defined here so the two do not import each other).
+pub const LONE_WORKING: &str = "lone_working";
+
 /// The suggested kinds of risk (settings version 7 added them).
 pub const SUGGESTED_RISK_KINDS: &[(&str, &str)] = &[
     ("safeguarding", "Safeguarding"),
     ("mental_health_crisis", "Mental health crisis"),
     ("self_neglect", "Self-neglect"),
     ("domestic_abuse", "Domestic abuse"),
-    (
-        crate::model::risk::LONE_WORKING,
-        "Lone-working risk for home visits",
-    ),
+    (LONE_WORKING, "Lone-working risk for home visits"),
 ];
 
 /// The suggested people to tell about a risk (settings version 7 added them).

@@ -10,7 +10,7 @@ use crate::model::{seq_id, Referral};
 pub const MAX_RISK_TEXT: usize = 1000;
 
 /// The kind of risk that makes a home visit a lone-working concern.
-pub const LONE_WORKING: &str = "lone_working";
+pub use crate::model::lists::LONE_WORKING;
 
 /// The contact mode of a home visit (an id in the suggested contact modes).
 pub const HOME_VISIT: &str = "home_visit";

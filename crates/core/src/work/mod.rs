@@ -1,4 +1,4 @@
-//! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the diary and tasks, the directory and connections, instruments and scoring, practice work and check-ins, reference checks, the SNOMED CT table) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
+//! Layer 3, work: the rules of the work (referral checks, journeys and contacts, the diary and tasks, the person's plan, the person's data rights, the directory and connections, instruments and scoring, practice work and check-ins, reference checks, the SNOMED CT table) and the demo caseload. Uses `model`, and `store` where a rule reads a versioned file.
 
 pub mod consent;
 pub mod demo;
@@ -6,8 +6,10 @@ pub mod diary;
 pub mod directory;
 pub mod journey;
 pub mod measures;
+pub mod plan;
 pub mod practice_work;
 pub mod reference;
 pub mod referral;
+pub mod rights;
 pub mod risk;
 pub mod snomed;

@@ -771,6 +771,61 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_records_each_changed_fact_in_words_and_who_made_it() {
+        let mut ws = practice_ws();
+        ws.editor = "Riverside PC 2".into();
+        let mut ids = SeqRandom::default();
+        let mut draft = good_draft(&ws);
+        draft.referral_date = "2026-11-02".into();
+        let valid = draft.validate(&ws, today(), None).expect("valid");
+        let id = ws.save_referral(valid, None, now(), &mut ids).referral;
+        assert!(
+            ws.referrals[&id].edits.is_empty(),
+            "a new referral is no edit"
+        );
+        // Saved unchanged: no edit.
+        let same = ReferralDraft::from_referral(&ws, &ws.referrals[&id]);
+        let valid = same.validate(&ws, today(), Some(id)).expect("valid");
+        ws.save_referral(valid, Some(id), now(), &mut ids);
+        assert!(ws.referrals[&id].edits.is_empty(), "nothing changed");
+        let mut edit = ReferralDraft::from_referral(&ws, &ws.referrals[&id]);
+        edit.referral_date = "2026-11-04".into();
+        edit.reasons = vec!["loneliness".into(), "money".into()];
+        let valid = edit.validate(&ws, today(), Some(id)).expect("valid");
+        ws.save_referral(valid, Some(id), now(), &mut ids);
+        let edits: Vec<(&str, &str, &str, &str)> = ws.referrals[&id]
+            .edits
+            .iter()
+            .map(|e| {
+                (
+                    e.field.as_str(),
+                    e.from.as_str(),
+                    e.to.as_str(),
+                    e.by.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                (
+                    "Referral date",
+                    "2 Nov 2026",
+                    "4 Nov 2026",
+                    "Riverside PC 2"
+                ),
+                (
+                    "Reasons",
+                    "Loneliness or isolation",
+                    "Loneliness or isolation; Money, debt or benefits",
+                    "Riverside PC 2"
+                ),
+            ]
+        );
+        assert!(ws.referrals[&id].edits.iter().all(|e| e.at == now()));
+    }
+
+    #[test]
     fn error_messages_say_what_to_do() {
         assert_eq!(
             ReferralError::ReasonMissing.to_string(),
