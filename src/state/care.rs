@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use linkwork_core::model::risk::RiskId;
 use linkwork_core::work::consent::{ConsentDraft, ConsentError};
 use linkwork_core::work::plan::{ActionDraft, ActionId, PlanError};
-use linkwork_core::work::risk::{CloseRiskDraft, RiskDraft, RiskError};
 use linkwork_core::work::rights::RightsError;
+use linkwork_core::work::risk::{CloseRiskDraft, RiskDraft, RiskError};
 use linkwork_core::{PersonId, ReferralId, StoreKey, Workspace};
 
 use crate::platform::{now, today};
@@ -16,6 +16,8 @@ use super::{AppState, Notice};
 
 impl AppState {
     /// Applies a change to one referral, marks it updated if it worked, and saves its part.
+    /// A refused change (the rules check before they change anything) wakes nothing, so
+    /// forms showing the refusal keep their state.
     fn change_referral<E>(
         &self,
         referral: ReferralId,
@@ -23,13 +25,14 @@ impl AppState {
         change: impl FnOnce(&mut Workspace) -> Result<u32, E>,
     ) -> Result<(), E> {
         let mut result = Err(missing);
-        self.ws.update(|ws| {
+        self.ws.update_untracked(|ws| {
             result = change(ws);
             if let (Ok(_), Some(r)) = (&result, ws.referrals.get_mut(&referral)) {
                 r.updated = now();
             }
         });
         let chunk = result?;
+        self.ws.notify();
         self.commit([StoreKey::Records(chunk)]);
         Ok(())
     }
@@ -97,7 +100,9 @@ impl AppState {
     /// (an emptied records part is written empty, never left as it was), and forgets any
     /// half-filled form of theirs. Goes to the caseload with a notice.
     pub fn delete_person(&self, person: PersonId) -> Result<(), RightsError> {
-        let reference = self.ws.with_untracked(|ws| ws.reference_of(person).to_owned());
+        let reference = self
+            .ws
+            .with_untracked(|ws| ws.reference_of(person).to_owned());
         let pages: Vec<String> = self.ws.with_untracked(|ws| {
             ws.referrals_of(person)
                 .iter()
@@ -129,7 +134,11 @@ impl AppState {
     }
 
     /// Keeps an ended episode past the retention period, with the reason.
-    pub fn keep_past_retention(&self, referral: ReferralId, reason: &str) -> Result<(), RightsError> {
+    pub fn keep_past_retention(
+        &self,
+        referral: ReferralId,
+        reason: &str,
+    ) -> Result<(), RightsError> {
         self.change_referral(referral, RightsError::NoSuchReferral, |ws| {
             ws.keep_past_retention(referral, reason, today())
         })

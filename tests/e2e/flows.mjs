@@ -177,3 +177,75 @@ export async function logConcern(page, kind, concern, { told = [] } = {}) {
   await page.click(byTestId('save-risk'));
   await page.waitForSelector(byTestId('risk-saved'));
 }
+
+/**
+ * Everything a workspace keeps in local storage, decrypted as the app would: the key is
+ * derived from the passphrase with Argon2id (hash-wasm, an independent implementation)
+ * and the browser's own AES-GCM and inflate open each part. Returns [name, JSON text]
+ * pairs of every sealed value under the workspace, and the names of any other keys.
+ */
+export async function openStorage(page, pass = PASS) {
+  const { argon2id } = await import('hash-wasm');
+  const entries = await storedEntries(page);
+  const out = [];
+  for (const [name, value] of entries.filter(([k]) => k.endsWith('/meta') && k.includes('/ws/'))) {
+    const meta = JSON.parse(value);
+    const kdf = meta.kdf ?? meta.workspace?.kdf;
+    const key = await argon2id({
+      password: pass,
+      salt: Buffer.from(kdf.salt, 'hex'),
+      parallelism: kdf.p,
+      iterations: kdf.t,
+      memorySize: kdf.m_kib,
+      hashLength: 32,
+      outputType: 'binary',
+    });
+    const prefix = name.replace(/meta$/, '');
+    out.push(...(await page.evaluate(openSealed, { key: [...key], prefix })));
+  }
+  return out;
+}
+
+/** In the page: every value under `prefix` sealed by the app ("E1:" and the packed nonce
+ * and AES-GCM ciphertext of the deflated text, the key's name as associated data), opened
+ * with the raw key. Values that are not sealed are returned as they are. */
+async function openSealed({ key: raw, prefix }) {
+  const unpack = (text) => {
+    const base = 0x4000;
+    const len = ((text.charCodeAt(0) - base) << 15) | (text.charCodeAt(1) - base);
+    const bytes = new Uint8Array(len);
+    let acc = 0;
+    let bits = 0;
+    let o = 0;
+    for (let i = 2; i < text.length; i += 1) {
+      acc = (acc << 15) | (text.charCodeAt(i) - base);
+      bits += 15;
+      while (bits >= 8 && o < len) {
+        bits -= 8;
+        bytes[o] = (acc >>> bits) & 0xff;
+        o += 1;
+      }
+      acc &= (1 << bits) - 1;
+    }
+    return bytes;
+  };
+  const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
+  const encoder = new TextEncoder();
+  const out = [];
+  for (const name of Object.keys(localStorage).filter((k) => k.startsWith(prefix))) {
+    const value = localStorage.getItem(name);
+    if (!value.startsWith('E1:')) {
+      out.push([name, value]);
+      continue;
+    }
+    const sealed = unpack(value.slice(3));
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: encoder.encode(name) },
+      key,
+      sealed.subarray(12),
+    );
+    const stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    out.push([name, await new Response(stream).text()]);
+  }
+  return out;
+}

@@ -29,21 +29,24 @@ impl Budget {
 /// day (Today, the diary and its week, day sheet and calendar file, booking, marking and
 /// tasks, the referral page's sections, then review reminders, place warnings and the
 /// tasks export) added 77.6 KiB over 824.2, of which the `icalendar` crate is 9.4 KiB and
-/// Leptos views most of the rest; issue 20's case notes 7.6 KiB more. Before that: summary
+/// Leptos views most of the rest; issue 20's case notes 7.6 KiB more, then the rest of issue
+/// 20 (the risk log, consent record, GP record entry, the person's plan and its printed
+/// copy, the record export, deletion and retention: about 22 new components) 90.1 KiB over
+/// 909.4, nearly all Leptos views and the record page's HTML writer. Before that: summary
 /// files' disclosure control 14.2 KiB, issue 17's fixes 8.5 KiB and its imports 14.9 KiB.
 /// Issue 23 is the work that brings it down.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(920 * 1024),
+    held_at: Some(1010 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,111.6 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,202.1 KiB at the hold's last change, with the wasm above).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1120 * 1024),
+    held_at: Some(1215 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -244,20 +247,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 920.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1120.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1010.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1215.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(921, 150));
+        let grown = check(&build(1011, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 921.0 KiB gzip, over the 920.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1011.0 KiB gzip, over the 1010.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 421));
+        let heavier = check(&build(700, 516));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1121.0 KiB gzip, over the 1120.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1216.0 KiB gzip, over the 1215.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 

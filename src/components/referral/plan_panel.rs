@@ -61,7 +61,9 @@ pub fn PlanPanel(
                     r.plan
                         .iter()
                         .map(|a| {
-                            let on_list = a.task.is_some_and(|t| r.tasks.iter().any(|task| task.id == t));
+                            let on_list = a
+                                .task
+                                .is_some_and(|t| r.tasks.iter().any(|task| task.id == t));
                             let who = match a.by {
                                 ActionBy::Service => a.service.clone(),
                                 by => by.label().to_owned(),
@@ -201,7 +203,7 @@ pub fn PlanPanel(
                 <div class="plan-preview" data-testid="plan-preview">{plan_page(plan)}</div>
                 // The copy that prints, on its own A4 page.
                 <leptos::portal::Portal>
-                    <div class="plan-sheet" aria-hidden="true">{plan_page(printed)}</div>
+                    <div class="plan-sheet" aria-hidden="true">{plan_page(printed.clone())}</div>
                 </leptos::portal::Portal>
                 <div class="button-row">
                     <button type="button" class="button" data-testid="plan-print" on:click=move |_| {

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
-use linkwork_core::exchange::person_record::{person_record_html, person_record_json, record_file_name};
-use linkwork_core::{normalise_reference, ReferralId};
+use linkwork_core::exchange::person_record::{
+    person_record_html, person_record_json, record_file_name,
+};
+use linkwork_core::model::normalise_reference;
+use linkwork_core::ReferralId;
 
 use crate::platform::{download, today};
 use crate::state::use_state;
@@ -74,7 +77,9 @@ pub fn RecordPanel(
     let delete_error = RwSignal::new(None::<String>);
     let delete = move |_| {
         if !matches() {
-            delete_error.set(Some("Type the reference exactly as shown to confirm.".into()));
+            delete_error.set(Some(
+                "Type the reference exactly as shown to confirm.".into(),
+            ));
             return;
         }
         if let Some(p) = person() {
@@ -142,8 +147,7 @@ pub fn RecordPanel(
                             prop:value=move || typed.get() on:input=move |e| { typed.set(event_target_value(&e)); delete_error.set(None); }/>
                     </div>
                     <div class="button-row">
-                        <button type="button" class="button button--danger" data-testid="delete-person-confirmed"
-                            aria-disabled=move || (!matches()).to_string() on:click=delete>
+                        <button type="button" class="button button--danger" data-testid="delete-person-confirmed" on:click=delete>
                             {move || format!("Delete everything about {}", reference())}
                         </button>
                         <button type="button" class="button button--secondary" on:click=move |_| { deleting.set(false); typed.set(String::new()); delete_error.set(None); }>"Cancel"</button>

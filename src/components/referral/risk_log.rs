@@ -1,7 +1,7 @@
 use leptos::ev;
 use leptos::prelude::*;
-use linkwork_core::model::risk::{RiskId, MAX_RISK_TEXT};
-use linkwork_core::work::risk::{risk_message, CloseRiskDraft, RiskDraft, RiskError, RiskField};
+use linkwork_core::model::risk::MAX_RISK_TEXT;
+use linkwork_core::work::risk::{risk_message, RiskDraft, RiskError, RiskField};
 use linkwork_core::{ListKind, ReferralId};
 
 use crate::components::referral::close_risk::CloseRisk;
@@ -101,7 +101,7 @@ pub fn RiskLog(
                                     <strong data-testid="risk-state">{if is_closed { "Closed" } else { "Open" }}</strong>
                                     {format!(" · raised {}", show_date(date))}
                                 </p>
-                                <p data-testid="risk-concern">{concern}</p>
+                                <p data-testid="risk-entry-concern">{concern}</p>
                                 {(!action.is_empty()).then(|| view! { <p>"What was done: "{action}</p> })}
                                 {(!told.is_empty()).then(|| view! { <p>"Who was told: "{told}</p> })}
                                 {match closed {

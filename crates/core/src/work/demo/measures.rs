@@ -112,6 +112,7 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
     let share_outcomes = rng.gen_bool(0.6);
     consent(r, share_outcomes);
     work_on_behalf(r);
+    plan(r);
     if r.status == ReferralStatus::Closed && rng.gen_bool(0.6) {
         let satisfaction = pick(rng, &[(5u8, 50), (4, 30), (3, 12), (2, 5), (1, 3)]);
         let quotes = [
@@ -176,6 +177,46 @@ fn work_on_behalf(r: &mut Referral) {
         minutes: 15 + 15 * (pick % 3) as u32,
         text: WORK[(pick >> 4) % WORK.len()].to_owned(),
     });
+}
+
+/// A plan agreed at the first meeting, for half the people seen: something they will do,
+/// something the link worker will do, dated a fortnight on (chosen from the record key).
+fn plan(r: &mut Referral) {
+    use crate::model::plan::{ActionBy, ActionId, AgreedAction};
+    const THEIRS: [&str; 3] = [
+        "go to the walking group on Tuesday",
+        "try the coffee morning at the library",
+        "fill in the form for the bus pass",
+    ];
+    const MINE: [&str; 3] = [
+        "ring the housing team about the repairs",
+        "send you the details of the art class",
+        "find out about help with the gas bill",
+    ];
+    let Some(first) = r.first_seen() else {
+        return;
+    };
+    if !(r.key.0 >> 4).is_multiple_of(2) {
+        return;
+    }
+    let pick = (r.key.0 >> 12) as usize;
+    let due = first + chrono::Duration::days(14);
+    for (i, (by, what)) in [
+        (ActionBy::Person, THEIRS[pick % THEIRS.len()]),
+        (ActionBy::LinkWorker, MINE[(pick >> 2) % MINE.len()]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        r.plan.push(AgreedAction {
+            id: ActionId(i as u32 + 1),
+            by,
+            service: String::new(),
+            what: what.to_owned(),
+            due: Some(due),
+            task: None,
+        });
+    }
 }
 
 fn agree(r: &mut Referral, about: ConsentAbout, answer: ConsentAnswer) {
