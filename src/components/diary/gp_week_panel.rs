@@ -26,7 +26,7 @@ pub fn GpWeekPanel(
             <p class="hint">"The SNOMED CT codes that became due this week, with their dates, for each practice's clinical system; a line of summary only for people who agreed to words going back. Move between weeks with the diary's buttons above, or choose a day in the week."</p>
             <div class="field">
                 <label for="gp-week-day">"A day in the week"</label>
-                <input id="gp-week-day" type="date" data-testid="gp-week-day"
+                <input id="gp-week-day" type="date" class="input--date" data-testid="gp-week-day"
                     prop:value=move || monday.get().format("%Y-%m-%d").to_string()
                     on:change=move |e| {
                         if let Ok(d) = event_target_value(&e).parse::<NaiveDate>() { monday.set(week_start(d)); }

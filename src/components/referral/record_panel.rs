@@ -89,7 +89,7 @@ pub fn RecordPanel(
         }
     };
     view! {
-        <section class="record-rights" aria-labelledby="rights-heading" data-testid="record-rights">
+        <section class="panel record-rights" aria-labelledby="rights-heading" data-testid="record-rights">
             <h3 id="rights-heading">"Their record"</h3>
             <h4>"Changes to the referral's details"</h4>
             {move || {

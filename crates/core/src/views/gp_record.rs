@@ -76,15 +76,16 @@ fn summary_line(ws: &Workspace, r: &Referral) -> String {
         1 => "seen once".to_owned(),
         n => format!("seen {n} times"),
     });
-    let connected: Vec<&str> = r
-        .connections
-        .iter()
-        .filter(|c| {
-            r.consent(ConsentAbout::Connection(c.id))
-                .is_none_or(|e| e.answer != ConsentAnswer::No)
-        })
-        .map(|c| c.name.as_str())
-        .collect();
+    let mut connected: Vec<&str> = Vec::new();
+    for c in r.connections.iter().filter(|c| {
+        r.consent(ConsentAbout::Connection(c.id))
+            .is_none_or(|e| e.answer != ConsentAnswer::No)
+    }) {
+        // Each organisation once, however many times the person was connected to it.
+        if !connected.contains(&c.name.as_str()) {
+            connected.push(&c.name);
+        }
+    }
     if !connected.is_empty() {
         parts.push(format!("connected to {}", connected.join(", ")));
     }
@@ -258,6 +259,22 @@ mod tests {
             3,
             "a heading, one code, one line of summary"
         );
+        // An organisation connected twice is named once.
+        for n in 1..=2 {
+            ws.referrals.get_mut(&id).expect("one").connections.push(
+                crate::model::directory::Connection {
+                    id: crate::model::directory::ConnectionId(n),
+                    resource: None,
+                    name: "Men's shed".into(),
+                    category: "social".into(),
+                    status: crate::model::directory::ConnectionStatus::Referred,
+                    history: Vec::new(),
+                    feedback: String::new(),
+                },
+            );
+        }
+        let text = gp_entry(&ws, id).expect("entry");
+        assert_eq!(text.matches("Men's shed").count(), 1, "{text}");
         answer(
             &mut ws,
             id,
