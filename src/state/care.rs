@@ -44,6 +44,18 @@ impl AppState {
         })
     }
 
+    /// Corrects a concern (the correction goes into the edit history).
+    pub fn edit_risk(
+        &self,
+        referral: ReferralId,
+        id: RiskId,
+        draft: &RiskDraft,
+    ) -> Result<(), Vec<RiskError>> {
+        self.change_referral(referral, vec![RiskError::NoSuchReferral], |ws| {
+            ws.edit_risk(referral, id, draft, today(), now())
+        })
+    }
+
     /// Closes a concern with how it was resolved.
     pub fn close_risk(
         &self,

@@ -58,6 +58,18 @@ test('a safeguarding concern is a flag everywhere until it is closed with how it
   await openReferral(page);
   await page.waitForSelector(`${byTestId('journey')} ${byTestId('flag-safeguarding')}`);
 
+  // A correction changes the entry in place, and is kept in the record's history.
+  await page.click(byTestId('edit-risk'));
+  assert.equal(await page.inputValue(byTestId('risk-concern')), 'Son takes her pension card');
+  await page.fill(byTestId('risk-concern'), 'Son takes her pension card and bank card');
+  await page.click(byTestId('save-risk'));
+  await page.waitForSelector(`${byTestId('risk-entry-concern')} >> text=Son takes her pension card and bank card`);
+  assert.equal(await page.$$eval(byTestId('risk-entry'), (e) => e.length), 1, 'corrected, not added');
+  assert.match(
+    await page.textContent(byTestId('edit-history')),
+    /Sam: Concern raised \d+ \w+ \d{4}: what the concern is changed from “Son takes her pension card” to “Son takes her pension card and bank card”/,
+  );
+
   // Closing needs a line on how it was resolved.
   await page.click(byTestId('close-risk'));
   assert.equal(

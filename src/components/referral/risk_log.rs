@@ -67,7 +67,12 @@ pub fn RiskLog(
     };
     let submit = move |e: ev::SubmitEvent| {
         e.prevent_default();
-        match state.log_risk(referral, &draft.get_untracked()) {
+        let d = draft.get_untracked();
+        let result = match d.editing {
+            Some(id) => state.edit_risk(referral, id, &d),
+            None => state.log_risk(referral, &d),
+        };
+        match result {
             Ok(()) => {
                 errors.set(Vec::new());
                 draft.set(RiskDraft::new(today()));
@@ -104,6 +109,19 @@ pub fn RiskLog(
                                 <p data-testid="risk-entry-concern">{concern}</p>
                                 {(!action.is_empty()).then(|| view! { <p>"What was done: "{action}</p> })}
                                 {(!told.is_empty()).then(|| view! { <p>"Who was told: "{told}</p> })}
+                                <button type="button" class="button button--secondary button--small" disabled=move || state.read_only()
+                                    data-testid="edit-risk" aria-label=format!("Correct the concern raised {}", show_date(date))
+                                    on:click=move |_| {
+                                        let entry = state.ws.with_untracked(|ws| ws.referrals.get(&referral).and_then(|r| r.risks.iter().find(|e| e.id == id).cloned()));
+                                        if let Some(entry) = entry {
+                                            draft.set(RiskDraft::of(&entry));
+                                            errors.set(Vec::new());
+                                            saved.set(false);
+                                            if let Some(el) = document().get_element_by_id("risk-kind") {
+                                                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) { let _ = el.focus(); }
+                                            }
+                                        }
+                                    }>"Correct"</button>
                                 {match closed {
                                     Some(c) => view! {
                                         <p data-testid="risk-resolution">{format!("Closed {}: {}", show_date(c.date), c.resolution)}</p>
@@ -114,7 +132,7 @@ pub fn RiskLog(
                         }}/>
                     </ul>
         </Show>
-        <h3>"Log a concern"</h3>
+        <h3>{move || if draft.with(|d| d.editing.is_some()) { "Correct the concern" } else { "Log a concern" }}</h3>
         <form class="form-plain risk-form" novalidate on:submit=submit data-testid="risk-form">
             <div class="inline-form">
                 <div class="field">
@@ -180,9 +198,16 @@ pub fn RiskLog(
                     }).collect_view()}
                 </div>
             </fieldset>
-            <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-risk">"Log concern"</button>
+            <button type="submit" class="button" disabled=move || state.read_only() data-testid="save-risk">
+                {move || if draft.with(|d| d.editing.is_some()) { "Save the correction" } else { "Log concern" }}
+            </button>
+            <Show when=move || draft.with(|d| d.editing.is_some())>
+                " "
+                <button type="button" class="button button--secondary" data-testid="cancel-risk-edit"
+                    on:click=move |_| { draft.set(RiskDraft::new(today())); errors.set(Vec::new()); }>"Cancel"</button>
+            </Show>
             <p class="field-error" role="alert">{error_for(RiskField::Form)}</p>
-            {move || saved.get().then(|| view! { <p class="hint" role="status" data-testid="risk-saved">"Logged. It shows as a flag until it is closed."</p> })}
+            {move || saved.get().then(|| view! { <p class="hint" role="status" data-testid="risk-saved">"Saved. An open concern shows as a flag until it is closed; corrections are kept in the record's history."</p> })}
         </form>
     }
 }

@@ -19,6 +19,10 @@ pub struct RiskDraft {
     pub action: String,
     /// Ids of items in the list of who was told.
     pub told: Vec<String>,
+    /// The concern being corrected, when the form is correcting one rather than logging a
+    /// new one (kept with the rest of the form over a lock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub editing: Option<RiskId>,
 }
 
 /// Closing a concern, as typed.
@@ -52,6 +56,8 @@ pub enum RiskError {
     DateInFuture,
     /// Before the concern was raised (when closing).
     BeforeRaised(NaiveDate),
+    /// A closed concern's date raised moved after the day it was closed.
+    AfterClosed(NaiveDate),
     KindMissing,
     KindUnknown,
     ConcernMissing,
@@ -64,9 +70,11 @@ impl RiskError {
     /// The field the error belongs next to.
     pub fn field(&self) -> RiskField {
         match self {
-            Self::DateMissing | Self::DateInvalid | Self::DateInFuture | Self::BeforeRaised(_) => {
-                RiskField::Date
-            }
+            Self::DateMissing
+            | Self::DateInvalid
+            | Self::DateInFuture
+            | Self::BeforeRaised(_)
+            | Self::AfterClosed(_) => RiskField::Date,
             Self::KindMissing | Self::KindUnknown => RiskField::Kind,
             Self::ConcernMissing => RiskField::Concern,
             Self::TooLong(field) => *field,
@@ -89,6 +97,11 @@ impl fmt::Display for RiskError {
             Self::BeforeRaised(d) => write!(
                 f,
                 "A concern cannot be closed before it was raised ({}).",
+                d.format("%-d %b %Y")
+            ),
+            Self::AfterClosed(d) => write!(
+                f,
+                "It was closed on {}: it cannot have been raised after that.",
                 d.format("%-d %b %Y")
             ),
             Self::KindMissing => f.write_str("Choose the kind of risk."),
@@ -148,6 +161,18 @@ impl RiskDraft {
         }
     }
 
+    /// The form filled with an entry, to correct it.
+    pub fn of(entry: &RiskEntry) -> Self {
+        Self {
+            date: entry.date.format("%Y-%m-%d").to_string(),
+            kind: entry.kind.clone(),
+            concern: entry.concern.clone(),
+            action: entry.action.clone(),
+            told: entry.told.clone(),
+            editing: Some(entry.id),
+        }
+    }
+
     /// Checks the draft against the workspace's lists.
     pub fn validate(&self, ws: &Workspace, today: NaiveDate) -> Result<RiskEntry, Vec<RiskError>> {
         let mut errors = Vec::new();
@@ -199,6 +224,90 @@ impl Workspace {
             .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
         entry.id = RiskId::next(r.risks.iter().map(|e| e.id));
         r.risks.push(entry);
+        crate::model::order::sort_by_key(&mut r.risks, |e| (e.date, e.id));
+        let person = r.person;
+        Ok(self.chunk_of(person).unwrap_or_default())
+    }
+
+    /// Corrects a concern: its date, kind, words, what was done and who was told (whether it
+    /// is open stays as it is). Each change goes into the referral's edit history, by the
+    /// workspace's label, so a safeguarding record can be audited. Returns the chunk to save.
+    pub fn edit_risk(
+        &mut self,
+        referral: ReferralId,
+        id: RiskId,
+        draft: &RiskDraft,
+        today: NaiveDate,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u32, Vec<RiskError>> {
+        let mut fixed = draft.validate(self, today)?;
+        let lists = &self.settings.lists;
+        let told_words = |told: &[String]| {
+            told.iter()
+                .map(|t| lists.label(ListKind::RiskTold, t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let r = self
+            .referrals
+            .get(&referral)
+            .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
+        let entry = r
+            .risks
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or_else(|| vec![RiskError::NoSuchEntry])?;
+        if let Some(d) = entry
+            .closed
+            .as_ref()
+            .map(|c| c.date)
+            .filter(|d| fixed.date > *d)
+        {
+            return Err(vec![RiskError::AfterClosed(d)]);
+        }
+        let day = |d: NaiveDate| d.format("%-d %b %Y").to_string();
+        let changes: Vec<(&str, String, String)> = [
+            ("date raised", day(entry.date), day(fixed.date)),
+            (
+                "kind",
+                lists.label(ListKind::RiskKinds, &entry.kind).to_owned(),
+                lists.label(ListKind::RiskKinds, &fixed.kind).to_owned(),
+            ),
+            (
+                "what the concern is",
+                entry.concern.clone(),
+                fixed.concern.clone(),
+            ),
+            ("what was done", entry.action.clone(), fixed.action.clone()),
+            (
+                "who was told",
+                told_words(&entry.told),
+                told_words(&fixed.told),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, from, to)| from != to)
+        .collect();
+        let title = format!("Concern raised {}", day(entry.date));
+        let by = self.editor.clone();
+        let r = self
+            .referrals
+            .get_mut(&referral)
+            .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
+        for (field, from, to) in changes {
+            r.edits.push(crate::model::audit::FactEdit {
+                at,
+                by: by.clone(),
+                field: format!("{title}: {field}"),
+                from,
+                to,
+            });
+        }
+        if let Some(entry) = r.risks.iter_mut().find(|e| e.id == id) {
+            fixed.id = id;
+            fixed.closed = entry.closed.take();
+            *entry = fixed;
+        }
         crate::model::order::sort_by_key(&mut r.risks, |e| (e.date, e.id));
         let person = r.person;
         Ok(self.chunk_of(person).unwrap_or_default())
@@ -313,6 +422,87 @@ mod tests {
     }
 
     #[test]
+    fn a_concern_is_corrected_in_place_and_the_correction_is_audited() {
+        let (mut ws, id) = one_referral();
+        ws.editor = "Sam".into();
+        ws.log_risk(id, &concern("safeguarding"), today())
+            .expect("logged");
+        let entry = ws.referrals[&id].risks[0].id;
+        let fixed = RiskDraft {
+            concern: "Neighbour's dog bit the postman.".into(),
+            told: vec!["safeguarding_lead".into(), "police".into()],
+            ..concern("safeguarding")
+        };
+        ws.edit_risk(id, entry, &fixed, today(), crate::testing::this_morning())
+            .expect("corrected");
+        let r = &ws.referrals[&id];
+        assert_eq!(r.risks.len(), 1, "corrected, not added");
+        assert_eq!(r.risks[0].concern, "Neighbour's dog bit the postman.");
+        assert!(r.risks[0].is_open());
+        let edits: Vec<(&str, &str, &str, &str)> = r
+            .edits
+            .iter()
+            .map(|e| {
+                (
+                    e.field.as_str(),
+                    e.from.as_str(),
+                    e.to.as_str(),
+                    e.by.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            edits,
+            [
+                (
+                    "Concern raised 21 Nov 2026: what the concern is",
+                    "Neighbour's dog is loose in the garden.",
+                    "Neighbour's dog bit the postman.",
+                    "Sam"
+                ),
+                (
+                    "Concern raised 21 Nov 2026: who was told",
+                    "Practice safeguarding lead",
+                    "Practice safeguarding lead, Police",
+                    "Sam"
+                ),
+            ]
+        );
+        // A closed concern keeps its closure; it cannot be moved to after it.
+        ws.close_risk(
+            id,
+            entry,
+            &CloseRiskDraft {
+                date: today().format("%Y-%m-%d").to_string(),
+                resolution: "Dog rehomed.".into(),
+            },
+            today(),
+        )
+        .expect("closed");
+        ws.edit_risk(
+            id,
+            entry,
+            &concern("safeguarding"),
+            today(),
+            crate::testing::this_morning(),
+        )
+        .expect("corrected again");
+        assert!(!ws.referrals[&id].risks[0].is_open(), "still closed");
+        let bad = RiskDraft {
+            kind: String::new(),
+            ..concern("safeguarding")
+        };
+        let before = ws.referrals[&id].clone();
+        assert!(ws
+            .edit_risk(id, entry, &bad, today(), crate::testing::this_morning())
+            .is_err());
+        assert_eq!(
+            ws.referrals[&id], before,
+            "a refused correction changes nothing"
+        );
+    }
+
+    #[test]
     fn a_concern_needs_a_known_kind_words_and_a_date_not_ahead() {
         let (mut ws, id) = one_referral();
         let draft = RiskDraft {
@@ -323,6 +513,7 @@ mod tests {
             concern: String::new(),
             action: "x".repeat(MAX_RISK_TEXT + 1),
             told: vec!["the_press".into()],
+            editing: None,
         };
         let errors = ws.log_risk(id, &draft, today()).expect_err("refused");
         assert_eq!(
