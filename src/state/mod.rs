@@ -236,9 +236,46 @@ impl AppState {
         crate::platform::mark("linkwork-kdf-start");
         let vault = meta.unlock(passphrase)?;
         crate::platform::mark("linkwork-kdf-end");
-        self.open_with(meta.clone(), vault);
+        let (meta, vault) = self.upgrade(meta.clone(), vault);
+        self.open_with(meta, vault);
         crate::platform::mark("linkwork-loaded");
         Ok(())
+    }
+
+    /// Moves a workspace made before its documents had their own data key to one, once,
+    /// all or nothing: the new copy is written under a new id and read back whole before
+    /// its description is written and the old copy removed. Any failure (or anything kept
+    /// over the lock, or a part that cannot be read) leaves the workspace as it was, to move
+    /// at a later unlock.
+    fn upgrade(&self, meta: WorkspaceMeta, vault: Vault) -> (WorkspaceMeta, Vault) {
+        let kept = storage::read(&self.draft_key(&meta))
+            .ok()
+            .flatten()
+            .is_some()
+            || !self.held.with_value(|h| h.is_empty());
+        if !meta.needs_upgrade() || kept {
+            return (meta, vault);
+        }
+        let Ok(loaded) = storage::load_workspace_sealed(&meta, &vault) else {
+            return (meta, vault);
+        };
+        if !loaded.problems.is_empty() {
+            return (meta, vault);
+        }
+        let (new_meta, new_vault, entries) =
+            vault_store::upgrade(&loaded.workspace, &meta, &vault, &mut BrowserIds);
+        let new_prefix = Space::Workspace(new_meta.id.clone()).prefix();
+        let read_back = storage::write_all(&entries)
+            .ok()
+            .and_then(|()| storage::load_workspace_sealed(&new_meta, &new_vault).ok());
+        let same =
+            read_back.is_some_and(|r| r.problems.is_empty() && r.workspace == loaded.workspace);
+        if !same || storage::write(&new_meta.key(), &new_meta.encode()).is_err() {
+            let _ = storage::remove_prefix(&new_prefix);
+            return (meta, vault);
+        }
+        let _ = storage::remove_prefix(&Space::Workspace(meta.id.clone()).prefix());
+        (new_meta, new_vault)
     }
 
     /// Opens a workspace whose key is known, restoring anything kept over the lock.
@@ -541,33 +578,19 @@ impl AppState {
         }))
     }
 
-    /// Re-encrypts the open workspace under a new passphrase. The new copy
-    /// is written in full before the old one is removed.
+    /// A new passphrase for the open workspace: its data key is wrapped again under the
+    /// new passphrase and the description rewritten, in one write. The id and every
+    /// document stay as they are.
     pub fn change_passphrase(&self, new: &str, confirm: &str) -> Result<(), CreateError> {
-        let (Session::Open(meta), Some(_)) = (self.session.get_untracked(), self.vault.get_value())
+        let (Session::Open(meta), Some(vault)) =
+            (self.session.get_untracked(), self.vault.get_value())
         else {
             return Ok(());
         };
-        if self.unsaved() {
-            return Err(CreateError::Unsaved);
-        }
-        let (new_meta, vault, entries) = self
-            .ws
-            .with_untracked(|ws| {
-                vault_store::change_passphrase(ws, &meta, new, confirm, &mut BrowserIds)
-            })
+        let new_meta = vault_store::change_passphrase(&meta, &vault, new, confirm, &mut BrowserIds)
             .map_err(CreateError::from)?;
-        if let Err(e) = storage::write_all(&entries) {
-            let _ = storage::remove_prefix(&Space::Workspace(new_meta.id.clone()).prefix());
-            return Err(CreateError::Storage(e));
-        }
         storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
-        tabs::release(&meta, self.tabs);
-        let _ = storage::remove_prefix(&Space::Workspace(meta.id.clone()).prefix());
-        self.vault.set_value(Some(Arc::new(vault)));
-        self.session.set(Session::Open(new_meta.clone()));
-        tabs::claim(&new_meta, self.tabs);
-        self.refresh_usage();
+        self.session.set(Session::Open(new_meta));
         Ok(())
     }
 }
@@ -583,8 +606,6 @@ pub enum CreateError {
     LegacyUnreadable(Vec<Problem>),
     #[error("The encrypted copy did not read back the same, so your earlier records were left where they are. Please try again.")]
     VerifyFailed,
-    #[error("Some changes are not saved yet. Wait until they are, then change the passphrase.")]
-    Unsaved,
 }
 
 impl From<AccessError> for CreateError {

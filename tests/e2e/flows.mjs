@@ -179,9 +179,9 @@ export async function logConcern(page, kind, concern, { told = [] } = {}) {
 }
 
 /**
- * Everything a workspace keeps in local storage, decrypted as the app would: the key is
- * derived from the passphrase with Argon2id (hash-wasm, an independent implementation)
- * and the browser's own AES-GCM and inflate open each part. Returns [name, JSON text]
+ * Everything a workspace keeps in local storage, decrypted as the app would: the
+ * passphrase's key is derived with Argon2id (hash-wasm, an independent implementation), it
+ * unwraps the data key, and the browser's own AES-GCM and inflate open each part. Returns [name, JSON text]
  * pairs of every sealed value under the workspace, and the names of any other keys.
  */
 export async function openStorage(page, pass = PASS) {
@@ -201,7 +201,9 @@ export async function openStorage(page, pass = PASS) {
       outputType: 'binary',
     });
     const prefix = name.replace(/meta$/, '');
-    out.push(...(await page.evaluate(openSealed, { key: [...key], prefix })));
+    out.push(
+      ...(await page.evaluate(openSealed, { key: [...key], prefix, wrapped: meta.wrapped ?? null, wrapName: `${name}#data-key` })),
+    );
   }
   return out;
 }
@@ -209,7 +211,7 @@ export async function openStorage(page, pass = PASS) {
 /** In the page: every value under `prefix` sealed by the app ("E1:" and the packed nonce
  * and AES-GCM ciphertext of the deflated text, the key's name as associated data), opened
  * with the raw key. Values that are not sealed are returned as they are. */
-async function openSealed({ key: raw, prefix }) {
+async function openSealed({ key: raw, prefix, wrapped, wrapName }) {
   const unpack = (text) => {
     const base = 0x4000;
     const len = ((text.charCodeAt(0) - base) << 15) | (text.charCodeAt(1) - base);
@@ -229,8 +231,25 @@ async function openSealed({ key: raw, prefix }) {
     }
     return bytes;
   };
-  const key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
   const encoder = new TextEncoder();
+  const open = async (k, name, value) => {
+    const sealed = unpack(value.slice(3));
+    const plain = await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: encoder.encode(name) },
+      k,
+      sealed.subarray(12),
+    );
+    const stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return new Response(stream).text();
+  };
+  // The passphrase's key wraps the workspace's data key (a workspace from before that
+  // has none, and its passphrase's key seals the documents).
+  let key = await crypto.subtle.importKey('raw', new Uint8Array(raw), 'AES-GCM', false, ['decrypt']);
+  if (wrapped) {
+    const hex = await open(key, wrapName, wrapped);
+    const bytes = new Uint8Array(hex.match(/../g).map((h) => parseInt(h, 16)));
+    key = await crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['decrypt']);
+  }
   const out = [];
   for (const name of Object.keys(localStorage).filter((k) => k.startsWith(prefix))) {
     const value = localStorage.getItem(name);
@@ -238,14 +257,7 @@ async function openSealed({ key: raw, prefix }) {
       out.push([name, value]);
       continue;
     }
-    const sealed = unpack(value.slice(3));
-    const plain = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: sealed.subarray(0, 12), additionalData: encoder.encode(name) },
-      key,
-      sealed.subarray(12),
-    );
-    const stream = new Blob([plain]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    out.push([name, await new Response(stream).text()]);
+    out.push([name, await open(key, name, value)]);
   }
   return out;
 }

@@ -12,6 +12,7 @@ import {
   createWorkspace,
   focusNotShown,
   offerBackupFile,
+  openStorage,
   openFresh,
   recordReferral,
   storedEntries,
@@ -71,10 +72,22 @@ test('a wrong passphrase is refused plainly; a changed passphrase replaces the o
   await addPractice(page, 'Riverside Medical Practice');
   await recordReferral(page, 'RV-0001');
   await page.click(byTestId('nav-settings'));
+  const before = Object.fromEntries(await storedEntries(page));
   await page.fill(byTestId('new-pass'), 'a brand new passphrase');
   await page.fill(byTestId('new-pass-confirm'), 'a brand new passphrase');
   await page.click(byTestId('change-pass'));
   await page.waitForSelector(byTestId('pass-changed'));
+  // Only the data key is wrapped again: the workspace keeps its id, and not one of its
+  // sealed documents is rewritten.
+  const after = Object.fromEntries(await storedEntries(page));
+  const metaKey = Object.keys(before).find((k) => k.endsWith('/meta'));
+  assert.ok(after[metaKey], 'the same workspace id');
+  assert.notEqual(after[metaKey], before[metaKey], 'its description has the new wrapping');
+  for (const [k, v] of Object.entries(before)) {
+    if (k.startsWith(metaKey.replace(/meta$/, '')) && !k.endsWith('/meta') && !k.endsWith('/writer')) {
+      assert.equal(after[k], v, `${k} was not rewritten`);
+    }
+  }
   await page.click(byTestId('lock'));
   await page.fill(byTestId('unlock-passphrase'), PASS);
   await page.click(byTestId('unlock'));
@@ -339,5 +352,75 @@ test('a first visit is welcomed, a new workspace takes focus, reasons read apart
   await page.click(byTestId('unlock'));
   await page.waitForSelector(byTestId('unlock-error'));
   assert.equal(await page.getAttribute(byTestId('unlock-error'), 'role'), 'alert');
+  assert.deepEqual(app.errors, []);
+});
+
+test('a workspace made before data keys moves to its own key once, all or nothing, and keeps its passphrase', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  // A version 1 workspace (documents sealed under the passphrase's key), as an earlier
+  // Linkwork left it: made by `write_the_version_1_fixture` in the core's tests.
+  const fixture = JSON.parse(await fs.readFile(new URL('./fixtures/v1-workspace.json', import.meta.url), 'utf8'));
+  await page.evaluate((entries) => {
+    localStorage.clear();
+    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+  }, fixture);
+  await page.reload();
+  const oldMeta = Object.keys(fixture).find((k) => k.endsWith('/meta'));
+  const before = await openStorage(page);
+  assert.ok(before.some(([, text]) => text.includes('RV-0001')), 'the fixture opens as it is');
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-caseload'));
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0001');
+  const stored = Object.fromEntries(await storedEntries(page));
+  const metas = Object.keys(stored).filter((k) => k.endsWith('/meta'));
+  assert.equal(metas.length, 1, 'one workspace');
+  assert.notEqual(metas[0], oldMeta, 'moved to a new id');
+  assert.equal(Object.keys(stored).filter((k) => k.startsWith(oldMeta.replace(/meta$/, ''))).length, 0, 'the old copy is gone');
+  const meta = JSON.parse(stored[metas[0]]);
+  assert.equal(meta.version, 2);
+  assert.match(meta.wrapped, /^E1:/, 'a wrapped data key');
+  // The same passphrase opens it, and every part decrypts only through the data key.
+  const after = await openStorage(page);
+  assert.ok(after.some(([, text]) => text.includes('RV-0001')));
+  await page.keyboard.press('Control+Shift+L');
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-caseload'));
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0001');
+  assert.equal((await storedEntries(page)).filter(([k]) => k.endsWith('/meta'))[0][0], metas[0], 'moved once');
+  assert.deepEqual(app.errors, []);
+});
+
+test('a move to a data key that cannot be written part-way leaves the workspace as it was', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  const fixture = JSON.parse(await fs.readFile(new URL('./fixtures/v1-workspace.json', import.meta.url), 'utf8'));
+  await page.evaluate((entries) => {
+    localStorage.clear();
+    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+  }, fixture);
+  await page.reload();
+  const oldPrefix = Object.keys(fixture).find((k) => k.endsWith('/meta')).replace(/meta$/, '');
+  // Storage takes the first two parts of the new copy, then is full.
+  await page.evaluate((keep) => {
+    const set = Storage.prototype.setItem;
+    let taken = 0;
+    Storage.prototype.setItem = function setItem(k, v) {
+      if (k.startsWith('linkwork/ws/') && !k.startsWith(keep) && (taken += 1) > 2) {
+        throw new DOMException('full', 'QuotaExceededError');
+      }
+      return set.call(this, k, v);
+    };
+  }, oldPrefix);
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-caseload'));
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0001', 'open, as it was');
+  const stored = Object.fromEntries(await storedEntries(page));
+  for (const [k, v] of Object.entries(fixture)) assert.equal(stored[k], v, `${k} untouched`);
+  assert.deepEqual(
+    Object.keys(stored).filter((k) => k.startsWith('linkwork/ws/') && !k.startsWith(oldPrefix)),
+    [],
+    'nothing of the half-written copy is left',
+  );
   assert.deepEqual(app.errors, []);
 });

@@ -77,14 +77,14 @@ fn run(args: &[String]) -> Result<String, String> {
     }
     if let Some((m, _)) = &meta {
         entries.insert(m.key(), m.encode());
-        // The derived key, for the benchmark's floor (plain JavaScript and WebCrypto doing
+        // The data key, for the benchmark's floor (plain JavaScript and WebCrypto doing
         // only the unavoidable work on the same stored bytes). Made-up data only.
-        let pass = sealed.as_deref().unwrap_or_default();
-        let key =
-            linkwork_core::store::crypto::derive_key(pass, &m.kdf).map_err(|e| e.to_string())?;
+        let key = meta
+            .as_ref()
+            .map(|(_, vault)| hex::encode(vault.expose()))
+            .unwrap_or_default();
         let key_file = format!("{out}.key");
-        std::fs::write(&key_file, hex::encode(key.expose()))
-            .map_err(|e| format!("could not write {key_file}: {e}"))?;
+        std::fs::write(&key_file, key).map_err(|e| format!("could not write {key_file}: {e}"))?;
     }
     let units: usize = entries
         .iter()

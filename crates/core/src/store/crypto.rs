@@ -101,6 +101,13 @@ impl fmt::Debug for Key {
 }
 
 impl Key {
+    /// A fresh random 256-bit key: a workspace's data key.
+    pub fn random(rng: &mut dyn Random) -> Self {
+        let mut out = Zeroizing::new([0u8; 32]);
+        rng.fill(out.as_mut());
+        Key(out)
+    }
+
     /// The key's bytes, for handing it to another implementation of the same cipher (the
     /// benchmark's plain-JavaScript floor imports it into WebCrypto). The app never does.
     pub fn expose(&self) -> &[u8; 32] {
@@ -123,9 +130,12 @@ pub fn derive_key(passphrase: &str, params: &KdfParams) -> Result<Key, CryptoErr
     Ok(Key(out))
 }
 
-/// Seals and opens values with one workspace key.
+/// Seals and opens values with one key.
 pub struct Vault {
     cipher: Aes256Gcm,
+    /// The key itself, kept (wiped on drop) so that a workspace's data key can be wrapped
+    /// again under a new passphrase without re-encrypting anything.
+    key: Key,
 }
 
 impl fmt::Debug for Vault {
@@ -140,7 +150,29 @@ impl Vault {
         Self {
             cipher: Aes256Gcm::new_from_slice(key.0.as_ref())
                 .unwrap_or_else(|_| unreachable!("a 32-byte key is always the right length")),
+            key: key.clone(),
         }
+    }
+
+    /// The key's bytes, for handing to another implementation of the same cipher (the
+    /// benchmark's plain-JavaScript floor). The app never does.
+    pub fn expose(&self) -> &[u8; 32] {
+        self.key.expose()
+    }
+
+    /// Seals another vault's key under this one (the envelope: a passphrase's key wraps
+    /// the workspace's random data key). `name` binds it to where it is stored.
+    pub fn wrap(&self, name: &str, inner: &Vault, rng: &mut dyn Random) -> String {
+        self.seal(name, &hex::encode(inner.key.0.as_ref()), rng)
+    }
+
+    /// Opens a key sealed by [`Vault::wrap`]: a vault for it.
+    pub fn unwrap(&self, name: &str, wrapped: &str) -> Result<Vault, CryptoError> {
+        let text = Zeroizing::new(self.open(name, wrapped)?);
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(text.as_bytes(), bytes.as_mut())
+            .map_err(|_| CryptoError::Integrity)?;
+        Ok(Vault::new(&Key(bytes)))
     }
 
     /// Compresses, encrypts (fresh random nonce) and encodes a value to be

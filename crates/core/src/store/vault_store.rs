@@ -9,24 +9,52 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::Workspace;
-use crate::store::crypto::{derive_key, CryptoError, KdfParams, Random, Vault};
+use crate::store::crypto::{derive_key, CryptoError, KdfParams, Key, Random, Vault};
 use crate::store::format::{
     decode, load_workspace, load_workspace_with, DocKind, FormatError, Loaded, KEY_PREFIX,
 };
 
-/// The description of an encrypted workspace, stored in plain text.
+/// The description of an encrypted workspace, stored in plain text. Version 2 added the
+/// wrapped data key (`wrapped`): documents are sealed under a random data key, which the
+/// passphrase's key only wraps. A version 1 description has none; its documents are sealed
+/// under the passphrase's key itself, until they are moved once to a data key (see
+/// [`upgrade`]).
 pub const WORKSPACE_DOC: DocKind = DocKind {
     format: "linkwork.workspace",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[workspace_v1_to_v2],
 };
 
-/// An encrypted backup file.
+/// Version 1 descriptions had no wrapped key: they stay without one until the workspace
+/// is moved to a data key on unlocking.
+fn workspace_v1_to_v2(doc: &mut serde_json::Value) -> Result<(), String> {
+    doc.as_object()
+        .map(|_| ())
+        .ok_or_else(|| "the description is not a record".to_owned())
+}
+
+/// Associated data of the wrapped data key: the description's key and this suffix.
+const WRAPPED_SUFFIX: &str = "#data-key";
+
+fn wrap_name(id: &str) -> String {
+    format!("{}{WRAPPED_SUFFIX}", meta_key(id))
+}
+
+/// An encrypted backup file. Version 2 carries the workspace's data key wrapped under its
+/// passphrase (`wrapped`), which seals the payload; version 1 payloads were sealed under the
+/// passphrase's key itself.
 pub const BACKUP_DOC: DocKind = DocKind {
     format: "linkwork.backup",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[backup_v1_to_v2],
 };
+
+/// Version 1 backups had no wrapped key: their payload opens with the passphrase's key.
+fn backup_v1_to_v2(doc: &mut serde_json::Value) -> Result<(), String> {
+    doc.as_object()
+        .map(|_| ())
+        .ok_or_else(|| "the backup is not a record".to_owned())
+}
 
 /// The text sealed in `check`, to tell a wrong passphrase at once.
 const CHECK_TEXT: &str = "linkwork key check";
@@ -45,8 +73,12 @@ pub struct WorkspaceMeta {
     /// Display name shown on the lock screen (for example a first name).
     pub name: String,
     pub kdf: KdfParams,
-    /// [`CHECK_TEXT`] sealed under the workspace key.
+    /// [`CHECK_TEXT`] sealed under the workspace's data key.
     pub check: String,
+    /// The workspace's random data key, sealed under the key derived from the passphrase.
+    /// `None` only for workspaces made before version 2, not yet moved to a data key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<String>,
     pub created: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backup: Option<DateTime<Utc>>,
@@ -113,7 +145,8 @@ impl WorkspaceMeta {
         Self::with_key(id, name, passphrase, kdf, now, None, rng).map_err(|e| vec![e])
     }
 
-    /// A description for `id` with a fresh key from `passphrase`.
+    /// A description for `id` with a fresh random data key, wrapped under the key derived
+    /// from `passphrase`. Gives the data key's vault.
     fn with_key(
         id: String,
         name: &str,
@@ -123,31 +156,39 @@ impl WorkspaceMeta {
         last_backup: Option<DateTime<Utc>>,
         rng: &mut dyn Random,
     ) -> Result<(WorkspaceMeta, Vault), AccessError> {
-        let key = derive_key(passphrase, &kdf).map_err(|e| AccessError::Unusable(e.to_string()))?;
-        let vault = Vault::new(&key);
-        let check = vault.seal(&meta_key(&id), CHECK_TEXT, rng);
-        Ok((
-            WorkspaceMeta {
-                id,
-                name: name.to_owned(),
-                kdf,
-                check,
-                created,
-                last_backup,
-            },
-            vault,
-        ))
+        let wrapping = passphrase_vault(passphrase, &kdf)?;
+        let data = Vault::new(&Key::random(rng));
+        let meta = WorkspaceMeta {
+            wrapped: Some(wrapping.wrap(&wrap_name(&id), &data, rng)),
+            check: data.seal(&meta_key(&id), CHECK_TEXT, rng),
+            id,
+            name: name.to_owned(),
+            kdf,
+            created,
+            last_backup,
+        };
+        Ok((meta, data))
     }
 
-    /// Derives the key from a passphrase and checks it against `check`.
+    /// Derives the passphrase's key, unwraps the data key with it and checks that against
+    /// `check`. A workspace not yet moved to a data key opens with the passphrase's key.
     pub fn unlock(&self, passphrase: &str) -> Result<Vault, AccessError> {
-        let key =
-            derive_key(passphrase, &self.kdf).map_err(|e| AccessError::Unusable(e.to_string()))?;
-        let vault = Vault::new(&key);
+        let wrapping = passphrase_vault(passphrase, &self.kdf)?;
+        let vault = match &self.wrapped {
+            Some(wrapped) => wrapping
+                .unwrap(&wrap_name(&self.id), wrapped)
+                .map_err(|_| AccessError::WrongPassphrase)?,
+            None => wrapping,
+        };
         match vault.open(&self.key(), &self.check) {
             Ok(text) if text == CHECK_TEXT => Ok(vault),
             _ => Err(AccessError::WrongPassphrase),
         }
+    }
+
+    /// Made before version 2 and not yet moved to a data key.
+    pub fn needs_upgrade(&self) -> bool {
+        self.wrapped.is_none()
     }
 
     /// The stored form of this description.
@@ -159,6 +200,13 @@ impl WorkspaceMeta {
     pub fn decode(text: &str) -> Result<Self, FormatError> {
         decode(&WORKSPACE_DOC, text)
     }
+}
+
+/// The key derived from a passphrase, as a vault.
+fn passphrase_vault(passphrase: &str, kdf: &KdfParams) -> Result<Vault, AccessError> {
+    derive_key(passphrase, kdf)
+        .map(|k| Vault::new(&k))
+        .map_err(|e| AccessError::Unusable(e.to_string()))
 }
 
 /// The namespace of a workspace id.
@@ -232,38 +280,55 @@ pub fn read_plain<'a>(
     }
 }
 
-/// A workspace re-encrypted under a new passphrase: its new description,
-/// key, and every `(key, sealed value)` to write.
-pub type Rekeyed = (WorkspaceMeta, Vault, Vec<(String, String)>);
+/// A workspace moved to a new data key under a new id: its new description, the data
+/// key's vault, and every `(key, sealed value)` to write before the old copy goes.
+pub type Moved = (WorkspaceMeta, Vault, Vec<(String, String)>);
 
-/// Re-encrypts a workspace under a new passphrase as a new workspace id, so
-/// the old copy stays intact until the new one is completely written.
+/// A new passphrase for a workspace: only the data key is wrapped again, under a key
+/// derived from the new passphrase with fresh settings. The id, the check and every
+/// document stay as they are. Gives the new description to write.
 pub fn change_passphrase(
-    ws: &Workspace,
     meta: &WorkspaceMeta,
+    vault: &Vault,
     new_passphrase: &str,
     confirm: &str,
     rng: &mut dyn Random,
-) -> Result<Rekeyed, AccessError> {
+) -> Result<WorkspaceMeta, AccessError> {
     if new_passphrase.chars().count() < MIN_PASSPHRASE_LEN {
         return Err(AccessError::PassphraseTooShort);
     }
     if new_passphrase != confirm {
         return Err(AccessError::PassphraseMismatch);
     }
-    let id = hex::encode(rng.bytes16());
+    if meta.needs_upgrade() {
+        return Err(AccessError::Unusable(
+            "it has not moved to its own data key yet; lock and unlock it, then try again".into(),
+        ));
+    }
     let kdf = KdfParams::recommended(rng);
-    let (new_meta, vault) = WorkspaceMeta::with_key(
-        id,
-        &meta.name,
-        new_passphrase,
+    let wrapping = passphrase_vault(new_passphrase, &kdf)?;
+    Ok(WorkspaceMeta {
         kdf,
-        meta.created,
-        meta.last_backup,
-        rng,
-    )?;
-    let entries = seal_all(ws, &new_meta, &vault, rng);
-    Ok((new_meta, vault, entries))
+        wrapped: Some(wrapping.wrap(&wrap_name(&meta.id), vault, rng)),
+        ..meta.clone()
+    })
+}
+
+/// Moves a workspace made before version 2 to its own random data key, once: every
+/// document sealed again under the new key, under a new id, so the old copy stays whole
+/// until the new one is written and read back. The passphrase's key (`old`, which sealed
+/// everything until now) wraps the data key, so the passphrase and its settings are kept.
+pub fn upgrade(ws: &Workspace, meta: &WorkspaceMeta, old: &Vault, rng: &mut dyn Random) -> Moved {
+    let id = hex::encode(rng.bytes16());
+    let data = Vault::new(&Key::random(rng));
+    let new_meta = WorkspaceMeta {
+        wrapped: Some(old.wrap(&wrap_name(&id), &data, rng)),
+        check: data.seal(&meta_key(&id), CHECK_TEXT, rng),
+        id,
+        ..meta.clone()
+    };
+    let entries = seal_all(ws, &new_meta, &data, rng);
+    (new_meta, data, entries)
 }
 
 /// What a backup holds, readable before its passphrase is given.
@@ -273,8 +338,19 @@ pub struct Backup {
     pub name: String,
     pub created: DateTime<Utc>,
     pub kdf: KdfParams,
+    /// The data key that seals the payload, wrapped under the passphrase (as in the
+    /// workspace's description), with the id its wrapping is bound to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrapped: Option<WrappedKey>,
     /// Base64 of nonce and ciphertext of the deflated documents.
     pub payload: String,
+}
+
+/// A data key wrapped under a passphrase, and the workspace id its wrapping is bound to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrappedKey {
+    pub id: String,
+    pub key: String,
 }
 
 /// A backup opened with its passphrase: ready to show and restore.
@@ -332,6 +408,10 @@ pub fn export_backup(
             name: meta.name.clone(),
             created: now,
             kdf: meta.kdf.clone(),
+            wrapped: meta.wrapped.as_ref().map(|key| WrappedKey {
+                id: meta.id.clone(),
+                key: key.clone(),
+            }),
             payload: base64::engine::general_purpose::STANDARD.encode(bytes),
         },
     )
@@ -345,7 +425,12 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
 /// Opens a backup with its passphrase and validates every document in it.
 pub fn open_backup(backup: &Backup, passphrase: &str) -> Result<OpenedBackup, BackupError> {
     let key = derive_key(passphrase, &backup.kdf).map_err(|_| BackupError::Integrity)?;
-    let vault = Vault::new(&key);
+    let vault = match &backup.wrapped {
+        Some(w) => Vault::new(&key)
+            .unwrap(&wrap_name(&w.id), &w.key)
+            .map_err(|_| BackupError::Integrity)?,
+        None => Vault::new(&key),
+    };
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(backup.payload.trim())
         .map_err(|_| BackupError::Integrity)?;
@@ -564,41 +649,188 @@ mod tests {
         assert!(read_plain("main", broken.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_err());
     }
 
+    /// As version 1 made a workspace: its documents sealed under the passphrase's key
+    /// itself, and no wrapped key.
+    fn legacy(pass: &str, ws: &Workspace, rng: &mut SeqRandom) -> (String, Vec<(String, String)>) {
+        let id = hex::encode(rng.bytes16());
+        let kdf = KdfParams::for_tests(rng.bytes16());
+        let vault = Vault::new(&derive_key(pass, &kdf).expect("key"));
+        let meta = WorkspaceMeta {
+            check: vault.seal(&meta_key(&id), CHECK_TEXT, rng),
+            id,
+            name: "Sam".into(),
+            kdf,
+            created: now(),
+            last_backup: None,
+            wrapped: None,
+        };
+        let entries = seal_all(ws, &meta, &vault, rng);
+        let text = crate::store::format::encode_doc(&WORKSPACE_DOC, &meta).replacen(
+            "\"version\":2",
+            "\"version\":1",
+            1,
+        );
+        (text, entries)
+    }
+
+    fn opened(meta: &WorkspaceMeta, vault: &Vault, entries: &[(String, String)]) -> Workspace {
+        let loaded = load_sealed(
+            meta,
+            vault,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        loaded.workspace
+    }
+
+    /// Writes the version 1 workspace the end-to-end test moves (run by hand with
+    /// `--ignored` to make it again).
     #[test]
-    fn changing_the_passphrase_re_encrypts_everything() {
+    #[ignore = "writes the end-to-end fixture"]
+    fn write_the_version_1_fixture() {
+        let mut rng = SeqRandom::default();
+        let ws = crate::testing::one_referral_ws();
+        let (meta, entries) = legacy("correct horse battery", &ws, &mut rng);
+        let mut all: BTreeMap<String, String> = entries.into_iter().collect();
+        let parsed = WorkspaceMeta::decode(&meta).expect("reads");
+        all.insert(parsed.key(), meta);
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/e2e/fixtures/v1-workspace.json"
+        );
+        std::fs::write(path, serde_json::to_string_pretty(&all).expect("json")).expect("written");
+    }
+
+    #[test]
+    fn documents_are_sealed_under_a_random_data_key_the_passphrase_only_wraps() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        assert!(!meta.needs_upgrade());
+        let ws = generate(&DemoSpec::small(), today());
+        let entries = seal_all(&ws, &meta, &vault, &mut rng);
+        // Reloaded from its stored description, the passphrase opens everything.
+        let stored = WorkspaceMeta::decode(&meta.encode()).expect("reads");
+        let unlocked = stored.unlock("correct horse battery").expect("unlocks");
+        assert_eq!(opened(&stored, &unlocked, &entries), ws);
+        assert_eq!(
+            stored.unlock("correct horse batterY").err(),
+            Some(AccessError::WrongPassphrase)
+        );
+        // The passphrase's own key opens none of the documents: only the data key does.
+        let wrapping = passphrase_vault("correct horse battery", &meta.kdf).expect("key");
+        let direct = load_sealed(
+            &meta,
+            &wrapping,
+            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(direct.workspace.referrals.is_empty());
+        // The wrapped key is bound to its workspace: moved to another id, it fails.
+        let moved = WorkspaceMeta {
+            id: "00".repeat(16),
+            ..meta.clone()
+        };
+        assert_eq!(
+            moved.unlock("correct horse battery").err(),
+            Some(AccessError::WrongPassphrase)
+        );
+    }
+
+    #[test]
+    fn a_new_passphrase_wraps_the_same_data_key_and_keeps_the_id_and_every_document() {
         let mut rng = SeqRandom::default();
         let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
         let ws = generate(&DemoSpec::small(), today());
-        let (new_meta, new_vault, entries) = change_passphrase(
-            &ws,
+        let entries = seal_all(&ws, &meta, &vault, &mut rng);
+        let new_meta = change_passphrase(
             &meta,
+            &vault,
             "a new long passphrase",
             "a new long passphrase",
             &mut rng,
         )
         .expect("changed");
-        assert_ne!(new_meta.id, meta.id);
-        assert_eq!(new_meta.name, "Sam");
-        assert!(new_meta.unlock("correct horse battery").is_err());
-        assert!(new_meta.unlock("a new long passphrase").is_ok());
-        let loaded = load_sealed(
-            &new_meta,
-            &new_vault,
-            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        assert_eq!(new_meta.id, meta.id, "the workspace keeps its id");
+        assert_eq!(new_meta.check, meta.check, "nothing else is sealed again");
+        assert_ne!(new_meta.kdf.salt, meta.kdf.salt, "fresh key settings");
+        assert_eq!(new_meta.kdf.m_kib, 19 * 1024, "the recommended settings");
+        assert_eq!(
+            new_meta.unlock("correct horse battery").err(),
+            Some(AccessError::WrongPassphrase)
         );
-        assert_eq!(loaded.workspace, ws);
-        let old = load_sealed(
-            &meta,
-            &vault,
-            entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        assert!(
-            old.workspace.referrals.is_empty(),
-            "the old key opens none of it"
+        let unlocked = new_meta.unlock("a new long passphrase").expect("unlocks");
+        assert_eq!(
+            opened(&new_meta, &unlocked, &entries),
+            ws,
+            "every document opens"
         );
         assert_eq!(
-            change_passphrase(&ws, &meta, "short", "short", &mut rng).err(),
+            change_passphrase(&meta, &vault, "short", "short", &mut rng).err(),
             Some(AccessError::PassphraseTooShort)
+        );
+        assert_eq!(
+            change_passphrase(
+                &meta,
+                &vault,
+                "a new long passphrase",
+                "a new long passphrasE",
+                &mut rng
+            )
+            .err(),
+            Some(AccessError::PassphraseMismatch)
+        );
+    }
+
+    #[test]
+    fn a_version_1_workspace_moves_once_to_a_data_key_and_keeps_its_passphrase() {
+        let mut rng = SeqRandom::default();
+        let ws = generate(&DemoSpec::small(), today());
+        let (text, entries) = legacy("correct horse battery", &ws, &mut rng);
+        assert!(text.contains("\"version\":1"));
+        let meta = WorkspaceMeta::decode(&text).expect("a version 1 description reads");
+        assert!(meta.needs_upgrade());
+        let old = meta
+            .unlock("correct horse battery")
+            .expect("unlocks as before");
+        assert_eq!(opened(&meta, &old, &entries), ws);
+        assert!(
+            change_passphrase(
+                &meta,
+                &old,
+                "a new long passphrase",
+                "a new long passphrase",
+                &mut rng
+            )
+            .is_err(),
+            "moved first"
+        );
+        let (new_meta, new_vault, new_entries) = upgrade(&ws, &meta, &old, &mut rng);
+        assert_ne!(new_meta.id, meta.id, "written beside the old copy");
+        assert!(!new_meta.needs_upgrade());
+        assert_eq!(new_meta.kdf, meta.kdf, "the same passphrase and settings");
+        assert_eq!(opened(&new_meta, &new_vault, &new_entries), ws);
+        let again = WorkspaceMeta::decode(&new_meta.encode())
+            .expect("reads")
+            .unlock("correct horse battery")
+            .expect("the same passphrase opens the moved copy");
+        assert_eq!(opened(&new_meta, &again, &new_entries), ws);
+        // The old copy is untouched until it is removed, and the old key opens none of
+        // the new one.
+        assert_eq!(opened(&meta, &old, &entries), ws);
+        let crossed = load_sealed(
+            &new_meta,
+            &old,
+            new_entries.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        assert!(crossed.workspace.referrals.is_empty());
+        // A backup made before the move still opens with the passphrase.
+        let file = export_backup(&ws, &meta, &old, now(), &mut rng);
+        let backup = read_backup(&file).expect("a backup");
+        assert_eq!(backup.wrapped, None);
+        assert_eq!(
+            open_backup(&backup, "correct horse battery")
+                .expect("opens")
+                .workspace,
+            ws
         );
     }
 
@@ -634,7 +866,7 @@ mod tests {
             read_backup(&ws.encode(crate::store::format::StoreKey::Settings)),
             Err(BackupError::Format(FormatError::WrongFormat { .. }))
         ));
-        let newer = file.replace("\"version\":1", "\"version\":9");
+        let newer = file.replace("\"version\":2", "\"version\":9");
         assert!(matches!(
             read_backup(&newer),
             Err(BackupError::Format(FormatError::Newer { .. }))
