@@ -4,6 +4,7 @@ use linkwork_core::ListKind;
 use crate::components::outcomes::outcome_settings::OutcomeSettings;
 use crate::components::practice_work::practice_editor::PracticeEditor;
 use crate::components::practice_work::practice_work_settings::PracticeWorkSettings;
+use crate::components::security::recovery_code::RecoveryCode;
 use crate::components::security::security_settings::SecuritySettings;
 use crate::components::settings::list_editor::ListEditor;
 use crate::components::settings::retention_panel::RetentionPanel;
@@ -33,6 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
         <RetentionPanel/>
         <Show when=open>
             <SecuritySettings/>
+            <RecoveryCode/>
         </Show>
     }
 }

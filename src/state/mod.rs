@@ -242,6 +242,37 @@ impl AppState {
         Ok(())
     }
 
+    /// Sets a new passphrase with the workspace's recovery code and opens it.
+    pub fn recover(
+        &self,
+        meta: &WorkspaceMeta,
+        code: &str,
+        passphrase: &str,
+        confirm: &str,
+    ) -> Result<(), CreateError> {
+        let (new_meta, vault) =
+            vault_store::recover(meta, code, passphrase, confirm, &mut BrowserIds)
+                .map_err(CreateError::from)?;
+        storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
+        self.open_with(new_meta, vault);
+        Ok(())
+    }
+
+    /// Makes a new recovery code for the open workspace (the old one stops working) and
+    /// gives it, to show once.
+    pub fn make_recovery(&self) -> Result<String, CreateError> {
+        let (Session::Open(meta), Some(vault)) =
+            (self.session.get_untracked(), self.vault.get_value())
+        else {
+            return Err(CreateError::Access(vec![AccessError::NoRecoveryCode]));
+        };
+        let (new_meta, code) = vault_store::make_recovery(&meta, &vault, now(), &mut BrowserIds)
+            .map_err(CreateError::from)?;
+        storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
+        self.session.set(Session::Open(new_meta));
+        Ok(code)
+    }
+
     /// Moves a workspace made before its documents had their own data key to one, once,
     /// all or nothing: the new copy is written under a new id and read back whole before
     /// its description is written and the old copy removed. Any failure (or anything kept

@@ -424,3 +424,72 @@ test('a move to a data key that cannot be written part-way leaves the workspace 
   );
   assert.deepEqual(app.errors, []);
 });
+
+test('a forgotten passphrase is replaced with the printed recovery code; a new code voids the old one', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0001');
+  await page.click(byTestId('nav-settings'));
+  assert.match(await page.textContent(byTestId('recovery-status')), /no recovery code yet/);
+  await page.click(byTestId('make-recovery'));
+  await page.waitForSelector(byTestId('recovery-sheet'));
+  const code = (await page.textContent(byTestId('recovery-code'))).trim();
+  assert.match(code, /^([A-Z2-7]{4}-){5}[A-Z2-7]{4}$/);
+  assert.match(await page.textContent(byTestId('recovery-sheet')), /Linkwork recovery sheet: Sam/);
+  // Printed, the sheet alone.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.recovery-sheet')).display), 'block');
+  assert.equal(await page.evaluate(() => document.querySelector('#main').getBoundingClientRect().height), 0);
+  await page.emulateMedia({ media: 'screen' });
+  // Nothing about the code is kept in readable form.
+  const plain = (await storedEntries(page)).map(([k, v]) => `${k}=${v}`).join('\n');
+  assert.ok(!plain.includes(code.replace(/-/g, '')) && !plain.includes(code));
+  await page.click(byTestId('done-recovery'));
+  assert.equal(await page.$(byTestId('recovery-code')), null, 'shown once');
+
+  // Forgotten: the code sets a new passphrase and opens the workspace.
+  await page.click(byTestId('lock'));
+  await page.click(byTestId('forgot-passphrase'));
+  await page.fill(byTestId('recover-code'), 'AAAA-BBBB-CCCC-DDDD-EEEE-FFFF');
+  await page.fill(byTestId('recover-pass'), 'a brand new passphrase');
+  await page.fill(byTestId('recover-confirm'), 'a brand new passphrase');
+  await page.click(byTestId('recover'));
+  await page.waitForSelector(`${byTestId('recover-error')} >> text=recovery code is not right`);
+  await page.fill(byTestId('recover-code'), code.toLowerCase().replace(/-/g, ' '));
+  await page.click(byTestId('recover'));
+  await page.waitForSelector(byTestId('workspace-name'));
+  await page.click(byTestId('nav-caseload'));
+  assert.equal((await caseloadRows(page))[0][0], 'RV-0001');
+  await page.click(byTestId('lock'));
+  await page.fill(byTestId('unlock-passphrase'), PASS);
+  await page.click(byTestId('unlock'));
+  await page.waitForSelector(byTestId('unlock-error'));
+  await unlockByKeyboard(page, 'a brand new passphrase');
+
+  // A new code: the old one is refused.
+  await page.click(byTestId('nav-settings'));
+  assert.match(await page.textContent(byTestId('recovery-status')), /A recovery code was made on/);
+  await page.click(byTestId('make-recovery'));
+  const newCode = (await page.textContent(byTestId('recovery-code'))).trim();
+  assert.notEqual(newCode, code);
+  await page.click(byTestId('lock'));
+  await page.click(byTestId('forgot-passphrase'));
+  await page.fill(byTestId('recover-code'), code);
+  await page.fill(byTestId('recover-pass'), 'yet another passphrase');
+  await page.fill(byTestId('recover-confirm'), 'yet another passphrase');
+  await page.click(byTestId('recover'));
+  await page.waitForSelector(`${byTestId('recover-error')} >> text=recovery code is not right`);
+  assert.deepEqual(app.errors, []);
+});
+
+test('a workspace without a recovery code says plainly that a forgotten passphrase loses it', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page);
+  await page.click(byTestId('lock'));
+  await page.click(byTestId('forgot-passphrase'));
+  assert.match(await page.textContent(byTestId('no-recovery')), /cannot be opened, and its data is lost/);
+  assert.deepEqual(app.errors, []);
+});

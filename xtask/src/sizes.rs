@@ -32,21 +32,22 @@ impl Budget {
 /// Leptos views most of the rest; issue 20's case notes 7.6 KiB more, then the rest of issue
 /// 20 (the risk log, consent record, GP record entry, the person's plan and its printed
 /// copy, the record export, deletion and retention: about 22 new components) 90.1 KiB over
-/// 909.4, nearly all Leptos views and the record page's HTML writer. Before that: summary
+/// 909.4, nearly all Leptos views and the record page's HTML writer; then issue 21's data
+/// key, recovery code and its sheet and lock-screen form 17.1 KiB more. Before that: summary
 /// files' disclosure control 14.2 KiB, issue 17's fixes 8.5 KiB and its imports 14.9 KiB.
 /// Issue 23 is the work that brings it down.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(1010 * 1024),
+    held_at: Some(1030 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,202.1 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,222 KiB at the hold's last change, with the wasm above).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1215 * 1024),
+    held_at: Some(1235 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -247,20 +248,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1010.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1215.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1030.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1235.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(1011, 150));
+        let grown = check(&build(1031, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 1011.0 KiB gzip, over the 1010.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1031.0 KiB gzip, over the 1030.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 516));
+        let heavier = check(&build(700, 536));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1216.0 KiB gzip, over the 1215.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1236.0 KiB gzip, over the 1235.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 

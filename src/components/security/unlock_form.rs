@@ -5,6 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 use linkwork_core::store::vault_store::WorkspaceMeta;
 
+use crate::components::security::recover_form::RecoverForm;
 use crate::state::use_state;
 
 /// Picks a workspace by name and unlocks it with its passphrase.
@@ -20,6 +21,11 @@ pub fn UnlockForm(
     let busy = RwSignal::new(false);
     let input = NodeRef::<html::Input>::new();
     let list = StoredValue::new(workspaces.clone());
+    let forgot = RwSignal::new(false);
+    let chosen_meta = Signal::derive(move || {
+        let id = chosen.get();
+        list.with_value(|l| l.iter().find(|m| Some(&m.id) == id.as_ref()).cloned())
+    });
     Effect::new(move |_| {
         if let Some(el) = input.get() {
             let _ = el.focus();
@@ -88,6 +94,12 @@ pub fn UnlockForm(
             <button type="submit" class="button" disabled=move || busy.get() data-testid="unlock">
                 {move || if busy.get() { "Unlocking…" } else { "Unlock" }}
             </button>
+            " "
+            <button type="button" class="button button--secondary" aria-expanded=move || forgot.get().to_string()
+                data-testid="forgot-passphrase" on:click=move |_| forgot.update(|f| *f = !*f)>"Forgot the passphrase?"</button>
         </form>
+        <Show when=move || forgot.get()>
+            <RecoverForm meta=chosen_meta/>
+        </Show>
     }
 }

@@ -79,9 +79,117 @@ pub struct WorkspaceMeta {
     /// `None` only for workspaces made before version 2, not yet moved to a data key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wrapped: Option<String>,
+    /// The data key wrapped a second time, under a key derived from the recovery code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<RecoveryWrap>,
     pub created: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backup: Option<DateTime<Utc>>,
+}
+
+/// The data key wrapped under a recovery code: the code itself is never kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryWrap {
+    /// When the code was made (a new code replaces this one).
+    pub made: DateTime<Utc>,
+    /// Argon2id settings for the code, with their own salt.
+    pub kdf: KdfParams,
+    pub wrapped: String,
+}
+
+/// Random bytes in a recovery code: 120 bits, 24 base32 characters.
+const RECOVERY_BYTES: usize = 15;
+/// Associated data of the data key wrapped under a recovery code.
+const RECOVERY_SUFFIX: &str = "#recovery";
+
+/// A recovery code as typed: capitals, without spaces or hyphens, with the digits that
+/// look like letters read as those letters (base32 has no 0, 1 or 8).
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            '0' => 'O',
+            '1' => 'I',
+            '8' => 'B',
+            c => c,
+        })
+        .collect()
+}
+
+/// A recovery code for showing and printing: groups of four, "ABCD-EFGH-…".
+pub fn show_code(code: &str) -> String {
+    normalise_code(code)
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Makes a new recovery code for a workspace: the data key is wrapped under a key derived
+/// from it, replacing any earlier code (which stops working). Gives the new description and
+/// the code, to show once: it is kept nowhere.
+pub fn make_recovery(
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    now: DateTime<Utc>,
+    rng: &mut dyn Random,
+) -> Result<(WorkspaceMeta, String), AccessError> {
+    if meta.needs_upgrade() {
+        return Err(AccessError::Unusable(
+            "it has not moved to its own data key yet; lock and unlock it, then try again".into(),
+        ));
+    }
+    let mut bytes = [0u8; RECOVERY_BYTES];
+    rng.fill(&mut bytes);
+    let code = data_encoding::BASE32_NOPAD.encode(&bytes);
+    let kdf = KdfParams::recommended(rng);
+    let wrapping = passphrase_vault(&code, &kdf)?;
+    let wrapped = wrapping.wrap(&format!("{}{RECOVERY_SUFFIX}", meta.key()), vault, rng);
+    let meta = WorkspaceMeta {
+        recovery: Some(RecoveryWrap {
+            made: now,
+            kdf,
+            wrapped,
+        }),
+        ..meta.clone()
+    };
+    Ok((meta, show_code(&code)))
+}
+
+/// Sets a new passphrase with the recovery code, for a person who forgot theirs: the code
+/// unwraps the data key, which the new passphrase then wraps. The id, the documents and the
+/// code stay. Gives the new description and the data key's vault.
+pub fn recover(
+    meta: &WorkspaceMeta,
+    code: &str,
+    new_passphrase: &str,
+    confirm: &str,
+    rng: &mut dyn Random,
+) -> Result<(WorkspaceMeta, Vault), AccessError> {
+    let Some(recovery) = &meta.recovery else {
+        return Err(AccessError::NoRecoveryCode);
+    };
+    let code = normalise_code(code);
+    let decoded = data_encoding::BASE32_NOPAD
+        .decode(code.as_bytes())
+        .ok()
+        .filter(|b| b.len() == RECOVERY_BYTES);
+    if decoded.is_none() {
+        return Err(AccessError::WrongRecoveryCode);
+    }
+    let wrapping = passphrase_vault(&code, &recovery.kdf)?;
+    let vault = wrapping
+        .unwrap(
+            &format!("{}{RECOVERY_SUFFIX}", meta.key()),
+            &recovery.wrapped,
+        )
+        .map_err(|_| AccessError::WrongRecoveryCode)?;
+    if !matches!(vault.open(&meta.key(), &meta.check), Ok(t) if t == CHECK_TEXT) {
+        return Err(AccessError::WrongRecoveryCode);
+    }
+    let new_meta = change_passphrase(meta, &vault, new_passphrase, confirm, rng)?;
+    Ok((new_meta, vault))
 }
 
 /// Why a workspace could not be created or unlocked.
@@ -101,6 +209,10 @@ pub enum AccessError {
     WrongPassphrase,
     #[error("This workspace's key settings cannot be used here ({0}).")]
     Unusable(String),
+    #[error("That recovery code is not right for this workspace. Check each group of four characters against the printed sheet and try again.")]
+    WrongRecoveryCode,
+    #[error("This workspace has no recovery code, so without its passphrase it cannot be opened. Its data is lost unless you have a backup and its passphrase.")]
+    NoRecoveryCode,
 }
 
 impl WorkspaceMeta {
@@ -166,6 +278,7 @@ impl WorkspaceMeta {
             kdf,
             created,
             last_backup,
+            recovery: None,
         };
         Ok((meta, data))
     }
@@ -325,6 +438,7 @@ pub fn upgrade(ws: &Workspace, meta: &WorkspaceMeta, old: &Vault, rng: &mut dyn 
         wrapped: Some(old.wrap(&wrap_name(&id), &data, rng)),
         check: data.seal(&meta_key(&id), CHECK_TEXT, rng),
         id,
+        recovery: None,
         ..meta.clone()
     };
     let entries = seal_all(ws, &new_meta, &data, rng);
@@ -663,6 +777,7 @@ mod tests {
             created: now(),
             last_backup: None,
             wrapped: None,
+            recovery: None,
         };
         let entries = seal_all(ws, &meta, &vault, rng);
         let text = crate::store::format::encode_doc(&WORKSPACE_DOC, &meta).replacen(
@@ -778,6 +893,99 @@ mod tests {
             .err(),
             Some(AccessError::PassphraseMismatch)
         );
+    }
+
+    #[test]
+    fn a_recovery_code_sets_a_new_passphrase_and_a_new_code_voids_the_old_one() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let entries = seal_all(&ws, &meta, &vault, &mut rng);
+        assert_eq!(
+            recover(
+                &meta,
+                "AAAA",
+                "a new long passphrase",
+                "a new long passphrase",
+                &mut rng
+            )
+            .err(),
+            Some(AccessError::NoRecoveryCode)
+        );
+        let (with_code, code) = make_recovery(&meta, &vault, now(), &mut rng).expect("made");
+        assert_eq!(code.len(), 24 + 5, "six groups of four: {code}");
+        assert!(code
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_uppercase() || ('2'..='7').contains(&c)));
+        let stored = with_code.encode();
+        assert!(
+            !stored.contains(&normalise_code(&code)),
+            "the code is kept nowhere"
+        );
+        assert_eq!(with_code.id, meta.id);
+        assert!(
+            with_code.unlock("correct horse battery").is_ok(),
+            "the passphrase still works"
+        );
+        // Forgotten passphrase: the code, typed loosely, sets a new one.
+        let typed = code.to_lowercase().replace('-', " ");
+        let (recovered, opened_vault) = recover(
+            &with_code,
+            &typed,
+            "a new long passphrase",
+            "a new long passphrase",
+            &mut rng,
+        )
+        .expect("recovered");
+        assert_eq!(opened(&recovered, &opened_vault, &entries), ws);
+        assert_eq!(
+            recovered.unlock("correct horse battery").err(),
+            Some(AccessError::WrongPassphrase)
+        );
+        let unlocked = recovered
+            .unlock("a new long passphrase")
+            .expect("the new one works");
+        assert_eq!(opened(&recovered, &unlocked, &entries), ws);
+        // A wrong code, or a damaged one, is refused plainly and changes nothing.
+        let mut wrong = normalise_code(&code);
+        wrong.replace_range(0..1, if wrong.starts_with('A') { "B" } else { "A" });
+        for bad in [wrong.as_str(), "ABCD", ""] {
+            assert_eq!(
+                recover(
+                    &recovered,
+                    bad,
+                    "another long passphrase",
+                    "another long passphrase",
+                    &mut rng
+                )
+                .err(),
+                Some(AccessError::WrongRecoveryCode),
+                "{bad}"
+            );
+        }
+        // A new code replaces the old one, which stops working.
+        let (renewed, new_code) =
+            make_recovery(&recovered, &unlocked, now(), &mut rng).expect("made");
+        assert_ne!(new_code, code);
+        assert_eq!(
+            recover(
+                &renewed,
+                &code,
+                "another long passphrase",
+                "another long passphrase",
+                &mut rng
+            )
+            .err(),
+            Some(AccessError::WrongRecoveryCode)
+        );
+        assert!(recover(
+            &renewed,
+            &new_code,
+            "another long passphrase",
+            "another long passphrase",
+            &mut rng
+        )
+        .is_ok());
     }
 
     #[test]
