@@ -81,7 +81,7 @@ pub struct WorkspaceMeta {
     pub wrapped: Option<String>,
     /// The data key wrapped a second time, under a key derived from the recovery code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<RecoveryWrap>,
+    pub recovery: Option<Box<RecoveryWrap>>,
     pub created: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_backup: Option<DateTime<Utc>>,
@@ -147,11 +147,11 @@ pub fn make_recovery(
     let wrapping = passphrase_vault(&code, &kdf)?;
     let wrapped = wrapping.wrap(&format!("{}{RECOVERY_SUFFIX}", meta.key()), vault, rng);
     let meta = WorkspaceMeta {
-        recovery: Some(RecoveryWrap {
+        recovery: Some(Box::new(RecoveryWrap {
             made: now,
             kdf,
             wrapped,
-        }),
+        })),
         ..meta.clone()
     };
     Ok((meta, show_code(&code)))
