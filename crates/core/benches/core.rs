@@ -178,6 +178,24 @@ fn benches(c: &mut Criterion) {
         group.finish();
     }
 
+    // A new passphrase: one Argon2id derivation at the real settings and the data key
+    // wrapped again; no document is touched, so it does not depend on the caseload's size.
+    let (meta, vault, _) = sealed(&Workspace::new());
+    let mut group = c.benchmark_group("vault");
+    let mut rng = Seeded::new(5);
+    group.bench_function("change-passphrase", |b| {
+        b.iter(|| {
+            black_box(linkwork_core::store::vault_store::change_passphrase(
+                &meta,
+                &vault,
+                "a new long passphrase",
+                "a new long passphrase",
+                &mut rng,
+            ))
+        });
+    });
+    group.finish();
+
     let files = linkwork_core::views::summary::demo_summary_files(50, today());
     let mut group = c.benchmark_group("summary");
     group.throughput(Throughput::Elements(files.len() as u64));
