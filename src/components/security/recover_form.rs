@@ -35,7 +35,7 @@ pub fn RecoverForm(
     };
     let has_code = move || meta.with(|m| m.as_ref().is_some_and(|m| m.recovery.is_some()));
     view! {
-        <form class="form-plain" novalidate on:submit=submit data-testid="recover-form">
+        <form class="form-plain recover-form" novalidate on:submit=submit data-testid="recover-form">
             <h2>"Set a new passphrase with the recovery code"</h2>
             <Show when=has_code fallback=|| view! {
                 <p class="notice notice--warn" data-testid="no-recovery">"This workspace has no recovery code. Without its passphrase it cannot be opened, and its data is lost unless you have a backup and the passphrase it had then."</p>
