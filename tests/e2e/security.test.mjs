@@ -355,17 +355,25 @@ test('a first visit is welcomed, a new workspace takes focus, reasons read apart
   assert.deepEqual(app.errors, []);
 });
 
-test('a workspace made before data keys moves to its own key once, all or nothing, and keeps its passphrase', async (t) => {
-  const app = await openFresh(t);
-  const { page } = app;
-  // A version 1 workspace (documents sealed under the passphrase's key), as an earlier
-  // Linkwork left it: made by `write_the_version_1_fixture` in the core's tests.
+/**
+ * Leaves local storage as an earlier Linkwork did: one version 1 workspace (documents
+ * sealed under the passphrase's key), made by `write_the_version_1_fixture` in the core's
+ * tests. Returns its entries.
+ */
+async function seedVersion1(page) {
   const fixture = JSON.parse(await fs.readFile(new URL('./fixtures/v1-workspace.json', import.meta.url), 'utf8'));
   await page.evaluate((entries) => {
     localStorage.clear();
     for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
   }, fixture);
   await page.reload();
+  return fixture;
+}
+
+test('a workspace made before data keys moves to its own key once, all or nothing, and keeps its passphrase', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  const fixture = await seedVersion1(page);
   const oldMeta = Object.keys(fixture).find((k) => k.endsWith('/meta'));
   const before = await openStorage(page);
   assert.ok(before.some(([, text]) => text.includes('RV-0001')), 'the fixture opens as it is');
@@ -394,12 +402,7 @@ test('a workspace made before data keys moves to its own key once, all or nothin
 test('a move to a data key that cannot be written part-way leaves the workspace as it was', async (t) => {
   const app = await openFresh(t);
   const { page } = app;
-  const fixture = JSON.parse(await fs.readFile(new URL('./fixtures/v1-workspace.json', import.meta.url), 'utf8'));
-  await page.evaluate((entries) => {
-    localStorage.clear();
-    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
-  }, fixture);
-  await page.reload();
+  const fixture = await seedVersion1(page);
   const oldPrefix = Object.keys(fixture).find((k) => k.endsWith('/meta')).replace(/meta$/, '');
   // Storage takes the first two parts of the new copy, then is full.
   await page.evaluate((keep) => {
