@@ -148,10 +148,7 @@ impl std::error::Error for DiaryError {}
 
 /// The words of the first error that belongs next to `field`, for a form.
 pub fn message_for(errors: &[DiaryError], field: DiaryField) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field() == field)
-        .map(ToString::to_string)
+    crate::work::message_next_to(errors, field, DiaryError::field)
 }
 
 impl AppointmentDraft {

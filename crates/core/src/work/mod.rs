@@ -13,3 +13,16 @@ pub mod referral;
 pub mod rights;
 pub mod risk;
 pub mod snomed;
+
+/// The words of the first error that belongs next to `field`, for any form's errors that
+/// know their field.
+pub fn message_next_to<E: std::fmt::Display, F: PartialEq>(
+    errors: &[E],
+    field: F,
+    field_of: impl Fn(&E) -> F,
+) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| field_of(e) == field)
+        .map(ToString::to_string)
+}

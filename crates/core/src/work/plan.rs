@@ -110,10 +110,7 @@ impl std::error::Error for PlanError {}
 
 /// The words of the first error that belongs next to `field`, for a form.
 pub fn plan_message_for(errors: &[PlanError], field: PlanField) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field() == field)
-        .map(ToString::to_string)
+    crate::work::message_next_to(errors, field, PlanError::field)
 }
 
 impl ActionDraft {

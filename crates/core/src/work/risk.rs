@@ -120,10 +120,7 @@ impl fmt::Display for RiskError {
 
 /// The first message that belongs next to `field`.
 pub fn risk_message(errors: &[RiskError], field: RiskField) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.field() == field)
-        .map(ToString::to_string)
+    crate::work::message_next_to(errors, field, RiskError::field)
 }
 
 fn text(value: &str, field: RiskField, errors: &mut Vec<RiskError>) -> String {
