@@ -71,6 +71,8 @@ pub fn one_referral_ws() -> Workspace {
             sex: None,
             ethnic_group: None,
             deprivation_quintile: None,
+            lineage: Vec::new(),
+            conflicts: Vec::new(),
         },
     );
     let id = ReferralId::from_random([3; 16]);
@@ -99,7 +101,7 @@ fn arb_choice<T: Choice + std::fmt::Debug>() -> impl Strategy<Value = Option<T>>
 }
 
 prop_compose! {
-    fn arb_referral(practices: Vec<PracticeId>, people: Vec<PersonId>)(
+    pub(crate) fn arb_referral(practices: Vec<PracticeId>, people: Vec<PersonId>)(
         id in any::<[u8; 16]>(),
         practice in proptest::sample::select(practices),
         person in proptest::sample::select(people),
@@ -118,6 +120,9 @@ prop_compose! {
         tasks in proptest::collection::vec(("[a-z ]{1,20}", proptest::option::of(0i64..100), proptest::option::of(0i64..100)), 0..3),
         appointments in proptest::collection::vec((0i64..400, 0u32..1380, 5u32..60, ".{0,12}", any::<bool>()), 0..3),
         case_notes in proptest::collection::vec((0i64..400, proptest::sample::select(crate::model::diary::NoteKind::ALL), 0u32..600, ".{1,20}"), 0..3),
+        handed in proptest::option::of(("[A-Za-z ()]{1,12}", 0i64..400)),
+        arrived in proptest::collection::vec(("[A-Za-z ()]{1,12}", 0i64..400, any::<bool>(), proptest::collection::vec("[a-z_]{1,8}/[0-9]", 0..3)), 0..2),
+        lineage in proptest::collection::vec(any::<u64>(), 0..3),
     ) -> Referral {
         let date = NaiveDate::from_ymd_opt(2001, 1, 1).expect("valid") + chrono::Duration::days(days);
         let at = Utc.timestamp_opt(secs, 0).single().expect("in range");
@@ -242,6 +247,19 @@ prop_compose! {
                 reason: "complete".into(),
             }),
             outcome_note: String::new(),
+            handed: handed.map(|(to, d)| crate::model::handover::HandedOver { to, on: date + chrono::Duration::days(d) }),
+            arrived: arrived
+                .into_iter()
+                .map(|(from, d, back, parts)| crate::model::handover::Provenance {
+                    from,
+                    on: date + chrono::Duration::days(d),
+                    arrival: if back { crate::model::handover::Arrival::HandedBack } else { crate::model::handover::Arrival::HandedOver },
+                    parts,
+                    note: String::new(),
+                })
+                .collect(),
+            conflicts: Vec::new(),
+            lineage: lineage.into_iter().map(crate::model::handover::Rev).collect(),
         }
     }
 }
@@ -255,7 +273,7 @@ prop_compose! {
         ethnic_group in arb_choice::<EthnicGroup>(),
         deprivation_quintile in proptest::option::of(1u8..=5),
     ) -> Person {
-        Person { id: PersonId::from_random(id), reference, age_band, sex, ethnic_group, deprivation_quintile }
+        Person { id: PersonId::from_random(id), reference, age_band, sex, ethnic_group, deprivation_quintile, lineage: Vec::new(), conflicts: Vec::new() }
     }
 }
 
@@ -415,6 +433,8 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
                 sex: Some(Sex::Female),
                 ethnic_group: Some(EthnicGroup::White),
                 deprivation_quintile: Some(2),
+                lineage: Vec::new(),
+                conflicts: Vec::new(),
             },
         );
         let id = ReferralId::from_random([20 + n as u8; 16]);

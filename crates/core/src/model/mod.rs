@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod consent;
 pub mod diary;
 pub mod directory;
+pub mod handover;
 pub mod lists;
 pub mod measures;
 pub mod order;
@@ -366,6 +367,12 @@ pub struct Person {
     /// Index of Multiple Deprivation quintile, 1 (most deprived) to 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprivation_quintile: Option<u8>,
+    /// The versions these details were exchanged in (see [`handover::Rev`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<handover::Rev>,
+    /// Details changed in two places, kept until someone chooses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<handover::Conflict>,
 }
 
 /// Where a referral episode is in its journey.
@@ -398,7 +405,8 @@ impl ReferralStatus {
         matches!(self, Self::Referred | Self::WaitingList)
     }
 
-    /// Whether the episode is still open (on the caseload).
+    /// Whether the episode is open (see [`Referral::on_caseload`] for whether it is still
+    /// this link worker's).
     pub fn is_open(self) -> bool {
         matches!(self, Self::Referred | Self::WaitingList | Self::Active)
     }
@@ -469,6 +477,18 @@ pub struct Referral {
     /// Kept past the retention period after review, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kept: Option<crate::model::audit::KeptPastRetention>,
+    /// Handed over to a colleague: read-only here, and out of the open caseload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handed: Option<handover::HandedOver>,
+    /// Where the record came from, each time it arrived in a handover file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arrived: Vec<handover::Provenance>,
+    /// Fields or parts changed in two places, kept until someone chooses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<handover::Conflict>,
+    /// The versions this referral was exchanged in, oldest first (see [`handover::Rev`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lineage: Vec<handover::Rev>,
 }
 
 /// A change of status, on the day it happened.
@@ -597,7 +617,16 @@ impl Referral {
             outcome_note: String::new(),
             edits: Vec::new(),
             kept: None,
+            handed: None,
+            arrived: Vec::new(),
+            conflicts: Vec::new(),
+            lineage: Vec::new(),
         }
+    }
+
+    /// Open and still this link worker's (not handed over to a colleague).
+    pub fn on_caseload(&self) -> bool {
+        self.status.is_open() && self.handed.is_none()
     }
 
     /// Contacts that happened (attended).

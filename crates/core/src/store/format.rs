@@ -160,17 +160,25 @@ fn settings_v1_to_v2(doc: &mut Value) -> Result<(), String> {
 /// version 3 each referral's record key (see [`crate::model::RecordKey`]); version 4
 /// replaced the single next step with any number of tasks, and added booked appointments;
 /// version 5 replaced the two risk flags with a risk log, and the two sharing ticks with a
-/// consent record, and added the person's plan, the edit history and retention decisions.
+/// consent record, and added the person's plan, the edit history and retention decisions;
+/// version 6 added what handovers leave: the sender's mark, where a record came from, values
+/// changed in two places and each record's lineage (a version 5 app would drop them).
 pub const RECORDS_DOC: DocKind = DocKind {
     format: "linkwork.records",
-    current: 5,
+    current: 6,
     migrations: &[
         records_v1_to_v2,
         records_v2_to_v3,
         records_v3_to_v4,
         records_v4_to_v5,
+        records_v5_to_v6,
     ],
 };
+
+/// Version 6 only added fields that version 5 records do not have: nothing to change.
+fn records_v5_to_v6(_doc: &mut Value) -> Result<(), String> {
+    Ok(())
+}
 
 /// Version 4 referrals had two risk flags: each set flag becomes an open entry in the risk
 /// log, dated the referral's last change. The ticks for sharing outcome changes and the
@@ -993,6 +1001,8 @@ mod tests {
             sex: None,
             ethnic_group: None,
             deprivation_quintile: None,
+            lineage: Vec::new(),
+            conflicts: Vec::new(),
         };
         after.people.insert(person.id, person.clone());
         let chunk_of_new = after.place(person.id);
@@ -1134,7 +1144,7 @@ mod tests {
         assert!(ws.referrals.values().all(|r| r.appointments.is_empty()));
         // Saved again, it is at today's version, without the next step.
         let saved = ws.encode(StoreKey::Records(0));
-        assert!(saved.starts_with("{\"format\":\"linkwork.records\",\"version\":5"));
+        assert!(saved.starts_with("{\"format\":\"linkwork.records\",\"version\":6"));
         assert!(!saved.contains("next_step"));
         // A next step without its date cannot be guessed at: the part is reported.
         let broken = fixture("v3/records-0.json").replace(",\"due\":\"2026-11-25\"", "");
@@ -1279,7 +1289,10 @@ mod tests {
         assert!(ws.referrals.values().any(|r| r.kept.is_some()));
         assert_eq!(
             ws.encode(StoreKey::Records(0)),
-            fixture("v5/records-0.json").trim()
+            fixture("v5/records-0.json")
+                .trim()
+                .replacen("\"version\":5", "\"version\":6", 1),
+            "version 6 only adds: the version 5 text is kept as it was"
         );
         // A consent answer this version does not know is reported, not guessed at.
         let bad = fixture("v5/records-0.json").replacen(
@@ -1289,6 +1302,40 @@ mod tests {
         );
         let broken = load("main", &[entries[0].clone(), (entries[1].0.clone(), bad)]);
         assert_eq!(broken.problems.len(), 1);
+    }
+
+    #[test]
+    fn version_6_records_keep_what_handovers_left_byte_for_byte() {
+        use crate::model::handover::{Arrival, Rev};
+        let entries = fixture_workspace("v7/settings.json", "v6/records-0.json");
+        let loaded = load("main", &entries);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let ws = &loaded.workspace;
+        let r = ws
+            .referrals
+            .values()
+            .find(|r| r.handed.is_some())
+            .expect("the handed one");
+        assert_eq!(
+            r.handed.as_ref().map(|h| h.to.as_str()),
+            Some("Alex (Hillview, cover)")
+        );
+        assert!(!r.on_caseload(), "handed over: out of the open caseload");
+        assert_eq!(r.arrived.len(), 2);
+        assert_eq!(r.arrived[1].arrival, Arrival::HandedBack);
+        assert!(r.arrived[1].touched("contacts/2"));
+        assert_eq!(r.conflicts[0].values.len(), 2);
+        assert_eq!(
+            r.lineage,
+            [Rev(0x0123_4567_89ab_cdef), Rev(0xfedc_ba98_7654_3210)]
+        );
+        assert_eq!(
+            ws.encode(StoreKey::Records(0)),
+            fixture("v6/records-0.json").trim()
+        );
+        let bad = fixture("v6/records-0.json").replacen("fedcba9876543210", "fedcba98", 1);
+        let broken = load("main", &[entries[0].clone(), (entries[1].0.clone(), bad)]);
+        assert_eq!(broken.problems.len(), 1, "a damaged version is reported");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod diary;
 pub mod directory;
 pub mod journey;
 pub mod measures;
+pub mod merge;
 pub mod plan;
 pub mod practice_work;
 pub mod reference;

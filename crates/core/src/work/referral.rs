@@ -445,6 +445,8 @@ impl Workspace {
             sex: None,
             ethnic_group: None,
             deprivation_quintile: None,
+            lineage: Vec::new(),
+            conflicts: Vec::new(),
         });
         if normalise_reference(&person.reference) != normalise_reference(&reference)
             || editing.is_some()

@@ -113,6 +113,8 @@ mod tests {
                 sex: None,
                 ethnic_group: None,
                 deprivation_quintile: None,
+                lineage: Vec::new(),
+                conflicts: Vec::new(),
             },
         );
         let id = ReferralId::from_random([n + 100; 16]);

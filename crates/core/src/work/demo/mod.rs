@@ -437,6 +437,8 @@ pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
                 deprivation_quintile: rng
                     .gen_bool(0.9)
                     .then(|| pick(&mut rng, &[(1u8, 34), (2, 25), (3, 18), (4, 13), (5, 10)])),
+                lineage: Vec::new(),
+                conflicts: Vec::new(),
             };
             people_of[pi].push(id);
             ws.people.insert(id, person);

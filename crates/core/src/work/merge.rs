@@ -1,0 +1,827 @@
+//! Merging two copies of one record (a person's details, a referral): matched by id, field
+//! by field, deterministic, and losing nothing. Handovers use it when records come back
+//! after cover; sync between PCs reuses it.
+//!
+//! Each record keeps a short **lineage**: a hash of its content each time it was exchanged.
+//! Comparing the two copies with their lineages says how they relate:
+//! - the same content: nothing to do;
+//! - ours is an older version of theirs (our current hash is in their lineage): take theirs;
+//! - theirs is an older version of ours (a file already received, or handed back twice):
+//!   keep ours;
+//! - both changed since they parted: merge field by field. A field changed on one side only
+//!   (when the common version is known) takes that change; lists of parts with ids
+//!   (contacts, notes, tasks…) are matched by id; append-only histories take the longer;
+//!   anything else changed in two places keeps both values in a [`Conflict`], shows the
+//!   more recently updated one, and waits for a person to choose.
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::{Map, Value};
+
+use crate::model::handover::{Conflict, Rev, Variant};
+use crate::model::{Person, Referral};
+
+/// Longest lineage kept: older versions beyond it are forgotten (a copy that old compares
+/// as changed on both sides, which loses nothing).
+pub const MAX_LINEAGE: usize = 64;
+
+/// A record that can be merged.
+pub trait Mergeable: Serialize + DeserializeOwned + Clone {
+    /// Stored fields that belong to one workspace alone: not part of the content, never
+    /// merged, kept from our side.
+    const LOCAL: &'static [&'static str];
+    /// The versions it was exchanged in, oldest first.
+    fn lineage(&self) -> &[Rev];
+    /// The same, to change.
+    fn lineage_mut(&mut self) -> &mut Vec<Rev>;
+}
+
+impl Mergeable for Referral {
+    const LOCAL: &'static [&'static str] = &["handed", "arrived", "lineage"];
+    fn lineage(&self) -> &[Rev] {
+        &self.lineage
+    }
+    fn lineage_mut(&mut self) -> &mut Vec<Rev> {
+        &mut self.lineage
+    }
+}
+
+impl Mergeable for Person {
+    /// A reference is this workspace's name for the person: a colleague may know them by
+    /// another.
+    const LOCAL: &'static [&'static str] = &["reference", "lineage"];
+    fn lineage(&self) -> &[Rev] {
+        &self.lineage
+    }
+    fn lineage_mut(&mut self) -> &mut Vec<Rev> {
+        &mut self.lineage
+    }
+}
+
+fn to_object<T: Serialize>(record: &T) -> Map<String, Value> {
+    match serde_json::to_value(record) {
+        Ok(Value::Object(map)) => map,
+        _ => unreachable!("records serialise to JSON objects"),
+    }
+}
+
+/// The record's content: everything but its local fields.
+fn content<T: Mergeable>(record: &T) -> Map<String, Value> {
+    let mut map = to_object(record);
+    for key in T::LOCAL {
+        map.remove(*key);
+    }
+    map
+}
+
+/// A hash of the record's content (its local fields left out).
+pub fn content_hash<T: Mergeable>(record: &T) -> Rev {
+    use blake2::Digest;
+    let text = serde_json::to_vec(&content(record))
+        .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"));
+    let mut h = blake2::Blake2b512::new();
+    h.update(b"linkwork.revision");
+    h.update(&text);
+    let out = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&out[..8]);
+    Rev(u64::from_le_bytes(first))
+}
+
+/// Notes the record's current content in its lineage (before it leaves, and after it
+/// arrives), unless it is already the latest entry.
+pub fn stamp<T: Mergeable>(record: &mut T) {
+    let now = content_hash(record);
+    let lineage = record.lineage_mut();
+    if lineage.last() != Some(&now) {
+        lineage.retain(|r| *r != now);
+        lineage.push(now);
+    }
+    let over = lineage.len().saturating_sub(MAX_LINEAGE);
+    lineage.drain(..over);
+}
+
+/// How two copies of one record relate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// The same content.
+    Same,
+    /// Ours is an older version of theirs: theirs replaces it.
+    Behind,
+    /// Theirs is an older version of ours: nothing to take.
+    Ahead,
+    /// Both changed since they parted: merged field by field.
+    Apart,
+}
+
+/// How `ours` relates to `theirs`, from their content and lineages.
+pub fn relation<T: Mergeable>(ours: &T, theirs: &T) -> Relation {
+    let (o, t) = (content_hash(ours), content_hash(theirs));
+    if o == t {
+        Relation::Same
+    } else if theirs.lineage().contains(&o) {
+        Relation::Behind
+    } else if ours.lineage().contains(&t) {
+        Relation::Ahead
+    } else {
+        Relation::Apart
+    }
+}
+
+/// One side of a merge: where the copy was made (a workspace label) and the copy.
+#[derive(Debug)]
+pub struct Side<'a, T> {
+    pub label: &'a str,
+    pub record: &'a T,
+}
+
+impl<T> Clone for Side<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Side<'_, T> {}
+
+/// The outcome of reconciling our copy with theirs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reconciled<T> {
+    pub record: T,
+    pub relation: Relation,
+    /// Parts that differ from our copy ("status", "contacts/4"): what arrived.
+    pub parts: Vec<String>,
+}
+
+/// Reconciles our copy of a record with theirs: the rules in the module's description.
+/// Our local fields are kept; the lineages are joined and the result stamped.
+pub fn reconcile<T: Mergeable>(ours: Side<'_, T>, theirs: Side<'_, T>) -> Reconciled<T> {
+    let relation = relation(ours.record, theirs.record);
+    let mut record = match relation {
+        Relation::Same | Relation::Ahead => ours.record.clone(),
+        Relation::Behind => with_local_of(theirs.record, ours.record),
+        Relation::Apart => merge(None, ours, theirs),
+    };
+    *record.lineage_mut() = joined(ours.record.lineage(), theirs.record.lineage());
+    stamp(&mut record);
+    let parts = changed_parts(ours.record, &record);
+    Reconciled {
+        record,
+        relation,
+        parts,
+    }
+}
+
+/// `content`'s content with `local`'s local fields.
+fn with_local_of<T: Mergeable>(content: &T, local: &T) -> T {
+    let mut map = to_object(content);
+    let mine = to_object(local);
+    for key in T::LOCAL {
+        match mine.get(*key) {
+            Some(v) => map.insert((*key).to_owned(), v.clone()),
+            None => map.remove(*key),
+        };
+    }
+    from_object(map)
+}
+
+fn from_object<T: DeserializeOwned>(map: Map<String, Value>) -> T {
+    serde_json::from_value(Value::Object(map))
+        .unwrap_or_else(|e| unreachable!("a merge of two valid records is valid: {e}"))
+}
+
+/// Both lineages, each version once, oldest first as far as either says (the copy with the
+/// smaller latest version first, so the order does not depend on which side is ours).
+fn joined(a: &[Rev], b: &[Rev]) -> Vec<Rev> {
+    let (first, second) = if a.last() <= b.last() { (a, b) } else { (b, a) };
+    let mut out: Vec<Rev> = Vec::with_capacity(first.len() + second.len());
+    for r in first.iter().chain(second) {
+        if !out.contains(r) {
+            out.push(*r);
+        }
+    }
+    out
+}
+
+/// The parts of `after` that differ from `before`: top-level fields by name, and parts of
+/// lists with ids as "field/id".
+pub fn changed_parts<T: Mergeable>(before: &T, after: &T) -> Vec<String> {
+    let (b, a) = (content(before), content(after));
+    let mut out = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    for key in keys {
+        let (vb, va) = (b.get(key), a.get(key));
+        if vb == va {
+            continue;
+        }
+        match (items(vb), items(va)) {
+            (Some(ib), Some(ia)) => {
+                for (id, v) in &ia {
+                    if ib.iter().find(|(i, _)| i == id).map(|(_, w)| w) != Some(v) {
+                        out.push(format!("{key}/{}", crate::model::handover::plain(id)));
+                    }
+                }
+            }
+            _ => out.push(key.clone()),
+        }
+    }
+    out
+}
+
+/// A list of parts with ids, as (id, part) pairs; `None` if the value is not one (an absent
+/// value is an empty list).
+fn items(v: Option<&Value>) -> Option<Vec<(Value, Value)>> {
+    match v {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|p| Some((p.as_object()?.get("id")?.clone(), p.clone())))
+            .collect(),
+        Some(_) => None,
+    }
+}
+
+/// Merges two copies field by field; `base`, when known, is the version both came from, so
+/// a change on one side only is taken. See the module's description for the rules.
+pub fn merge<T: Mergeable>(base: Option<&T>, a: Side<'_, T>, b: Side<'_, T>) -> T {
+    let base = base.map(content);
+    let (ca, cb) = (content(a.record), content(b.record));
+    // Which copy shows a value changed in two places: the more recently updated (or, if
+    // that ties, the greater), whichever side is ours.
+    let a_wins = (updated(&ca), Value::Object(ca.clone()).to_string())
+        >= (updated(&cb), Value::Object(cb.clone()).to_string());
+    let mut out = Map::new();
+    let mut conflicts = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = ca.keys().chain(cb.keys()).collect();
+    for key in keys {
+        if key == "conflicts" {
+            continue;
+        }
+        let at = |m: &Map<String, Value>| m.get(key).cloned().unwrap_or(Value::Null);
+        let (va, vb) = (at(&ca), at(&cb));
+        let vbase = base.as_ref().map(at);
+        let sides = [(a.label, &va), (b.label, &vb)];
+        let merged = merge_field(key, vbase.as_ref(), sides, a_wins, &mut conflicts);
+        if !merged.is_null() {
+            out.insert(key.clone(), merged);
+        }
+    }
+    let all = merge_conflicts(base.as_ref(), &ca, &cb, conflicts);
+    if !all.is_empty() {
+        out.insert(
+            "conflicts".into(),
+            serde_json::to_value(all).unwrap_or_default(),
+        );
+    }
+    // Our local fields stay as they were.
+    let mine = to_object(a.record);
+    for key in T::LOCAL {
+        if let Some(v) = mine.get(*key) {
+            out.insert((*key).to_owned(), v.clone());
+        }
+    }
+    from_object(out)
+}
+
+/// The record's last-changed time, if it has one, for choosing which value shows.
+fn updated(map: &Map<String, Value>) -> Option<chrono::DateTime<chrono::Utc>> {
+    map.get("updated")
+        .and_then(Value::as_str)
+        .and_then(|t| t.parse().ok())
+}
+
+fn merge_field(
+    key: &str,
+    base: Option<&Value>,
+    [(la, va), (lb, vb)]: [(&str, &Value); 2],
+    a_wins: bool,
+    conflicts: &mut Vec<Conflict>,
+) -> Value {
+    if va == vb {
+        return va.clone();
+    }
+    if let Some(base) = base {
+        if va == base {
+            return vb.clone();
+        }
+        if vb == base {
+            return va.clone();
+        }
+    }
+    if key == "updated" {
+        let later = |v: &Value| {
+            v.as_str()
+                .and_then(|t| t.parse::<chrono::DateTime<chrono::Utc>>().ok())
+        };
+        return if later(va) >= later(vb) {
+            va.clone()
+        } else {
+            vb.clone()
+        };
+    }
+    if let (Some(ia), Some(ib)) = (items(Some(va)), items(Some(vb))) {
+        if !ia.is_empty() || !ib.is_empty() {
+            let ibase = base.and_then(|b| items(Some(b)));
+            return Value::Array(merge_items(key, ibase, ia, ib, [la, lb], a_wins, conflicts));
+        }
+    }
+    if let (Value::Array(xa), Value::Array(xb)) = (va, vb) {
+        // An append-only history: one copy only added to the other's.
+        if xb.starts_with(xa) {
+            return vb.clone();
+        }
+        if xa.starts_with(xb) {
+            return va.clone();
+        }
+    }
+    conflicts.push(conflict(key, None, [(la, va), (lb, vb)]));
+    if a_wins {
+        va.clone()
+    } else {
+        vb.clone()
+    }
+}
+
+/// Both values in a fixed order, so the conflict is the same whichever side is ours.
+fn conflict(field: &str, item: Option<Value>, sides: [(&str, &Value); 2]) -> Conflict {
+    let mut values: Vec<Variant> = sides
+        .iter()
+        .map(|(from, value)| Variant {
+            from: (*from).to_owned(),
+            value: (*value).clone(),
+        })
+        .collect();
+    values.sort_by_cached_key(|v| (v.value.to_string(), v.from.clone()));
+    Conflict {
+        field: field.to_owned(),
+        item,
+        values,
+    }
+}
+
+/// Parts of a list matched by id. A part only one side has was added there (kept) or, when
+/// the common version had it unchanged, removed there (dropped). The order is the longer
+/// copy's, if it holds the other's in order, or else by id.
+#[allow(clippy::too_many_arguments)]
+fn merge_items(
+    key: &str,
+    base: Option<Vec<(Value, Value)>>,
+    a: Vec<(Value, Value)>,
+    b: Vec<(Value, Value)>,
+    [la, lb]: [&str; 2],
+    a_wins: bool,
+    conflicts: &mut Vec<Conflict>,
+) -> Vec<Value> {
+    let ids = |l: &[(Value, Value)]| l.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>();
+    let (ida, idb) = (ids(&a), ids(&b));
+    let order = if is_subsequence(&ida, &idb) {
+        idb
+    } else if is_subsequence(&idb, &ida) {
+        ida
+    } else {
+        let mut all: Vec<Value> = ida.into_iter().chain(idb).collect();
+        all.sort_by(|x, y| match (x.as_u64(), y.as_u64()) {
+            (Some(p), Some(q)) => p.cmp(&q),
+            _ => x.to_string().cmp(&y.to_string()),
+        });
+        all.dedup();
+        all
+    };
+    let find =
+        |l: &[(Value, Value)], id: &Value| l.iter().find(|(i, _)| i == id).map(|(_, v)| v.clone());
+    let mut out = Vec::with_capacity(order.len());
+    for id in order {
+        let (pa, pb) = (find(&a, &id), find(&b, &id));
+        let pbase = base.as_ref().and_then(|l| find(l, &id));
+        let part = match (pa, pb) {
+            (Some(pa), Some(pb)) => {
+                if pa == pb || pbase.as_ref() == Some(&pb) {
+                    Some(pa)
+                } else if pbase.as_ref() == Some(&pa) {
+                    Some(pb)
+                } else {
+                    conflicts.push(conflict(key, Some(id.clone()), [(la, &pa), (lb, &pb)]));
+                    Some(if a_wins { pa } else { pb })
+                }
+            }
+            // Removed on the other side, unchanged here: stays removed.
+            (Some(p), None) | (None, Some(p)) if pbase.as_ref() == Some(&p) => None,
+            (Some(p), None) | (None, Some(p)) => Some(p),
+            (None, None) => None,
+        };
+        out.extend(part);
+    }
+    out
+}
+
+/// Whether every element of `short` appears in `long`, in the same order.
+fn is_subsequence(short: &[Value], long: &[Value]) -> bool {
+    let mut rest = long.iter();
+    short.iter().all(|x| rest.any(|y| y == x))
+}
+
+/// The conflicts already on either copy and the new ones, each once, in a fixed order. One
+/// resolved on a side since the common version (when known) stays resolved.
+fn merge_conflicts(
+    base: Option<&Map<String, Value>>,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    new: Vec<Conflict>,
+) -> Vec<Conflict> {
+    let read = |m: &Map<String, Value>| -> Vec<Conflict> {
+        m.get("conflicts")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    };
+    let (ka, kb) = (read(a), read(b));
+    let kbase = base.map(read).unwrap_or_default();
+    let mut all: Vec<Conflict> = ka
+        .iter()
+        .chain(&kb)
+        .filter(|c| !kbase.contains(c) || (ka.contains(c) && kb.contains(c)))
+        .cloned()
+        .chain(new)
+        .collect();
+    all.sort_by_cached_key(|c| serde_json::to_string(c).unwrap_or_default());
+    all.dedup();
+    all
+}
+
+/// Why a choice in a conflict could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChoiceError {
+    #[error("That choice is no longer waiting: someone may have made it already.")]
+    NoSuchConflict,
+    #[error("That value cannot be used here (the file it came in may have been damaged). Choose the other one.")]
+    Unusable,
+}
+
+/// Settles a conflict on `record` by keeping the value at `choice` (an index into the
+/// conflict's values): the field (or part) takes it and the conflict is gone.
+pub fn choose<T: Mergeable>(
+    record: &T,
+    conflict: &Conflict,
+    choice: usize,
+    conflicts_of: impl Fn(&mut T) -> &mut Vec<Conflict>,
+) -> Result<T, ChoiceError> {
+    let value = conflict
+        .values
+        .get(choice)
+        .ok_or(ChoiceError::NoSuchConflict)?
+        .value
+        .clone();
+    let mut current = record.clone();
+    let list = conflicts_of(&mut current);
+    let at = list
+        .iter()
+        .position(|c| c == conflict)
+        .ok_or(ChoiceError::NoSuchConflict)?;
+    list.remove(at);
+    let mut map = to_object(&current);
+    match &conflict.item {
+        None => {
+            map.insert(conflict.field.clone(), value);
+        }
+        Some(id) => {
+            let mut parts = match map.remove(&conflict.field) {
+                Some(Value::Array(parts)) => parts,
+                _ => Vec::new(),
+            };
+            match parts.iter_mut().find(|p| p.get("id") == Some(id)) {
+                Some(p) => *p = value,
+                None => parts.push(value),
+            }
+            map.insert(conflict.field.clone(), Value::Array(parts));
+        }
+    }
+    if map.get(&conflict.field).is_some_and(Value::is_null) {
+        map.remove(&conflict.field);
+    }
+    serde_json::from_value(Value::Object(map)).map_err(|_| ChoiceError::Unusable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::diary::{Task, TaskId};
+    use crate::model::{
+        Choice, Contact, ContactId, ContactOutcome, PracticeId, ReferralStatus, StatusChange,
+    };
+    use crate::testing::arb_referral;
+    use proptest::prelude::*;
+
+    /// One change a link worker could make to a referral.
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Notes(String),
+        Status(ReferralStatus),
+        AddContact(u32, String),
+        ContactMinutes(usize, u32),
+        RemoveContact(usize),
+        AddTask(String),
+        TaskDone(usize),
+        Goals(Vec<String>),
+        Touch(i64),
+    }
+
+    fn arb_edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            ".{0,12}".prop_map(Edit::Notes),
+            proptest::sample::select(ReferralStatus::ALL).prop_map(Edit::Status),
+            (1u32..300, "[a-z ]{0,10}").prop_map(|(m, n)| Edit::AddContact(m, n)),
+            (0usize..6, 1u32..300).prop_map(|(i, m)| Edit::ContactMinutes(i, m)),
+            (0usize..6).prop_map(Edit::RemoveContact),
+            "[a-z ]{1,10}".prop_map(Edit::AddTask),
+            (0usize..4).prop_map(Edit::TaskDone),
+            proptest::collection::vec("[a-z]{1,6}", 0..3).prop_map(Edit::Goals),
+            (1i64..100_000).prop_map(Edit::Touch),
+        ]
+    }
+
+    fn apply(r: &mut Referral, edit: &Edit) {
+        let day = r.referral_date;
+        match edit {
+            Edit::Notes(n) => r.notes = n.clone(),
+            Edit::Status(s) => {
+                r.status = *s;
+                r.history.push(StatusChange {
+                    status: *s,
+                    date: day,
+                });
+            }
+            Edit::AddContact(minutes, note) => {
+                let id = ContactId::next(r.contacts.iter().map(|c| c.id));
+                r.contacts.push(Contact {
+                    id,
+                    date: day,
+                    mode: "telephone".into(),
+                    minutes: *minutes,
+                    outcome: ContactOutcome::Attended,
+                    note: note.clone(),
+                });
+            }
+            Edit::ContactMinutes(i, m) => {
+                let n = r.contacts.len();
+                if n > 0 {
+                    r.contacts[i % n].minutes = *m;
+                }
+            }
+            Edit::RemoveContact(i) => {
+                let n = r.contacts.len();
+                if n > 0 {
+                    r.contacts.remove(i % n);
+                }
+            }
+            Edit::AddTask(text) => {
+                let id = TaskId::next(r.tasks.iter().map(|t| t.id));
+                r.tasks.push(Task {
+                    id,
+                    text: text.clone(),
+                    due: None,
+                    done: None,
+                });
+            }
+            Edit::TaskDone(i) => {
+                let n = r.tasks.len();
+                if n > 0 {
+                    r.tasks[i % n].done = Some(day);
+                }
+            }
+            Edit::Goals(g) => r.goals = g.clone(),
+            Edit::Touch(secs) => r.updated += chrono::Duration::seconds(*secs),
+        }
+    }
+
+    fn edited(base: &Referral, edits: &[Edit]) -> Referral {
+        let mut r = base.clone();
+        for e in edits {
+            apply(&mut r, e);
+        }
+        r
+    }
+
+    prop_compose! {
+        /// A referral as it might be stored (ids unique within its lists), stamped as sent.
+        fn arb_sent()(mut r in arb_referral(vec![PracticeId::from_random([1; 16])], vec![crate::model::PersonId::from_random([2; 16])])) -> Referral {
+            let mut seen = std::collections::BTreeSet::new();
+            r.contacts.retain(|c| seen.insert(c.id));
+            r.lineage.clear();
+            stamp(&mut r);
+            r
+        }
+    }
+
+    fn side<'a>(label: &'a str, record: &'a Referral) -> Side<'a, Referral> {
+        Side { label, record }
+    }
+
+    /// Whether `value` of field `key` (from one copy) survives in `merged`: as the field's
+    /// value, within a longer history, part by part, or among a conflict's values.
+    fn kept(key: &str, value: &Value, merged: &Map<String, Value>, conflicts: &[Conflict]) -> bool {
+        let now = merged.get(key).cloned().unwrap_or(Value::Null);
+        let in_conflict = |item: Option<&Value>, v: &Value| {
+            conflicts.iter().any(|c| {
+                c.field == key && c.item.as_ref() == item && c.values.iter().any(|x| &x.value == v)
+            })
+        };
+        if &now == value || in_conflict(None, value) || key == "updated" {
+            return true;
+        }
+        if let (Value::Array(long), Value::Array(short)) = (&now, value) {
+            if long.starts_with(short) {
+                return true;
+            }
+        }
+        match (items(Some(value)), items(Some(&now))) {
+            (Some(parts), Some(now_parts)) => parts.iter().all(|(id, p)| {
+                now_parts.iter().any(|(i, q)| i == id && q == p) || in_conflict(Some(id), p)
+            }),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// A record merged with itself is unchanged.
+        #[test]
+        fn merging_a_copy_with_itself_changes_nothing(r in arb_sent()) {
+            let got = reconcile(side("A", &r), side("B", &r));
+            prop_assert_eq!(got.relation, Relation::Same);
+            prop_assert_eq!(content(&got.record), content(&r));
+            prop_assert!(got.parts.is_empty());
+            prop_assert_eq!(merge(None, side("A", &r), side("B", &r)), r);
+        }
+
+        /// Changes made in two places merge to the same record whichever side is ours.
+        #[test]
+        fn merging_is_the_same_whichever_side_starts(
+            base in arb_sent(),
+            ea in proptest::collection::vec(arb_edit(), 1..5),
+            eb in proptest::collection::vec(arb_edit(), 1..5),
+        ) {
+            let (a, b) = (edited(&base, &ea), edited(&base, &eb));
+            let ab = reconcile(side("A", &a), side("B", &b)).record;
+            let ba = reconcile(side("B", &b), side("A", &a)).record;
+            prop_assert_eq!(content(&ab), content(&ba));
+            let mut la = ab.lineage.clone();
+            let mut lb = ba.lineage.clone();
+            la.sort();
+            lb.sort();
+            prop_assert_eq!(la, lb);
+            // With the common version known too.
+            let ab = merge(Some(&base), side("A", &a), side("B", &b));
+            let ba = merge(Some(&base), side("B", &b), side("A", &a));
+            prop_assert_eq!(content(&ab), content(&ba));
+        }
+
+        /// Without the common version, every value either copy had is still in the merge:
+        /// in the record, or kept in a conflict for a person to choose.
+        #[test]
+        fn merging_loses_nothing(
+            base in arb_sent(),
+            ea in proptest::collection::vec(arb_edit(), 1..5),
+            eb in proptest::collection::vec(arb_edit(), 1..5),
+        ) {
+            let (a, b) = (edited(&base, &ea), edited(&base, &eb));
+            let m = merge(None, side("A", &a), side("B", &b));
+            let merged = content(&m);
+            for copy in [&a, &b] {
+                for (key, value) in content(copy) {
+                    if key == "conflicts" {
+                        continue;
+                    }
+                    prop_assert!(kept(&key, &value, &merged, &m.conflicts), "{key} = {value} lost");
+                }
+            }
+        }
+
+        /// Merging again with either copy changes nothing more, and the same file received
+        /// twice is recognised.
+        #[test]
+        fn merging_again_changes_nothing(
+            base in arb_sent(),
+            ea in proptest::collection::vec(arb_edit(), 1..5),
+            eb in proptest::collection::vec(arb_edit(), 1..5),
+        ) {
+            let (mut a, mut b) = (edited(&base, &ea), edited(&base, &eb));
+            stamp(&mut a);
+            stamp(&mut b);
+            let m = reconcile(side("A", &a), side("B", &b)).record;
+            for copy in [&a, &b] {
+                let again = reconcile(side("A", &m), side("B", copy));
+                prop_assert!(matches!(again.relation, Relation::Ahead | Relation::Same), "{:?}", again.relation);
+                prop_assert_eq!(content(&again.record), content(&m));
+                prop_assert!(again.parts.is_empty());
+            }
+        }
+
+        /// A record handed back after cover replaces the copy kept here: every change made
+        /// during cover arrives, removals included, with no conflict; an older file is then
+        /// recognised as older.
+        #[test]
+        fn a_handback_updates_instead_of_duplicating(
+            sent in arb_sent(),
+            cover in proptest::collection::vec(arb_edit(), 1..6),
+        ) {
+            let mut back = edited(&sent, &cover);
+            stamp(&mut back);
+            let got = reconcile(side("A", &sent), side("B", &back));
+            prop_assert!(matches!(got.relation, Relation::Behind | Relation::Same));
+            prop_assert_eq!(content(&got.record), content(&back));
+            prop_assert!(got.record.conflicts.is_empty());
+            prop_assert_eq!(got.record.contacts.len(), back.contacts.len());
+            let stale = reconcile(side("A", &got.record), side("B", &sent));
+            prop_assert!(matches!(stale.relation, Relation::Ahead | Relation::Same));
+            prop_assert_eq!(content(&stale.record), content(&back));
+        }
+
+        /// With the common version known, changes made on one side only are simply taken.
+        #[test]
+        fn changes_on_one_side_are_taken_without_asking(
+            base in arb_sent(),
+            ea in proptest::collection::vec(arb_edit(), 1..5),
+        ) {
+            let a = edited(&base, &ea);
+            let m = merge(Some(&base), side("A", &base), side("B", &a));
+            prop_assert_eq!(content(&m), content(&a));
+        }
+    }
+
+    #[test]
+    fn a_field_changed_in_two_places_keeps_both_and_a_choice_settles_it() {
+        let ws = crate::testing::one_referral_ws();
+        let mut base = ws.referrals.values().next().expect("one").clone();
+        stamp(&mut base);
+        let (mut a, mut b) = (base.clone(), base.clone());
+        a.notes = "Lives alone".into();
+        b.notes = "Daughter visits weekly".into();
+        b.updated += chrono::Duration::minutes(5);
+        let got = reconcile(side("Sam", &a), side("Jo", &b));
+        assert_eq!(got.relation, Relation::Apart);
+        let r = got.record;
+        assert_eq!(r.notes, "Daughter visits weekly", "the later change shows");
+        assert_eq!(r.conflicts.len(), 1);
+        let c = &r.conflicts[0];
+        assert_eq!(c.part(), "notes");
+        let froms: Vec<&str> = c.values.iter().map(|v| v.from.as_str()).collect();
+        assert_eq!(froms, ["Jo", "Sam"]);
+        let pick = c
+            .values
+            .iter()
+            .position(|v| v.from == "Sam")
+            .expect("Sam's");
+        let settled = choose(&r, c, pick, |r| &mut r.conflicts).expect("chosen");
+        assert_eq!(settled.notes, "Lives alone");
+        assert!(settled.conflicts.is_empty());
+        assert_eq!(
+            choose(&settled, c, pick, |r| &mut r.conflicts),
+            Err(ChoiceError::NoSuchConflict),
+            "a choice already made is not made twice"
+        );
+    }
+
+    #[test]
+    fn a_contact_changed_in_two_places_is_one_part_in_conflict_and_new_ones_are_both_kept() {
+        let ws = crate::testing::one_referral_ws();
+        let mut base = ws.referrals.values().next().expect("one").clone();
+        apply(&mut base, &Edit::AddContact(30, "first".into()));
+        stamp(&mut base);
+        let (mut a, mut b) = (base.clone(), base.clone());
+        apply(&mut a, &Edit::ContactMinutes(0, 45));
+        apply(&mut b, &Edit::ContactMinutes(0, 60));
+        apply(&mut b, &Edit::AddTask("Chase the housing team".into()));
+        apply(&mut a, &Edit::AddTask("Book the walking group".into()));
+        let r = reconcile(side("Sam", &a), side("Jo", &b)).record;
+        assert_eq!(r.contacts.len(), 1, "matched by id, not duplicated");
+        let parts: Vec<String> = r.conflicts.iter().map(Conflict::part).collect();
+        assert_eq!(parts, ["contacts/1", "tasks/1"], "{:?}", r.conflicts);
+        // Choosing a value for a part replaces that part only.
+        let c = r
+            .conflicts
+            .iter()
+            .find(|c| c.field == "contacts")
+            .expect("contacts");
+        let at = c.values.iter().position(|v| v.from == "Jo").expect("Jo's");
+        let settled = choose(&r, c, at, |r| &mut r.conflicts).expect("chosen");
+        assert_eq!(settled.contacts[0].minutes, 60);
+        assert_eq!(settled.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn a_damaged_value_in_a_conflict_is_refused_not_applied() {
+        let ws = crate::testing::one_referral_ws();
+        let mut r = ws.referrals.values().next().expect("one").clone();
+        let c = Conflict {
+            field: "status".into(),
+            item: None,
+            values: vec![Variant {
+                from: "X".into(),
+                value: Value::from("on_the_moon"),
+            }],
+        };
+        r.conflicts.push(c.clone());
+        assert_eq!(
+            choose(&r, &c, 0, |r| &mut r.conflicts),
+            Err(ChoiceError::Unusable)
+        );
+    }
+}
