@@ -18,7 +18,7 @@ pub struct ListItem {
 }
 
 /// Which configurable list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ListKind {
     Reasons,
     ReferrerRoles,

@@ -809,6 +809,12 @@ impl Workspace {
         list
     }
 
+    /// A referral to change: `None` if it is not here, or handed over to a colleague (then
+    /// it is read-only here until it comes back).
+    pub fn changeable(&mut self, id: ReferralId) -> Option<&mut Referral> {
+        self.referrals.get_mut(&id).filter(|r| r.handed.is_none())
+    }
+
     /// A person's pseudonymous reference (empty if they are not in the workspace).
     pub fn reference_of(&self, person: PersonId) -> &str {
         self.people

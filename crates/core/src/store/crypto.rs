@@ -178,6 +178,14 @@ impl Vault {
     /// Compresses, encrypts (fresh random nonce) and encodes a value to be
     /// stored under `key_name`.
     pub fn seal(&self, key_name: &str, plaintext: &str, rng: &mut dyn Random) -> String {
+        let mut out = String::from(SEALED_PREFIX);
+        out.push_str(&pack(&self.seal_bytes(key_name, plaintext, rng)));
+        out
+    }
+
+    /// Compresses and encrypts a value (fresh random nonce) for a file: the nonce, then the
+    /// ciphertext. `key_name` binds it to its use.
+    pub fn seal_bytes(&self, key_name: &str, plaintext: &str, rng: &mut dyn Random) -> Vec<u8> {
         let compressed = miniz_oxide::deflate::compress_to_vec(plaintext.as_bytes(), SEAL_LEVEL);
         let mut nonce = [0u8; 12];
         rng.fill(&mut nonce);
@@ -194,9 +202,7 @@ impl Vault {
         let mut bytes = Vec::with_capacity(12 + ciphertext.len());
         bytes.extend_from_slice(&nonce);
         bytes.extend_from_slice(&ciphertext);
-        let mut out = String::from(SEALED_PREFIX);
-        out.push_str(&pack(&bytes));
-        out
+        bytes
     }
 
     /// Decodes, decrypts and inflates a value stored under `key_name`.
@@ -205,6 +211,11 @@ impl Vault {
             .strip_prefix(SEALED_PREFIX)
             .ok_or(CryptoError::NotSealed)?;
         let bytes = unpack(packed).ok_or(CryptoError::Integrity)?;
+        self.open_bytes(key_name, &bytes)
+    }
+
+    /// Decrypts and inflates bytes made by [`Vault::seal_bytes`].
+    pub fn open_bytes(&self, key_name: &str, bytes: &[u8]) -> Result<String, CryptoError> {
         if bytes.len() < 12 + 16 {
             return Err(CryptoError::Integrity);
         }

@@ -511,11 +511,7 @@ pub fn export_backup(
         .collect();
     let payload = serde_json::to_string(&Payload { documents })
         .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"));
-    let sealed = vault.seal(BACKUP_AAD, &payload, rng);
-    let bytes = crate::store::crypto::unpack(
-        sealed.trim_start_matches(crate::store::crypto::SEALED_PREFIX),
-    )
-    .unwrap_or_else(|| unreachable!("seal always packs well-formed text"));
+    let bytes = vault.seal_bytes(BACKUP_AAD, &payload, rng);
     crate::store::format::encode_doc(
         &BACKUP_DOC,
         &Backup {
@@ -548,13 +544,8 @@ pub fn open_backup(backup: &Backup, passphrase: &str) -> Result<OpenedBackup, Ba
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(backup.payload.trim())
         .map_err(|_| BackupError::Integrity)?;
-    let sealed = format!(
-        "{}{}",
-        crate::store::crypto::SEALED_PREFIX,
-        crate::store::crypto::pack(&bytes)
-    );
     let text = vault
-        .open(BACKUP_AAD, &sealed)
+        .open_bytes(BACKUP_AAD, &bytes)
         .map_err(|_| BackupError::Integrity)?;
     let payload: Payload = serde_json::from_str(&text).map_err(|e| BackupError::Damaged {
         key: "contents".into(),

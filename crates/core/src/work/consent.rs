@@ -68,8 +68,7 @@ impl Workspace {
         today: NaiveDate,
     ) -> Result<u32, ConsentError> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(ConsentError::NoSuchReferral)?;
         if draft.date.trim().is_empty() {
             return Err(ConsentError::DateMissing);

@@ -380,8 +380,7 @@ impl Workspace {
         let mut a = draft.validate(self, referral, today)?;
         let clashes = self.clashes(a.date, a.start, a.minutes, None);
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
         a.id = AppointmentId::next(r.appointments.iter().map(|a| a.id));
         let id = a.id;
@@ -405,8 +404,7 @@ impl Workspace {
         id: AppointmentId,
     ) -> Result<u32, DiaryError> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(DiaryError::NoSuchReferral)?;
         let a = r
             .appointments
@@ -476,8 +474,7 @@ impl Workspace {
                 .collect::<Vec<_>>()
         })?;
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
         if let Some(a) = r.appointments.iter_mut().find(|a| a.id == id) {
             a.contact = Some(new_id);
@@ -492,8 +489,7 @@ impl Workspace {
         match owner {
             TaskOwner::Workspace => Ok(&mut self.tasks),
             TaskOwner::Referral(id) => self
-                .referrals
-                .get_mut(&id)
+                .changeable(id)
                 .map(|r| &mut r.tasks)
                 .ok_or(DiaryError::NoSuchReferral),
         }
@@ -648,8 +644,7 @@ impl Workspace {
     ) -> Result<u32, Vec<DiaryError>> {
         let mut note = draft.validate(self, referral, today)?;
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
         note.id = NoteId::next(r.case_notes.iter().map(|n| n.id));
         r.case_notes.push(note);
@@ -665,8 +660,7 @@ impl Workspace {
         id: NoteId,
     ) -> Result<u32, DiaryError> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(DiaryError::NoSuchReferral)?;
         let before = r.case_notes.len();
         r.case_notes.retain(|n| n.id != id);

@@ -101,8 +101,7 @@ impl Workspace {
         }
         self.check_category(&category)?;
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(DirectoryError::NoSuchReferral)?;
         if !r.status.is_open() {
             return Err(DirectoryError::EpisodeEnded);
@@ -133,8 +132,7 @@ impl Workspace {
         date: NaiveDate,
     ) -> Result<u32, DirectoryError> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(DirectoryError::NoSuchReferral)?;
         let earliest = r.referral_date;
         let c = r

@@ -123,9 +123,7 @@ fn parse_date(
 
 impl Workspace {
     fn referral_mut(&mut self, id: ReferralId) -> Result<&mut Referral, JourneyError> {
-        self.referrals
-            .get_mut(&id)
-            .ok_or(JourneyError::NoSuchReferral)
+        self.changeable(id).ok_or(JourneyError::NoSuchReferral)
     }
 
     /// Changes a referral's status on `date` (ISO text, as a form gives it),

@@ -944,8 +944,7 @@ impl crate::model::Workspace {
             return Err(MeasureError::BeforeBaseline(day(baseline)));
         }
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(MeasureError::NoSuchReferral)?;
         let id = MeasureId::next(r.measures.iter().map(|m| m.id));
         r.measures.push(MeasureRecord {
@@ -968,8 +967,7 @@ impl crate::model::Workspace {
         change: impl FnOnce(&mut Referral) -> Result<(), MeasureError>,
     ) -> Result<u32, MeasureError> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or(MeasureError::NoSuchReferral)?;
         change(r)?;
         let person = r.person;

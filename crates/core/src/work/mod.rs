@@ -4,6 +4,7 @@ pub mod consent;
 pub mod demo;
 pub mod diary;
 pub mod directory;
+pub mod handover;
 pub mod journey;
 pub mod measures;
 pub mod merge;

@@ -197,8 +197,7 @@ impl Workspace {
     ) -> Result<u32, Vec<PlanError>> {
         let mut action = draft.validate(self, referral)?;
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![PlanError::NoSuchReferral])?;
         action.id = ActionId::next(r.plan.iter().map(|a| a.id));
         r.plan.push(action);
@@ -210,10 +209,7 @@ impl Workspace {
     /// Takes an action out of the plan (agreed in error, or no longer wanted). A task made
     /// from it stays on the to-do list. Returns the chunk to save.
     pub fn remove_action(&mut self, referral: ReferralId, id: ActionId) -> Result<u32, PlanError> {
-        let r = self
-            .referrals
-            .get_mut(&referral)
-            .ok_or(PlanError::NoSuchReferral)?;
+        let r = self.changeable(referral).ok_or(PlanError::NoSuchReferral)?;
         let before = r.plan.len();
         r.plan.retain(|a| a.id != id);
         if r.plan.len() == before {
@@ -254,10 +250,7 @@ impl Workspace {
             .map_err(|errors| {
                 PlanError::Task(errors.into_iter().next().unwrap_or(DiaryError::NoSuchTask))
             })?;
-        let r = self
-            .referrals
-            .get_mut(&referral)
-            .ok_or(PlanError::NoSuchReferral)?;
+        let r = self.changeable(referral).ok_or(PlanError::NoSuchReferral)?;
         if let Some(action) = r.plan.iter_mut().find(|a| a.id == id) {
             action.task = Some(task);
         }

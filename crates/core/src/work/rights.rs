@@ -153,18 +153,17 @@ impl Workspace {
     /// person's chunk, even when it is now empty, and any of the others that changed.
     /// Copies made before (backups, exported files) are not reached.
     pub fn delete_person(&mut self, person: PersonId) -> Result<Vec<StoreKey>, RightsError> {
-        let removed = self
+        let reference = self
             .people
-            .remove(&person)
-            .ok_or(RightsError::NoSuchPerson)?;
-        let mut keys = Vec::new();
-        if let Some(chunk) = self.placement.remove(&person) {
-            keys.push(StoreKey::Records(chunk));
-        }
-        self.referrals.retain(|_, r| r.person != person);
-        self.by_person = Grouped::of(self.referrals.values().map(|r| (r.person, r.id)));
-        self.members = Grouped::of(self.placement.iter().map(|(p, c)| (*c, *p)));
-        let reference = removed.reference;
+            .get(&person)
+            .ok_or(RightsError::NoSuchPerson)?
+            .reference
+            .clone();
+        let mut keys: Vec<StoreKey> = self
+            .drop_person(person)
+            .map(StoreKey::Records)
+            .into_iter()
+            .collect();
         let mut changed = Vec::new();
         each_note(
             &mut self.tasks,
@@ -178,6 +177,19 @@ impl Workspace {
         );
         keys.extend(changed);
         Ok(keys)
+    }
+}
+
+impl Workspace {
+    /// Takes a person and all their episodes out of the workspace (and nothing else). Gives
+    /// the chunk they were stored in, to write again.
+    pub(crate) fn drop_person(&mut self, person: PersonId) -> Option<u32> {
+        self.people.remove(&person)?;
+        let chunk = self.placement.remove(&person);
+        self.referrals.retain(|_, r| r.person != person);
+        self.by_person = Grouped::of(self.referrals.values().map(|r| (r.person, r.id)));
+        self.members = Grouped::of(self.placement.iter().map(|(p, c)| (*c, *p)));
+        chunk
     }
 }
 

@@ -216,8 +216,7 @@ impl Workspace {
     ) -> Result<u32, Vec<RiskError>> {
         let mut entry = draft.validate(self, today)?;
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
         entry.id = RiskId::next(r.risks.iter().map(|e| e.id));
         r.risks.push(entry);
@@ -288,8 +287,7 @@ impl Workspace {
         let title = format!("Concern raised {}", day(entry.date));
         let by = self.editor.clone();
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
         for (field, from, to) in changes {
             r.edits.push(crate::model::audit::FactEdit {
@@ -320,8 +318,7 @@ impl Workspace {
         today: NaiveDate,
     ) -> Result<u32, Vec<RiskError>> {
         let r = self
-            .referrals
-            .get_mut(&referral)
+            .changeable(referral)
             .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
         let entry = r
             .risks
