@@ -23,6 +23,7 @@ use crate::pages::programme::ProgrammePage;
 use crate::pages::referral::ReferralPage;
 use crate::pages::settings::SettingsPage;
 use crate::pages::today::TodayPage;
+use crate::pages::handover::HandoverPage;
 use crate::pages::transfer::TransferPage;
 use crate::route::{self, Route};
 use crate::state::{AppState, Session};
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                         Route::Settings => view! { <SettingsPage/> }.into_any(),
                         Route::Directory => view! { <DirectoryPage/> }.into_any(),
                         Route::Transfer => view! { <TransferPage/> }.into_any(),
+                        Route::Handover => view! { <HandoverPage/> }.into_any(),
                         Route::PracticeWork => view! { <PracticeWorkPage/> }.into_any(),
                         Route::Practices => view! { <PracticesPage/> }.into_any(),
                         Route::CheckIn(id) => view! { <CheckInPage practice=id/> }.into_any(),

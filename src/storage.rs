@@ -245,6 +245,28 @@ pub fn write_all(values: &[(String, String)]) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Writes several values as one change: if any write fails, those already written are put
+/// back as they were (or removed, if they were new), so storage holds all of it or none.
+pub fn write_all_or_none(values: &[(String, String)]) -> Result<(), StorageError> {
+    let store = storage()?;
+    let mut before = Vec::with_capacity(values.len());
+    for (key, _) in values {
+        before.push((key, store.get_item(key).map_err(classify)?));
+    }
+    for (n, (key, value)) in values.iter().enumerate() {
+        if let Err(e) = store.set_item(key, value) {
+            for (key, old) in &before[..n] {
+                let _ = match old {
+                    Some(old) => store.set_item(key, old),
+                    None => store.remove_item(key),
+                };
+            }
+            return Err(classify(e));
+        }
+    }
+    Ok(())
+}
+
 /// Removes a damaged value, after making sure a recovery copy exists.
 pub fn set_aside(key: &str) -> Result<(), StorageError> {
     let store = storage()?;

@@ -4,6 +4,7 @@ pub mod common;
 pub mod dashboard;
 pub mod diary;
 pub mod directory;
+pub mod handover;
 pub mod outcomes;
 pub mod practice_work;
 pub mod referral;

@@ -72,6 +72,7 @@ pub fn CaseloadPage() -> impl IntoView {
             <h1>"Caseload"</h1>
             <div class="button-row">
                 <a class="button button--secondary" href=Route::Transfer.href() data-testid="to-transfer">"Import or export"</a>
+                <a class="button button--secondary" href=Route::Handover.href() data-testid="to-handover">"Hand over or receive"</a>
                 <a class="button" href=Route::NewReferral.href() data-testid="new-referral">"New referral"</a>
             </div>
         </div>

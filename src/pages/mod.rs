@@ -5,6 +5,7 @@ pub mod checkin;
 pub mod dashboard;
 pub mod diary;
 pub mod directory;
+pub mod handover;
 pub mod lock;
 pub mod not_found;
 pub mod practice_work;

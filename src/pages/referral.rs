@@ -14,6 +14,7 @@ use linkwork_core::{
 
 use crate::components::common::error_summary::ErrorSummary;
 use crate::components::common::field_error::FieldError;
+use crate::components::referral::conflicts_panel::ConflictsPanel;
 use crate::components::referral::journey_panel::{JourneyPanel, SectionDrafts};
 use crate::components::referral::record_panel::RecordPanel;
 use crate::platform::{show_date, today};
@@ -237,11 +238,36 @@ pub fn ReferralPage(
         )
     });
 
+    // Handed over to a colleague: read-only here until it comes back.
+    let handed = move || {
+        id.and_then(|rid| {
+            state
+                .ws
+                .with(|ws| ws.referrals.get(&rid).and_then(|r| r.handed.clone()))
+        })
+    };
+    let provenance = existing.as_ref().and_then(|r| {
+        r.arrived
+            .last()
+            .map(|a| format!("{}.", a.words(&show_date(a.on))))
+    });
+
     view! {
         <div class="page-head">
             <h1>{heading}</h1>
             {meta.map(|m| view! { <p class="muted">{m}</p> })}
+            {provenance.map(|p| view! { <p class="muted" data-testid="provenance">{p}</p> })}
         </div>
+        {move || handed().map(|h| view! {
+            <p class="banner banner--info" role="status" data-testid="handed-banner">
+                {format!("Handed over to {} on {}. ", h.to, show_date(h.on))}
+                "It is read-only here until they hand it back. "
+                <a href=Route::Handover.href()>"Hand over and receive"</a>
+            </p>
+        })}
+        {id.map(|rid| view! { <ConflictsPanel referral=rid/> })}
+        <fieldset class="read-only-wrap" disabled=move || handed().is_some()>
+        <legend class="visually-hidden">"The referral"</legend>
         {id.map(|rid| view! { <JourneyPanel referral=rid drafts=sections/> })}
         {id.is_some().then(|| view! { <h2 class="section-heading" id="sec-details-heading" tabindex="-1">"Details"</h2> })}
         <ErrorSummary errors=summary/>
@@ -476,6 +502,7 @@ pub fn ReferralPage(
             </div>
         </form>
         {id.map(|rid| view! { <RecordPanel referral=rid/> })}
+        </fieldset>
     }
     .into_any()
 }

@@ -3,6 +3,9 @@
 mod care;
 mod changes;
 mod diary;
+mod handover;
+
+pub use handover::{HandoverProblem, Made};
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

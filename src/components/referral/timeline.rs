@@ -19,6 +19,9 @@ struct Entry {
     attended: bool,
     /// The entry's test id: timeline-status, -contact or -connection.
     kind: &'static str,
+    /// Who added or changed it, if it came in a handover ("Jo (Hillview), handed back
+    /// 3 Dec 2026").
+    from: Option<String>,
 }
 
 /// Everything that happened in a referral, newest first (status changes, contacts and
@@ -35,6 +38,14 @@ pub fn Timeline(
                 return Vec::new();
             };
             let lists = &ws.settings.lists;
+            // Parts that arrived in a handover, with who sent them and when.
+            let from = |part: String| {
+                r.arrived
+                    .iter()
+                    .rev()
+                    .find(|a| a.touched(&part))
+                    .map(|a| format!("Recorded by {}, received {}", a.from, show_date(a.on)))
+            };
             let mut list: Vec<Entry> = r
                 .history
                 .iter()
@@ -48,6 +59,7 @@ pub fn Timeline(
                     note: None,
                     attended: false,
                     kind: "timeline-status",
+                    from: None,
                 })
                 .collect();
             let statuses = list.len();
@@ -65,6 +77,7 @@ pub fn Timeline(
                 note: None,
                 attended: c.outcome == ContactOutcome::Attended,
                 kind: "timeline-contact",
+                from: from(format!("contacts/{}", c.id)),
             }));
             let before = list.len();
             list.extend(
@@ -81,6 +94,7 @@ pub fn Timeline(
                         note: None,
                         attended: false,
                         kind: "timeline-connection",
+                        from: from(format!("connections/{}", c.id)),
                     }),
             );
             // Appointments booked from today on, ahead of what has happened.
@@ -110,6 +124,7 @@ pub fn Timeline(
                         note: None,
                         attended: false,
                         kind: "timeline-booked",
+                        from: from(format!("appointments/{}", a.id)),
                     }),
             );
             let before = list.len();
@@ -126,6 +141,7 @@ pub fn Timeline(
                 note: Some(n.id),
                 attended: false,
                 kind: "timeline-note",
+                from: from(format!("case_notes/{}", n.id)),
             }));
             linkwork_core::model::order::sort_by(&mut list, |a, b| {
                 b.date.cmp(&a.date).then(b.order.cmp(&a.order))
@@ -154,6 +170,7 @@ pub fn Timeline(
                         <span class="timeline__date">{show_date(e.date)}</span>
                         <span class="timeline__text">{e.text}</span>
                         {(!e.detail.is_empty()).then(|| view! { <span class="timeline__detail">{e.detail}</span> })}
+                        {e.from.map(|f| view! { <span class="timeline__detail timeline-from" data-testid="timeline-from">{f}</span> })}
                         {remove}
                         {remove_note}
                     </li>

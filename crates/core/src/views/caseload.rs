@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 
 use crate::model::lists::ListKind;
-use crate::model::{normalise_reference, PracticeId, ReferralId, ReferralStatus, Workspace};
+use crate::model::{normalise_reference, PracticeId, Referral, ReferralId, ReferralStatus, Workspace};
 use crate::work::journey::{highlights, Highlights};
 
 /// A column the caseload can be sorted by.
@@ -81,11 +81,12 @@ pub enum StatusFilter {
 }
 
 impl StatusFilter {
-    fn matches(self, status: ReferralStatus) -> bool {
+    /// Open means on the caseload: open and not handed over to a colleague.
+    fn matches(self, r: &Referral) -> bool {
         match self {
-            StatusFilter::Open => status.is_open(),
+            StatusFilter::Open => r.on_caseload(),
             StatusFilter::All => true,
-            StatusFilter::Only(s) => s == status,
+            StatusFilter::Only(s) => s == r.status,
         }
     }
 }
@@ -148,7 +149,7 @@ pub fn caseload_rows(ws: &Workspace, query: &CaseloadQuery, today: NaiveDate) ->
     let mut rows: Vec<CaseloadRow> = ws
         .referrals
         .values()
-        .filter(|r| query.status.matches(r.status))
+        .filter(|r| query.status.matches(r))
         .filter(|r| query.practice.is_none_or(|p| p == r.practice))
         .filter_map(|r| {
             let person = ws.people.get(&r.person)?;
@@ -257,11 +258,25 @@ mod tests {
     fn the_default_view_is_the_open_caseload_newest_first() {
         let ws = generate(&DemoSpec::standard(), today());
         let rows = caseload_rows(&ws, &CaseloadQuery::default(), today());
-        let open = ws.referrals.values().filter(|r| r.status.is_open()).count();
+        let open = ws.referrals.values().filter(|r| r.on_caseload()).count();
         assert_eq!(rows.len(), open);
         assert!(rows
             .windows(2)
             .all(|w| w[0].referral_date >= w[1].referral_date));
+    }
+
+    #[test]
+    fn people_handed_over_leave_the_open_caseload_and_its_tiles_but_stay_on_record() {
+        let mut ws = generate(&DemoSpec::standard(), today());
+        let all = caseload_rows(&ws, &CaseloadQuery { status: StatusFilter::All, ..CaseloadQuery::default() }, today()).len();
+        let open = caseload_rows(&ws, &CaseloadQuery::default(), today()).len();
+        let tiles = crate::views::dashboard::compute(&ws, &crate::views::dashboard::DashboardFilter::last_year(today()), today()).tiles.open;
+        let id = *ws.referrals.iter().find(|(_, r)| r.on_caseload()).expect("an open one").0;
+        ws.referrals.get_mut(&id).expect("there").handed = Some(crate::model::handover::HandedOver { to: "Jo".into(), on: today() });
+        assert_eq!(caseload_rows(&ws, &CaseloadQuery::default(), today()).len(), open - 1);
+        assert_eq!(caseload_rows(&ws, &CaseloadQuery { status: StatusFilter::All, ..CaseloadQuery::default() }, today()).len(), all);
+        let after = crate::views::dashboard::compute(&ws, &crate::views::dashboard::DashboardFilter::last_year(today()), today()).tiles.open;
+        assert_eq!(after, tiles - 1, "the dashboard's open count leaves it out too");
     }
 
     #[test]

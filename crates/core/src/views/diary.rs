@@ -63,7 +63,7 @@ pub(crate) fn lines_of(
     out: &mut Vec<AppointmentLine>,
 ) {
     let mut reference = None;
-    let open = r.status.is_open();
+    let open = r.on_caseload();
     for a in &r.appointments {
         let state = r.appointment_state(a);
         // An ended episode's bookings that were never marked are off the diary (they come

@@ -119,7 +119,7 @@ pub fn today(ws: &Workspace, today: NaiveDate) -> Today {
             .map(|i| i.name.clone())
     };
     for r in ws.referrals.values() {
-        let open = r.status.is_open();
+        let open = r.on_caseload();
         lines_of(
             ws,
             r,

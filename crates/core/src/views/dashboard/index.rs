@@ -89,6 +89,8 @@ struct ReferralFact {
     practice: PracticeId,
     referral_date: NaiveDate,
     status: ReferralStatus,
+    /// Open and still this link worker's (not handed over).
+    on_caseload: bool,
     role: u16,
     /// When the episode ended, and how (in [`DashboardIndex::ending_labels`]).
     ending: Option<(NaiveDate, u16)>,
@@ -298,6 +300,7 @@ impl DashboardIndex {
                 practice: r.practice,
                 referral_date: r.referral_date,
                 status: r.status,
+                on_caseload: r.on_caseload(),
                 role: roles.of(&r.referrer_role),
                 ending: r
                     .ending(&ws.settings.lists)
@@ -413,13 +416,13 @@ impl DashboardIndex {
 
         for r in self.referrals.iter().filter(|f| matches(f)) {
             // About today.
-            if r.status.is_open() {
+            if r.on_caseload {
                 tiles.open += 1;
             }
             if r.referral_date >= month_start && r.referral_date <= today {
                 tiles.new_this_month += 1;
             }
-            if r.status.is_open() {
+            if r.on_caseload {
                 let overdue = slice(&self.task_dues, &r.tasks)
                     .iter()
                     .filter(|d| **d < today);

@@ -873,7 +873,7 @@ mod tests {
             for s in [d.tiles.did_not_attend, d.tiles.improved_wellbeing, d.taken_up] {
                 proptest::prop_assert!(s.count <= s.of);
             }
-            let open_now = ws.referrals.values().filter(|r| r.status.is_open()).count() as u32;
+            let open_now = ws.referrals.values().filter(|r| r.on_caseload()).count() as u32;
             proptest::prop_assert_eq!(d.tiles.open, open_now);
         }
     }
