@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::common::notice_banner::NoticeBanner;
 use crate::components::handover::hand_over_form::HandOverForm;
 use crate::components::handover::handed_list::HandedList;
 use crate::components::handover::receive_form::ReceiveForm;
@@ -17,6 +18,7 @@ pub fn HandoverPage() -> impl IntoView {
                 "The file is sealed with a one-time code: give the code in person or by phone, never in the same email as the file."
             </p>
         </div>
+        <NoticeBanner/>
         <HandOverForm/>
         <ReceiveForm/>
         <HandedList/>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use linkwork_core::PersonId;
 
 use crate::platform::show_date;
+use crate::route::Route;
 use crate::state::use_state;
 
 /// The people handed over to colleagues, read-only here: each can be removed from this
@@ -16,9 +17,12 @@ pub fn HandedList() -> impl IntoView {
             ws.handed_over_people()
                 .into_iter()
                 .map(|p| {
-                    let last = ws.referrals_of(p).last().and_then(|r| r.handed.clone());
-                    let (to, on) = last.map_or((String::new(), String::new()), |h| (h.to, show_date(h.on)));
-                    (p, ws.reference_of(p).to_owned(), to, on)
+                    let last = ws.referrals_of(p).last().map(|r| (r.id, r.handed.clone()));
+                    let href = last.as_ref().map(|(id, _)| Route::Referral(*id).href()).unwrap_or_default();
+                    let (to, on) = last
+                        .and_then(|(_, h)| h)
+                        .map_or((String::new(), String::new()), |h| (h.to, show_date(h.on)));
+                    (p, ws.reference_of(p).to_owned(), href, to, on)
                 })
                 .collect::<Vec<_>>()
         })
@@ -51,11 +55,11 @@ pub fn HandedList() -> impl IntoView {
                             <caption class="visually-hidden">"People handed over, to whom and when"</caption>
                             <thead><tr><th scope="col">"Reference"</th><th scope="col">"Handed over to"</th><th scope="col">"On"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
-                                {list.into_iter().map(|(p, reference, to, on)| {
+                                {list.into_iter().map(|(p, reference, href, to, on)| {
                                     let label = format!("Remove {reference} from this workspace");
                                     view! {
                                         <tr data-testid="handed-row">
-                                            <td>{reference}</td><td>{to}</td><td>{on}</td>
+                                            <td><a href=href data-testid="handed-reference">{reference}</a></td><td>{to}</td><td>{on}</td>
                                             <td><button type="button" class="button button--link button--small" aria-label=label
                                                 disabled=move || state.read_only()
                                                 on:click=move |_| asking.set(Some(vec![p]))>"Remove…"</button></td>

@@ -1,0 +1,166 @@
+// End-to-end: handing people over to a colleague in another browser, and back after cover.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { screenshot } from './harness.mjs';
+import { addPractice, byTestId, caseloadRows, createWorkspace, openFresh, recordReferral } from './flows.mjs';
+
+/** Goes to the handover page from the caseload. */
+async function toHandover(page) {
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('to-handover'));
+  await page.waitForSelector(byTestId('hand-over-form'));
+}
+
+/** Hands the people with these references to `to`: gives the file and the code shown. */
+async function handOver(page, references, to) {
+  await toHandover(page);
+  for (const r of references) await page.check(`${byTestId('handover-person')}[value="${r}"]`);
+  await page.fill(byTestId('handover-to'), to);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('make-handover'))]);
+  await page.waitForSelector(byTestId('handover-made'));
+  const code = (await page.textContent(byTestId('handover-code'))).trim();
+  const name = download.suggestedFilename();
+  const text = await fs.readFile(await download.path(), 'utf8');
+  return { name, text, code };
+}
+
+/** Opens a handover file with a code on the handover page; waits for the preview or an error. */
+async function openHandover(page, file, code) {
+  await toHandover(page);
+  await page.setInputFiles(byTestId('receive-file'), {
+    name: file.name,
+    mimeType: 'application/json',
+    buffer: Buffer.from(file.text),
+  });
+  await page.fill(byTestId('receive-code'), code);
+  await page.click(byTestId('open-handover'));
+  await page.waitForSelector(
+    `${byTestId('handover-preview')}, ${byTestId('receive-code-error')}, ${byTestId('receive-file-error')}, ${byTestId('receive-error')}`,
+  );
+}
+
+async function openReferral(page, reference) {
+  await page.click(byTestId('nav-caseload'));
+  await page.click(`${byTestId('row-reference')}:text-is("${reference}")`);
+  await page.waitForSelector(byTestId('journey'));
+}
+
+test('three people go to a colleague in another browser, and come back after cover with what was added', async (t) => {
+  const sam = await openFresh(t);
+  const a = sam.page;
+  await createWorkspace(a, 'Sam (Riverside)');
+  await addPractice(a, 'Riverside Medical Practice');
+  for (const r of ['RV-0001', 'RV-0002', 'RV-0003', 'RV-0004']) {
+    await recordReferral(a, r, { notes: `Private note about ${r}` });
+  }
+
+  // Sam hands three over: a file, and a code shown once.
+  const started = Date.now();
+  const file = await handOver(a, ['RV-0001', 'RV-0002', 'RV-0003'], 'Jo (Hillview)');
+  t.diagnostic(`hand over three people: ${Date.now() - started} ms`);
+  assert.match(file.name, /^linkwork-handover-\d{4}-\d{2}-\d{2}\.json$/);
+  assert.match(file.code, /^[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}$/);
+  const outer = JSON.parse(file.text);
+  assert.equal(outer.from, 'Sam (Riverside)');
+  assert.equal(outer.people, 3);
+  for (const secret of ['RV-000', 'Private note', 'Riverside Medical', 'Jo (Hillview)', 'loneliness']) {
+    assert.ok(!file.text.includes(secret), `${secret} is readable in the handover file`);
+  }
+  await screenshot(a, 'handover-made');
+  // They leave the open caseload, and are read-only here.
+  assert.deepEqual((await caseloadRows(a)).map((r) => r[0]), ['RV-0004']);
+  await toHandover(a);
+  assert.equal(await a.$$eval(byTestId('handed-row'), (r) => r.length), 3);
+  await a.click(`${byTestId('handed-reference')}:text-is("RV-0001")`);
+  await a.waitForSelector(byTestId('handed-banner'));
+  assert.match(await a.textContent(byTestId('handed-banner')), /Handed over to Jo \(Hillview\)/);
+  assert.equal(await a.isDisabled(byTestId('save-contact')), true, 'no contact can be added to a referral handed over');
+
+  // Jo, in a fresh browser profile, receives them with the code.
+  const jo = await openFresh(t);
+  const b = jo.page;
+  await createWorkspace(b, 'Jo (Hillview)');
+  await addPractice(b, 'Riverside Medical Practice');
+  await openHandover(b, file, 'ABCD-EFGH-JKLM-NPQR');
+  assert.match(await b.textContent(byTestId('receive-code-error')), /does not open linkwork-handover/);
+  assert.equal(await b.$(byTestId('handover-preview')), null);
+  await openHandover(b, file, file.code.toLowerCase());
+  const preview = await b.$$eval(byTestId('preview-person'), (rows) => rows.map((r) => r.textContent));
+  assert.equal(preview.length, 3);
+  assert.ok(preview.every((r) => r.includes('New: added to your caseload')), preview.join('\n'));
+  assert.equal(await b.evaluate(() => Object.keys(localStorage).length > 0), true);
+  await screenshot(b, 'handover-preview');
+  await b.click(byTestId('confirm-receive'));
+  await b.waitForSelector(`${byTestId('notice')} >> text=Received 3 people from Sam (Riverside)`);
+  assert.deepEqual((await caseloadRows(b)).map((r) => r[0]).sort(), ['RV-0001', 'RV-0002', 'RV-0003']);
+
+  // Jo adds a contact during cover, then hands all three back.
+  await openReferral(b, 'RV-0001');
+  assert.match(await b.textContent(byTestId('provenance')), /Handed over by Sam \(Riverside\) on/);
+  await b.fill(byTestId('contact-note'), 'Met at the library during cover');
+  await b.click(byTestId('save-contact'));
+  await b.waitForSelector(`${byTestId('timeline')} >> text=Met at the library during cover`);
+  const back = await handOver(b, ['RV-0001', 'RV-0002', 'RV-0003'], 'Sam (Riverside)');
+
+  // Sam receives them back: matched by id, updated, not duplicated.
+  await openHandover(a, back, back.code);
+  const again = await a.$$eval(byTestId('preview-person'), (rows) => rows.map((r) => r.textContent));
+  assert.ok(again[0].includes('Already known: updated'), again.join('\n'));
+  await a.click(byTestId('confirm-receive'));
+  await a.waitForSelector(`${byTestId('notice')} >> text=Received 3 people from Jo (Hillview)`);
+  assert.deepEqual((await caseloadRows(a)).map((r) => r[0]).sort(), ['RV-0001', 'RV-0002', 'RV-0003', 'RV-0004']);
+  await openReferral(a, 'RV-0001');
+  assert.equal(await a.$(byTestId('handed-banner')), null, 'back with Sam, editable again');
+  assert.match(await a.textContent(byTestId('provenance')), /Handed back by Jo \(Hillview\) on/);
+  const added = a.locator(`${byTestId('timeline-contact')}:has-text("Met at the library during cover")`);
+  assert.match(await added.locator(byTestId('timeline-from')).textContent(), /Recorded by Jo \(Hillview\), received/);
+  assert.equal(await a.isDisabled(byTestId('save-contact')), false);
+  await screenshot(a, 'handover-back');
+
+  // The same file again changes nothing, and says so.
+  await openHandover(a, back, back.code);
+  await a.waitForSelector(byTestId('preview-nothing-new'));
+  assert.equal(await a.$(byTestId('confirm-receive')), null);
+
+  // Jo, the cover over, removes the copies kept read-only.
+  await toHandover(b);
+  await b.click(byTestId('remove-all-handed'));
+  await b.click(byTestId('remove-handed'));
+  await b.waitForSelector(byTestId('handed-none'));
+  await b.click(byTestId('nav-caseload'));
+  await b.waitForSelector(byTestId('empty-caseload'));
+  assert.deepEqual(sam.errors, []);
+  assert.deepEqual(jo.errors, []);
+});
+
+test('a damaged, cut-short or foreign file, or a newer one, is refused by name and changes nothing', async (t) => {
+  const sam = await openFresh(t);
+  const a = sam.page;
+  await createWorkspace(a, 'Sam');
+  await addPractice(a, 'Riverside Medical Practice');
+  await recordReferral(a, 'RV-0001');
+  const file = await handOver(a, ['RV-0001'], 'Jo');
+  const jo = await openFresh(t);
+  const b = jo.page;
+  await createWorkspace(b, 'Jo');
+  const before = await b.evaluate(() => JSON.stringify(localStorage));
+  const cases = [
+    [{ name: 'cut.json', text: file.text.slice(0, file.text.length / 2) }, /cut\.json is damaged or incomplete/],
+    [{ name: 'caseload.csv', text: 'reference,date\nRV-1,2026-01-01\n' }, /caseload\.csv is not a Linkwork handover file/],
+    [{ name: 'newer.json', text: file.text.replace('"version":1', '"version":9') }, /newer\.json was made by a newer version/],
+  ];
+  for (const [bad, message] of cases) {
+    await openHandover(b, bad, file.code);
+    assert.match(await b.textContent(byTestId('receive-file-error')), message);
+  }
+  // A code typed wrongly is told apart from a wrong code.
+  await openHandover(b, file, 'ABCD');
+  assert.match(await b.textContent(byTestId('receive-code-error')), /16 letters and digits/);
+  // Sam's own file, opened in Sam's own workspace, would undo the handover: refused.
+  await openHandover(a, file, file.code);
+  assert.match(await a.textContent(byTestId('receive-file-error')), /came from this workspace/);
+  assert.equal(await b.evaluate(() => JSON.stringify(localStorage)), before, 'nothing was written');
+  assert.deepEqual(jo.errors, []);
+  assert.deepEqual(sam.errors, []);
+});
