@@ -13,6 +13,7 @@ use crate::components::diary::mark_buttons::MarkButtons;
 use crate::components::diary::tasks_panel::TasksPanel;
 use crate::components::referral::journey_panel::shortcut;
 use crate::components::referral::risk_badges::RiskBadges;
+use crate::components::security::recovery_offer::RecoveryOffer;
 use crate::platform::{show_date, today};
 use crate::route::Route;
 use crate::state::use_state;
@@ -137,6 +138,7 @@ pub fn TodayPage() -> impl IntoView {
             <h1 data-testid="today-heading">{heading}</h1>
             <p class="muted">"What is booked, what is due and who is waiting. Each line can be dealt with here."</p>
         </div>
+        <RecoveryOffer/>
         <Show when=move || state.ws.with(|ws| ws.settings.practices.is_empty() && ws.referrals.is_empty())>
             <div class="banner" data-testid="today-start">
                 <p><strong>"A new workspace."</strong>" To begin, "<a href=Route::Settings.href()>"add your practice in Settings"</a>

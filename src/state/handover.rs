@@ -33,7 +33,9 @@ pub enum HandoverProblem {
     Handover(#[from] HandoverError),
     #[error(transparent)]
     File(#[from] HandoverFileError),
-    #[error("The file could not be saved to this computer ({0}). Nothing was handed over: try again.")]
+    #[error(
+        "The file could not be saved to this computer ({0}). Nothing was handed over: try again."
+    )]
     Download(String),
     #[error("Nothing was changed: {0}")]
     Storage(#[from] StorageError),
@@ -166,9 +168,7 @@ impl AppState {
         pick: usize,
     ) -> Result<(), ChoiceError> {
         self.change_records(ChoiceError::NoSuchConflict, |ws| {
-            let r = ws
-                .changeable(referral)
-                .ok_or(ChoiceError::NoSuchConflict)?;
+            let r = ws.changeable(referral).ok_or(ChoiceError::NoSuchConflict)?;
             let mut settled = choose(r, conflict, pick, |r| &mut r.conflicts)?;
             settled.updated = now();
             let person = settled.person;

@@ -92,6 +92,8 @@ pub struct AppState {
     pub problems: RwSignal<Vec<Problem>>,
     /// A short confirmation shown after an action ("Referral saved").
     pub notice: RwSignal<Option<Notice>>,
+    /// A workspace just created: offer its recovery code on the first page.
+    pub offer_recovery: RwSignal<bool>,
     /// The open form's current content, so a lock can keep it.
     pub form_draft: RwSignal<Option<FormDraft>>,
     /// A form kept across a lock, waiting for its page to open again.
@@ -141,6 +143,7 @@ impl AppState {
             load_error: RwSignal::new(None),
             problems: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
+            offer_recovery: RwSignal::new(false),
             form_draft: RwSignal::new(None),
             restore_draft: RwSignal::new(None),
             held: StoredValue::new(Vec::new()),
@@ -225,6 +228,7 @@ impl AppState {
             _ => String::new(),
         };
         self.session.set(session);
+        self.offer_recovery.set(false);
         self.ws.set(ws);
         self.problems.set(problems);
         self.load_error.set(error);
@@ -239,7 +243,15 @@ impl AppState {
         crate::platform::mark("linkwork-kdf-start");
         let vault = meta.unlock(passphrase)?;
         crate::platform::mark("linkwork-kdf-end");
-        let (meta, vault) = self.upgrade(meta.clone(), vault);
+        let (mut meta, vault) = self.upgrade(meta.clone(), vault);
+        // Key settings older than today's are raised once, now the passphrase is known;
+        // if the description cannot be written, the old settings simply stay.
+        if let Some(stronger) = vault_store::strengthen(&meta, &vault, passphrase, &mut BrowserIds)
+        {
+            if storage::write(&stronger.key(), &stronger.encode()).is_ok() {
+                meta = stronger;
+            }
+        }
         self.open_with(meta, vault);
         crate::platform::mark("linkwork-loaded");
         Ok(())
@@ -404,6 +416,7 @@ impl AppState {
             }
         }
         self.open_with(meta, vault);
+        self.offer_recovery.set(true);
         Ok(())
     }
 

@@ -487,6 +487,37 @@ test('a forgotten passphrase is replaced with the printed recovery code; a new c
   assert.deepEqual(app.errors, []);
 });
 
+test('a new workspace offers its recovery code on its first page, once', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await createWorkspace(page, 'Sam');
+  // The first page offers the code straight away.
+  await page.waitForSelector(byTestId('recovery-offer'));
+  assert.match(await page.textContent(byTestId('recovery-status')), /no recovery code yet/);
+  await page.click(byTestId('make-recovery'));
+  await page.waitForSelector(byTestId('recovery-sheet'));
+  assert.match((await page.textContent(byTestId('recovery-code'))).trim(), /^([A-Z2-7]{4}-){5}[A-Z2-7]{4}$/);
+  assert.equal(await page.textContent(byTestId('recovery-offer-close')), 'Close');
+  await page.click(byTestId('recovery-offer-close'));
+  assert.equal(await page.$(byTestId('recovery-offer')), null);
+  // Settings knows the code was made; the offer does not come back after a lock.
+  await page.click(byTestId('nav-settings'));
+  assert.match(await page.textContent(byTestId('recovery-status')), /A recovery code was made on/);
+  await page.click(byTestId('lock'));
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-today'));
+  await page.waitForSelector(byTestId('today-heading'));
+  assert.equal(await page.$(byTestId('recovery-offer')), null);
+
+  // "Not now" on another new workspace puts the offer away for this session.
+  const other = await openFresh(t);
+  await createWorkspace(other.page, 'Jo');
+  await other.page.click(byTestId('recovery-offer-close'));
+  assert.equal(await other.page.$(byTestId('recovery-offer')), null);
+  assert.deepEqual(app.errors, []);
+  assert.deepEqual(other.errors, []);
+});
+
 test('a workspace without a recovery code says plainly that a forgotten passphrase loses it', async (t) => {
   const app = await openFresh(t);
   const { page } = app;

@@ -13,7 +13,13 @@
 //!   and overdue, the longest waits, risks, check-ins due) with 2 booked appointments and 3
 //!   tasks per referral; the target is under 100 ms at 20,000 referrals;
 //! - `summary/make` (an anonymised summary of the last quarter) and `summary/merge` (200
-//!   summary files read, checked and merged into every programme table).
+//!   summary files read, checked and merged into every programme table);
+//! - `vault/change-passphrase`: a new passphrase (one key derivation, the data key wrapped
+//!   again);
+//! - `handover/make/1000-people` (gathered, stamped and sealed under a one-time code),
+//!   `handover/receive/1000-people` (opened with the code and received into a colleague's
+//!   workspace, preview and all), and `handover/merge/20000-referrals` (a whole caseload of
+//!   20,000 referrals handed back after cover, one in ten changed, matched and merged).
 //!
 //! `cargo bench -p linkwork-core` (or `cargo xtask bench`, which also runs the browser
 //! benchmarks). `LINKWORK_BENCH_SIZES=1000,5000` limits the sizes.
@@ -196,6 +202,8 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
+    handover_benches(c);
+
     let files = linkwork_core::views::summary::demo_summary_files(50, today());
     let mut group = c.benchmark_group("summary");
     group.throughput(Throughput::Elements(files.len() as u64));
@@ -208,6 +216,76 @@ fn benches(c: &mut Criterion) {
             }
         });
     });
+    group.finish();
+}
+
+fn handover_benches(c: &mut Criterion) {
+    use linkwork_core::exchange::handover::{open_handover, read_handover, seal_handover};
+    use linkwork_core::work::handover::Me;
+    let now = today().and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+    let sam = Me {
+        label: "Sam (Riverside)",
+        workspace: "sam",
+    };
+    let jo = Me {
+        label: "Jo (Hillview)",
+        workspace: "jo",
+    };
+    let mut group = c.benchmark_group("handover");
+
+    let ws = caseload(1_300);
+    let people: Vec<_> = ws.people.keys().copied().take(1_000).collect();
+    assert_eq!(people.len(), 1_000, "the caseload has 1,000 people");
+    let mut rng = Seeded::new(3);
+    group.bench_function("make/1000-people", |b| {
+        b.iter(|| {
+            let out = ws
+                .prepare_handover(&people, sam, "Jo", now)
+                .unwrap_or_else(|e| panic!("{e}"));
+            black_box(seal_handover(&out.handover, &mut rng))
+        });
+    });
+    let out = ws
+        .prepare_handover(&people, sam, "Jo", now)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (file, code) = seal_handover(&out.handover, &mut rng);
+    let colleague = Workspace::new();
+    group.bench_function("receive/1000-people", |b| {
+        b.iter(|| {
+            let outer = read_handover("h.json", &file).unwrap_or_else(|e| panic!("{e}"));
+            let handover = open_handover("h.json", &outer, &code).unwrap_or_else(|e| panic!("{e}"));
+            black_box(colleague.receive(&handover, jo, today()).map(|r| r.preview))
+        });
+    });
+
+    if sizes().contains(&20_000) {
+        let mut here = caseload(20_000);
+        let everyone: Vec<_> = here.people.keys().copied().collect();
+        let out = here
+            .prepare_handover(&everyone, sam, "Jo", now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        here.mark_handed(&out.handover, today());
+        let mut there = Workspace::new();
+        let got = there
+            .receive(&out.handover, jo, today())
+            .unwrap_or_else(|e| panic!("{e}"));
+        there
+            .apply_received(&out.handover, &got.preview, jo, today())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = there.referrals.keys().copied().step_by(10).collect();
+        for id in ids {
+            if let Some(r) = there.referrals.get_mut(&id) {
+                r.notes.push_str(" Seen during cover.");
+            }
+        }
+        let back = there
+            .prepare_handover(&everyone, jo, "Sam", now)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .handover;
+        group.bench_function("merge/20000-referrals", |b| {
+            b.iter(|| black_box(here.receive(&back, sam, today()).map(|r| r.keys.len())));
+        });
+    }
     group.finish();
 }
 

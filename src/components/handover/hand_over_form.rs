@@ -1,8 +1,8 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use linkwork_core::work::handover::{Choose, HandoverError};
 use linkwork_core::model::normalise_reference;
+use linkwork_core::work::handover::{Choose, HandoverError};
 use linkwork_core::{PersonId, PracticeId};
 
 use crate::components::common::field_error::FieldError;
@@ -33,12 +33,7 @@ pub fn HandOverForm() -> impl IntoView {
 
     let choice = move || match by.get() {
         By::People => Choose::People(picked.get().into_iter().collect()),
-        By::Practice => Choose::Practice(
-            practice
-                .get()
-                .parse::<PracticeId>()
-                .unwrap_or_default(),
-        ),
+        By::Practice => Choose::Practice(practice.get().parse::<PracticeId>().unwrap_or_default()),
         By::Caseload => Choose::Caseload,
     };
     let count = move || state.chosen_people(&choice()).len();
@@ -51,7 +46,9 @@ pub fn HandOverForm() -> impl IntoView {
                 .people
                 .values()
                 .filter(|p| !handed.contains(&p.id))
-                .filter(|p| wanted.is_empty() || normalise_reference(&p.reference).contains(&wanted))
+                .filter(|p| {
+                    wanted.is_empty() || normalise_reference(&p.reference).contains(&wanted)
+                })
                 .map(|p| {
                     let practice = ws
                         .referrals_of(p.id)
@@ -88,7 +85,9 @@ pub fn HandOverForm() -> impl IntoView {
             Err(crate::state::HandoverProblem::Handover(e)) => {
                 let words = Some(e.to_string());
                 match e {
-                    HandoverError::NoRecipient | HandoverError::RecipientTooLong(_) => to_error.set(words),
+                    HandoverError::NoRecipient | HandoverError::RecipientTooLong(_) => {
+                        to_error.set(words)
+                    }
                     HandoverError::NobodyChosen
                     | HandoverError::AllWithdrew
                     | HandoverError::AlreadyHandedOver(_) => people_error.set(words),

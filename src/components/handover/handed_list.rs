@@ -18,7 +18,10 @@ pub fn HandedList() -> impl IntoView {
                 .into_iter()
                 .map(|p| {
                     let last = ws.referrals_of(p).last().map(|r| (r.id, r.handed.clone()));
-                    let href = last.as_ref().map(|(id, _)| Route::Referral(*id).href()).unwrap_or_default();
+                    let href = last
+                        .as_ref()
+                        .map(|(id, _)| Route::Referral(*id).href())
+                        .unwrap_or_default();
                     let (to, on) = last
                         .and_then(|(_, h)| h)
                         .map_or((String::new(), String::new()), |h| (h.to, show_date(h.on)));

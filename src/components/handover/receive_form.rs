@@ -26,7 +26,10 @@ pub fn ReceiveForm() -> impl IntoView {
         code_error.set(None);
         error.set(None);
         opened.set(None);
-        let chosen = file_input.get_untracked().and_then(|i| i.files()).and_then(|f| f.get(0));
+        let chosen = file_input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0));
         let Some(file) = chosen else {
             file_error.set(Some("Choose the handover file your colleague sent.".into()));
             return;
@@ -41,11 +44,15 @@ pub fn ReceiveForm() -> impl IntoView {
             };
             match state.open_handover(&name, &text, &code.get_untracked()) {
                 Ok(o) => opened.set(Some(o)),
-                Err(HandoverProblem::File(e @ (HandoverFileError::CodeShape | HandoverFileError::WrongCode(_)))) => {
+                Err(HandoverProblem::File(
+                    e @ (HandoverFileError::CodeShape | HandoverFileError::WrongCode(_)),
+                )) => {
                     code_error.set(Some(e.to_string()));
                 }
                 Err(HandoverProblem::File(e)) => file_error.set(Some(e.to_string())),
-                Err(HandoverProblem::Handover(e @ (HandoverError::Damaged(_) | HandoverError::FromHere))) => {
+                Err(HandoverProblem::Handover(
+                    e @ (HandoverError::Damaged(_) | HandoverError::FromHere),
+                )) => {
                     file_error.set(Some(format!("{name}: {e}")));
                 }
                 Err(e) => error.set(Some(e.to_string())),
@@ -65,7 +72,11 @@ pub fn ReceiveForm() -> impl IntoView {
                 state.notice.set(Some(Notice {
                     text: format!(
                         "Received {} from {}.",
-                        if n == 1 { "1 person".to_owned() } else { format!("{n} people") },
+                        if n == 1 {
+                            "1 person".to_owned()
+                        } else {
+                            format!("{n} people")
+                        },
                         preview.from
                     ),
                     on: Route::Handover,

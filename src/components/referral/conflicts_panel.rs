@@ -49,11 +49,19 @@ pub fn ConflictsPanel(
             r.conflicts
                 .iter()
                 .map(|c| (false, c.clone()))
-                .chain(person.into_iter().flat_map(|p| p.conflicts.iter().map(|c| (true, c.clone()))))
+                .chain(
+                    person
+                        .into_iter()
+                        .flat_map(|p| p.conflicts.iter().map(|c| (true, c.clone()))),
+                )
                 .collect::<Vec<(bool, Conflict)>>()
         })
     };
-    let person = move || state.ws.with_untracked(|ws| ws.referrals.get(&referral).map(|r| r.person));
+    let person = move || {
+        state
+            .ws
+            .with_untracked(|ws| ws.referrals.get(&referral).map(|r| r.person))
+    };
     let pick = move |of_person: bool, c: &Conflict, at: usize| {
         let result = match (of_person, person()) {
             (true, Some(p)) => state.choose_person_value(p, c, at),

@@ -2,8 +2,8 @@
 
 pub mod appointments_panel;
 pub mod close_risk;
-pub mod connections_panel;
 pub mod conflicts_panel;
+pub mod connections_panel;
 pub mod consent_panel;
 pub mod contact_form;
 pub mod feedback_form;

@@ -67,15 +67,22 @@ pub struct KdfParams {
 }
 
 impl KdfParams {
-    /// OWASP's minimum for Argon2id: 19 MiB, 2 iterations, 1 lane.
+    /// Bitwarden's default for Argon2id: 64 MiB, 3 iterations, 4 lanes (OWASP's minimum is
+    /// 19 MiB, 2 iterations, 1 lane). In the browser the lanes run one after another.
     pub fn recommended(rng: &mut dyn Random) -> Self {
         Self {
             algorithm: "argon2id".into(),
-            m_kib: 19 * 1024,
-            t: 2,
-            p: 1,
+            m_kib: 64 * 1024,
+            t: 3,
+            p: 4,
             salt: hex::encode(rng.bytes16()),
         }
+    }
+
+    /// Whether these settings cost less than `other` (memory times iterations): a workspace
+    /// made under older settings is raised to today's when it is next unlocked.
+    pub fn weaker_than(&self, other: &KdfParams) -> bool {
+        u64::from(self.m_kib) * u64::from(self.t) < u64::from(other.m_kib) * u64::from(other.t)
     }
 
     /// Cheap settings, only for tests that derive many keys.

@@ -419,12 +419,40 @@ pub fn change_passphrase(
         ));
     }
     let kdf = KdfParams::recommended(rng);
-    let wrapping = passphrase_vault(new_passphrase, &kdf)?;
+    rewrap(meta, vault, new_passphrase, kdf, rng)
+}
+
+/// The description with the data key wrapped under `passphrase` with `kdf` (new salt).
+fn rewrap(
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    passphrase: &str,
+    kdf: KdfParams,
+    rng: &mut dyn Random,
+) -> Result<WorkspaceMeta, AccessError> {
+    let wrapping = passphrase_vault(passphrase, &kdf)?;
     Ok(WorkspaceMeta {
         kdf,
         wrapped: Some(wrapping.wrap(&wrap_name(&meta.id), vault, rng)),
         ..meta.clone()
     })
+}
+
+/// Raises a workspace's key settings to today's, if they are weaker: the data key is
+/// wrapped again under the same passphrase (one more derivation; no document changes).
+/// `None` when there is nothing to do. The recovery code's wrapping keeps the settings it
+/// was made with until a new code is made.
+pub fn strengthen(
+    meta: &WorkspaceMeta,
+    vault: &Vault,
+    passphrase: &str,
+    rng: &mut dyn Random,
+) -> Option<WorkspaceMeta> {
+    let now = KdfParams::recommended(rng);
+    if meta.needs_upgrade() || !meta.kdf.weaker_than(&now) {
+        return None;
+    }
+    rewrap(meta, vault, passphrase, now, rng).ok()
 }
 
 /// Moves a workspace made before version 2 to its own random data key, once: every
@@ -633,7 +661,7 @@ mod tests {
     }
 
     #[test]
-    fn created_workspaces_use_owasp_parameters_and_unlock_with_their_passphrase() {
+    fn created_workspaces_use_bitwardens_key_settings_and_unlock_with_their_passphrase() {
         let mut rng = SeqRandom::default();
         let (meta, _) = WorkspaceMeta::create(
             "Alex",
@@ -644,7 +672,7 @@ mod tests {
             &mut rng,
         )
         .expect("created");
-        assert_eq!((meta.kdf.m_kib, meta.kdf.t, meta.kdf.p), (19_456, 2, 1));
+        assert_eq!((meta.kdf.m_kib, meta.kdf.t, meta.kdf.p), (65_536, 3, 4), "Bitwarden's settings");
         let decoded = WorkspaceMeta::decode(&meta.encode()).expect("decodes");
         assert_eq!(decoded, meta);
         assert!(decoded.unlock("correct horse battery").is_ok());
@@ -842,6 +870,35 @@ mod tests {
     }
 
     #[test]
+    fn weaker_key_settings_are_raised_at_unlock_without_touching_a_document() {
+        let mut rng = SeqRandom::default();
+        let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
+        let ws = generate(&DemoSpec::small(), today());
+        let entries = seal_all(&ws, &meta, &vault, &mut rng);
+        let stronger =
+            strengthen(&meta, &vault, "correct horse battery", &mut rng).expect("raised");
+        let now = KdfParams::recommended(&mut rng);
+        assert_eq!(
+            (stronger.kdf.m_kib, stronger.kdf.t, stronger.kdf.p),
+            (now.m_kib, now.t, now.p)
+        );
+        assert_eq!(stronger.id, meta.id);
+        let unlocked = stronger
+            .unlock("correct horse battery")
+            .expect("same passphrase");
+        assert_eq!(
+            opened(&stronger, &unlocked, &entries),
+            ws,
+            "every document opens as it was"
+        );
+        assert_eq!(
+            strengthen(&stronger, &unlocked, "correct horse battery", &mut rng),
+            None,
+            "once"
+        );
+    }
+
+    #[test]
     fn a_new_passphrase_wraps_the_same_data_key_and_keeps_the_id_and_every_document() {
         let mut rng = SeqRandom::default();
         let (meta, vault) = quick_meta("Sam", "correct horse battery", &mut rng);
@@ -858,7 +915,7 @@ mod tests {
         assert_eq!(new_meta.id, meta.id, "the workspace keeps its id");
         assert_eq!(new_meta.check, meta.check, "nothing else is sealed again");
         assert_ne!(new_meta.kdf.salt, meta.kdf.salt, "fresh key settings");
-        assert_eq!(new_meta.kdf.m_kib, 19 * 1024, "the recommended settings");
+        assert_eq!(new_meta.kdf.m_kib, 64 * 1024, "the recommended settings");
         assert_eq!(
             new_meta.unlock("correct horse battery").err(),
             Some(AccessError::WrongPassphrase)

@@ -5,7 +5,9 @@ use std::cmp::Ordering;
 use chrono::NaiveDate;
 
 use crate::model::lists::ListKind;
-use crate::model::{normalise_reference, PracticeId, Referral, ReferralId, ReferralStatus, Workspace};
+use crate::model::{
+    normalise_reference, PracticeId, Referral, ReferralId, ReferralStatus, Workspace,
+};
 use crate::work::journey::{highlights, Highlights};
 
 /// A column the caseload can be sorted by.
@@ -268,15 +270,62 @@ mod tests {
     #[test]
     fn people_handed_over_leave_the_open_caseload_and_its_tiles_but_stay_on_record() {
         let mut ws = generate(&DemoSpec::standard(), today());
-        let all = caseload_rows(&ws, &CaseloadQuery { status: StatusFilter::All, ..CaseloadQuery::default() }, today()).len();
+        let all = caseload_rows(
+            &ws,
+            &CaseloadQuery {
+                status: StatusFilter::All,
+                ..CaseloadQuery::default()
+            },
+            today(),
+        )
+        .len();
         let open = caseload_rows(&ws, &CaseloadQuery::default(), today()).len();
-        let tiles = crate::views::dashboard::compute(&ws, &crate::views::dashboard::DashboardFilter::last_year(today()), today()).tiles.open;
-        let id = *ws.referrals.iter().find(|(_, r)| r.on_caseload()).expect("an open one").0;
-        ws.referrals.get_mut(&id).expect("there").handed = Some(crate::model::handover::HandedOver { to: "Jo".into(), on: today() });
-        assert_eq!(caseload_rows(&ws, &CaseloadQuery::default(), today()).len(), open - 1);
-        assert_eq!(caseload_rows(&ws, &CaseloadQuery { status: StatusFilter::All, ..CaseloadQuery::default() }, today()).len(), all);
-        let after = crate::views::dashboard::compute(&ws, &crate::views::dashboard::DashboardFilter::last_year(today()), today()).tiles.open;
-        assert_eq!(after, tiles - 1, "the dashboard's open count leaves it out too");
+        let tiles = crate::views::dashboard::compute(
+            &ws,
+            &crate::views::dashboard::DashboardFilter::last_year(today()),
+            today(),
+        )
+        .tiles
+        .open;
+        let id = *ws
+            .referrals
+            .iter()
+            .find(|(_, r)| r.on_caseload())
+            .expect("an open one")
+            .0;
+        ws.referrals.get_mut(&id).expect("there").handed =
+            Some(crate::model::handover::HandedOver {
+                to: "Jo".into(),
+                on: today(),
+            });
+        assert_eq!(
+            caseload_rows(&ws, &CaseloadQuery::default(), today()).len(),
+            open - 1
+        );
+        assert_eq!(
+            caseload_rows(
+                &ws,
+                &CaseloadQuery {
+                    status: StatusFilter::All,
+                    ..CaseloadQuery::default()
+                },
+                today()
+            )
+            .len(),
+            all
+        );
+        let after = crate::views::dashboard::compute(
+            &ws,
+            &crate::views::dashboard::DashboardFilter::last_year(today()),
+            today(),
+        )
+        .tiles
+        .open;
+        assert_eq!(
+            after,
+            tiles - 1,
+            "the dashboard's open count leaves it out too"
+        );
     }
 
     #[test]

@@ -356,12 +356,19 @@ impl Workspace {
             parts,
             note: note.to_owned(),
         };
+        // Each person's referrals in the file, and the references in use here (by their
+        // comparable form), looked up once rather than for every person.
+        let mut of_person: BTreeMap<PersonId, Vec<&Referral>> = BTreeMap::new();
+        for r in &handover.referrals {
+            of_person.entry(r.person).or_default().push(r);
+        }
+        let mut in_use: BTreeMap<String, String> = ws
+            .people
+            .values()
+            .map(|p| (normalise_reference(&p.reference), p.reference.clone()))
+            .collect();
         for incoming in &handover.people {
-            let theirs_refs: Vec<&Referral> = handover
-                .referrals
-                .iter()
-                .filter(|r| r.person == incoming.id)
-                .collect();
+            let theirs_refs = of_person.remove(&incoming.id).unwrap_or_default();
             let mut shown = PersonPreview {
                 person: incoming.id,
                 reference: incoming.reference.clone(),
@@ -391,17 +398,21 @@ impl Workspace {
                 }
                 None => {
                     let mut person = incoming.clone();
-                    if let Some(other) = ws.person_by_reference(&incoming.reference) {
-                        let free = free_reference(&ws, &incoming.reference);
+                    if let Some(other) = in_use.get(&normalise_reference(&incoming.reference)) {
+                        let free = free_reference(&in_use, &incoming.reference);
                         note = format!(
                             "Known as {} in {}'s workspace. {} is someone else here, so this person is {} here.",
-                            incoming.reference, handover.from, other.reference, free
+                            incoming.reference, handover.from, other, free
                         );
                         shown.what = What::Renamed;
                         shown.reference = free.clone();
                         shown.note = note.clone();
                         person.reference = free;
                     }
+                    in_use.insert(
+                        normalise_reference(&person.reference),
+                        person.reference.clone(),
+                    );
                     ws.people.insert(person.id, person);
                     touched = true;
                 }
@@ -581,11 +592,11 @@ fn summarise(relations: &[Relation]) -> Relation {
     }
 }
 
-/// `reference` with the first free suffix: "RV-0001-2", "RV-0001-3"…
-fn free_reference(ws: &Workspace, reference: &str) -> String {
+/// `reference` with the first suffix not `in_use` (by comparable form): "RV-0001-2"…
+fn free_reference(in_use: &BTreeMap<String, String>, reference: &str) -> String {
     (2..)
         .map(|n| format!("{}-{n}", reference.trim()))
-        .find(|r| ws.person_by_reference(r).is_none())
+        .find(|r| !in_use.contains_key(&normalise_reference(r)))
         .unwrap_or_else(|| unreachable!("some suffix is free"))
 }
 
@@ -655,10 +666,8 @@ fn check(h: &Handover) -> Result<(), HandoverError> {
             return damaged("a referral's practice is missing");
         }
     }
-    if h.people
-        .iter()
-        .any(|p| !h.referrals.iter().any(|r| r.person == p.id))
-    {
+    let with_referrals: BTreeSet<PersonId> = h.referrals.iter().map(|r| r.person).collect();
+    if with_referrals.len() != people.len() {
         return damaged("a person has no referrals");
     }
     Ok(())
