@@ -117,6 +117,25 @@ test('axe finds no WCAG 2.2 AA violation on any page or state', async (t) => {
   const summary = await exportSummary(page, 'North PCN, link worker 2');
   await check('import and export, a summary previewed');
 
+  // Handing over: the page, its errors, the code shown, and a referral handed over.
+  await page.click(byTestId('nav-caseload'));
+  await page.click(byTestId('to-handover'));
+  await page.waitForSelector(byTestId('hand-over-form'));
+  await check('hand over and receive');
+  await page.click(byTestId('make-handover'));
+  await page.waitForSelector(byTestId('handover-people-error'));
+  await page.click(byTestId('open-handover'));
+  await page.waitForSelector(byTestId('receive-file-error'));
+  await check('hand over and receive, errors shown');
+  await page.check(`${byTestId('handover-person')} >> nth=0`);
+  await page.fill(byTestId('handover-to'), 'Jo (Hillview)');
+  await Promise.all([page.waitForEvent('download'), page.click(byTestId('make-handover'))]);
+  await page.waitForSelector(byTestId('handover-made'));
+  await check('hand over, the code shown');
+  await page.click(`${byTestId('handed-reference')} >> nth=0`);
+  await page.waitForSelector(byTestId('handed-banner'));
+  await check('a referral handed over, read-only');
+
   // The manager view: empty, then with a summary and a refused file.
   await page.click(byTestId('leave-demo'));
   await page.click(byTestId('open-manager'));
@@ -238,7 +257,7 @@ test('every page reflows at 1,024 px, at 200% zoom and with text at 200%, withou
   const { page } = app;
   await page.click(byTestId('open-demo'));
   await page.waitForSelector(byTestId('demo-banner'));
-  const pages = ['#/today', '#/diary', '#/', '#/dashboard', '#/new', '#/work', '#/practices', '#/directory', '#/settings', '#/transfer'];
+  const pages = ['#/today', '#/diary', '#/', '#/dashboard', '#/new', '#/work', '#/practices', '#/directory', '#/settings', '#/transfer', '#/handover'];
   const problems = [];
   // 1,024 px; 200% browser zoom on a 1,024 px screen (a 512 px wide layout); text at 200%.
   const views = [

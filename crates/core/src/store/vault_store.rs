@@ -672,7 +672,11 @@ mod tests {
             &mut rng,
         )
         .expect("created");
-        assert_eq!((meta.kdf.m_kib, meta.kdf.t, meta.kdf.p), (65_536, 3, 4), "Bitwarden's settings");
+        assert_eq!(
+            (meta.kdf.m_kib, meta.kdf.t, meta.kdf.p),
+            (65_536, 3, 4),
+            "Bitwarden's settings"
+        );
         let decoded = WorkspaceMeta::decode(&meta.encode()).expect("decodes");
         assert_eq!(decoded, meta);
         assert!(decoded.unlock("correct horse battery").is_ok());

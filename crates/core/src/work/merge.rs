@@ -33,6 +33,10 @@ pub trait Mergeable: Serialize + DeserializeOwned + Clone {
     fn lineage(&self) -> &[Rev];
     /// The same, to change.
     fn lineage_mut(&mut self) -> &mut Vec<Rev>;
+    /// Empties the local fields (so the record serialises as its content alone).
+    fn clear_local(&mut self);
+    /// Takes `other`'s local fields in place of its own.
+    fn keep_local(&mut self, other: &Self);
 }
 
 impl Mergeable for Referral {
@@ -42,6 +46,16 @@ impl Mergeable for Referral {
     }
     fn lineage_mut(&mut self) -> &mut Vec<Rev> {
         &mut self.lineage
+    }
+    fn clear_local(&mut self) {
+        self.handed = None;
+        self.arrived = Vec::new();
+        self.lineage = Vec::new();
+    }
+    fn keep_local(&mut self, other: &Self) {
+        self.handed.clone_from(&other.handed);
+        self.arrived.clone_from(&other.arrived);
+        self.lineage.clone_from(&other.lineage);
     }
 }
 
@@ -54,6 +68,14 @@ impl Mergeable for Person {
     }
     fn lineage_mut(&mut self) -> &mut Vec<Rev> {
         &mut self.lineage
+    }
+    fn clear_local(&mut self) {
+        self.reference = String::new();
+        self.lineage = Vec::new();
+    }
+    fn keep_local(&mut self, other: &Self) {
+        self.reference.clone_from(&other.reference);
+        self.lineage.clone_from(&other.lineage);
     }
 }
 
@@ -83,10 +105,13 @@ fn content<T: Mergeable>(record: &T) -> Map<String, Value> {
     map
 }
 
-/// A hash of the record's content (its local fields left out).
+/// A hash of the record's content (its local fields left out): the record serialised
+/// without them, which is quick (no intermediate JSON values) and the same everywhere.
 pub fn content_hash<T: Mergeable>(record: &T) -> Rev {
     use blake2::Digest;
-    let text = serde_json::to_vec(&content(record))
+    let mut bare = record.clone();
+    bare.clear_local();
+    let text = serde_json::to_vec(&bare)
         .unwrap_or_else(|e| unreachable!("plain data always serialises: {e}"));
     let mut h = blake2::Blake2b512::new();
     h.update(b"linkwork.revision");
@@ -101,6 +126,11 @@ pub fn content_hash<T: Mergeable>(record: &T) -> Rev {
 /// arrives), unless it is already the latest entry.
 pub fn stamp<T: Mergeable>(record: &mut T) {
     let now = content_hash(record);
+    stamp_with(record, now);
+}
+
+/// [`stamp`], with the content's hash already known.
+fn stamp_with<T: Mergeable>(record: &mut T, now: Rev) {
     let lineage = record.lineage_mut();
     if lineage.last() != Some(&now) {
         lineage.retain(|r| *r != now);
@@ -125,7 +155,11 @@ pub enum Relation {
 
 /// How `ours` relates to `theirs`, from their content and lineages.
 pub fn relation<T: Mergeable>(ours: &T, theirs: &T) -> Relation {
-    let (o, t) = (content_hash(ours), content_hash(theirs));
+    relation_of(ours, theirs, content_hash(ours), content_hash(theirs))
+}
+
+/// [`relation`], with both contents' hashes known.
+fn relation_of<T: Mergeable>(ours: &T, theirs: &T, o: Rev, t: Rev) -> Relation {
     if o == t {
         Relation::Same
     } else if theirs.lineage().contains(&o) {
@@ -164,33 +198,29 @@ pub struct Reconciled<T> {
 /// Reconciles our copy of a record with theirs: the rules in the module's description.
 /// Our local fields are kept; the lineages are joined and the result stamped.
 pub fn reconcile<T: Mergeable>(ours: Side<'_, T>, theirs: Side<'_, T>) -> Reconciled<T> {
-    let relation = relation(ours.record, theirs.record);
-    let mut record = match relation {
-        Relation::Same | Relation::Ahead => ours.record.clone(),
-        Relation::Behind => with_local_of(theirs.record, ours.record),
-        Relation::Apart => merge(None, ours, theirs),
+    let (o, t) = (content_hash(ours.record), content_hash(theirs.record));
+    let relation = relation_of(ours.record, theirs.record, o, t);
+    let (mut record, now) = match relation {
+        Relation::Same | Relation::Ahead => (ours.record.clone(), Some(o)),
+        Relation::Behind => {
+            let mut r = theirs.record.clone();
+            r.keep_local(ours.record);
+            (r, Some(t))
+        }
+        Relation::Apart => (merge(None, ours, theirs), None),
     };
     *record.lineage_mut() = joined(ours.record.lineage(), theirs.record.lineage());
-    stamp(&mut record);
-    let parts = changed_parts(ours.record, &record);
+    let now = now.unwrap_or_else(|| content_hash(&record));
+    stamp_with(&mut record, now);
+    let parts = match relation {
+        Relation::Same | Relation::Ahead => Vec::new(),
+        Relation::Behind | Relation::Apart => changed_parts(ours.record, &record),
+    };
     Reconciled {
         record,
         relation,
         parts,
     }
-}
-
-/// `content`'s content with `local`'s local fields.
-fn with_local_of<T: Mergeable>(content: &T, local: &T) -> T {
-    let mut map = to_object(content);
-    let mine = to_object(local);
-    for key in T::LOCAL {
-        match mine.get(*key) {
-            Some(v) => map.insert((*key).to_owned(), v.clone()),
-            None => map.remove(*key),
-        };
-    }
-    from_object(map)
 }
 
 fn from_object<T: DeserializeOwned>(map: Map<String, Value>) -> T {
