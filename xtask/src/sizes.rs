@@ -35,19 +35,23 @@ impl Budget {
 /// 909.4, nearly all Leptos views and the record page's HTML writer; then issue 21's data
 /// key, recovery code and its sheet and lock-screen form 17.1 KiB more. Before that: summary
 /// files' disclosure control 14.2 KiB, issue 17's fixes 8.5 KiB and its imports 14.9 KiB.
+/// Then issue 21's handover and cover: the handover page (made, received, handed-over list)
+/// with what only it reaches, 54.7 KiB (measured by building without the page), and the
+/// referral page's read-only state, provenance and "changed in two places", the recovery
+/// offer on a new workspace's first page and the raised key settings, 15.8 KiB, to 1,090.4.
 /// Issue 23 is the work that brings it down.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(1030 * 1024),
+    held_at: Some(1095 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,222 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,293 KiB at the hold's last change, with the wasm above).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1235 * 1024),
+    held_at: Some(1300 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -248,20 +252,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1030.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1235.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1095.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1300.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(1031, 150));
+        let grown = check(&build(1096, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 1031.0 KiB gzip, over the 1030.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1096.0 KiB gzip, over the 1095.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 536));
+        let heavier = check(&build(700, 601));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1236.0 KiB gzip, over the 1235.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1301.0 KiB gzip, over the 1300.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 
