@@ -77,6 +77,10 @@ pub fn HandOverForm() -> impl IntoView {
         to_error.set(None);
         people_error.set(None);
         let people = state.ws.with_untracked(|ws| ws.chosen_people(&choice()));
+        // Both missing answers are said at once, each next to its field.
+        if people.is_empty() {
+            people_error.set(Some(HandoverError::NobodyChosen.to_string()));
+        }
         match state.hand_over(&people, &to.get_untracked()) {
             Ok(m) => {
                 picked.set(BTreeSet::new());

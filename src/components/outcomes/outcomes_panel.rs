@@ -287,7 +287,7 @@ pub fn OutcomesPanel(
 
             {move || change_tables().into_iter().map(|(name, from, to, rows, min, max)| view! {
                 <div class="change" data-testid="change">
-                    <h4>{format!("{name}: {from} to {to}")}</h4>
+                    <h3>{format!("{name}: {from} to {to}")}</h3>
                     <ChangeChart rows=rows.clone() min=min max=max/>
                     <table class="table table--compact" data-testid="change-table">
                         <caption class="visually-hidden">{format!("{name}: change from baseline to latest")}</caption>
