@@ -329,6 +329,42 @@ mod tests {
     }
 
     #[test]
+    fn people_handed_over_leave_today_and_the_diarys_bookings() {
+        use crate::views::{diary, today as day};
+        use crate::work::diary::{AppointmentState, TaskOwner};
+        let mut ws = generate(&DemoSpec::standard(), today());
+        crate::work::demo::top_up_diary(&mut ws, 2, 3, today());
+        let busy = |ws: &Workspace, id: ReferralId| {
+            let t = day::today(ws, today());
+            let booked = |l: &diary::AppointmentLine| {
+                l.referral == id && l.state == AppointmentState::Booked
+            };
+            t.appointments.iter().chain(&t.to_record).any(booked)
+                || t.tasks.iter().any(|l| l.owner == TaskOwner::Referral(id))
+                || t.risks.iter().any(|l| l.referral == id)
+                || diary::days(ws, today(), 28, false)
+                    .iter()
+                    .flat_map(|d| &d.lines)
+                    .any(booked)
+        };
+        let id = *ws
+            .referrals
+            .iter()
+            .find(|(id, r)| r.on_caseload() && busy(&ws, **id))
+            .expect("an open referral with something booked or due")
+            .0;
+        ws.referrals.get_mut(&id).expect("there").handed =
+            Some(crate::model::handover::HandedOver {
+                to: "Jo".into(),
+                on: today(),
+            });
+        assert!(
+            !busy(&ws, id),
+            "nothing of theirs is booked or due here once handed over"
+        );
+    }
+
+    #[test]
     fn search_filters_and_sorts_combine() {
         let ws = generate(&DemoSpec::standard(), today());
         let practice = ws.settings.practices[2].id;
