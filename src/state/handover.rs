@@ -160,6 +160,18 @@ impl AppState {
         Ok(removed)
     }
 
+    /// Takes people handed over back, editable and on the caseload again, without waiting
+    /// for a handback (a file that never reached the colleague).
+    pub fn take_back(&self, people: &[PersonId]) -> Result<usize, HandoverProblem> {
+        if self.read_only_untracked() {
+            return Err(HandoverProblem::ReadOnly);
+        }
+        let mut chunks = Default::default();
+        self.ws.update(|ws| chunks = ws.take_back(people));
+        self.commit(chunks.into_iter().map(StoreKey::Records));
+        Ok(people.len())
+    }
+
     /// Settles a value changed in two places on a referral by keeping the chosen one.
     pub fn choose_referral_value(
         &self,

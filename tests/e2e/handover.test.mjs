@@ -126,7 +126,7 @@ test('three people go to a colleague in another browser, and come back after cov
   // Jo, the cover over, removes the copies kept read-only.
   await toHandover(b);
   await b.click(byTestId('remove-all-handed'));
-  await b.click(byTestId('remove-handed'));
+  await b.click(byTestId('confirm-handed-yes'));
   await b.waitForSelector(byTestId('handed-none'));
   await b.click(byTestId('nav-caseload'));
   await b.waitForSelector(byTestId('empty-caseload'));
@@ -134,7 +134,7 @@ test('three people go to a colleague in another browser, and come back after cov
   assert.deepEqual(jo.errors, []);
 });
 
-test('a damaged, cut-short or foreign file, or a newer one, is refused by name and changes nothing', async (t) => {
+test('a damaged, cut-short or foreign file, or a newer one, is refused by name and changes nothing; a file that never arrived is taken back', async (t) => {
   const sam = await openFresh(t);
   const a = sam.page;
   await createWorkspace(a, 'Sam');
@@ -161,6 +161,13 @@ test('a damaged, cut-short or foreign file, or a newer one, is refused by name a
   await openHandover(a, file, file.code);
   assert.match(await a.textContent(byTestId('receive-file-error')), /came from this workspace/);
   assert.equal(await b.evaluate(() => JSON.stringify(localStorage)), before, 'nothing was written');
+  // The file never reached Jo: Sam takes RV-0001 back, editable and on the caseload again.
+  await toHandover(a);
+  await a.click(byTestId('take-back-one'));
+  await a.click(byTestId('confirm-handed-yes'));
+  await a.waitForSelector(byTestId('handed-none'));
+  assert.match(await a.textContent(byTestId('handed-message')), /1 person taken back onto your caseload/);
+  assert.deepEqual((await caseloadRows(a)).map((r) => r[0]), ['RV-0001']);
   assert.deepEqual(jo.errors, []);
   assert.deepEqual(sam.errors, []);
 });

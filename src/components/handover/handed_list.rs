@@ -5,12 +5,20 @@ use crate::platform::show_date;
 use crate::route::Route;
 use crate::state::use_state;
 
+/// What the confirmation asks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Remove,
+    TakeBack,
+}
+
 /// The people handed over to colleagues, read-only here: each can be removed from this
-/// workspace after a confirmation, or kept (for cover) until they are handed back.
+/// workspace, or taken back without a handback (a file that never arrived), after a
+/// confirmation; or kept (for cover) until they are handed back.
 #[component]
 pub fn HandedList() -> impl IntoView {
     let state = use_state();
-    let asking = RwSignal::new(None::<Vec<PersonId>>);
+    let asking = RwSignal::new(None::<(Ask, Vec<PersonId>)>);
     let message = RwSignal::new(None::<String>);
     let rows = move || {
         state.ws.with(|ws| {
@@ -30,14 +38,18 @@ pub fn HandedList() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let remove = move |_| {
-        let Some(people) = asking.get_untracked() else {
+    let confirm = move |_| {
+        let Some((ask, people)) = asking.get_untracked() else {
             return;
         };
         asking.set(None);
-        message.set(Some(match state.remove_handed(&people) {
-            Ok(1) => "1 person removed from this workspace.".to_owned(),
-            Ok(n) => format!("{n} people removed from this workspace."),
+        let (done, what) = match ask {
+            Ask::Remove => (state.remove_handed(&people), "removed from this workspace"),
+            Ask::TakeBack => (state.take_back(&people), "taken back onto your caseload"),
+        };
+        message.set(Some(match done {
+            Ok(1) => format!("1 person {what}."),
+            Ok(n) => format!("{n} people {what}."),
             Err(e) => e.to_string(),
         }));
     };
@@ -60,12 +72,18 @@ pub fn HandedList() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|(p, reference, href, to, on)| {
                                     let label = format!("Remove {reference} from this workspace");
+                                    let back_label = format!("Take {reference} back without a handback");
                                     view! {
                                         <tr data-testid="handed-row">
                                             <td><a href=href data-testid="handed-reference">{reference}</a></td><td>{to}</td><td>{on}</td>
-                                            <td><button type="button" class="button button--link button--small" aria-label=label
-                                                disabled=move || state.read_only()
-                                                on:click=move |_| asking.set(Some(vec![p]))>"Remove…"</button></td>
+                                            <td>
+                                                <button type="button" class="button button--link button--small" aria-label=back_label
+                                                    disabled=move || state.read_only() data-testid="take-back-one"
+                                                    on:click=move |_| asking.set(Some((Ask::TakeBack, vec![p])))>"Take back…"</button>
+                                                <button type="button" class="button button--link button--small" aria-label=label
+                                                    disabled=move || state.read_only() data-testid="remove-one"
+                                                    on:click=move |_| asking.set(Some((Ask::Remove, vec![p])))>"Remove…"</button>
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -73,20 +91,29 @@ pub fn HandedList() -> impl IntoView {
                         </table>
                     </div>
                     <button type="button" class="button button--secondary" disabled=move || state.read_only()
-                        on:click=move |_| asking.set(Some(everyone.clone())) data-testid="remove-all-handed">"Remove everyone handed over…"</button>
+                        on:click=move |_| asking.set(Some((Ask::Remove, everyone.clone()))) data-testid="remove-all-handed">"Remove everyone handed over…"</button>
                 }.into_any()
             }}
-            {move || asking.get().map(|people| {
-                let n = people.len();
+            {move || asking.get().map(|(ask, people)| {
+                let who = if people.len() == 1 { "this person".to_owned() } else { format!("these {} people", people.len()) };
+                let (question, yes, class) = match ask {
+                    Ask::Remove => (
+                        format!("Remove {who} from this workspace? Their records stay with the colleague you handed them to; this copy is deleted. If they come back, receiving their handover adds them again."),
+                        "Remove",
+                        "button button--danger",
+                    ),
+                    Ask::TakeBack => (
+                        format!("Take {who} back onto your caseload without a handback? Do this only if the file never reached your colleague. If they did receive it and make changes, their handback later shows anything changed in both places for you to choose."),
+                        "Take back",
+                        "button",
+                    ),
+                };
                 view! {
-                    <div class="confirm" role="alertdialog" aria-labelledby="remove-handed-q" data-testid="confirm-remove-handed">
-                        <p id="remove-handed-q">{format!(
-                            "Remove {} from this workspace? Their records stay with the colleague you handed them to; this copy is deleted. If they come back, receiving their handover adds them again.",
-                            if n == 1 { "this person".to_owned() } else { format!("these {n} people") }
-                        )}</p>
+                    <div class="confirm" role="alertdialog" aria-labelledby="handed-q" data-testid="confirm-handed">
+                        <p id="handed-q">{question}</p>
                         <div class="button-row">
-                            <button type="button" class="button button--danger" on:click=remove data-testid="remove-handed">"Remove"</button>
-                            <button type="button" class="button button--secondary" on:click=move |_| asking.set(None)>"Keep them"</button>
+                            <button type="button" class=class on:click=confirm data-testid="confirm-handed-yes">{yes}</button>
+                            <button type="button" class="button button--secondary" on:click=move |_| asking.set(None)>"Cancel"</button>
                         </div>
                     </div>
                 }

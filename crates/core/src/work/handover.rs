@@ -267,6 +267,24 @@ impl Workspace {
         people
     }
 
+    /// Takes people handed over back without a handback: for a file that never reached the
+    /// colleague, or was made by mistake. Their episodes are editable and on the caseload
+    /// again. If the colleague did receive it and changes things, their handback later
+    /// merges as "changed in two places": nothing is lost. Gives the chunks to save.
+    pub fn take_back(&mut self, people: &[PersonId]) -> BTreeSet<u32> {
+        let mut chunks = BTreeSet::new();
+        for p in people {
+            let ids: Vec<_> = self.referrals_of(*p).iter().map(|r| r.id).collect();
+            for id in ids {
+                if let Some(r) = self.referrals.get_mut(&id).filter(|r| r.handed.is_some()) {
+                    r.handed = None;
+                    chunks.extend(self.placement.get(p).copied());
+                }
+            }
+        }
+        chunks
+    }
+
     /// Removes people handed over (and kept, until now, read-only) from this workspace. Only
     /// people whose episodes are all handed over are removed. Gives the stored documents to
     /// write again.
@@ -1078,6 +1096,19 @@ mod tests {
         assert!(!keys.is_empty());
         assert!(!sam.people.contains_key(&chosen[0]) && !sam.people.contains_key(&chosen[1]));
         assert!(sam.people.contains_key(&chosen[2]), "not handed over: kept");
+        // Taken back without a handback (the file never arrived): editable and open again.
+        let again = sam
+            .prepare_handover(&chosen[2..], SAM, "Alex", this_morning())
+            .expect("made");
+        sam.mark_handed(&again.handover, today());
+        assert!(!sam.chosen_people(&Choose::Caseload).contains(&chosen[2]));
+        assert!(!sam.take_back(&chosen[2..]).is_empty());
+        assert!(sam.chosen_people(&Choose::Caseload).contains(&chosen[2]));
+        assert!(sam.handed_over_people().is_empty());
+        assert!(
+            sam.take_back(&chosen[2..]).is_empty(),
+            "nothing to take back twice"
+        );
         assert!(sam.referrals.values().all(|r| r.person != chosen[0]));
         // Handed back after removal, they are simply new again.
         let mut jo = colleague(&sam);
