@@ -71,18 +71,21 @@ pub fn HandedList() -> impl IntoView {
                             <thead><tr><th scope="col">"Reference"</th><th scope="col">"Handed over to"</th><th scope="col">"On"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|(p, reference, href, to, on)| {
-                                    let label = format!("Remove {reference} from this workspace");
-                                    let back_label = format!("Take {reference} back without a handback");
+                                    let whom = format!(" {reference}");
                                     view! {
                                         <tr data-testid="handed-row">
                                             <td><a href=href data-testid="handed-reference">{reference}</a></td><td>{to}</td><td>{on}</td>
                                             <td>
-                                                <button type="button" class="button button--link button--small" aria-label=back_label
+                                                <button type="button" class="button button--link button--small"
                                                     disabled=move || state.read_only() data-testid="take-back-one"
-                                                    on:click=move |_| asking.set(Some((Ask::TakeBack, vec![p])))>"Take back…"</button>
-                                                <button type="button" class="button button--link button--small" aria-label=label
+                                                    on:click=move |_| asking.set(Some((Ask::TakeBack, vec![p])))>
+                                                    "Take back"<span class="visually-hidden">{whom.clone()}</span>"…"
+                                                </button>
+                                                <button type="button" class="button button--link button--small"
                                                     disabled=move || state.read_only() data-testid="remove-one"
-                                                    on:click=move |_| asking.set(Some((Ask::Remove, vec![p])))>"Remove…"</button>
+                                                    on:click=move |_| asking.set(Some((Ask::Remove, vec![p])))>
+                                                    "Remove"<span class="visually-hidden">{whom}</span>"…"
+                                                </button>
                                             </td>
                                         </tr>
                                     }
