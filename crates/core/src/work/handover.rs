@@ -443,6 +443,13 @@ impl Workspace {
                 theirs.handed = None;
                 theirs.arrived.clear();
                 match ws.referrals.get(&r.id).cloned() {
+                    // The same id for someone else's referral is no handback: a damaged or
+                    // made-up file. Nothing is received.
+                    Some(ours) if ours.person != r.person => {
+                        return Err(HandoverError::Damaged(
+                            "a referral in it has the id of someone else's referral here".into(),
+                        ));
+                    }
                     Some(ours) => {
                         let was_handed = ours.handed.is_some();
                         let got = reconcile(
@@ -1070,6 +1077,25 @@ mod tests {
         twice.people.push(twice.people[0].clone());
         assert!(matches!(
             jo.receive(&twice, JO, today()),
+            Err(HandoverError::Damaged(_))
+        ));
+        // A referral given the id of someone else's referral here is refused, not merged.
+        let mut borrowed = out.handover.clone();
+        let first = borrowed.referrals[0].person;
+        borrowed.referrals[0].id = *sam
+            .referrals
+            .keys()
+            .find(|id| {
+                sam.referrals[id].person != first
+                    && out.handover.referrals.iter().all(|r| r.id != **id)
+            })
+            .expect("another person's referral, not in the file");
+        let elsewhere = Me {
+            label: "X",
+            workspace: "x",
+        };
+        assert!(matches!(
+            sam.receive(&borrowed, elsewhere, today()),
             Err(HandoverError::Damaged(_))
         ));
         // A preview that no longer matches is not applied.

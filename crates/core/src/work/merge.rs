@@ -40,7 +40,9 @@ pub trait Mergeable: Serialize + DeserializeOwned + Clone {
 }
 
 impl Mergeable for Referral {
-    const LOCAL: &'static [&'static str] = &["handed", "arrived", "lineage"];
+    /// The record key is a secret kept from the first copy: never merged, so never shown
+    /// in a choice between two values.
+    const LOCAL: &'static [&'static str] = &["key", "handed", "arrived", "lineage"];
     fn lineage(&self) -> &[Rev] {
         &self.lineage
     }
@@ -48,11 +50,13 @@ impl Mergeable for Referral {
         &mut self.lineage
     }
     fn clear_local(&mut self) {
+        self.key = crate::model::RecordKey::default();
         self.handed = None;
         self.arrived = Vec::new();
         self.lineage = Vec::new();
     }
     fn keep_local(&mut self, other: &Self) {
+        self.key = other.key;
         self.handed.clone_from(&other.handed);
         self.arrived.clone_from(&other.arrived);
         self.lineage.clone_from(&other.lineage);
@@ -844,6 +848,26 @@ mod tests {
         let settled = choose(&r, c, at, |r| &mut r.conflicts).expect("chosen");
         assert_eq!(settled.contacts[0].minutes, 60);
         assert_eq!(settled.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn the_record_key_is_never_merged_nor_offered_as_a_choice() {
+        let ws = crate::testing::one_referral_ws();
+        let mut base = ws.referrals.values().next().expect("one").clone();
+        stamp(&mut base);
+        let (mut a, mut b) = (base.clone(), base.clone());
+        a.notes = "here".into();
+        b.notes = "there".into();
+        b.key = crate::model::RecordKey(42);
+        for (ours, theirs) in [(&a, &b), (&b, &a)] {
+            let got = reconcile(side("A", ours), side("B", theirs)).record;
+            assert_eq!(got.key, ours.key, "our own key stays");
+            assert!(
+                got.conflicts.iter().all(|c| c.field != "key"),
+                "{:?}",
+                got.conflicts
+            );
+        }
     }
 
     #[test]
