@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, caseloadRows, createWorkspace, openFresh, recordReferral } from './flows.mjs';
+import { addPractice, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordReferral } from './flows.mjs';
 
 /** Goes to the handover page from the caseload. */
 async function toHandover(page) {
@@ -101,6 +101,7 @@ test('three people go to a colleague in another browser, and come back after cov
   await b.fill(byTestId('contact-note'), 'Met at the library during cover');
   await b.click(byTestId('save-contact'));
   await b.waitForSelector(`${byTestId('timeline')} >> text=Met at the library during cover`);
+  await logConcern(b, 'safeguarding', 'Worried someone is taking money from them');
   const back = await handOver(b, ['RV-0001', 'RV-0002', 'RV-0003'], 'Sam (Riverside)');
 
   // Sam receives them back: matched by id, updated, not duplicated.
@@ -116,6 +117,9 @@ test('three people go to a colleague in another browser, and come back after cov
   const added = a.locator(`${byTestId('timeline-contact')}:has-text("Met at the library during cover")`);
   assert.match(await added.locator(byTestId('timeline-from')).textContent(), /Recorded by Jo \(Hillview\), received/);
   assert.equal(await a.isDisabled(byTestId('save-contact')), false);
+  // The concern Jo logged during cover is in the risk log, marked as Jo's.
+  const concern = a.locator(`${byTestId('risk-entry')}:has-text("Worried someone is taking money")`);
+  assert.match(await concern.locator(byTestId('risk-from')).textContent(), /Recorded by Jo \(Hillview\), received/);
   await screenshot(a, 'handover-back');
 
   // The same file again changes nothing, and says so.

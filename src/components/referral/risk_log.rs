@@ -107,6 +107,12 @@ pub fn RiskLog(
                                     {format!(" · raised {}", show_date(date))}
                                 </p>
                                 <p data-testid="risk-entry-concern">{concern}</p>
+                                {state.ws.with_untracked(|ws| {
+                                    ws.referrals
+                                        .get(&referral)
+                                        .and_then(|r| r.recorded_by(&format!("risks/{id}")))
+                                        .map(|a| view! { <p class="timeline-from" data-testid="risk-from">{a.recorded_words(&show_date(a.on))}</p> })
+                                })}
                                 {(!action.is_empty()).then(|| view! { <p>"What was done: "{action}</p> })}
                                 {(!told.is_empty()).then(|| view! { <p>"Who was told: "{told}</p> })}
                                 <button type="button" class="button button--secondary button--small" disabled=move || state.read_only()

@@ -40,11 +40,8 @@ pub fn Timeline(
             let lists = &ws.settings.lists;
             // Parts that arrived in a handover, with who sent them and when.
             let from = |part: String| {
-                r.arrived
-                    .iter()
-                    .rev()
-                    .find(|a| a.touched(&part))
-                    .map(|a| format!("Recorded by {}, received {}", a.from, show_date(a.on)))
+                r.recorded_by(&part)
+                    .map(|a| a.recorded_words(&show_date(a.on)))
             };
             let mut list: Vec<Entry> = r
                 .history

@@ -52,6 +52,18 @@ impl Provenance {
     pub fn touched(&self, part: &str) -> bool {
         self.parts.iter().any(|p| p == part)
     }
+
+    /// "Recorded by Jo (Hillview), received 3 Dec 2026", for a part this arrival brought.
+    pub fn recorded_words(&self, date: &str) -> String {
+        format!("Recorded by {}, received {date}", self.from)
+    }
+}
+
+impl crate::model::Referral {
+    /// The latest arrival that added or changed `part` ("contacts/4", "risks/2"), if any.
+    pub fn recorded_by(&self, part: &str) -> Option<&Provenance> {
+        self.arrived.iter().rev().find(|a| a.touched(part))
+    }
 }
 
 /// One version of a record's content, as a 64-bit hash (16 hex digits when stored).
