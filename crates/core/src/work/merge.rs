@@ -25,10 +25,10 @@ use crate::model::{Person, Referral};
 pub const MAX_LINEAGE: usize = 64;
 
 /// A record that can be merged.
+///
+/// Its *local* fields belong to one workspace alone: they are not part of the content,
+/// never merged, and kept from our side ([`Mergeable::clear_local`] names them).
 pub trait Mergeable: Serialize + DeserializeOwned + Clone {
-    /// Stored fields that belong to one workspace alone: not part of the content, never
-    /// merged, kept from our side.
-    const LOCAL: &'static [&'static str];
     /// The versions it was exchanged in, oldest first.
     fn lineage(&self) -> &[Rev];
     /// The same, to change.
@@ -39,10 +39,9 @@ pub trait Mergeable: Serialize + DeserializeOwned + Clone {
     fn keep_local(&mut self, other: &Self);
 }
 
+/// Local: the record key (a secret kept from the first copy: never merged, so never shown in
+/// a choice between two values), the sender's mark, provenance and lineage.
 impl Mergeable for Referral {
-    /// The record key is a secret kept from the first copy: never merged, so never shown
-    /// in a choice between two values.
-    const LOCAL: &'static [&'static str] = &["key", "handed", "arrived", "lineage"];
     fn lineage(&self) -> &[Rev] {
         &self.lineage
     }
@@ -63,10 +62,9 @@ impl Mergeable for Referral {
     }
 }
 
+/// Local: the reference (this workspace's name for the person: a colleague may know them by
+/// another) and lineage.
 impl Mergeable for Person {
-    /// A reference is this workspace's name for the person: a colleague may know them by
-    /// another.
-    const LOCAL: &'static [&'static str] = &["reference", "lineage"];
     fn lineage(&self) -> &[Rev] {
         &self.lineage
     }
@@ -102,11 +100,9 @@ fn read_object<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, serde_
 
 /// The record's content: everything but its local fields.
 fn content<T: Mergeable>(record: &T) -> Map<String, Value> {
-    let mut map = to_object(record);
-    for key in T::LOCAL {
-        map.remove(*key);
-    }
-    map
+    let mut bare = record.clone();
+    bare.clear_local();
+    to_object(&bare)
 }
 
 /// A hash of the record's content (its local fields left out): the record serialised
@@ -316,13 +312,9 @@ pub fn merge<T: Mergeable>(base: Option<&T>, a: Side<'_, T>, b: Side<'_, T>) -> 
         );
     }
     // Our local fields stay as they were.
-    let mine = to_object(a.record);
-    for key in T::LOCAL {
-        if let Some(v) = mine.get(*key) {
-            out.insert((*key).to_owned(), v.clone());
-        }
-    }
-    from_object(out)
+    let mut merged: T = from_object(out);
+    merged.keep_local(a.record);
+    merged
 }
 
 /// The record's last-changed time, if it has one, for choosing which value shows.
