@@ -70,22 +70,7 @@ impl crate::model::Referral {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Rev(pub u64);
 
-impl Serialize for Rev {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{:016x}", self.0))
-    }
-}
-
-impl<'de> Deserialize<'de> for Rev {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        u64::from_str_radix(&text, 16)
-            .ok()
-            .filter(|_| text.len() == 16)
-            .map(Self)
-            .ok_or_else(|| serde::de::Error::custom("a version is 16 hex digits"))
-    }
-}
+crate::model::hex64_serde!(Rev, "a version is 16 hex digits");
 
 /// One of two values a field or part had in two places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

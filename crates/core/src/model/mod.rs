@@ -108,22 +108,31 @@ impl RecordKey {
     }
 }
 
-impl Serialize for RecordKey {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("{:016x}", self.0))
-    }
+/// Stores a `u64` newtype as exactly 16 hex digits; anything else is refused with `what`.
+macro_rules! hex64_serde {
+    ($name:ident, $what:literal) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&format!("{:016x}", self.0))
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                u64::from_str_radix(&text, 16)
+                    .ok()
+                    .filter(|_| text.len() == 16)
+                    .map(Self)
+                    .ok_or_else(|| serde::de::Error::custom($what))
+            }
+        }
+    };
 }
 
-impl<'de> Deserialize<'de> for RecordKey {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        u64::from_str_radix(&text, 16)
-            .ok()
-            .filter(|_| text.len() == 16)
-            .map(Self)
-            .ok_or_else(|| serde::de::Error::custom("a record key is 16 hex digits"))
-    }
-}
+pub(crate) use hex64_serde;
+
+hex64_serde!(RecordKey, "a record key is 16 hex digits");
 
 /// A GP practice the link worker is based in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
