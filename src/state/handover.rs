@@ -45,13 +45,25 @@ pub enum HandoverProblem {
     ReadOnly,
 }
 
+/// The open workspace's label and id, held for a handover's [`Me`].
+struct Whose(String, String);
+
+impl Whose {
+    fn me(&self) -> Me<'_> {
+        Me {
+            label: &self.0,
+            workspace: &self.1,
+        }
+    }
+}
+
 impl AppState {
     /// This workspace as a handover names it: its label and id (the demo has its own).
-    fn me(&self) -> Option<(String, String)> {
+    fn whose(&self) -> Result<Whose, HandoverProblem> {
         match self.session.get_untracked() {
-            Session::Open(meta) => Some((meta.name.clone(), meta.id.clone())),
-            Session::Demo => Some(("Demo".into(), "demo".into())),
-            Session::Locked | Session::Manager => None,
+            Session::Open(meta) => Ok(Whose(meta.name.clone(), meta.id.clone())),
+            Session::Demo => Ok(Whose("Demo".into(), "demo".into())),
+            Session::Locked | Session::Manager => Err(HandoverProblem::NoWorkspace),
         }
     }
 
@@ -66,14 +78,10 @@ impl AppState {
         if self.read_only_untracked() {
             return Err(HandoverProblem::ReadOnly);
         }
-        let (label, id) = self.me().ok_or(HandoverProblem::NoWorkspace)?;
-        let me = Me {
-            label: &label,
-            workspace: &id,
-        };
+        let whose = self.whose()?;
         let Outgoing { handover, left_out } = self
             .ws
-            .with_untracked(|ws| ws.prepare_handover(people, me, to, now()))?;
+            .with_untracked(|ws| ws.prepare_handover(people, whose.me(), to, now()))?;
         let (text, code) = seal_handover(&handover, &mut BrowserIds);
         let file = file_name(today());
         download(&file, &text).map_err(HandoverProblem::Download)?;
@@ -98,16 +106,12 @@ impl AppState {
         text: &str,
         code: &str,
     ) -> Result<(Handover, Preview), HandoverProblem> {
-        let (label, id) = self.me().ok_or(HandoverProblem::NoWorkspace)?;
+        let whose = self.whose()?;
         let outer = read_handover(name, text)?;
         let handover = open_handover(name, &outer, code)?;
-        let me = Me {
-            label: &label,
-            workspace: &id,
-        };
         let received = self
             .ws
-            .with_untracked(|ws| ws.receive(&handover, me, today()))?;
+            .with_untracked(|ws| ws.receive(&handover, whose.me(), today()))?;
         Ok((handover, received.preview))
     }
 
@@ -121,13 +125,9 @@ impl AppState {
         if self.read_only_untracked() {
             return Err(HandoverProblem::ReadOnly);
         }
-        let (label, id) = self.me().ok_or(HandoverProblem::NoWorkspace)?;
-        let me = Me {
-            label: &label,
-            workspace: &id,
-        };
+        let whose = self.whose()?;
         let mut after = self.ws.get_untracked();
-        let keys = after.apply_received(handover, preview, me, today())?;
+        let keys = after.apply_received(handover, preview, whose.me(), today())?;
         self.write_at_once(after, &keys)
     }
 

@@ -24,7 +24,7 @@ use crate::model::{
     normalise_reference, Person, PersonId, Practice, PracticeId, Referral, Workspace,
 };
 use crate::store::format::StoreKey;
-use crate::work::merge::{reconcile, stamp, Relation, Side};
+use crate::work::merge::{reconcile, stamp, Mergeable, Reconciled, Relation, Side};
 
 /// Everything a handover carries (sealed inside the file).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -400,16 +400,7 @@ impl Workspace {
             match ws.people.get(&incoming.id).cloned() {
                 Some(ours) => {
                     shown.reference = ours.reference.clone();
-                    let got = reconcile(
-                        Side {
-                            label: me,
-                            record: &ours,
-                        },
-                        Side {
-                            label: &handover.from,
-                            record: incoming,
-                        },
-                    );
+                    let got = arriving(me, &ours, &handover.from, incoming);
                     touched |= got.relation != Relation::Same && got.relation != Relation::Ahead;
                     ws.people.insert(incoming.id, got.record);
                     shown.what = What::Known(got.relation);
@@ -452,16 +443,7 @@ impl Workspace {
                     }
                     Some(ours) => {
                         let was_handed = ours.handed.is_some();
-                        let got = reconcile(
-                            Side {
-                                label: me,
-                                record: &ours,
-                            },
-                            Side {
-                                label: &handover.from,
-                                record: &theirs,
-                            },
-                        );
+                        let got = arriving(me, &ours, &handover.from, &theirs);
                         let mut record = got.record;
                         let changed = matches!(got.relation, Relation::Behind | Relation::Apart);
                         if changed || was_handed {
@@ -604,6 +586,20 @@ impl What {
             What::Known(Relation::Same) | What::Known(Relation::Ahead) => "Already here as it is: nothing changes",
         }
     }
+}
+
+/// Our copy (labelled `me`) reconciled with the one arriving from `from`.
+fn arriving<T: Mergeable>(me: &str, ours: &T, from: &str, theirs: &T) -> Reconciled<T> {
+    reconcile(
+        Side {
+            label: me,
+            record: ours,
+        },
+        Side {
+            label: from,
+            record: theirs,
+        },
+    )
 }
 
 /// One relation for a person's referrals: the strongest change among them.
