@@ -165,6 +165,35 @@ test('a damaged, cut-short or foreign file, or a newer one, is refused by name a
   await openHandover(a, file, file.code);
   assert.match(await a.textContent(byTestId('receive-file-error')), /came from this workspace/);
   assert.equal(await b.evaluate(() => JSON.stringify(localStorage)), before, 'nothing was written');
+  // A full storage quota part-way through receiving: none of it is written, and it says so.
+  await b.evaluate(() => {
+    let size = 1 << 20;
+    let n = 0;
+    while (size >= 16) {
+      try {
+        localStorage.setItem(`filler/${n}`, 'x'.repeat(size));
+        n += 1;
+      } catch {
+        size = Math.floor(size / 2);
+      }
+    }
+  });
+  // The workspace's documents (not the filler, nor the editing tab's heartbeat).
+  const mine = () =>
+    b.evaluate(() =>
+      JSON.stringify(Object.entries(localStorage).filter(([k]) => !k.startsWith('filler/') && !k.endsWith('/writer')).sort()),
+    );
+  const full = await mine();
+  await openHandover(b, file, file.code);
+  await b.click(byTestId('confirm-receive'));
+  await b.waitForSelector(byTestId('receive-error'));
+  assert.match(await b.textContent(byTestId('receive-error')), /Nothing was changed/);
+  assert.equal(await mine(), full, 'storage holds none of it');
+  await b.click(byTestId('nav-caseload'));
+  await b.waitForSelector(byTestId('empty-caseload'));
+  await b.evaluate(() => {
+    for (const k of Object.keys(localStorage)) if (k.startsWith('filler/')) localStorage.removeItem(k);
+  });
   // The file never reached Jo: Sam takes RV-0001 back, editable and on the caseload again.
   await toHandover(a);
   await a.click(byTestId('take-back-one'));
