@@ -367,6 +367,11 @@ fn merge_field(
         if xa.starts_with(xb) {
             return va.clone();
         }
+        // A log of entries stamped with when they were made (the edit history): every
+        // entry of both, in time order. Choosing between them would delete history.
+        if let Some(log) = log_union(xa, xb) {
+            return Value::Array(log);
+        }
     }
     conflicts.push(conflict(key, None, [(la, va), (lb, vb)]));
     if a_wins {
@@ -374,6 +379,28 @@ fn merge_field(
     } else {
         vb.clone()
     }
+}
+
+/// Both logs' entries, each once, ordered by their `at` time (then their text), if every
+/// entry is a timestamped log entry (an object with an `at` and no `id`).
+fn log_union(a: &[Value], b: &[Value]) -> Option<Vec<Value>> {
+    let stamp = |v: &Value| -> Option<String> {
+        let o = v.as_object().filter(|o| !o.contains_key("id"))?;
+        let at = o
+            .get("at")?
+            .as_str()?
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .ok()?;
+        Some(at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
+    };
+    let mut all: Vec<(String, String, Value)> = a
+        .iter()
+        .chain(b)
+        .map(|v| Some((stamp(v)?, v.to_string(), v.clone())))
+        .collect::<Option<_>>()?;
+    all.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    all.dedup_by(|x, y| x.1 == y.1);
+    Some(all.into_iter().map(|(_, _, v)| v).collect())
 }
 
 /// Both values in a fixed order, so the conflict is the same whichever side is ours.
@@ -556,6 +583,7 @@ mod tests {
         TaskDone(usize),
         Goals(Vec<String>),
         Touch(i64),
+        Log(String, i64),
     }
 
     fn arb_edit() -> impl Strategy<Value = Edit> {
@@ -569,6 +597,7 @@ mod tests {
             (0usize..4).prop_map(Edit::TaskDone),
             proptest::collection::vec("[a-z]{1,6}", 0..3).prop_map(Edit::Goals),
             (1i64..100_000).prop_map(Edit::Touch),
+            ("[A-Za-z]{1,6}", 1i64..100_000).prop_map(|(by, s)| Edit::Log(by, s)),
         ]
     }
 
@@ -623,6 +652,13 @@ mod tests {
             }
             Edit::Goals(g) => r.goals = g.clone(),
             Edit::Touch(secs) => r.updated += chrono::Duration::seconds(*secs),
+            Edit::Log(by, secs) => r.edits.push(crate::model::audit::FactEdit {
+                at: r.updated + chrono::Duration::seconds(*secs),
+                by: by.clone(),
+                field: "Notes".into(),
+                from: String::new(),
+                to: by.clone(),
+            }),
         }
     }
 
@@ -662,7 +698,7 @@ mod tests {
             return true;
         }
         if let (Value::Array(long), Value::Array(short)) = (&now, value) {
-            if long.starts_with(short) {
+            if short.iter().all(|x| long.contains(x)) {
                 return true;
             }
         }
@@ -840,6 +876,33 @@ mod tests {
         let settled = choose(&r, c, at, |r| &mut r.conflicts).expect("chosen");
         assert_eq!(settled.contacts[0].minutes, 60);
         assert_eq!(settled.conflicts.len(), 1);
+    }
+
+    #[test]
+    fn edit_histories_from_both_sides_are_kept_whole_in_time_order() {
+        let ws = crate::testing::one_referral_ws();
+        let mut base = ws.referrals.values().next().expect("one").clone();
+        stamp(&mut base);
+        let edit = |by: &str, minutes: i64| crate::model::audit::FactEdit {
+            at: base.updated + chrono::Duration::minutes(minutes),
+            by: by.into(),
+            field: "What matters to them".into(),
+            from: String::new(),
+            to: format!("{by}'s words"),
+        };
+        let (mut a, mut b) = (base.clone(), base.clone());
+        a.edits.push(edit("Sam", 5));
+        b.edits.push(edit("Jo", 2));
+        for (ours, theirs) in [(&a, &b), (&b, &a)] {
+            let got = reconcile(side("A", ours), side("B", theirs)).record;
+            let by: Vec<&str> = got.edits.iter().map(|e| e.by.as_str()).collect();
+            assert_eq!(by, ["Jo", "Sam"]);
+            assert!(
+                got.conflicts.iter().all(|c| c.field != "edits"),
+                "{:?}",
+                got.conflicts
+            );
+        }
     }
 
     #[test]
