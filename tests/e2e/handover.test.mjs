@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordReferral } from './flows.mjs';
+import { addPractice, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordReferral, unlockByKeyboard } from './flows.mjs';
 
 /** Goes to the handover page from the caseload. */
 async function toHandover(page) {
@@ -203,4 +203,50 @@ test('a damaged, cut-short or foreign file, or a newer one, is refused by name a
   assert.deepEqual((await caseloadRows(a)).map((r) => r[0]), ['RV-0001']);
   assert.deepEqual(jo.errors, []);
   assert.deepEqual(sam.errors, []);
+});
+
+test('a value changed on both sides while handed over keeps both, and the link worker chooses', async (t) => {
+  const sam = await openFresh(t);
+  const a = sam.page;
+  await createWorkspace(a, 'Sam (Riverside)');
+  await addPractice(a, 'Riverside Medical Practice');
+  await recordReferral(a, 'RV-0001');
+  const file = await handOver(a, ['RV-0001'], 'Jo');
+  // Sam takes the person back (thinking the file was lost) and changes what matters.
+  await toHandover(a);
+  await a.click(byTestId('take-back-one'));
+  await a.click(byTestId('confirm-handed-yes'));
+  const whatMatters = async (page, words) => {
+    await openReferral(page, 'RV-0001');
+    await page.fill(byTestId('field-what-matters'), words);
+    await page.click(byTestId('save-referral'));
+    await page.waitForSelector(byTestId('notice'));
+  };
+  await whatMatters(a, 'Getting back to the allotment');
+  // Jo did receive it, and changes the same thing before handing back.
+  const jo = await openFresh(t);
+  const b = jo.page;
+  await createWorkspace(b, 'Jo (Hillview)');
+  await openHandover(b, file, file.code);
+  await b.click(byTestId('confirm-receive'));
+  await b.waitForSelector(byTestId('notice'));
+  await whatMatters(b, 'Seeing friends again');
+  const back = await handOver(b, ['RV-0001'], 'Sam');
+
+  await openHandover(a, back, back.code);
+  assert.match(await a.textContent(byTestId('preview-conflicts')), /1 value was changed here and in Jo \(Hillview\)'s copy/);
+  await a.click(byTestId('confirm-receive'));
+  await a.waitForSelector(byTestId('notice'));
+  await openReferral(a, 'RV-0001');
+  const values = await a.$$eval(byTestId('conflict-value'), (v) => v.map((x) => x.textContent));
+  assert.deepEqual(values.sort(), ['Getting back to the allotment', 'Seeing friends again'], 'both kept; the edit history is joined, not a choice');
+  await a.click(`${byTestId('keep-value')}:has-text("Jo (Hillview)")`);
+  await a.waitForSelector(byTestId('conflicts-panel'), { state: 'detached' });
+  await a.reload();
+  await unlockByKeyboard(a);
+  await openReferral(a, 'RV-0001');
+  assert.equal(await a.inputValue(byTestId('field-what-matters')), 'Seeing friends again');
+  assert.equal(await a.$(byTestId('conflicts-panel')), null, 'the choice is saved');
+  assert.deepEqual(sam.errors, []);
+  assert.deepEqual(jo.errors, []);
 });
