@@ -5,3 +5,4 @@ pub mod handover;
 pub mod oruk;
 pub mod person_record;
 pub mod spreadsheet;
+pub mod sync;

@@ -723,6 +723,31 @@ pub struct Workspace {
     /// Which referrals each person has, and which people each chunk holds.
     pub(crate) by_person: Grouped<PersonId, ReferralId>,
     pub(crate) members: Grouped<u32, PersonId>,
+    /// Where this PC puts new people when the workspace syncs between PCs.
+    pub(crate) new_parts: NewParts,
+}
+
+/// The first records part of this PC's own range, when the workspace syncs: new people go
+/// into parts of that range only, so two PCs adding people never write the same part. Not
+/// stored with the records (each PC has its own), so not part of a workspace's equality.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct NewParts(pub(crate) Option<u32>);
+
+impl PartialEq for NewParts {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// How many parts one PC's range holds (at 50 people a part, half a million people).
+pub const PARTS_PER_PC: u32 = 10_000;
+
+impl Workspace {
+    /// Puts new people in this PC's own range of records parts, starting at `first` (a
+    /// multiple of [`PARTS_PER_PC`]), or back in the shared order with `None`.
+    pub fn place_new_people_from(&mut self, first: Option<u32>) {
+        self.new_parts = NewParts(first);
+    }
 }
 
 /// A derived grouping of stored records (a person's referrals, a chunk's people), so that

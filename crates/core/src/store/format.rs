@@ -566,6 +566,31 @@ struct RecordsDoc {
     referrals: Vec<Referral>,
 }
 
+/// One records part's contents, read through the one decode path (older versions upgraded):
+/// its number, its people and their referrals. Sync merges two copies of a part with it.
+pub fn decode_part(text: &str) -> Result<(u32, Vec<Person>, Vec<Referral>), FormatError> {
+    let doc: RecordsDoc = decode(&RECORDS_DOC, text)?;
+    Ok((doc.chunk, doc.people, doc.referrals))
+}
+
+/// A records part's text from its contents, as [`Workspace::encode_chunk`] writes it.
+pub fn encode_part(chunk: u32, people: &[Person], referrals: &[Referral]) -> String {
+    #[derive(Serialize)]
+    struct RecordsOut<'a> {
+        chunk: u32,
+        people: &'a [Person],
+        referrals: &'a [Referral],
+    }
+    encode_doc(
+        &RECORDS_DOC,
+        &RecordsOut {
+            chunk,
+            people,
+            referrals,
+        },
+    )
+}
+
 /// Encodes the settings document.
 pub fn encode_settings(settings: &Settings) -> String {
     encode_doc(
@@ -669,6 +694,9 @@ impl Workspace {
         if let Some(chunk) = self.placement.get(&person) {
             return *chunk;
         }
+        if let Some(first) = self.new_parts.0 {
+            return self.place_in_range(person, first);
+        }
         // The last chunk and how many it holds: from the grouping, or by looking at everyone.
         let (last, in_last) = match self.members.sizes(self.placement.len()) {
             Some(sizes) => sizes
@@ -689,6 +717,32 @@ impl Workspace {
             (Some(last), Some(highest)) if last == highest && in_last < CHUNK_CAPACITY => last,
             (_, Some(highest)) => highest + 1,
             (_, None) => 0,
+        };
+        self.members.add(chunk, person);
+        self.placement.insert(person, chunk);
+        chunk
+    }
+}
+
+impl Workspace {
+    /// Places a new person in this PC's own range of parts (see
+    /// [`Workspace::place_new_people_from`]): its highest part until that holds
+    /// [`CHUNK_CAPACITY`], then the next.
+    fn place_in_range(&mut self, person: PersonId, first: u32) -> u32 {
+        let end = first.saturating_add(crate::model::PARTS_PER_PC);
+        let ours = |c: &u32| (first..end).contains(c);
+        let last = self
+            .placement
+            .values()
+            .copied()
+            .filter(ours)
+            .max()
+            .max(self.reserved.iter().copied().filter(ours).max());
+        let in_last = last.map_or(0, |l| self.placement.values().filter(|c| **c == l).count());
+        let chunk = match last {
+            Some(l) if in_last < CHUNK_CAPACITY && !self.reserved.contains(&l) => l,
+            Some(l) => (l + 1).min(end - 1),
+            None => first,
         };
         self.members.add(chunk, person);
         self.placement.insert(person, chunk);
@@ -725,6 +779,13 @@ impl Workspace {
                         "it says it is part {} but is stored as part {n}",
                         doc.chunk
                     )));
+                }
+                // A part new here (as when another PC's parts arrive) is checked against the
+                // workspace and added, without copying everything else first.
+                if !self.placement.values().any(|c| *c == n) {
+                    check_chunk(self, &doc).map_err(FormatError::Invalid)?;
+                    self.insert_chunk(n, doc);
+                    return Ok(());
                 }
                 let mut rest = self.clone();
                 let old: BTreeSet<PersonId> = rest

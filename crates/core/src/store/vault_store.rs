@@ -213,6 +213,8 @@ pub enum AccessError {
     WrongRecoveryCode,
     #[error("This workspace has no recovery code, so without its passphrase it cannot be opened. Its data is lost unless you have a backup and its passphrase.")]
     NoRecoveryCode,
+    #[error("This workspace is already set up in this browser: unlock it from the list instead.")]
+    AlreadyHere,
 }
 
 impl WorkspaceMeta {
@@ -255,6 +257,46 @@ impl WorkspaceMeta {
         let id = hex::encode(rng.bytes16());
         let kdf = KdfParams::recommended(rng);
         Self::with_key(id, name, passphrase, kdf, now, None, rng).map_err(|e| vec![e])
+    }
+
+    /// A description on this PC for a workspace whose data key is already known (set up
+    /// from a sync server): the same id, so every document opens under its own name, and
+    /// the data key wrapped under this PC's passphrase with fresh settings.
+    pub fn adopt(
+        id: &str,
+        name: &str,
+        passphrase: &str,
+        vault: &Vault,
+        existing: &[WorkspaceMeta],
+        now: DateTime<Utc>,
+        rng: &mut dyn Random,
+    ) -> Result<WorkspaceMeta, AccessError> {
+        if existing.iter().any(|m| m.id == id) {
+            return Err(AccessError::AlreadyHere);
+        }
+        if !id.chars().all(|c| c.is_ascii_hexdigit()) || id.is_empty() {
+            return Err(AccessError::Unusable(
+                "its id is not one Linkwork makes".into(),
+            ));
+        }
+        if existing.iter().any(|m| m.name.eq_ignore_ascii_case(name)) {
+            return Err(AccessError::NameTaken(name.to_owned()));
+        }
+        if passphrase.chars().count() < MIN_PASSPHRASE_LEN {
+            return Err(AccessError::PassphraseTooShort);
+        }
+        let kdf = KdfParams::recommended(rng);
+        let wrapping = passphrase_vault(passphrase, &kdf)?;
+        Ok(WorkspaceMeta {
+            wrapped: Some(wrapping.wrap(&wrap_name(id), vault, rng)),
+            check: vault.seal(&meta_key(id), CHECK_TEXT, rng),
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kdf,
+            created: now,
+            last_backup: None,
+            recovery: None,
+        })
     }
 
     /// A description for `id` with a fresh random data key, wrapped under the key derived

@@ -81,6 +81,60 @@ impl Mergeable for Person {
     }
 }
 
+/// A record between two PCs of one workspace: everything is shared content (the reference,
+/// the record key, the handover marks), and only the lineage is local.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Whole<T>(pub T);
+
+impl<T: Mergeable> Mergeable for Whole<T> {
+    fn lineage(&self) -> &[Rev] {
+        self.0.lineage()
+    }
+    fn lineage_mut(&mut self) -> &mut Vec<Rev> {
+        self.0.lineage_mut()
+    }
+    fn clear_local(&mut self) {
+        self.0.lineage_mut().clear();
+    }
+    fn keep_local(&mut self, other: &Self) {
+        *self.0.lineage_mut() = other.0.lineage().to_vec();
+    }
+}
+
+/// A document's fields as they are, for merging documents that are not records (the
+/// settings, the directory, the workspace's own tasks): lists with ids are matched by id
+/// and anything else changed in two places takes the more recent or greater value.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Loose {
+    #[serde(flatten)]
+    pub fields: Map<String, Value>,
+    #[serde(skip)]
+    lineage: Vec<Rev>,
+}
+
+impl Loose {
+    pub fn new(fields: Map<String, Value>) -> Self {
+        Self {
+            fields,
+            lineage: Vec::new(),
+        }
+    }
+}
+
+impl Mergeable for Loose {
+    fn lineage(&self) -> &[Rev] {
+        &self.lineage
+    }
+    fn lineage_mut(&mut self) -> &mut Vec<Rev> {
+        &mut self.lineage
+    }
+    fn clear_local(&mut self) {
+        self.lineage.clear();
+    }
+    fn keep_local(&mut self, _: &Self) {}
+}
+
 // Records go to and from `Value` through their text: the app already has the code that
 // writes and reads them as text (storage), while `to_value`/`from_value` would add a second
 // copy of every record type's serde code to the download (about 100 KiB compressed).
