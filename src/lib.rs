@@ -6,6 +6,7 @@
 pub mod app;
 pub mod charts;
 pub mod components;
+pub mod couch;
 pub mod offline;
 pub mod pages;
 pub mod platform;

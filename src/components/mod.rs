@@ -11,4 +11,5 @@ pub mod referral;
 pub mod security;
 pub mod settings;
 pub mod shell;
+pub mod sync;
 pub mod transfer;

@@ -6,6 +6,7 @@ use linkwork_core::store::vault_store::WorkspaceMeta;
 use crate::components::security::create_workspace::CreateWorkspace;
 use crate::components::security::restore_backup::RestoreBackup;
 use crate::components::security::unlock_form::UnlockForm;
+use crate::components::sync::join_form::JoinForm;
 use crate::route;
 use crate::state::use_state;
 use crate::storage;
@@ -65,6 +66,10 @@ pub fn LockPage() -> impl IntoView {
             <details class="panel details">
                 <summary><h2 class="summary-heading">"Restore from a backup file"</h2></summary>
                 <RestoreBackup workspaces=workspaces.get_value()/>
+            </details>
+            <details class="panel details">
+                <summary><h2 class="summary-heading">"Set up this PC from a sync sheet"</h2></summary>
+                <JoinForm workspaces=workspaces.get_value()/>
             </details>
             <section class="panel" aria-labelledby="manager-heading">
                 <h2 id="manager-heading">"Managers"</h2>

@@ -8,6 +8,7 @@ use crate::components::security::recovery_code::RecoveryCode;
 use crate::components::security::security_settings::SecuritySettings;
 use crate::components::settings::list_editor::ListEditor;
 use crate::components::settings::retention_panel::RetentionPanel;
+use crate::components::sync::sync_settings::SyncSettings;
 use crate::state::{use_state, Session};
 
 /// Workspace settings: practices and the configurable lists.
@@ -35,6 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Show when=open>
             <SecuritySettings/>
             <RecoveryCode/>
+            <SyncSettings/>
         </Show>
     }
 }

@@ -124,6 +124,7 @@ impl AppState {
         let mut result = Err(RightsError::NoSuchPerson);
         self.ws.update(|ws| result = ws.delete_person(person));
         let keys = result?;
+        self.note_gone(person);
         if self
             .form_draft
             .with_untracked(|d| d.as_ref().is_some_and(|d| pages.contains(&d.href)))

@@ -143,6 +143,7 @@ impl AppState {
             return Err(e.into());
         }
         self.refresh_usage();
+        self.note_changes(keys);
         Ok(())
     }
 

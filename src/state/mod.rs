@@ -4,6 +4,7 @@ mod care;
 mod changes;
 mod diary;
 mod handover;
+pub mod sync;
 
 pub use handover::{HandoverProblem, Made};
 
@@ -115,6 +116,17 @@ pub struct AppState {
     pub programme: RwSignal<Programme>,
     /// Why the manager's stored summaries could not be read or saved.
     pub manager_error: RwSignal<Option<String>>,
+    /// What this PC knows about sync, while a workspace that syncs is open.
+    sync: StoredValue<Option<linkwork_core::exchange::sync::state::SyncState>>,
+    /// Sync as the settings show it.
+    pub sync_view: RwSignal<sync::SyncView>,
+    /// A round of sync is running.
+    sync_busy: StoredValue<bool>,
+    /// When the next round is due (ms since 1970), and when the last one ended.
+    sync_due: StoredValue<f64>,
+    sync_last: StoredValue<f64>,
+    /// Rounds failed in a row (for waiting longer between attempts).
+    sync_failures: StoredValue<u32>,
 }
 
 /// A confirmation for the page it was raised for.
@@ -153,6 +165,12 @@ impl AppState {
             last_mode: StoredValue::new(None),
             programme: RwSignal::new(Programme::default()),
             manager_error: RwSignal::new(None),
+            sync: StoredValue::new(None),
+            sync_view: RwSignal::new(sync::SyncView::default()),
+            sync_busy: StoredValue::new(false),
+            sync_due: StoredValue::new(0.0),
+            sync_last: StoredValue::new(0.0),
+            sync_failures: StoredValue::new(0),
         };
         state.refresh_usage();
         state
@@ -351,7 +369,8 @@ impl AppState {
             .and_then(|v| vault.open(&draft_key, &v).ok())
             .and_then(|text| serde_json::from_str::<FormDraft>(&text).ok());
         let _ = storage::remove(&draft_key);
-        self.show(Session::Open(meta), loaded);
+        self.show(Session::Open(meta.clone()), loaded);
+        self.load_sync(&meta, &vault);
         if !redo.is_empty() {
             self.dirty.set(redo);
         }
@@ -493,7 +512,11 @@ impl AppState {
                 }
             }
             tabs::release(&meta, self.tabs);
+            // What is waiting goes to the sync server; then sync stops with the lock.
+            self.push_before_lock();
         }
+        self.sync.set_value(None);
+        self.sync_view.set(sync::SyncView::default());
         self.vault.set_value(None);
         self.form_draft.set(None);
         self.restore_draft.set(None);
@@ -503,6 +526,8 @@ impl AppState {
 
     /// Marks keys as changed; the persist effect writes them.
     fn commit(&self, keys: impl IntoIterator<Item = StoreKey>) {
+        let keys: Vec<StoreKey> = keys.into_iter().collect();
+        self.note_changes(&keys);
         self.dirty.update(|d| d.extend(keys));
     }
 
@@ -638,6 +663,7 @@ impl AppState {
             .map_err(CreateError::from)?;
         storage::write(&new_meta.key(), &new_meta.encode()).map_err(CreateError::Storage)?;
         self.session.set(Session::Open(new_meta));
+        self.rewrap_for_sync(new);
         Ok(())
     }
 }

@@ -69,11 +69,23 @@ pub fn ConflictsPanel(
         };
         error.set(result.err().map(|e| e.to_string()));
     };
+    // Values from two PCs of this workspace (sync) rather than from a colleague (handover).
+    let on_pcs = move || {
+        conflicts().iter().all(|(_, c)| {
+            c.values
+                .iter()
+                .all(|v| v.from.starts_with("PC ") || v.from == "another PC")
+        })
+    };
     view! {
         <Show when=move || !conflicts().is_empty()>
             <section class="panel panel--warning" aria-labelledby="conflicts-heading" data-testid="conflicts-panel">
-                <h2 id="conflicts-heading">"Changed in two places"</h2>
-                <p>"These were changed here and in a colleague's copy before the record came back. Both are kept until you choose which is right."</p>
+                <h2 id="conflicts-heading">{move || if on_pcs() { "Changed on two PCs" } else { "Changed in two places" }}</h2>
+                <p>{move || if on_pcs() {
+                    "These were changed on two PCs before they synced. Both are kept until you choose which is right."
+                } else {
+                    "These were changed here and in a colleague's copy before the record came back. Both are kept until you choose which is right."
+                }}</p>
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <ul class="conflict-list">
                     {move || conflicts().into_iter().map(|(of_person, c)| {
