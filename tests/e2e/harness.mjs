@@ -7,8 +7,18 @@
 //
 // The app is served from LINKWORK_DIST (default: dist) and opened in the system Chromium;
 // playwright-core never downloads a browser.
+//
+// For the sync tests the same server can stand in front of a CouchDB (see couch.mjs), the
+// way the app is meant to be deployed: app and CouchDB on one origin, `/sync/` → CouchDB.
+//
+//   const app = await openApp({ prefix: '/linkwork/', sync: couch.url });
+//   // ... the app syncs with `${origin}/sync/` ...
+//   assert.ok(!app.proxied.some((r) => r.requestBody.includes('Riverside')));
+//   assert.deepEqual(app.offsite, []);
 
 import http from 'node:http';
+import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +83,21 @@ export function headersFor(text, relative) {
   return headers;
 }
 
+/** The path at the origin's root under which `startServer({ sync })` reaches the CouchDB. */
+export const SYNC_PATH = '/sync';
+
+/**
+ * One request passed on to the CouchDB behind `/sync/`, as `startServer` records it: what
+ * the browser sent (`path` is the browser's, from `/sync` on, with its query) and what came
+ * back. It is recorded as soon as the request has been read; `status` and `responseBody`
+ * fill in as the answer arrives, and `done` says it is complete (a long-running changes
+ * feed stays open). `error` says why the CouchDB could not be reached (the browser then got
+ * a 502).
+ *
+ * @typedef {{method: string, path: string, requestBody: string, status: number | null,
+ *   responseBody: string, done: boolean, error: string | null}} Proxied
+ */
+
 /**
  * Serves the files of `root` on 127.0.0.1 at a free port, under the URL path `prefix`
  * (e.g. '/linkwork/'), like a static host would, with the headers its `_headers` file
@@ -80,20 +105,30 @@ export function headersFor(text, relative) {
  * trailing slash redirects to it. `requests` counts the requests that reached it. A test
  * can make the network slow: `server.delay = (pathname) => ms` holds each answer that long.
  *
- * @param {{root?: string, prefix?: string}} [options]
- * @returns {Promise<{url: string, requests: () => number, delay: ((pathname: string) => number) | null, close: () => Promise<void>}>}
+ * With `sync` (a CouchDB URL, e.g. `couch.url`), requests to `/sync` and below, at the
+ * origin's root whatever the prefix, are passed on to that CouchDB (see `forward`), and
+ * each is recorded in `proxied`.
+ *
+ * @param {{root?: string, prefix?: string, sync?: string | null}} [options]
+ * @returns {Promise<{url: string, requests: () => number, delay: ((pathname: string) => number) | null,
+ *   proxied: Proxied[], close: () => Promise<void>}>}
  *   url ends with the prefix
  */
-export async function startServer({ root = DIST, prefix = '/' } = {}) {
+export async function startServer({ root = DIST, prefix = '/', sync = null } = {}) {
   const base = path.resolve(root);
   const mount = `/${prefix}/`.replace(/\/+/g, '/');
   const headersFile = await fs.readFile(path.join(base, '_headers'), 'utf8').catch(() => '');
   let requests = 0;
   const control = { delay: null };
+  const proxied = [];
   const server = http.createServer(async (req, res) => {
     requests += 1;
     const wait = control.delay?.(new URL(req.url, 'http://localhost').pathname) ?? 0;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (sync && isSyncPath(req.url)) {
+      // A browser that hangs up halfway through its request is no fault of the test's.
+      return forward(req, res, sync, proxied).catch(() => res.destroy());
+    }
     const reply = (status, headers, body) => {
       res.writeHead(status, { 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -135,12 +170,141 @@ export async function startServer({ root = DIST, prefix = '/' } = {}) {
   return Object.assign(control, {
     url: `http://127.0.0.1:${port}${mount}`,
     requests: () => requests,
+    proxied,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   });
+}
+
+/** Whether a request target (path and query) is `/sync` or below it. */
+function isSyncPath(target) {
+  const pathname = target.split('?')[0];
+  return pathname === SYNC_PATH || pathname.startsWith(`${SYNC_PATH}/`);
+}
+
+/**
+ * Headers that belong to one connection, not to the request or answer, so a proxy does not
+ * pass them on (RFC 9110, 7.6.1).
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** `headers` without those of `HOP_BY_HOP` and without any the `connection` header names. */
+function endToEnd(headers) {
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase()),
+  );
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name)),
+  );
+}
+
+/**
+ * Passes one request under `/sync` on to the CouchDB at `target` and streams its answer
+ * back, like the reverse proxy of the recommended deployment: the path after `/sync` is
+ * appended to the CouchDB URL's path, method, headers and body are passed through (Host set
+ * to the CouchDB's; credentials in `target` are not used: the app signs in by itself), and a
+ * `Location` pointing into the CouchDB is pointed back under `/sync`. The request and its
+ * answer are recorded in `log` (see `Proxied`). If the CouchDB cannot be reached, the
+ * browser gets a 502, as from nginx.
+ *
+ * @param {http.IncomingMessage} req
+ * @param {http.ServerResponse} res
+ * @param {string} target
+ * @param {Proxied[]} log
+ */
+async function forward(req, res, target, log) {
+  const couch = new URL(target);
+  const couchBase = couch.pathname.replace(/\/+$/, '');
+  const rest = req.url.slice(SYNC_PATH.length);
+  const upstreamPath = couchBase + (rest.startsWith('/') ? rest : `/${rest}`);
+
+  // Requests from the app are small JSON documents: read whole, they can be recorded exactly.
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  /** @type {Proxied} */
+  const entry = {
+    method: req.method,
+    path: req.url,
+    requestBody: body.toString('utf8'),
+    status: null,
+    responseBody: '',
+    done: false,
+    error: null,
+  };
+  log.push(entry);
+
+  const headers = endToEnd(req.headers);
+  // So that the CouchDB answers in plain text, which can be recorded.
+  delete headers['accept-encoding'];
+  headers.host = couch.host;
+  if (body.length > 0 || 'content-length' in req.headers) headers['content-length'] = String(body.length);
+  const client = couch.protocol === 'https:' ? https : http;
+  // A new connection for each request (agent: false): a connection kept from an earlier
+  // request could have been cut by a paused server meanwhile.
+  const upstream = client.request(
+    { hostname: couch.hostname, port: couch.port, path: upstreamPath, method: req.method, headers, agent: false },
+    (answer) => {
+      entry.status = answer.statusCode;
+      const back = endToEnd(answer.headers);
+      // The port is not compared: pouchdb-server names its own, behind couch.mjs's gate.
+      const location = back.location && new URL(back.location, couch);
+      if (location?.hostname === couch.hostname && location.pathname.startsWith(`${couchBase}/`)) {
+        back.location = SYNC_PATH + location.pathname.slice(couchBase.length) + location.search;
+      }
+      res.writeHead(answer.statusCode, back);
+      const text = new StringDecoder('utf8');
+      answer.on('data', (chunk) => {
+        entry.responseBody += text.write(chunk);
+        res.write(chunk);
+      });
+      answer.on('end', () => {
+        entry.responseBody += text.end();
+        entry.done = true;
+        res.end();
+      });
+      answer.on('error', (error) => {
+        entry.error = error.message;
+        entry.done = true;
+        res.destroy();
+      });
+    },
+  );
+  upstream.on('error', (error) => {
+    if (entry.done) return; // the browser gave up first (below)
+    entry.error = error.message;
+    entry.done = true;
+    if (res.headersSent || res.destroyed) return res.destroy();
+    entry.status = 502;
+    entry.responseBody = JSON.stringify({ error: 'bad_gateway', reason: error.message });
+    res.writeHead(502, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(entry.responseBody);
+  });
+  // The browser gave up (or the test closed the server): so does the request to the CouchDB.
+  res.on('close', () => {
+    if (res.writableFinished) return;
+    if (!entry.done) {
+      entry.error = 'closed before the answer was complete';
+      entry.done = true;
+    }
+    upstream.destroy();
+  });
+  upstream.end(body);
 }
 
 /** Starts the system Chromium, headless. */
@@ -156,12 +320,21 @@ export function launch() {
  * `clock`: true for a controllable clock at the real time, or a date (e.g. '2026-11-21T12:00:00Z')
  * to start it there; either way it runs on in real time until a test moves it.
  *
- * @param {{root?: string, prefix?: string, hash?: string, clock?: boolean | string}} [options]
+ * `sync`: a CouchDB URL to reach at `/sync/` on the app's origin (see `startServer`);
+ * `proxied` then records every request that went there.
+ *
+ * `offsite` records every request the browser makes (from any page of the context, its
+ * workers included as far as Playwright reports them) to an origin other than the app's,
+ * as `{method, url, type}` (type: Playwright's resource type, or 'websocket'), so a test
+ * can check that nothing leaves for elsewhere: `assert.deepEqual(app.offsite, [])`.
+ *
+ * @param {{root?: string, prefix?: string, hash?: string, clock?: boolean | string, sync?: string | null}} [options]
  */
-export async function openApp({ root = DIST, prefix = '/', hash = '', clock = false } = {}) {
-  const server = await startServer({ root, prefix });
+export async function openApp({ root = DIST, prefix = '/', hash = '', clock = false, sync = null } = {}) {
+  const server = await startServer({ root, prefix, sync });
   const browser = await launch();
   const context = await browser.newContext({ acceptDownloads: true });
+  const offsite = watchOffsite(context, new URL(server.url).origin);
   // A controllable clock (page.clock.fastForward) for idle timeouts.
   if (clock) await context.clock.install(clock === true ? {} : { time: new Date(clock) });
   const page = await context.newPage();
@@ -177,7 +350,49 @@ export async function openApp({ root = DIST, prefix = '/', hash = '', clock = fa
     await close();
     throw error;
   }
-  return { browser, context, page, server, url: server.url, errors, close, watch: (p) => watch(p, errors) };
+  return {
+    browser,
+    context,
+    page,
+    server,
+    url: server.url,
+    errors,
+    proxied: server.proxied,
+    offsite,
+    close,
+    watch: (p) => watch(p, errors),
+  };
+}
+
+/**
+ * Records the requests of every page (and worker) of `context` to origins other than
+ * `origin`, WebSockets included; data:, blob: and about: URLs stay in the browser and are
+ * left out.
+ *
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} origin
+ * @returns {Array<{method: string, url: string, type: string}>}
+ */
+function watchOffsite(context, origin) {
+  const offsite = [];
+  const elsewhere = (url) => {
+    const there = new URL(url);
+    if (!['http:', 'https:', 'ws:', 'wss:'].includes(there.protocol)) return false;
+    // A WebSocket to the app's own server has its host and port, with ws: for http:.
+    const own = there.protocol.startsWith('ws') ? origin.replace(/^http/, 'ws') : origin;
+    return there.origin !== own;
+  };
+  context.on('request', (request) => {
+    if (elsewhere(request.url())) {
+      offsite.push({ method: request.method(), url: request.url(), type: request.resourceType() });
+    }
+  });
+  context.on('page', (page) => {
+    page.on('websocket', (socket) => {
+      if (elsewhere(socket.url())) offsite.push({ method: 'GET', url: socket.url(), type: 'websocket' });
+    });
+  });
+  return offsite;
 }
 
 /** Collects console errors, uncaught exceptions and failed requests of a page into `errors`. */
