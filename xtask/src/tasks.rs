@@ -110,6 +110,19 @@ fn benchmarks(quick: bool, measured: &[sizes::Size]) -> Result {
             .env("LINKWORK_BENCH_ONLY", "1000");
     }
     run(&mut browser)?;
+    // Sync with the local CouchDB-compatible server: the first sync of the largest caseload
+    // that fits in local storage, and one edit each way.
+    let synced = format!(
+        "{BENCH_DIR}/{}",
+        if quick {
+            "sealed-1000.json"
+        } else {
+            "sealed-20000.json"
+        }
+    );
+    let mut sync = cmd("node", &["tests/e2e/sync_bench.mjs", synced.as_str()]);
+    sync.env("LINKWORK_DIST", dist_dir());
+    run(&mut sync)?;
     if verdict.breached.is_empty() {
         Ok(())
     } else {
