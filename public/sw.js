@@ -13,6 +13,11 @@
 //   'skip-waiting') or every tab of the old one is closed. Nothing here claims open pages.
 // - Activating removes the caches of earlier versions deployed at the same place; other
 //   deployments on the same origin (another sub-path) keep theirs.
+// - It answers only for the files of its own build and for the app's page (its folder or
+//   index.html). Every other request goes to the network as if there were no worker, never
+//   through a cache: above all the sync server's (CouchDB, on another origin or behind a
+//   path holding /sync/), but also anything that is not a GET, other origins, and other
+//   pages of the same host.
 'use strict';
 
 const VERSION = '__LINKWORK_VERSION__';
@@ -22,6 +27,12 @@ const FILES = __LINKWORK_FILES__;
 const DEPLOYMENT = `linkwork ${self.registration.scope} `;
 const CACHE = DEPLOYMENT + VERSION;
 const PAGE = new URL('./index.html', self.location.href).href;
+/** The path of the app's folder (where this script is), e.g. '/linkwork/'. */
+const FOLDER = new URL('./', self.location.href).pathname;
+/** The addresses a navigation to the app's page can have (any query, e.g. ?demo, aside). */
+const PAGES = new Set([new URL('./', self.location.href).href, PAGE]);
+/** This build's files, as full URLs: the only other requests the worker answers. */
+const KEPT = new Set(FILES.map((file) => new URL(file, self.location.href).href));
 /** How long a page request waits for the network before using the kept copy. */
 const NETWORK_WAIT_MS = 4000;
 
@@ -54,8 +65,18 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET' || !request.url.startsWith(self.registration.scope)) return;
-  event.respondWith(request.mode === 'navigate' ? page(request) : file(request));
+  // Returning without respondWith() leaves the request to the browser, untouched.
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  // Sync requests (a path with /sync/ in it, below the app's folder if the app itself is in
+  // a folder of that name) are never kept or answered here, whatever the build holds.
+  const below = url.pathname.startsWith(FOLDER) ? url.pathname.slice(FOLDER.length - 1) : url.pathname;
+  if (url.origin !== self.location.origin || below.includes('/sync/')) return;
+  if (request.mode === 'navigate') {
+    if (PAGES.has(url.origin + url.pathname)) event.respondWith(page(request));
+  } else if (KEPT.has(url.href)) {
+    event.respondWith(file(request));
+  }
 });
 
 /** The page: from the network if it answers in time, else this version's copy. */
@@ -70,7 +91,7 @@ async function page(request) {
   }
 }
 
-/** Any other file: this version's copy, or the network for files it does not keep. */
+/** A file of this build: this version's copy, or the network if the copy has gone. */
 async function file(request) {
   const cache = await caches.open(CACHE);
   const cached = await cache.match(request, { ignoreVary: true });

@@ -75,6 +75,53 @@ test('after one visit the app opens, records and draws charts with the network o
   assert.deepEqual(app.errors, []);
 });
 
+test('the service worker answers only for its own files and page: sync requests pass it by', async (t) => {
+  const app = await openFresh(t);
+  const { page } = app;
+  await workerActive(page);
+  await page.reload();
+  await page.waitForSelector(byTestId('lock-screen'));
+  assert.equal(await controlled(page), true);
+
+  /** The response the page got for `url` fetched with `init`, and whether the worker gave it. */
+  const fetched = async (url, init = {}) => {
+    const href = new URL(url, page.url()).href;
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url() === href && r.request().method() === (init.method ?? 'GET')),
+      page.evaluate(([u, i]) => fetch(u, i).then((r) => r.status), [url, init]),
+    ]);
+    return { status: response.status(), fromWorker: response.fromServiceWorker() };
+  };
+  // A file of the build comes from the worker (so the check below can tell the difference).
+  assert.deepEqual(await fetched('./manifest.webmanifest'), { status: 200, fromWorker: true });
+  // What a sync server behind /sync/ is asked goes to the network untouched, whatever the
+  // method; the test server has no /sync/, so it says 404 or 405.
+  assert.deepEqual(
+    await fetched('./sync/linkwork-sam/_changes?feed=normal&since=0'),
+    { status: 404, fromWorker: false },
+  );
+  assert.deepEqual(
+    await fetched('./sync/linkwork-sam/_bulk_docs', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"docs":[]}',
+    }),
+    { status: 405, fromWorker: false },
+  );
+  // Nor does anything else of the same host that is not this build's.
+  assert.deepEqual(await fetched('./other.json'), { status: 404, fromWorker: false });
+
+  // A navigation to the sync server (e.g. CouchDB's own pages) gets the server's answer,
+  // never the app's kept page in its place.
+  const response = await page.goto(`${app.url}sync/_utils/`);
+  assert.equal(response.status(), 404);
+  assert.equal(response.fromServiceWorker(), false);
+  assert.equal(await page.locator(byTestId('app-root')).count(), 0);
+  // The only errors are the console's reports of those 404 and 405 answers.
+  const expected = /^console: Failed to load resource: the server responded with a status of 40[45] /;
+  assert.deepEqual(app.errors.filter((e) => !expected.test(e)), []);
+});
+
 test('a new version is announced, and replaces the old one only when the person says so', async (t) => {
   // A copy of the build, so the test can deploy a "new version" of it.
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'linkwork-update-'));

@@ -34,7 +34,13 @@ test('every page works under the strict policy, with no violation reported', asy
   const header = response.headers()['content-security-policy'];
   assert.match(header, /frame-ancestors 'none'/);
   const meta = await page.getAttribute('meta[http-equiv=Content-Security-Policy]', 'content');
+  // The app connects to its own origin only, and to the sync server's only when the build
+  // was told it is on another origin (LINKWORK_SYNC_ORIGIN, see xtask/src/site.rs).
+  const syncOrigin = process.env.LINKWORK_SYNC_ORIGIN?.toLowerCase().replace(/\/$/, '');
+  const connect = syncOrigin ? `connect-src 'self' ${syncOrigin}` : "connect-src 'self'";
   for (const policy of [header, meta]) {
+    const directives = policy.split(';').map((d) => d.trim());
+    assert.deepEqual(directives.filter((d) => d.startsWith('connect-src')), [connect]);
     assert.match(policy, /default-src 'none'/);
     assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*';/);
     assert.match(policy, /style-src 'self';/);

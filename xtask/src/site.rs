@@ -11,6 +11,13 @@
 //! 4. `sw.js` is written from `public/sw.js` with the version and the list of files to keep.
 //! 5. `_headers` holds the same policy (plus what a meta tag cannot carry) for hosts that
 //!    read one (Netlify, Cloudflare Pages); the end-to-end tests' server applies it too.
+//!
+//! One deployment setting is read from the environment at build time: `LINKWORK_SYNC_ORIGIN`,
+//! the origin of a sync server (CouchDB) on another origin than the app, e.g.
+//! `https://couch.example.org`. It is added to the policy's `connect-src`, and nothing else
+//! is. Unset (or empty), the app may only connect to its own origin, which is all a sync
+//! server behind the same origin (e.g. a reverse proxy at `/sync/`) needs. Both hooks check
+//! it, so a wrong value stops the build before the app is compiled.
 
 use crate::proc::root;
 use crate::Result;
@@ -36,12 +43,17 @@ const PAGE: &str = "index.html";
 /// Placeholders in [`WORKER_TEMPLATE`].
 const VERSION_MARK: &str = "__LINKWORK_VERSION__";
 const FILES_MARK: &str = "__LINKWORK_FILES__";
+/// The deployment setting: the origin of a sync server on another origin than the app.
+const SYNC_ORIGIN_VAR: &str = "LINKWORK_SYNC_ORIGIN";
+/// The only hosts a sync server may be reached on over plain http.
+const LOCAL_HOSTS: [&str; 2] = ["localhost", "127.0.0.1"];
 
 /// What the page may load, as a meta tag; `{scripts}` is replaced by the inline scripts'
-/// hashes. `frame-ancestors` is left to the headers file: browsers ignore it in a meta tag
-/// and say so on the console.
+/// hashes and `{sync}` by the sync server's origin after a space (nothing when there is no
+/// [`SYNC_ORIGIN_VAR`]). `frame-ancestors` is left to the headers file: browsers ignore it
+/// in a meta tag and say so on the console.
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'; manifest-src 'self'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'{sync}; manifest-src 'self'; \
     worker-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// Security headers for every file, besides the policy.
@@ -58,8 +70,10 @@ const OTHER_HEADERS: &[(&str, &str)] = &[
 /// `cargo xtask bundle-echarts`, Trunk's pre-build hook: bundles [`ECHARTS_ENTRY`] with
 /// esbuild (npm) into [`ECHARTS_BUNDLE`], a minified classic script that sets
 /// `window.echarts`. The file is only rewritten when its contents change, so `trunk serve`
-/// does not see a change every time.
+/// does not see a change every time. It also checks [`SYNC_ORIGIN_VAR`], so a wrong value
+/// stops the build before the app is compiled rather than after.
 pub fn bundle_echarts() -> Result {
+    sync_origin_from_env()?;
     let root = root();
     let esbuild = root.join("node_modules/.bin/esbuild");
     if !esbuild.exists() {
@@ -111,10 +125,11 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     if page.contains("id=\"linkwork-build\"") {
         return Err(format!("{} has been finished already", page_path.display()));
     }
+    let sync_origin = sync_origin_from_env()?;
     let echarts = hash_echarts(&dir)?;
     let files = files_to_keep(&dir)?;
-    let version = version_of(&dir, &files, &page)?;
-    let policy = policy_for(&page);
+    let policy = policy_for(&page, sync_origin.as_deref());
+    let version = version_of(&dir, &files, &page, &policy)?;
 
     let info = format!(
         "<script type=\"application/json\" id=\"linkwork-build\">{{\"version\":\"{version}\",\"echarts\":\"{}\"}}</script>\n",
@@ -138,9 +153,13 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     write(&dir.join(WORKER), &worker)?;
     write(&dir.join(HEADERS), &headers_file(&policy))?;
     println!(
-        "finish-build: version {version}, {} files kept for offline use, policy with {} inline script hash(es)",
+        "finish-build: version {version}, {} files kept for offline use, policy with {} inline script hash(es), {}",
         files.len(),
-        policy.matches("'sha256-").count()
+        policy.matches("'sha256-").count(),
+        match &sync_origin {
+            Some(origin) => format!("may connect to its own origin and {origin} ({SYNC_ORIGIN_VAR})"),
+            None => format!("may connect to its own origin only ({SYNC_ORIGIN_VAR} is not set)"),
+        }
     );
     Ok(())
 }
@@ -178,9 +197,12 @@ fn files_to_keep(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// The build's version: a hash of every kept file's name and contents (the page as Trunk
-/// wrote it).
-fn version_of(dir: &Path, files: &[String], page: &str) -> Result<String> {
+/// wrote it), and of the policy, so that the same code built for another sync server is
+/// another version (its page holds another policy).
+fn version_of(dir: &Path, files: &[String], page: &str, policy: &str) -> Result<String> {
     let mut hasher = Sha256::new();
+    hasher.update(policy.as_bytes());
+    hasher.update([0]);
     for file in files {
         let name = file.trim_start_matches("./");
         hasher.update(name.as_bytes());
@@ -197,8 +219,9 @@ fn version_of(dir: &Path, files: &[String], page: &str) -> Result<String> {
     Ok(format!("{:x}", hasher.finalize())[..16].to_owned())
 }
 
-/// The policy, allowing exactly the page's inline scripts by their hashes.
-fn policy_for(page: &str) -> String {
+/// The policy, allowing exactly the page's inline scripts by their hashes, and connections
+/// to the app's own origin and `sync_origin` (already checked by [`sync_origin`]) if any.
+fn policy_for(page: &str, sync_origin: Option<&str>) -> String {
     let hashes: Vec<String> = inline_scripts(page)
         .into_iter()
         .map(|script| {
@@ -209,7 +232,115 @@ fn policy_for(page: &str) -> String {
             )
         })
         .collect();
-    POLICY.replace("{scripts}", &hashes.join(" "))
+    let sync = sync_origin
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
+    POLICY
+        .replace("{scripts}", &hashes.join(" "))
+        .replace("{sync}", &sync)
+}
+
+/// [`SYNC_ORIGIN_VAR`] from the environment, checked by [`sync_origin`]: `None` when it is
+/// not set or empty.
+fn sync_origin_from_env() -> Result<Option<String>> {
+    match std::env::var(SYNC_ORIGIN_VAR) {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(value)) => Err(sync_origin_error(
+            &value.to_string_lossy(),
+            "it is not valid text",
+        )),
+        Ok(value) if value.is_empty() => Ok(None),
+        Ok(value) => sync_origin(&value).map(Some),
+    }
+}
+
+/// `value` checked as a sync server's origin and nothing more, as the policy will hold it:
+/// `https://` (or `http://` for [`LOCAL_HOSTS`] only), a host name or IPv4 address, and an
+/// optional port; in lower case, without the one trailing `/` that is allowed. Anything else
+/// (a path, a query, a user name, a wildcard, quotes, spaces, semicolons, an IPv6 address,
+/// which a policy cannot name) is refused with a message saying what to set.
+fn sync_origin(value: &str) -> Result<String> {
+    let fail = |reason: &str| Err(sync_origin_error(value, reason));
+    let lower = value.to_ascii_lowercase();
+    let (scheme, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        ("https", rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        ("http", rest)
+    } else {
+        return fail("it must start with https:// (or http:// for localhost or 127.0.0.1)");
+    };
+    if rest.contains('@') {
+        return fail("it has a user name; those go in Settings → Sync, never in the build");
+    }
+    // One trailing slash is how origins are often written; it is not a path.
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if let Some(at) = rest.find(['/', '?', '#']) {
+        let origin = format!("{scheme}://{}", &rest[..at]);
+        return fail(&format!(
+            "it has a path, query or fragment; the origin is only {origin} (the server \
+             address with its path goes in Settings → Sync)"
+        ));
+    }
+    if rest.starts_with('[') {
+        return fail(
+            "an IPv6 address cannot be named in a content security policy; use a host name",
+        );
+    }
+    let (host, port) = match rest.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (rest, None),
+    };
+    if host.is_empty() {
+        return fail("it has no host");
+    }
+    if host.contains('*') {
+        return fail("wildcards are not allowed: name exactly one server");
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if host.len() > 253 || !host.split('.').all(label_ok) {
+        return fail(
+            "the host may only hold letters, digits, '-' and '.' between names \
+             (no spaces, quotes, semicolons or commas)",
+        );
+    }
+    if let Some(port) = port {
+        let number =
+            (!port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| port.parse::<u32>().ok())
+                .flatten()
+                .filter(|number| (1..=65_535).contains(number));
+        if number.is_none() {
+            return fail("the port must be a number from 1 to 65535");
+        }
+    }
+    if scheme == "http" && !LOCAL_HOSTS.contains(&host) {
+        return fail("plain http is only for localhost or 127.0.0.1 (use https)");
+    }
+    Ok(format!("{scheme}://{rest}"))
+}
+
+/// What is wrong with [`SYNC_ORIGIN_VAR`], and what to set instead. A password in the
+/// value is not repeated into the build's log.
+fn sync_origin_error(value: &str, reason: &str) -> String {
+    let shown = match value.rfind('@') {
+        Some(at) => format!("…@{}", &value[at + 1..]),
+        None => value.to_owned(),
+    };
+    format!(
+        "{SYNC_ORIGIN_VAR}={shown:?} is not a sync server's origin: {reason}.\n\
+         Set it to the origin of the CouchDB server and nothing more, e.g. \
+         {SYNC_ORIGIN_VAR}=https://couch.example.org or https://couch.example.org:6984 \
+         (http:// only for localhost or 127.0.0.1), or leave it unset when the server is on \
+         the app's own origin (e.g. behind /sync/). See \"Sync between PCs\" in README.md."
+    )
 }
 
 /// The text of every inline script that runs (no `src`, not a JSON data block).
@@ -301,7 +432,7 @@ mod tests {
             inline_scripts(PAGE_TEXT),
             vec!["import init from './a.js';\nawait init();\n"]
         );
-        let policy = policy_for(PAGE_TEXT);
+        let policy = policy_for(PAGE_TEXT, None);
         // The hash of exactly the script's text, newlines included.
         let digest = Sha256::digest(b"import init from './a.js';\nawait init();\n");
         let expected = base64::engine::general_purpose::STANDARD.encode(digest);
@@ -338,5 +469,134 @@ mod tests {
             "const VERSION = 'abc';\nconst FILES = ['./a.js', './index.html'];"
         );
         assert!(fill_worker("no marks", "abc", &files).is_err());
+    }
+
+    #[test]
+    fn without_a_sync_origin_the_app_connects_to_its_own_origin_only() {
+        let policy = policy_for(PAGE_TEXT, None);
+        assert!(policy.contains("; connect-src 'self'; "), "{policy}");
+        assert!(!policy.contains("{sync}") && !policy.contains("{scripts}"));
+        assert_eq!(policy.matches("connect-src").count(), 1);
+    }
+
+    #[test]
+    fn a_sync_origin_is_added_to_connect_src_and_nowhere_else() {
+        let policy = policy_for(PAGE_TEXT, Some("https://couch.example.org"));
+        assert!(
+            policy.contains("; connect-src 'self' https://couch.example.org; manifest-src"),
+            "{policy}"
+        );
+        assert_eq!(policy.matches("couch.example.org").count(), 1);
+        // The same policy in the headers file, with what only a header can carry.
+        let headers = headers_file(&policy);
+        assert!(headers.contains(&format!(
+            "Content-Security-Policy: {policy}; frame-ancestors 'none'\n"
+        )));
+    }
+
+    #[test]
+    fn the_policy_is_part_of_the_version() {
+        // The page is hashed from the text given, so no file is read.
+        let (dir, files) = (Path::new("unused"), ["./index.html".to_owned()]);
+        let version = |origin| version_of(dir, &files, PAGE_TEXT, &policy_for(PAGE_TEXT, origin));
+        assert_ne!(
+            version(None).expect("version"),
+            version(Some("https://couch.example.org")).expect("version")
+        );
+    }
+
+    #[test]
+    fn sync_origins_that_are_origins_are_accepted() {
+        for (value, origin) in [
+            ("https://couch.example.org", "https://couch.example.org"),
+            ("https://couch.example.org/", "https://couch.example.org"),
+            ("https://Couch.Example.ORG", "https://couch.example.org"),
+            (
+                "https://couch.example.org:6984",
+                "https://couch.example.org:6984",
+            ),
+            (
+                "https://sync-01.trust.nhs.uk",
+                "https://sync-01.trust.nhs.uk",
+            ),
+            ("https://couchdb", "https://couchdb"),
+            ("https://10.0.0.5:6984", "https://10.0.0.5:6984"),
+            ("http://localhost:5984", "http://localhost:5984"),
+            ("http://127.0.0.1:5984/", "http://127.0.0.1:5984"),
+            ("http://localhost", "http://localhost"),
+        ] {
+            assert_eq!(sync_origin(value).as_deref(), Ok(origin), "{value}");
+        }
+    }
+
+    #[test]
+    fn sync_origins_that_are_not_plain_origins_are_refused() {
+        for value in [
+            // Not https (plain http only on this PC).
+            "couch.example.org",
+            "//couch.example.org",
+            "ftp://couch.example.org",
+            "wss://couch.example.org",
+            "http://couch.example.org",
+            "http://192.168.1.5:5984",
+            "http://localhost.example.org",
+            " https://couch.example.org",
+            // More than an origin.
+            "https://couch.example.org/sync/",
+            "https://couch.example.org/linkwork-sam",
+            "https://couch.example.org//",
+            "https://couch.example.org?x=1",
+            "https://couch.example.org#x",
+            "https://admin:password@couch.example.org",
+            // What would change the policy's meaning.
+            "https://*.example.org",
+            "https://*",
+            "https://couch.example.org; script-src *",
+            "https://couch.example.org 'unsafe-eval'",
+            "https://couch.example.org https://other.example.org",
+            "https://couch.example.org,https://other.example.org",
+            "https://couch.example.org\n",
+            "https://'couch'.example.org",
+            "https://\"couch.example.org\"",
+            // Not a host and port.
+            "https://",
+            "https:///",
+            "https://:6984",
+            "https://couch..example.org",
+            "https://couch.example.org.",
+            "https://-couch.example.org",
+            "https://couch_db.example.org",
+            "https://couch.example.org:",
+            "https://couch.example.org:0",
+            "https://couch.example.org:65536",
+            "https://couch.example.org:99999999999",
+            "https://couch.example.org:+443",
+            "https://couch.example.org:6984:1",
+            "https://[::1]:5984",
+            "http://[::1]:5984",
+            "https://bücher.example",
+        ] {
+            let err = sync_origin(value).expect_err(value);
+            assert!(err.contains("LINKWORK_SYNC_ORIGIN="), "{err}");
+            assert!(
+                err.contains("LINKWORK_SYNC_ORIGIN=https://couch.example.org"),
+                "the message says what to set: {err}"
+            );
+        }
+        // A password is not repeated into the log.
+        for value in [
+            "https://admin:s3cret@couch.example.org",
+            "https://admin:s3cret@couch.example.org/sync/",
+        ] {
+            let err = sync_origin(value).expect_err("userinfo");
+            assert!(!err.contains("s3cret"), "{err}");
+            assert!(err.contains("…@couch.example.org"), "{err}");
+        }
+        // A path is refused with the origin it should have been.
+        let err = sync_origin("https://couch.example.org/sync/").expect_err("a path");
+        assert!(
+            err.contains("the origin is only https://couch.example.org "),
+            "{err}"
+        );
     }
 }
