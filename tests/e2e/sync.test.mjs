@@ -401,3 +401,63 @@ test('a new passphrase reaches the server; locking stops sync; a second tab does
   assert.equal(a.proxied.length, count, 'a locked PC went on syncing');
   assert.deepEqual(a.errors, []);
 });
+
+test('a wrong password, a wrong database and a database deleted later each get a plain message, and nothing here is lost', async (t) => {
+  const { couch, account } = await server(t);
+  const a = await openFresh(t, { sync: couch.url });
+  await createWorkspace(a.page);
+  await addPractice(a.page, 'Riverside Medical Practice');
+  await recordReferral(a.page, 'RV-0001');
+  await a.page.click(byTestId('nav-settings'));
+  // Each field says what is wrong beside it before anything is sent.
+  await a.page.click(byTestId('sync-on'));
+  await a.page.waitForSelector(byTestId('sync-address-error'));
+  await a.page.fill(byTestId('sync-address'), 'http://example.org/sync/');
+  await a.page.click(byTestId('sync-on'));
+  assert.match(await a.page.textContent(byTestId('sync-address-error')), /https:\/\//);
+  assert.equal(a.proxied.length, 0, 'a form with errors was sent');
+  await fillSync(a.page, 'sync', a, account);
+  await a.page.fill(byTestId('sync-password'), 'not the password');
+  await a.page.click(byTestId('sync-on'));
+  await a.page.waitForSelector(byTestId('sync-failure'));
+  assert.match(await a.page.textContent(byTestId('sync-failure')), /did not accept the user name and password/);
+  await fillSync(a.page, 'sync', a, { ...account, db: 'no-such-database' });
+  await a.page.click(byTestId('sync-on'));
+  await a.page.waitForFunction(() => /not on the sync server|may not use that database/.test(document.querySelector('[data-testid="sync-failure"]')?.textContent ?? ''));
+  await fillSync(a.page, 'sync', a, account);
+  await a.page.click(byTestId('sync-on'));
+  await a.page.waitForSelector(byTestId('setup-sheet'));
+  await a.page.click(byTestId('sheet-done'));
+  await settled(a.page);
+  // The database goes (emptied or deleted by IT): reported, and the caseload stays.
+  await couchRequest(couch, 'DELETE', `/${account.db}`);
+  await syncNow(a.page);
+  await a.page.waitForSelector(byTestId('sync-problem'));
+  assert.match(await a.page.textContent(byTestId('sync-problem')), /not on the sync server|no longer holds this workspace|may not use/);
+  assert.deepEqual((await caseloadRows(a.page)).map((r) => r[0]), ['RV-0001']);
+  await a.page.click(byTestId('nav-settings'));
+  await a.page.click(byTestId('sync-stop'));
+  await a.page.click(byTestId('sync-stop-confirm'));
+  await a.page.waitForSelector(byTestId('sync-on'));
+  await a.page.reload();
+  await unlockByKeyboard(a.page);
+  assert.deepEqual((await caseloadRows(a.page)).map((r) => r[0]), ['RV-0001'], 'stopping sync lost the caseload');
+});
+
+test('handing people over still works with sync on, and the handover mark reaches the other PC', async (t) => {
+  const { a, b } = await twoPcs(t);
+  await a.page.click(byTestId('nav-caseload'));
+  await a.page.click(byTestId('to-handover'));
+  await a.page.waitForSelector(byTestId('hand-over-form'));
+  await a.page.check(`${byTestId('handover-person')}[value="RV-0003"]`);
+  await a.page.fill(byTestId('handover-to'), 'Jo (Hillview)');
+  await Promise.all([a.page.waitForEvent('download'), a.page.click(byTestId('make-handover'))]);
+  await a.page.waitForSelector(byTestId('handover-made'));
+  await syncNow(a.page);
+  await syncNow(b.page);
+  assert.deepEqual((await caseloadRows(b.page)).map((r) => r[0]).sort(), ['RV-0001', 'RV-0002']);
+  await b.page.evaluate(() => { location.hash = '#/handover'; });
+  await b.page.click(`${byTestId('handed-reference')}:text-is("RV-0003")`);
+  await b.page.waitForSelector(byTestId('handed-banner'));
+  assert.match(await b.page.textContent(byTestId('handed-banner')), /Handed over to Jo \(Hillview\)/);
+});
