@@ -48,7 +48,7 @@ pub fn App() -> impl IntoView {
     handle_idle_lock(state);
     handle_lock_shortcut(state);
     handle_other_tabs(state);
-    crate::state::sync::handle_sync(state);
+    crate::state::sync_round::handle_sync(state);
     let update = RwSignal::new(NewVersion::Current);
     offline::register(update);
 

@@ -257,11 +257,14 @@ impl Couch {
         }
         let body = serde_json::json!({ "keys": ids }).to_string();
         let r = Self::send(
-            Request::post(&format!("{}_all_docs?include_docs=true", self.base))
-                .header("Authorization", &self.auth)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .body(body),
+            Request::post(&format!(
+                "{}_all_docs?include_docs=true&conflicts=true",
+                self.base
+            ))
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .body(body),
         )
         .await?;
         if !r.ok() {

@@ -5,6 +5,7 @@ mod changes;
 mod diary;
 mod handover;
 pub mod sync;
+pub mod sync_round;
 
 pub use handover::{HandoverProblem, Made};
 

@@ -461,3 +461,35 @@ test('handing people over still works with sync on, and the handover mark reache
   await b.page.waitForSelector(byTestId('handed-banner'));
   assert.match(await b.page.textContent(byTestId('handed-banner')), /Handed over to Jo \(Hillview\)/);
 });
+
+test('two branches of a document on the server (as a cluster makes) are merged, and the extra branch deleted', async (t) => {
+  const { a, b, couch, account } = await twoPcs(t);
+  const db = `/${account.db}`;
+  const base = (await couchRequest(couch, 'GET', `${db}/records-0`)).json;
+  await whatMatters(a.page, 'RV-0001', 'Written on one branch');
+  await syncNow(a.page);
+  // A second branch from the same parent, holding the older contents, made to win.
+  const [n, parent] = base._rev.split('-');
+  const id = 'f'.repeat(32);
+  const rev = `${Number(n) + 1}-${id}`;
+  const made = await couchRequest(couch, 'POST', `${db}/_bulk_docs`, {
+    body: { new_edits: false, docs: [{ _id: 'records-0', _rev: rev, _revisions: { start: Number(n) + 1, ids: [id, parent] }, f: base.f, c: base.c }] },
+  });
+  assert.ok(made.status < 300, made.text);
+  const branched = (await couchRequest(couch, 'GET', `${db}/records-0?conflicts=true`)).json;
+  assert.equal(branched._rev, rev);
+  assert.equal(branched._conflicts?.length, 1);
+  await syncNow(b.page);
+  await syncNow(a.page);
+  for (const page of [a.page, b.page]) {
+    await openReferral(page, 'RV-0001');
+    assert.equal(await page.inputValue(byTestId('field-what-matters')), 'Written on one branch', 'a branch was lost');
+  }
+  const after = (await couchRequest(couch, 'GET', `${db}/records-0?conflicts=true`)).json;
+  assert.equal(after._conflicts, undefined, 'the merged branch is still on the server');
+  assert.deepEqual(await workspaceOf(a.page), await workspaceOf(b.page));
+  for (const page of [a.page, b.page]) {
+    await page.click(byTestId('nav-settings'));
+    assert.equal(await page.$(byTestId('sync-refused')), null, 'a branch was reported as tampering');
+  }
+});

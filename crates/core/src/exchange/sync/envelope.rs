@@ -67,11 +67,11 @@ pub struct ServerDoc {
     pub id: String,
     #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
     pub rev: Option<String>,
-    /// [`SEALED_MARK`].
-    #[serde(default)]
+    /// [`SEALED_MARK`] (nothing in a deletion).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub f: String,
-    /// Base64 of the nonce and ciphertext.
-    #[serde(default)]
+    /// Base64 of the nonce and ciphertext (nothing in a deletion).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub c: String,
     #[serde(
         rename = "_deleted",
@@ -79,6 +79,24 @@ pub struct ServerDoc {
         skip_serializing_if = "std::ops::Not::not"
     )]
     pub deleted: bool,
+    /// Other branches the server holds (a cluster or replication between servers made
+    /// them): read, never sent.
+    #[serde(rename = "_conflicts", default, skip_serializing)]
+    pub conflicts: Vec<String>,
+}
+
+impl ServerDoc {
+    /// A deletion of one revision (a branch merged into the winner).
+    pub fn deletion(id: &str, rev: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            rev: Some(rev.to_owned()),
+            f: String::new(),
+            c: String::new(),
+            deleted: true,
+            conflicts: Vec::new(),
+        }
+    }
 }
 
 /// A server document opened: its generation and the stored document's text.
@@ -122,6 +140,7 @@ pub fn seal_doc(
         f: SEALED_MARK.to_owned(),
         c: base64::engine::general_purpose::STANDARD.encode(bytes),
         deleted: false,
+        conflicts: Vec::new(),
     }
 }
 

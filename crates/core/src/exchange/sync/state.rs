@@ -81,6 +81,10 @@ pub struct SyncState {
     /// revisions' contents.
     #[serde(default)]
     pub compact: bool,
+    /// Branches of a document the server held besides its winner, merged here: deleted on
+    /// the server with the next push of that document.
+    #[serde(default)]
+    pub losers: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// What to do with a document pulled from the server.
@@ -116,6 +120,7 @@ impl SyncState {
             refused: BTreeMap::new(),
             meta_out: None,
             compact: false,
+            losers: BTreeMap::new(),
         }
     }
 
@@ -219,6 +224,42 @@ impl SyncState {
         );
         if self.pending.get(id) == Some(&count) {
             self.pending.remove(id);
+        }
+    }
+
+    /// Notes another branch of a document merged in here: it is deleted on the server with
+    /// the next push, which carries a generation above every branch's.
+    pub fn branch_merged(&mut self, id: &str, rev: &str, generation: u64) {
+        self.losers
+            .entry(id.to_owned())
+            .or_default()
+            .insert(rev.to_owned());
+        if let Some(seen) = self.docs.get_mut(id) {
+            seen.generation = seen.generation.max(generation);
+        }
+        self.pending.entry(id.to_owned()).or_insert(1);
+    }
+
+    /// Whether a branch was already merged here (and is waiting to be deleted).
+    pub fn branch_known(&self, id: &str, rev: &str) -> bool {
+        self.losers.get(id).is_some_and(|l| l.contains(rev))
+    }
+
+    /// The deletions of merged branches to send with a document's push.
+    pub fn deletions(&self, id: &str) -> Vec<ServerDoc> {
+        self.losers
+            .get(id)
+            .map(|l| l.iter().map(|rev| ServerDoc::deletion(id, rev)).collect())
+            .unwrap_or_default()
+    }
+
+    /// A branch deleted on the server.
+    pub fn deleted_branch(&mut self, id: &str, rev: &str) {
+        if let Some(l) = self.losers.get_mut(id) {
+            l.remove(rev);
+            if l.is_empty() {
+                self.losers.remove(id);
+            }
         }
     }
 

@@ -175,6 +175,28 @@ fn a_refused_revision_is_reported_once_and_replaced_by_this_pcs_copy() {
 }
 
 #[test]
+fn a_merged_branch_is_deleted_with_the_next_push_which_outnumbers_it() {
+    let v = vault();
+    let mut s = state();
+    s.pushed("records-0", "3-a", 3, "ours", 0);
+    s.branch_merged("records-0", "3-b", 5);
+    assert!(s.branch_known("records-0", "3-b"));
+    let key = SyncKey::Store(StoreKey::Records(0));
+    let (doc, _) = s.to_push(&v, WS, key, "merged", &mut SeqRandom::default());
+    assert_eq!(
+        open_doc(&v, WS, &doc).expect("opens").generation,
+        6,
+        "a branch's generation was not outnumbered"
+    );
+    let gone = s.deletions("records-0");
+    assert_eq!(gone.len(), 1);
+    let json = serde_json::to_string(&gone[0]).expect("serialises");
+    assert_eq!(json, r#"{"_id":"records-0","_rev":"3-b","_deleted":true}"#);
+    s.deleted_branch("records-0", "3-b");
+    assert!(s.deletions("records-0").is_empty() && s.losers.is_empty());
+}
+
+#[test]
 fn a_push_clears_the_change_only_if_nothing_changed_on_the_way() {
     let v = vault();
     let mut s = state();
