@@ -39,22 +39,23 @@ impl Budget {
 /// with what only it reaches, 54.7 KiB (measured by building without the page), and the
 /// referral page's read-only state, provenance and "changed in two places", the recovery
 /// offer on a new workspace's first page and the raised key settings, 15.8 KiB, to 1,090.4.
-/// Then issue 22's sync between PCs, 79 KiB to 1,172.4: in the build before wasm-opt, the
+/// Then issue 22's sync between PCs, 84.5 KiB to 1,177.9 (of which 5.5 merging a server's
+/// conflicting branches): in the build before wasm-opt, the
 /// sync round (pull, merge, push) about 34 KB, merging two PCs' documents 45 KB, the Sync
 /// settings, set-up sheet and lock-screen form 20 KB, the CouchDB client 12 KB, and
 /// gloo-net with `http` 4 KB. Issue 23 is the work that brings it down.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(1175 * 1024),
+    held_at: Some(1180 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,376.5 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,382.0 KiB at the hold's last change, with the wasm above).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1380 * 1024),
+    held_at: Some(1385 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -255,20 +256,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1175.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1380.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1180.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1385.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(1176, 150));
+        let grown = check(&build(1181, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 1176.0 KiB gzip, over the 1175.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1181.0 KiB gzip, over the 1180.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 681));
+        let heavier = check(&build(700, 686));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1381.0 KiB gzip, over the 1380.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1386.0 KiB gzip, over the 1385.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 
