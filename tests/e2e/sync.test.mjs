@@ -46,6 +46,13 @@ async function switchOn(app, account) {
   assert.match(secret, /^([A-Z2-7]{4}-){5}[A-Z2-7]{4}$/);
   assert.equal(await page.textContent(byTestId('sheet-database')), account.db);
   await screenshot(page, 'sync-sheet');
+  // Printed, the sheet comes out alone: no caseload, no settings, no buttons.
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible(byTestId('sheet-secret')), true);
+  for (const other of ['nav-settings', 'sync-where', 'sheet-done', 'security-settings']) {
+    assert.equal(await page.isVisible(byTestId(other)), false, `${other} would be printed with the sheet`);
+  }
+  await page.emulateMedia({ media: 'screen' });
   await page.click(byTestId('sheet-done'));
   await settled(page);
   return secret;

@@ -29,7 +29,7 @@ pub fn SetupSheet(
                 <dt>"Sync secret"</dt><dd class="code" data-testid="sheet-secret">{show_code(&secret)}</dd>
             </dl>
             <p>"With your password and this workspace's passphrase. Without the sync secret, the server's copy cannot be opened, even with the passphrase."</p>
-            <div class="actions no-print">
+            <div class="button-row no-print">
                 <button type="button" class="button button--secondary" on:click=move |_| { let _ = window().print(); }>"Print this sheet"</button>
                 <button type="button" class="button" on:click=move |_| on_done.run(()) data-testid="sheet-done">"I have kept it"</button>
             </div>

@@ -123,12 +123,12 @@ pub fn SyncSettings() -> impl IntoView {
                         </div>
                     })
                 }}
-                <div class="actions">
+                <div class="button-row">
                     <button type="button" class="button button--secondary" on:click=sync_now disabled=move || view_.with(|v| v.busy) data-testid="sync-now">"Sync now"</button>
                     <button type="button" class="button button--secondary" on:click=move |_| confirm_stop.set(true) data-testid="sync-stop">"Stop syncing on this PC"</button>
                 </div>
                 <Show when=move || confirm_stop.get()>
-                    <div class="confirm" role="group" aria-labelledby="stop-heading">
+                    <div class="notice notice--warn" role="group" aria-labelledby="stop-heading">
                         <p id="stop-heading">"Stop syncing on this PC? The workspace stays here exactly as it is, and the server's copy is left alone for your other PCs. This PC forgets the server, your sign-in and the sync secret."</p>
                         <button type="button" class="button" on:click=stop data-testid="sync-stop-confirm">"Stop syncing"</button>
                         <button type="button" class="button button--secondary" on:click=move |_| confirm_stop.set(false)>"Keep syncing"</button>
