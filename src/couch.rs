@@ -148,6 +148,15 @@ impl Couch {
             .cache(web_sys::RequestCache::NoStore)
     }
 
+    /// A request that sends JSON, signed in.
+    fn sending(&self, request: RequestBuilder) -> RequestBuilder {
+        request
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .cache(web_sys::RequestCache::NoStore)
+    }
+
     async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, CouchError> {
         let request = request.map_err(|e| CouchError::Unexpected(e.to_string()))?;
         request.send().await.map_err(|_| CouchError::Offline)
@@ -210,9 +219,7 @@ impl Couch {
     /// Writes one document (the meta document); gives its new revision.
     pub async fn put(&self, id: &str, json: String) -> Result<String, CouchError> {
         let r = Self::send(
-            Request::put(&format!("{}{id}", self.base))
-                .header("Authorization", &self.auth)
-                .header("Content-Type", "application/json")
+            self.sending(Request::put(&format!("{}{id}", self.base)))
                 .body(json),
         )
         .await?;
@@ -257,13 +264,10 @@ impl Couch {
         }
         let body = serde_json::json!({ "keys": ids }).to_string();
         let r = Self::send(
-            Request::post(&format!(
+            self.sending(Request::post(&format!(
                 "{}_all_docs?include_docs=true&conflicts=true",
                 self.base
-            ))
-            .header("Authorization", &self.auth)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
+            )))
             .body(body),
         )
         .await?;
@@ -289,9 +293,7 @@ impl Couch {
     pub async fn bulk(&self, docs: &[ServerDoc]) -> Result<Vec<Written>, CouchError> {
         let body = serde_json::json!({ "docs": docs }).to_string();
         let r = Self::send(
-            Request::post(&format!("{}_bulk_docs", self.base))
-                .header("Authorization", &self.auth)
-                .header("Content-Type", "application/json")
+            self.sending(Request::post(&format!("{}_bulk_docs", self.base)))
                 .body(body),
         )
         .await?;
@@ -307,9 +309,7 @@ impl Couch {
     /// data-rights feature). Only a database admin may; a refusal is not a problem.
     pub async fn compact(&self) {
         let _ = Self::send(
-            Request::post(&format!("{}_compact", self.base))
-                .header("Authorization", &self.auth)
-                .header("Content-Type", "application/json")
+            self.sending(Request::post(&format!("{}_compact", self.base)))
                 .body("{}"),
         )
         .await;

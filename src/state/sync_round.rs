@@ -14,7 +14,7 @@ use linkwork_core::exchange::sync::merge::merge_texts;
 use linkwork_core::exchange::sync::state::Pulled;
 use linkwork_core::store::crypto::Vault;
 use linkwork_core::store::vault_store::WorkspaceMeta;
-use linkwork_core::PersonId;
+use linkwork_core::{FormatError, PersonId};
 
 use super::sync::{BATCH, MOST_BACKOFF_MS, PAGE, PULL_EVERY_MS, PUSH_EVERY_MS};
 use super::{AppState, Notice, Session};
@@ -298,35 +298,16 @@ impl AppState {
             );
             return;
         };
-        match key {
-            SyncKey::Gone => {
-                if let Ok(all) = decode_gone(&text) {
-                    self.sync.update_value(|s| {
-                        if let Some(s) = s {
-                            s.gone = all;
-                        }
-                    });
-                }
-            }
-            SyncKey::Store(k) => {
-                let mut result = Ok(());
-                self.ws.update(|ws| result = ws.apply_document(k, &text));
-                if let Err(e) = result {
-                    self.refuse(
-                        &doc.id,
-                        &rev,
-                        format!(
-                            "the server's copy of {} could not be used ({e})",
-                            describe_id(&doc.id)
-                        ),
-                    );
-                    return;
-                }
-                // Written here like any change, without going back to the server.
-                self.dirty.update(|d| {
-                    d.insert(k);
-                });
-            }
+        if let Err(e) = self.apply_text(key, &text) {
+            self.refuse(
+                &doc.id,
+                &rev,
+                format!(
+                    "the server's copy of {} could not be used ({e})",
+                    describe_id(&doc.id)
+                ),
+            );
+            return;
         }
         let now_here = self.local_text(key);
         self.sync.update_value(|s| {
@@ -404,26 +385,8 @@ impl AppState {
                     continue;
                 }
             };
-            match key {
-                SyncKey::Gone => {
-                    if let Ok(all) = decode_gone(&merged) {
-                        self.sync.update_value(|s| {
-                            if let Some(s) = s {
-                                s.gone = all;
-                            }
-                        });
-                    }
-                }
-                SyncKey::Store(k) => {
-                    let mut result = Ok(());
-                    self.ws.update(|ws| result = ws.apply_document(k, &merged));
-                    if result.is_err() {
-                        continue;
-                    }
-                    self.dirty.update(|d| {
-                        d.insert(k);
-                    });
-                }
+            if self.apply_text(key, &merged).is_err() {
+                continue;
             }
             self.sync.update_value(|s| {
                 if let Some(s) = s {
@@ -431,6 +394,31 @@ impl AppState {
                 }
             });
         }
+    }
+
+    /// Puts a document's new text in place here: the tombstones, or a stored document
+    /// (written to storage like any change, without going back to the server). Nothing
+    /// changes if the text cannot be used.
+    fn apply_text(&self, key: SyncKey, text: &str) -> Result<(), FormatError> {
+        match key {
+            SyncKey::Gone => {
+                let all = decode_gone(text)?;
+                self.sync.update_value(|s| {
+                    if let Some(s) = s {
+                        s.gone = all;
+                    }
+                });
+            }
+            SyncKey::Store(k) => {
+                let mut result = Ok(());
+                self.ws.update(|ws| result = ws.apply_document(k, text));
+                result?;
+                self.dirty.update(|d| {
+                    d.insert(k);
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The tombstones here and in `text`, together.

@@ -2,9 +2,8 @@ use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::store::vault_store::WorkspaceMeta;
 
-use crate::components::common::error_summary::focus_field;
-use crate::components::sync::sync_fields::SyncFields;
-use crate::state::sync::{form_problems, SyncForm};
+use crate::components::sync::sync_fields::{checked, SyncFields};
+use crate::state::sync::SyncForm;
 use crate::state::use_state;
 
 /// Sets this PC up from a "set up another PC" sheet: the workspace comes down from the
@@ -23,13 +22,9 @@ pub fn JoinForm(
     let join = move |e: ev::SubmitEvent| {
         e.prevent_default();
         failure.set(None);
-        let f = form.get_untracked();
-        let problems = form_problems(&f, true);
-        errors.set(problems.clone());
-        if let Some((name, _)) = problems.first() {
-            focus_field(&format!("join-{name}"));
+        let Some(f) = checked(form, errors, "join", true) else {
             return;
-        }
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             let result = state.join_from_sheet(f, existing.get_value()).await;

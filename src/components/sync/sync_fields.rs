@@ -1,7 +1,29 @@
 use leptos::prelude::*;
 
+use crate::components::common::error_summary::focus_field;
 use crate::components::common::field_error::FieldError;
-use crate::state::sync::SyncForm;
+use crate::state::sync::{form_problems, SyncForm};
+
+/// The form's contents if every field is right; otherwise each error is shown beside its
+/// field, the first such field takes focus, and nothing is sent.
+pub fn checked(
+    form: RwSignal<SyncForm>,
+    errors: RwSignal<Vec<(&'static str, String)>>,
+    prefix: &str,
+    secret_needed: bool,
+) -> Option<SyncForm> {
+    let f = form.get_untracked();
+    let problems = form_problems(&f, secret_needed);
+    let first = problems.first().map(|(name, _)| format!("{prefix}-{name}"));
+    errors.set(problems);
+    match first {
+        Some(id) => {
+            focus_field(&id);
+            None
+        }
+        None => Some(f),
+    }
+}
 
 /// The fields of a sync form, each with its error beside it: the server, the sign-in, the
 /// workspace's passphrase and (when asked for) the sync secret.

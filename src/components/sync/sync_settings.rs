@@ -1,11 +1,10 @@
 use leptos::ev;
 use leptos::prelude::*;
 
-use crate::components::common::error_summary::focus_field;
 use crate::components::sync::setup_sheet::SetupSheet;
-use crate::components::sync::sync_fields::SyncFields;
+use crate::components::sync::sync_fields::{checked, SyncFields};
 use crate::platform::show_date;
-use crate::state::sync::{form_problems, SyncForm};
+use crate::state::sync::SyncForm;
 use crate::state::use_state;
 
 /// Settings, Sync: off by default. Switches sync on with the organisation's server (and
@@ -26,13 +25,9 @@ pub fn SyncSettings() -> impl IntoView {
     let switch_on = move |e: ev::SubmitEvent| {
         e.prevent_default();
         failure.set(None);
-        let f = form.get_untracked();
-        let problems = form_problems(&f, false);
-        errors.set(problems.clone());
-        if let Some((name, _)) = problems.first() {
-            focus_field(&format!("sync-{name}"));
+        let Some(f) = checked(form, errors, "sync", false) else {
             return;
-        }
+        };
         busy.set(true);
         leptos::task::spawn_local(async move {
             let result = state.switch_on_sync(f.clone()).await;

@@ -573,13 +573,14 @@ pub fn decode_part(text: &str) -> Result<(u32, Vec<Person>, Vec<Referral>), Form
     Ok((doc.chunk, doc.people, doc.referrals))
 }
 
-/// A records part's text from its contents, as [`Workspace::encode_chunk`] writes it.
-pub fn encode_part(chunk: u32, people: &[Person], referrals: &[Referral]) -> String {
+/// A records part's text from its contents (borrowed, not cloned: the JSON is the same as
+/// `RecordsDoc`'s).
+pub fn encode_part(chunk: u32, people: &[&Person], referrals: &[&Referral]) -> String {
     #[derive(Serialize)]
     struct RecordsOut<'a> {
         chunk: u32,
-        people: &'a [Person],
-        referrals: &'a [Referral],
+        people: &'a [&'a Person],
+        referrals: &'a [&'a Referral],
     }
     encode_doc(
         &RECORDS_DOC,
@@ -604,13 +605,6 @@ pub fn encode_settings(settings: &Settings) -> String {
 impl Workspace {
     /// Encodes one record chunk: its people and all their referrals.
     pub fn encode_chunk(&self, chunk: u32) -> String {
-        // Borrowed, not cloned: the JSON is the same as RecordsDoc's.
-        #[derive(Serialize)]
-        struct RecordsOut<'a> {
-            chunk: u32,
-            people: Vec<&'a Person>,
-            referrals: Vec<&'a Referral>,
-        }
         // Through the groupings, so a save costs the same at any size; where they cannot
         // be trusted, every record is looked at.
         let every_person = || -> Vec<PersonId> {
@@ -646,14 +640,7 @@ impl Workspace {
             .iter()
             .filter_map(|id| self.referrals.get(id))
             .collect();
-        encode_doc(
-            &RECORDS_DOC,
-            &RecordsOut {
-                chunk,
-                people,
-                referrals,
-            },
-        )
+        encode_part(chunk, &people, &referrals)
     }
 
     /// The value to store under a key.

@@ -91,7 +91,11 @@ pub fn without_gone(text: &str, gone: &BTreeSet<PersonId>) -> Result<Option<Stri
         .into_iter()
         .filter(|r| !gone.contains(&r.person))
         .collect();
-    Ok(Some(encode_part(n, &people, &referrals)))
+    Ok(Some(encode_part(
+        n,
+        &people.iter().collect::<Vec<_>>(),
+        &referrals.iter().collect::<Vec<_>>(),
+    )))
 }
 
 /// What merging one list of records decided.
@@ -253,7 +257,11 @@ fn merge_part(
     kept.sort();
     kept.dedup();
     Ok(Merged {
-        text: encode_part(n, &people_out, &referrals_out),
+        text: encode_part(
+            n,
+            &people_out.iter().collect::<Vec<_>>(),
+            &referrals_out.iter().collect::<Vec<_>>(),
+        ),
         conflicted,
         kept,
         settled: 0,

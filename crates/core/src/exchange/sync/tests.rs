@@ -216,18 +216,16 @@ fn a_push_clears_the_change_only_if_nothing_changed_on_the_way() {
     assert_eq!(back, s);
 }
 
+/// A workspace called Sam, with its data key.
+fn sam(rng: &mut SeqRandom) -> (WorkspaceMeta, Vault) {
+    let pass = "correct horse battery";
+    WorkspaceMeta::create("Sam", pass, pass, &[], this_morning(), rng).expect("as set up")
+}
+
 #[test]
 fn the_server_key_needs_both_the_passphrase_and_the_secret() {
     let mut rng = SeqRandom::default();
-    let (meta, v) = WorkspaceMeta::create(
-        "Sam",
-        "correct horse battery",
-        "correct horse battery",
-        &[],
-        this_morning(),
-        &mut rng,
-    )
-    .expect("as set up");
+    let (meta, v) = sam(&mut rng);
     let secret = make_secret(&mut rng);
     assert!(secret_shape_ok(&secret));
     let sm = SyncMeta::make(
@@ -276,15 +274,7 @@ fn the_server_key_needs_both_the_passphrase_and_the_secret() {
 #[test]
 fn a_new_pc_adopts_the_workspace_id_and_refuses_it_twice() {
     let mut rng = SeqRandom::default();
-    let (meta, v) = WorkspaceMeta::create(
-        "Sam",
-        "correct horse battery",
-        "correct horse battery",
-        &[],
-        this_morning(),
-        &mut rng,
-    )
-    .expect("as set up");
+    let (meta, v) = sam(&mut rng);
     let here = WorkspaceMeta::adopt(
         &meta.id,
         "Sam",
