@@ -14,11 +14,11 @@ use serde::Deserialize;
 pub enum CouchError {
     #[error("The sync server cannot be reached (no network, or the server is down). Your changes are kept on this PC and will go when it is back.")]
     Offline,
-    #[error("The sync server did not accept the user name and password (they may have changed). Check them in Settings, Sync.")]
+    #[error("The sync server did not accept the user name and password (they may have changed). Check them in Settings, under \u{201c}Sync between PCs\u{201d}.")]
     SignedOut,
     #[error("This user may not use that database on the sync server. Ask whoever runs the server to add you to it.")]
     Forbidden,
-    #[error("The database is not on the sync server (a wrong name, or it was deleted). Nothing on this PC was changed. Check the name in Settings, Sync, or ask whoever runs the server.")]
+    #[error("The database is not on the sync server (a wrong name, or it was deleted). Nothing on this PC was changed. Check the name in Settings, under \u{201c}Sync between PCs\u{201d}, or ask whoever runs the server.")]
     NoDatabase,
     #[error("A document was too large for the sync server. Ask whoever runs the server to raise its size limits (max_document_size and max_http_request_size).")]
     TooLarge,
