@@ -102,15 +102,20 @@ export const SYNC_PATH = '/sync';
  * Serves the files of `root` on 127.0.0.1 at a free port, under the URL path `prefix`
  * (e.g. '/linkwork/'), like a static host would, with the headers its `_headers` file
  * names. Missing files are 404s; '/dir/' serves '/dir/index.html'; the prefix without its
- * trailing slash redirects to it. `requests` counts the requests that reached it. A test
- * can make the network slow: `server.delay = (pathname) => ms` holds each answer that long.
+ * trailing slash redirects to it. Like a host that serves precompressed files (Caddy's
+ * `precompressed br gzip`), a file's `.br` or `.gz` copy from the build is sent when the
+ * browser accepts that encoding. `requests` counts the requests that reached it, and `log`
+ * lists each file request: its path, the encoding sent and the bytes of the body on the
+ * wire. A test can make the network slow: `server.delay = (pathname) => ms` holds each
+ * answer that long, or until the promise it returns instead settles.
  *
  * With `sync` (a CouchDB URL, e.g. `couch.url`), requests to `/sync` and below, at the
  * origin's root whatever the prefix, are passed on to that CouchDB (see `forward`), and
  * each is recorded in `proxied`.
  *
  * @param {{root?: string, prefix?: string, sync?: string | null}} [options]
- * @returns {Promise<{url: string, requests: () => number, delay: ((pathname: string) => number) | null,
+ * @returns {Promise<{url: string, requests: () => number, log: {path: string, encoding: string | null, bytes: number, status: number}[],
+ *   delay: ((pathname: string) => number | Promise<unknown>) | null,
  *   proxied: Proxied[], close: () => Promise<void>}>}
  *   url ends with the prefix
  */
@@ -120,18 +125,23 @@ export async function startServer({ root = DIST, prefix = '/', sync = null } = {
   const headersFile = await fs.readFile(path.join(base, '_headers'), 'utf8').catch(() => '');
   let requests = 0;
   const control = { delay: null };
+  /** @type {{path: string, encoding: string | null, bytes: number, status: number}[]} */
+  const log = [];
   const proxied = [];
   const server = http.createServer(async (req, res) => {
     requests += 1;
     const wait = control.delay?.(new URL(req.url, 'http://localhost').pathname) ?? 0;
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (typeof wait === 'number' && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    else if (typeof wait === 'object' && wait !== null) await wait.catch(() => {});
     if (sync && isSyncPath(req.url)) {
       // A browser that hangs up halfway through its request is no fault of the test's.
       return forward(req, res, sync, proxied).catch(() => res.destroy());
     }
-    const reply = (status, headers, body) => {
+    const reply = (status, headers, body, encoding = null) => {
       res.writeHead(status, { 'cache-control': 'no-store', ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
+      const sent = req.method === 'HEAD' || body === undefined ? 0 : Buffer.byteLength(body);
+      log.push({ path: new URL(req.url, 'http://localhost').pathname, encoding, bytes: sent, status });
     };
     const notFound = () => reply(404, { 'content-type': 'text/plain' }, 'not found\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -160,7 +170,15 @@ export async function startServer({ root = DIST, prefix = '/', sync = null } = {
     const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     const served = path.relative(base, file).split(path.sep).join('/');
     const named = headersFor(headersFile, served === 'index.html' && pathname.endsWith('/') ? '' : served);
-    reply(200, { ...named, 'content-type': type, 'content-length': body.length }, body);
+    // A precompressed copy the browser accepts, brotli first.
+    for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      if (!accepts(req.headers['accept-encoding'], encoding)) continue;
+      const copy = await fs.readFile(file + ext).catch(() => null);
+      if (copy === null) continue;
+      const headers = { ...named, 'content-type': type, 'content-encoding': encoding, vary: 'Accept-Encoding' };
+      return reply(200, { ...headers, 'content-length': copy.length }, copy, encoding);
+    }
+    reply(200, { ...named, 'content-type': type, 'content-length': body.length, vary: 'Accept-Encoding' }, body);
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -170,6 +188,7 @@ export async function startServer({ root = DIST, prefix = '/', sync = null } = {
   return Object.assign(control, {
     url: `http://127.0.0.1:${port}${mount}`,
     requests: () => requests,
+    log,
     proxied,
     close: () =>
       new Promise((resolve) => {
@@ -177,6 +196,19 @@ export async function startServer({ root = DIST, prefix = '/', sync = null } = {
         server.closeAllConnections();
       }),
   });
+}
+
+/**
+ * Whether an Accept-Encoding header accepts `encoding` (named, with no `q=0`).
+ *
+ * @param {string | undefined} header
+ * @param {string} encoding
+ */
+function accepts(header, encoding) {
+  return String(header ?? '')
+    .split(',')
+    .map((part) => part.trim().split(';').map((s) => s.trim()))
+    .some(([name, ...params]) => name === encoding && !params.some((p) => /^q=0(\.0*)?$/.test(p)));
 }
 
 /** Whether a request target (path and query) is `/sync` or below it. */

@@ -10,7 +10,11 @@
 //!    Trunk's loader) and a JSON data block telling the app its version and where ECharts is.
 //! 4. `sw.js` is written from `public/sw.js` with the version and the list of files to keep.
 //! 5. `_headers` holds the same policy (plus what a meta tag cannot carry) for hosts that
-//!    read one (Netlify, Cloudflare Pages); the end-to-end tests' server applies it too.
+//!    read one (Netlify, Cloudflare Pages), and how long each file may be cached: a year for
+//!    content-hashed names, never without asking for the rest. The end-to-end tests' server
+//!    applies it too.
+//! 6. Release builds get a brotli (`.br`) and a gzip (`.gz`) copy of every text and
+//!    WebAssembly file, for hosts that serve precompressed files (README, "Hosting").
 //!
 //! One deployment setting is read from the environment at build time: `LINKWORK_SYNC_ORIGIN`,
 //! the origin of a sync server (CouchDB) on another origin than the app, e.g.
@@ -45,6 +49,10 @@ const VERSION_MARK: &str = "__LINKWORK_VERSION__";
 const FILES_MARK: &str = "__LINKWORK_FILES__";
 /// The deployment setting: the origin of a sync server on another origin than the app.
 const SYNC_ORIGIN_VAR: &str = "LINKWORK_SYNC_ORIGIN";
+/// The kinds of file given `.br` and `.gz` copies (images are compressed already).
+const COMPRESSIBLE: [&str; 7] = ["html", "js", "mjs", "css", "wasm", "svg", "webmanifest"];
+/// How long a browser may keep a file whose name carries its content's hash.
+const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 /// The only hosts a sync server may be reached on over plain http.
 const LOCAL_HOSTS: [&str; 2] = ["localhost", "127.0.0.1"];
 
@@ -127,6 +135,15 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     }
     let sync_origin = sync_origin_from_env()?;
     let echarts = hash_echarts(&dir)?;
+    // `trunk serve` injects its live-reload script when serving, after this step, so a debug
+    // build cannot know its hash: the policy is enforced in release builds (which every
+    // end-to-end test uses) and left out of `cargo xtask serve`'s.
+    let release = std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release");
+    let page = if release {
+        minify_glue(&dir, &page, echarts.as_deref())?
+    } else {
+        page
+    };
     let files = files_to_keep(&dir)?;
     let policy = policy_for(&page, sync_origin.as_deref());
     let version = version_of(&dir, &files, &page, &policy)?;
@@ -135,10 +152,6 @@ pub fn finish_build(dir: Option<&str>) -> Result {
         "<script type=\"application/json\" id=\"linkwork-build\">{{\"version\":\"{version}\",\"echarts\":\"{}\"}}</script>\n",
         echarts.as_deref().map(|name| format!("./{name}")).unwrap_or_default()
     );
-    // `trunk serve` injects its live-reload script when serving, after this step, so a debug
-    // build cannot know its hash: the policy is enforced in release builds (which every
-    // end-to-end test uses) and left out of `cargo xtask serve`'s.
-    let release = std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release");
     let page = if release {
         let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\" />");
         insert_after_charset(&page, &meta)?
@@ -149,9 +162,12 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     write(&page_path, &page)?;
 
     let template = read_text(&root().join(WORKER_TEMPLATE))?;
-    let worker = fill_worker(&template, &version, &files)?;
+    let worker = fill_worker(&template, &version, &with_integrity(&dir, &files)?)?;
     write(&dir.join(WORKER), &worker)?;
-    write(&dir.join(HEADERS), &headers_file(&policy))?;
+    write(&dir.join(HEADERS), &headers_file(&policy, &files))?;
+    if release {
+        compress_copies(&dir)?;
+    }
     println!(
         "finish-build: version {version}, {} files kept for offline use, policy with {} inline script hash(es), {}",
         files.len(),
@@ -162,6 +178,88 @@ pub fn finish_build(dir: Option<&str>) -> Result {
         }
     );
     Ok(())
+}
+
+/// Minifies Trunk's JavaScript glue (the `.js` files but ECharts, which esbuild minified
+/// already) with esbuild, since Trunk's own minifier cannot read wasm-bindgen's output, and
+/// gives the page the new integrity hash of each. Returns the page.
+fn minify_glue(dir: &Path, page: &str, echarts: Option<&str>) -> Result<String> {
+    let esbuild = root().join("node_modules/.bin/esbuild");
+    let mut page = page.to_owned();
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+            .path();
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !name.ends_with(".js") || Some(name.as_str()) == echarts {
+            continue;
+        }
+        let minified = path.with_extension("min.js");
+        crate::proc::run(
+            crate::proc::cmd(
+                &esbuild.to_string_lossy(),
+                &[
+                    &path.to_string_lossy(),
+                    "--minify",
+                    "--format=esm",
+                    "--legal-comments=none",
+                    "--log-level=warning",
+                ],
+            )
+            .arg(format!("--outfile={}", minified.display())),
+        )?;
+        let bytes = fs::read(&minified)
+            .map_err(|err| format!("cannot read {}: {err}", minified.display()))?;
+        fs::rename(&minified, &path)
+            .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+        page = with_new_integrity(&page, &name, &bytes)?;
+    }
+    Ok(page)
+}
+
+/// The page with the `integrity` of the tag that loads `./name` set to `bytes`' SHA-384 (as
+/// Trunk writes it), when that tag has one.
+fn with_new_integrity(page: &str, name: &str, bytes: &[u8]) -> Result<String> {
+    let mut out = page.to_owned();
+    let mut from = 0;
+    while let Some(found) = out[from..].find(&format!("./{name}")) {
+        let at = from + found;
+        let start = out[..at].rfind('<').ok_or("a link outside a tag")?;
+        let end = at + out[at..].find('>').ok_or("an unclosed tag")?;
+        from = end;
+        let Some(attr) = out[start..end].find("integrity=") else {
+            continue;
+        };
+        let value_start = start + attr + "integrity=".len();
+        let quoted = matches!(out.as_bytes()[value_start], b'"' | b'\'');
+        let value_end = if quoted {
+            let quote = out.as_bytes()[value_start] as char;
+            value_start
+                + 1
+                + out[value_start + 1..end]
+                    .find(quote)
+                    .ok_or("an unclosed quote")?
+                + 1
+        } else {
+            value_start
+                + out[value_start..end]
+                    .find(|c: char| c.is_whitespace() || c == '/')
+                    .unwrap_or(end - value_start)
+        };
+        let hash = format!(
+            "\"sha384-{}\"",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+        );
+        out.replace_range(value_start..value_end, &hash);
+        from = value_start + hash.len();
+    }
+    Ok(out)
 }
 
 /// Renames ECharts to a content-hashed name; the new name, if ECharts is in the build.
@@ -178,6 +276,79 @@ fn hash_echarts(dir: &Path) -> Result<Option<String>> {
     fs::rename(&from, dir.join(&name))
         .map_err(|err| format!("cannot rename {}: {err}", from.display()))?;
     Ok(Some(name))
+}
+
+/// Whether `name` is a `.br` or `.gz` copy of another file of the build.
+pub fn is_compressed_copy(name: &str) -> bool {
+    name.ends_with(".br") || name.ends_with(".gz")
+}
+
+/// Whether a file's name carries the hash of its contents, so that a browser may keep it as
+/// long as it likes (another version has another name): one of the parts of its name
+/// between `-`, `_` and `.` is 12 to 16 lower-case hex digits, as Trunk and [`hash_echarts`]
+/// write them (`main-3e1cbfb13f0b36f.css`, `edef19e09e744e70-boot.mjs`,
+/// `linkwork-25db932ed345cb86_bg.wasm`).
+fn is_content_hashed(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.split(['-', '_', '.']).any(|part| {
+        (12..=16).contains(&part.len())
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// Each of `files` with its subresource-integrity hash (`sha256-…`), read from `dir`.
+fn with_integrity(dir: &Path, files: &[String]) -> Result<Vec<(String, String)>> {
+    files
+        .iter()
+        .map(|file| {
+            let path = dir.join(file.trim_start_matches("./"));
+            let bytes =
+                fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            Ok((file.clone(), integrity(&bytes)))
+        })
+        .collect()
+}
+
+/// The subresource-integrity hash of `bytes`, as `fetch`'s `integrity` option takes it.
+fn integrity(bytes: &[u8]) -> String {
+    format!(
+        "sha256-{}",
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+    )
+}
+
+/// Writes `name.br` and `name.gz` beside every text and WebAssembly file of `dir`, for
+/// static hosts that send a precompressed copy when the browser accepts it (Caddy's
+/// `precompressed`, nginx's `gzip_static`/`brotli_static`). A copy that would not be
+/// smaller is not written.
+fn compress_copies(dir: &Path) -> Result {
+    let mut paths = Vec::new();
+    crate::proc::collect_files(dir, &mut paths)?;
+    for path in paths {
+        let compressible = path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| COMPRESSIBLE.contains(&ext));
+        if !compressible {
+            continue;
+        }
+        let bytes =
+            fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        for (ext, copy) in [
+            ("br", crate::sizes::brotlied(&bytes)?),
+            ("gz", crate::sizes::gzipped(&bytes)?),
+        ] {
+            if copy.len() < bytes.len() {
+                let mut name = path.clone().into_os_string();
+                name.push(format!(".{ext}"));
+                fs::write(&name, copy)
+                    .map_err(|err| format!("cannot write {}: {err}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every file of the build the service worker keeps, as sorted `./path`s: everything but
@@ -374,8 +545,9 @@ fn insert_after_charset(page: &str, tag: &str) -> Result<String> {
     Ok(format!("{}\n    {tag}{}", &page[..end], &page[end..]))
 }
 
-/// The worker from its template, with the version and the files to keep.
-fn fill_worker(template: &str, version: &str, files: &[String]) -> Result<String> {
+/// The worker from its template, with the version and the files to keep, each with its
+/// integrity hash.
+fn fill_worker(template: &str, version: &str, files: &[(String, String)]) -> Result<String> {
     if !template.contains(VERSION_MARK) || !template.contains(FILES_MARK) {
         return Err(format!(
             "{WORKER_TEMPLATE} must contain {VERSION_MARK} and {FILES_MARK}"
@@ -383,7 +555,7 @@ fn fill_worker(template: &str, version: &str, files: &[String]) -> Result<String
     }
     let list = files
         .iter()
-        .map(|f| format!("'{f}'"))
+        .map(|(file, hash)| format!("['{file}', '{hash}']"))
         .collect::<Vec<_>>()
         .join(", ");
     Ok(template
@@ -392,8 +564,10 @@ fn fill_worker(template: &str, version: &str, files: &[String]) -> Result<String
 }
 
 /// `_headers` (Netlify and Cloudflare Pages): the policy with `frame-ancestors`, the other
-/// security headers, and no caching of the two files that name the others.
-fn headers_file(policy: &str) -> String {
+/// security headers, and each file's cache lifetime: a year for `files` whose names carry
+/// their content's hash, and "ask the server first" for the rest (the page and the worker
+/// above all, which name the others).
+fn headers_file(policy: &str, files: &[String]) -> String {
     let mut out = String::from(
         "# Written by `cargo xtask finish-build`. Paths are from the site's root: when Linkwork\n\
          # is served from a sub-path, put that path in front of each (e.g. /linkwork/*).\n/*\n",
@@ -404,8 +578,19 @@ fn headers_file(policy: &str) -> String {
     for (name, value) in OTHER_HEADERS {
         out.push_str(&format!("  {name}: {value}\n"));
     }
-    for file in ["/", "/index.html", "/sw.js"] {
-        out.push_str(&format!("{file}\n  Cache-Control: no-cache\n"));
+    let mut paths = vec!["/".to_owned(), format!("/{WORKER}")];
+    paths.extend(
+        files
+            .iter()
+            .map(|file| format!("/{}", file.trim_start_matches("./"))),
+    );
+    for path in paths {
+        let lifetime = if is_content_hashed(&path) {
+            HASHED_CACHE
+        } else {
+            "no-cache"
+        };
+        out.push_str(&format!("{path}\n  Cache-Control: {lifetime}\n"));
     }
     out
 }
@@ -443,7 +628,7 @@ mod tests {
             "WebAssembly may compile"
         );
         assert!(!policy.contains("frame-ancestors"), "ignored in a meta tag");
-        assert!(headers_file(&policy).contains("frame-ancestors 'none'"));
+        assert!(headers_file(&policy, &[]).contains("frame-ancestors 'none'"));
     }
 
     #[test]
@@ -457,7 +642,10 @@ mod tests {
 
     #[test]
     fn the_worker_gets_the_version_and_files() {
-        let files = vec!["./a.js".to_owned(), "./index.html".to_owned()];
+        let files = vec![
+            ("./a.js".to_owned(), "sha256-AAA=".to_owned()),
+            ("./index.html".to_owned(), "sha256-BBB=".to_owned()),
+        ];
         let worker = fill_worker(
             "const VERSION = '__LINKWORK_VERSION__';\nconst FILES = __LINKWORK_FILES__;",
             "abc",
@@ -466,9 +654,84 @@ mod tests {
         .expect("filled");
         assert_eq!(
             worker,
-            "const VERSION = 'abc';\nconst FILES = ['./a.js', './index.html'];"
+            "const VERSION = 'abc';\nconst FILES = [['./a.js', 'sha256-AAA='], ['./index.html', 'sha256-BBB=']];"
         );
         assert!(fill_worker("no marks", "abc", &files).is_err());
+    }
+
+    #[test]
+    fn a_minified_file_gets_its_new_integrity_in_the_page() {
+        let page = "<link crossorigin href=./app-0123456789abcdef.js integrity=sha384-OLD rel=modulepreload>\
+            <script type=module>import init from './app-0123456789abcdef.js';</script>\
+            <link href=\"./other.js\" integrity=\"sha384-KEEP\">";
+        let out = with_new_integrity(page, "app-0123456789abcdef.js", b"abc").expect("page");
+        // printf 'abc' | openssl dgst -sha384 -binary | base64
+        let new = "integrity=\"sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn\" rel=modulepreload>";
+        assert!(out.contains(new), "{out}");
+        assert!(!out.contains("OLD") && out.contains("sha384-KEEP"), "{out}");
+        assert!(out.contains(
+            "<script type=module>import init from './app-0123456789abcdef.js';</script>"
+        ));
+    }
+
+    #[test]
+    fn integrity_is_the_sha256_that_fetch_checks() {
+        // printf 'abc' | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            integrity(b"abc"),
+            "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
+    }
+
+    #[test]
+    fn only_content_hashed_names_are_cached_for_a_year() {
+        let files = [
+            "./index.html",
+            "./linkwork-d84baecbcad077f5.js",
+            "./linkwork-d84baecbcad077f5_bg.wasm",
+            "./main-cc1834cf4c9c6f7f.css",
+            "./echarts-78efba44e8536592.js",
+            "./manifest.webmanifest",
+            "./icon-192.png",
+        ]
+        .map(str::to_owned);
+        let headers = headers_file("default-src 'none'", &files);
+        let lifetime = |path: &str| {
+            let block = headers
+                .split_once(&format!("\n{path}\n"))
+                .unwrap_or_else(|| panic!("no block for {path}: {headers}"))
+                .1;
+            block.lines().next().expect("a header").trim().to_owned()
+        };
+        for hashed in [
+            "/linkwork-d84baecbcad077f5.js",
+            "/linkwork-d84baecbcad077f5_bg.wasm",
+            "/main-cc1834cf4c9c6f7f.css",
+            "/echarts-78efba44e8536592.js",
+        ] {
+            assert_eq!(
+                lifetime(hashed),
+                "Cache-Control: public, max-age=31536000, immutable"
+            );
+        }
+        for named in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/manifest.webmanifest",
+            "/icon-192.png",
+        ] {
+            assert_eq!(lifetime(named), "Cache-Control: no-cache");
+        }
+        // Trunk's hashes may be shorter (a leading zero dropped) or come first.
+        assert!(is_content_hashed("/main-3e1cbfb13f0b36f.css"));
+        assert!(is_content_hashed("/edef19e09e744e70-boot.mjs"));
+        // A name that only looks hashed in part is not.
+        assert!(!is_content_hashed("/icon-d84baecbc.png"));
+        assert!(!is_content_hashed("/notes-D84BAECBCAD077F5.js"));
+        assert!(!is_content_hashed("/index.html"));
+        assert!(is_compressed_copy("linkwork-d84baecbcad077f5_bg.wasm.br"));
+        assert!(!is_compressed_copy("main-cc1834cf4c9c6f7f.css"));
     }
 
     #[test]
@@ -488,7 +751,7 @@ mod tests {
         );
         assert_eq!(policy.matches("couch.example.org").count(), 1);
         // The same policy in the headers file, with what only a header can carry.
-        let headers = headers_file(&policy);
+        let headers = headers_file(&policy, &[]);
         assert!(headers.contains(&format!(
             "Content-Security-Policy: {policy}; frame-ancestors 'none'\n"
         )));

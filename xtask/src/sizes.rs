@@ -87,7 +87,9 @@ pub fn measure(dist: &Path) -> Result<Vec<Size>> {
             .unwrap_or(&path)
             .to_string_lossy()
             .into_owned();
-        if name == "_headers" {
+        // `_headers` is read by the host; `.br` and `.gz` are other encodings of a file
+        // already counted, for hosts that serve them.
+        if name == "_headers" || crate::site::is_compressed_copy(&name) {
             continue;
         }
         let bytes =
@@ -104,15 +106,24 @@ pub fn measure(dist: &Path) -> Result<Vec<Size>> {
 }
 
 fn gzip(bytes: &[u8]) -> Result<u64> {
+    gzipped(bytes).map(|out| out.len() as u64)
+}
+
+fn brotli(bytes: &[u8]) -> Result<u64> {
+    brotlied(bytes).map(|out| out.len() as u64)
+}
+
+/// `bytes` gzipped at level 9 (what a host that serves `.gz` files sends).
+pub fn gzipped(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder
         .write_all(bytes)
         .and_then(|()| encoder.finish())
-        .map(|out| out.len() as u64)
         .map_err(|err| format!("gzip: {err}"))
 }
 
-fn brotli(bytes: &[u8]) -> Result<u64> {
+/// `bytes` compressed with brotli at quality 11 (what a host that serves `.br` files sends).
+pub fn brotlied(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
@@ -121,7 +132,7 @@ fn brotli(bytes: &[u8]) -> Result<u64> {
     };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
         .map_err(|err| format!("brotli: {err}"))?;
-    Ok(out.len() as u64)
+    Ok(out)
 }
 
 /// The wasm and the first load, gzipped, against the budgets.
