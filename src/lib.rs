@@ -15,8 +15,15 @@ pub mod state;
 pub mod storage;
 pub mod tabs;
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app on the page's `<body>`, in place of the loading frame.
 pub fn start() {
     console_error_panic_hook::set_once();
+    // index.html's loading frame (`#boot`) goes in the same task as the app draws its first
+    // screen, so the browser never paints the page without one or the other, and nothing
+    // that was on screen moves.
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(app::App);
+    platform::mark("linkwork-started");
 }
