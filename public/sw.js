@@ -4,7 +4,11 @@
 // finish-build`, Trunk's post-build hook), filling in the build's version and the list of
 // its files.
 //
-// - Installing keeps every file of this version in one cache, all or nothing.
+// - Installing keeps every file of this version in one cache, all or nothing. A first visit
+//   downloads each file once: what the page has just fetched is taken from the browser's
+//   HTTP cache, checked against this build's integrity hash, so the worker never fetches
+//   the app a second time. Only files the page has not needed yet (ECharts, icons) come
+//   from the server, once.
 // - Files are served from this version's cache first (their names carry content hashes,
 //   except the page, the manifest and icons), so a page never mixes two versions' code.
 // - The page itself comes from the network first (so a reload after a deploy gets the new
@@ -21,7 +25,10 @@
 'use strict';
 
 const VERSION = '__LINKWORK_VERSION__';
-/** Paths relative to this script (the app's folder), e.g. './index.html'. */
+/**
+ * Every file of this build: its path relative to this script (the app's folder), e.g.
+ * './index.html', and the integrity hash of its contents ('sha256-…').
+ */
 const FILES = __LINKWORK_FILES__;
 /** The caches of this deployment start with this; the version follows. */
 const DEPLOYMENT = `linkwork ${self.registration.scope} `;
@@ -32,18 +39,47 @@ const FOLDER = new URL('./', self.location.href).pathname;
 /** The addresses a navigation to the app's page can have (any query, e.g. ?demo, aside). */
 const PAGES = new Set([new URL('./', self.location.href).href, PAGE]);
 /** This build's files, as full URLs: the only other requests the worker answers. */
-const KEPT = new Set(FILES.map((file) => new URL(file, self.location.href).href));
+const KEPT = new Set(FILES.map(([file]) => new URL(file, self.location.href).href));
 /** How long a page request waits for the network before using the kept copy. */
 const NETWORK_WAIT_MS = 4000;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
-    caches
-      .open(CACHE)
-      // 'reload': straight from the server, never an older copy from the HTTP cache.
-      .then((cache) => cache.addAll(FILES.map((file) => new Request(file, { cache: 'reload' })))),
+    caches.open(CACHE).then(async (cache) => {
+      // Every file is fetched before any is kept: one that cannot be had fails the install,
+      // and the version is not used.
+      const responses = await Promise.all(FILES.map(([file, integrity]) => fetchExactly(file, integrity)));
+      await Promise.all(responses.map((response, i) => cache.put(FILES[i][0], response)));
+    }),
   );
 });
+
+/**
+ * This build's copy of `file`. First from the browser's HTTP cache, without asking the
+ * server (what the page fetched a moment ago: the page itself under either of its
+ * addresses), then from the server; each time only if its contents are exactly this
+ * build's (`integrity`), so an older version's copy is never kept under this version. A
+ * host that changes the files it serves (one that adds a script to the page, say) fails
+ * that check every time: then the server's copy is kept as it is, as it was before.
+ */
+async function fetchExactly(file, integrity) {
+  const addresses = new URL(file, self.location.href).href === PAGE ? [...PAGES] : [file];
+  const ways = [
+    ...addresses.map((address) => new Request(address, { cache: 'only-if-cached', mode: 'same-origin', integrity })),
+    new Request(file, { cache: 'reload', integrity }),
+  ];
+  for (const request of ways) {
+    try {
+      const response = await fetch(request);
+      if (response.ok) return response;
+    } catch {
+      // Not in the HTTP cache as this build has it, or the network failed: next way.
+    }
+  }
+  const response = await fetch(new Request(file, { cache: 'reload' }));
+  if (!response.ok) throw new Error(`${file}: the server answered ${response.status}`);
+  return response;
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
