@@ -3,6 +3,7 @@
 //! The code is shown once on the sender's screen, to be given in person or by phone, never
 //! in the same email as the file; it is kept nowhere.
 
+use base32ct::{Base32UpperUnpadded, Encoding as _};
 use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,7 +69,7 @@ pub fn file_name(made: NaiveDate) -> String {
 pub fn seal_handover(handover: &Handover, rng: &mut dyn Random) -> (String, String) {
     let mut bytes = [0u8; CODE_BYTES];
     rng.fill(&mut bytes);
-    let code = data_encoding::BASE32_NOPAD.encode(&bytes);
+    let code = Base32UpperUnpadded::encode_string(&bytes);
     let kdf = KdfParams::recommended(rng);
     let key = derive_key(&code, &kdf)
         .unwrap_or_else(|e| unreachable!("the recommended settings always derive: {e}"));
@@ -104,9 +105,7 @@ pub fn open_handover(
     code: &str,
 ) -> Result<Handover, HandoverFileError> {
     let code = normalise_code(code);
-    let well_formed = data_encoding::BASE32_NOPAD
-        .decode(code.as_bytes())
-        .is_ok_and(|b| b.len() == CODE_BYTES);
+    let well_formed = Base32UpperUnpadded::decode_vec(&code).is_ok_and(|b| b.len() == CODE_BYTES);
     if !well_formed {
         return Err(HandoverFileError::CodeShape);
     }
@@ -197,7 +196,7 @@ mod tests {
         let (file, code, _) = sealed();
         let outer = read_handover("h.json", &file).expect("readable");
         // A well-formed code that is not this file's.
-        let other = show_code(&data_encoding::BASE32_NOPAD.encode(&[7u8; CODE_BYTES]));
+        let other = show_code(&Base32UpperUnpadded::encode_string(&[7u8; CODE_BYTES]));
         assert_eq!(
             open_handover("h.json", &outer, &other),
             Err(HandoverFileError::WrongCode("h.json".into()))

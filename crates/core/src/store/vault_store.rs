@@ -2,6 +2,7 @@
 //! description (name, key settings, a key check) and encrypted documents;
 //! plus encrypted backup files and the move of older unencrypted data.
 
+use base32ct::{Base32UpperUnpadded, Encoding as _};
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -142,7 +143,7 @@ pub fn make_recovery(
     }
     let mut bytes = [0u8; RECOVERY_BYTES];
     rng.fill(&mut bytes);
-    let code = data_encoding::BASE32_NOPAD.encode(&bytes);
+    let code = Base32UpperUnpadded::encode_string(&bytes);
     let kdf = KdfParams::recommended(rng);
     let wrapping = passphrase_vault(&code, &kdf)?;
     let wrapped = wrapping.wrap(&format!("{}{RECOVERY_SUFFIX}", meta.key()), vault, rng);
@@ -171,8 +172,7 @@ pub fn recover(
         return Err(AccessError::NoRecoveryCode);
     };
     let code = normalise_code(code);
-    let decoded = data_encoding::BASE32_NOPAD
-        .decode(code.as_bytes())
+    let decoded = Base32UpperUnpadded::decode_vec(&code)
         .ok()
         .filter(|b| b.len() == RECOVERY_BYTES);
     if decoded.is_none() {

@@ -4,6 +4,7 @@
 //! to another name, or from another workspace, does not open. Inside, a generation number
 //! counts the document's versions, so an old version sent again by the server is noticed.
 
+use base32ct::{Base32UpperUnpadded, Encoding as _};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -215,13 +216,13 @@ const SECRET_BYTES: usize = 15;
 pub fn make_secret(rng: &mut dyn Random) -> String {
     let mut bytes = [0u8; SECRET_BYTES];
     rng.fill(&mut bytes);
-    data_encoding::BASE32_NOPAD.encode(&bytes)
+    Base32UpperUnpadded::encode_string(&bytes)
 }
 
 /// Whether a typed sync secret has the right shape (after [`normalise_code`]).
 pub fn secret_shape_ok(secret: &str) -> bool {
     let s = normalise_code(secret);
-    s.len() == 24 && data_encoding::BASE32_NOPAD.decode(s.as_bytes()).is_ok()
+    s.len() == 24 && Base32UpperUnpadded::decode_vec(&s).is_ok()
 }
 
 /// The vault of the key that wraps the data key on the server: derived from the passphrase
