@@ -17,6 +17,7 @@ pub mod tabs;
 
 /// Mounts the app on the page's `<body>`, in place of the loading frame.
 pub fn start() {
+    platform::mark("linkwork-main");
     console_error_panic_hook::set_once();
     // index.html's loading frame (`#boot`) goes in the same task as the app draws its first
     // screen, so the browser never paints the page without one or the other, and nothing

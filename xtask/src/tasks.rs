@@ -50,9 +50,10 @@ pub fn dist() -> Result {
 }
 
 /// `cargo xtask bench [--quick]`: the release build and its sizes against the budgets, the
-/// native benchmarks (criterion) and the browser benchmarks beside their floor. Tables are
-/// printed; JSON goes to `target/bench/` (sizes.json, browser.json) and criterion's own
-/// reports to `target/criterion/`. `--quick` (CI) runs 1,000 referrals only, with few runs,
+/// native benchmarks (criterion), the browser benchmarks beside their floor, sync, the first
+/// visit on slow lines beside the network's floor, and Lighthouse. Tables are printed; JSON
+/// goes to `target/bench/` (sizes.json, browser.json, sync.json, first_visit.json,
+/// lighthouse.json) and criterion's own reports to `target/criterion/`. `--quick` (CI) runs 1,000 referrals only, with few runs,
 /// and fails when a size budget is breached; timings are printed, never asserted.
 pub fn bench(quick: bool) -> Result {
     tooling::ensure_build_tools()?;
@@ -123,6 +124,19 @@ fn benchmarks(quick: bool, measured: &[sizes::Size]) -> Result {
     let mut sync = cmd("node", &["tests/e2e/sync_bench.mjs", synced.as_str()]);
     sync.env("LINKWORK_DIST", dist_dir());
     run(&mut sync)?;
+    // The first visit on a practice PC's line and a slow mobile one, beside the network's
+    // floor, and the bytes it downloads (median of 3 runs, the quick run too).
+    let mut first_visit = cmd("node", &["tests/e2e/first_visit_bench.mjs"]);
+    first_visit.env("LINKWORK_DIST", dist_dir());
+    run(&mut first_visit)?;
+    // Lighthouse 12.2.3 (npm), desktop and mobile, on the build served compressed with its
+    // `_headers`: scores and metrics printed, never asserted.
+    let mut lighthouse = cmd("node", &["tests/e2e/lighthouse_bench.mjs"]);
+    lighthouse.env("LINKWORK_DIST", dist_dir());
+    if !quick {
+        lighthouse.env("LINKWORK_LIGHTHOUSE_RUNS", "3");
+    }
+    run(&mut lighthouse)?;
     if verdict.breached.is_empty() {
         Ok(())
     } else {
