@@ -43,19 +43,23 @@ impl Budget {
 /// conflicting branches): in the build before wasm-opt, the
 /// sync round (pull, merge, push) about 34 KB, merging two PCs' documents 45 KB, the Sync
 /// settings, set-up sheet and lock-screen form 20 KB, the CouchDB client 12 KB, and
-/// gloo-net with `http` 4 KB. Issue 23 is the work that brings it down.)
+/// gloo-net with `http` 4 KB. Then issue 23 lowered it to 1,172.0: base32 codes through
+/// base32ct instead of data-encoding, 6.0 KiB; the app's start marks and the loading frame's
+/// removal add 0.2. Issue 23 withdrew 350 KiB as a hard target; it is still reported.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(1180 * 1024),
+    held_at: Some(1175 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,382.0 KiB at the hold's last change, with the wasm above).
+/// target 600 KiB gzip; 1,374.7 KiB at the hold's last change: the wasm above, and the JS
+/// glue minified by esbuild and the CSS by Trunk, 2.3 KiB less, with the loading frame's
+/// initializer 0.5 KiB and the page's frame 0.4 KiB more).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1385 * 1024),
+    held_at: Some(1378 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -267,20 +271,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1180.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1385.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1175.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1378.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(1181, 150));
+        let grown = check(&build(1176, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 1181.0 KiB gzip, over the 1180.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1176.0 KiB gzip, over the 1175.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 686));
+        let heavier = check(&build(700, 679));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1386.0 KiB gzip, over the 1385.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1379.0 KiB gzip, over the 1378.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 
