@@ -177,3 +177,20 @@ test('a first visit downloads each file once, across the page and the service wo
   assert.equal(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)), true);
   assert.deepEqual(errors, []);
 });
+
+test('without JavaScript the page says what Linkwork needs, and does not pretend to load', async (t) => {
+  const server = await startServer({ prefix: '/linkwork/' });
+  const browser = await launch();
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  assert.equal(await page.isVisible('noscript h1'), true);
+  assert.equal(await page.textContent('noscript h1'), 'Linkwork needs JavaScript');
+  assert.equal(await page.isVisible('#boot-heading'), false, 'no "Loading Linkwork…" that never ends');
+  assert.equal(await page.isVisible('#boot-progress'), false, 'no progress bar that never moves');
+  assert.equal(await page.isVisible('.boot__about'), true, 'what Linkwork is, still');
+});

@@ -278,11 +278,6 @@ fn hash_echarts(dir: &Path) -> Result<Option<String>> {
     Ok(Some(name))
 }
 
-/// Whether `name` is a `.br` or `.gz` copy of another file of the build.
-pub fn is_compressed_copy(name: &str) -> bool {
-    name.ends_with(".br") || name.ends_with(".gz")
-}
-
 /// Whether a file's name carries the hash of its contents, so that a browser may keep it as
 /// long as it likes (another version has another name): one of the parts of its name
 /// between `-`, `_` and `.` is 12 to 16 lower-case hex digits, as Trunk and [`hash_echarts`]
@@ -730,8 +725,6 @@ mod tests {
         assert!(!is_content_hashed("/icon-d84baecbc.png"));
         assert!(!is_content_hashed("/notes-D84BAECBCAD077F5.js"));
         assert!(!is_content_hashed("/index.html"));
-        assert!(is_compressed_copy("linkwork-d84baecbcad077f5_bg.wasm.br"));
-        assert!(!is_compressed_copy("main-cc1834cf4c9c6f7f.css"));
     }
 
     #[test]

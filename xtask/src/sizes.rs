@@ -93,7 +93,7 @@ pub fn measure(dist: &Path) -> Result<Vec<Size>> {
             .into_owned();
         // `_headers` is read by the host; `.br` and `.gz` are other encodings of a file
         // already counted, for hosts that serve them.
-        if name == "_headers" || crate::site::is_compressed_copy(&name) {
+        if name == "_headers" || is_compressed_copy(&name) {
             continue;
         }
         let bytes =
@@ -107,6 +107,12 @@ pub fn measure(dist: &Path) -> Result<Vec<Size>> {
     }
     sizes.sort_by_key(|s| std::cmp::Reverse(s.raw));
     Ok(sizes)
+}
+
+/// Whether `name` is a `.br` or `.gz` copy of another file of the build (written by
+/// `cargo xtask finish-build` for hosts that serve precompressed files).
+pub fn is_compressed_copy(name: &str) -> bool {
+    name.ends_with(".br") || name.ends_with(".gz")
 }
 
 fn gzip(bytes: &[u8]) -> Result<u64> {
@@ -286,6 +292,13 @@ mod tests {
             heavier.breached,
             ["the first load is 1379.0 KiB gzip, over the 1378.0 KiB it is held at (target 600.0 KiB)"]
         );
+    }
+
+    #[test]
+    fn compressed_copies_are_not_counted_again() {
+        assert!(is_compressed_copy("linkwork-d84baecbcad077f5_bg.wasm.br"));
+        assert!(is_compressed_copy("index.html.gz"));
+        assert!(!is_compressed_copy("main-cc1834cf4c9c6f7f.css"));
     }
 
     #[test]
