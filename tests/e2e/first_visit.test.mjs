@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { axeViolations } from './axe.mjs';
-import { DIST, launch, startServer } from './harness.mjs';
+import { DIST, launch, startServer, workerActive } from './harness.mjs';
 import { byTestId } from './flows.mjs';
 
 /** Records every layout shift of the page (and its FCP) from the very start. */
@@ -138,15 +138,7 @@ test('a first visit downloads each file once, across the page and the service wo
   await page.goto(server.url);
   await page.waitForSelector(byTestId('lock-screen'));
   // The service worker installs from what the page fetched, and fetches the rest.
-  await page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const worker = registration.active;
-    if (worker.state !== 'activated') {
-      await new Promise((resolve) => {
-        worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
-      });
-    }
-  });
+  await workerActive(page);
   const files = (await fs.readdir(DIST)).filter((name) => name !== '_headers' && !/\.(br|gz)$/.test(name));
   const asked = new Map();
   for (const entry of server.log) {

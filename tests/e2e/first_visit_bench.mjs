@@ -19,7 +19,7 @@
 //   LINKWORK_DIST=dist node tests/e2e/first_visit_bench.mjs   (`cargo xtask bench` runs it)
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DIST, launch, startServer } from './harness.mjs';
+import { DIST, launch, startServer, workerActive } from './harness.mjs';
 
 const RUNS = Number(process.env.LINKWORK_BENCH_RUNS ?? 3);
 const OUT = path.resolve('target/bench/first_visit.json');
@@ -65,19 +65,6 @@ async function paintAndReady(page) {
     // The last byte of the WebAssembly (from the network or the service worker's cache).
     wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
   }));
-}
-
-/** Waits until the page's service worker is active. */
-async function workerActive(page) {
-  await page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const worker = registration.active;
-    if (worker.state !== 'activated') {
-      await new Promise((resolve) => {
-        worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
-      });
-    }
-  });
 }
 
 /** One first visit, its floor and a repeat visit, as `profile`. */

@@ -339,6 +339,26 @@ async function forward(req, res, target, log) {
   upstream.end(body);
 }
 
+/**
+ * Waits until the service worker of `page` is active (installed: every file of its version
+ * kept), and returns the names of the page's caches.
+ *
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<string[]>}
+ */
+export async function workerActive(page) {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    if (worker.state !== 'activated') {
+      await new Promise((resolve) => {
+        worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
+      });
+    }
+    return caches.keys();
+  });
+}
+
 /** Starts the system Chromium, headless. */
 export function launch() {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { axeViolations } from './axe.mjs';
-import { DIST, countCharts, openApp } from './harness.mjs';
+import { DIST, countCharts, openApp, workerActive } from './harness.mjs';
 import {
   addPractice,
   byTestId,
@@ -17,19 +17,6 @@ import {
   unlockByKeyboard,
 } from './flows.mjs';
 
-/** Waits until the service worker of this page is active, and returns its cache names. */
-async function workerActive(page) {
-  return page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const worker = registration.active;
-    if (worker.state !== 'activated') {
-      await new Promise((resolve) => {
-        worker.addEventListener('statechange', () => worker.state === 'activated' && resolve());
-      });
-    }
-    return caches.keys();
-  });
-}
 
 /** Whether the page is controlled by a service worker. */
 const controlled = (page) => page.evaluate(() => Boolean(navigator.serviceWorker.controller));
