@@ -135,9 +135,10 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     }
     let sync_origin = sync_origin_from_env()?;
     let echarts = hash_echarts(&dir)?;
-    // `trunk serve` injects its live-reload script when serving, after this step, so a debug
-    // build cannot know its hash: the policy is enforced in release builds (which every
-    // end-to-end test uses) and left out of `cargo xtask serve`'s.
+    // Release builds are minified and compressed, and carry the policy. `trunk serve` injects
+    // its live-reload script when serving, after this step, so a debug build cannot know its
+    // hash: the policy is enforced in release builds (which every end-to-end test uses) and
+    // left out of `cargo xtask serve`'s.
     let release = std::env::var("TRUNK_PROFILE").map_or(true, |profile| profile == "release");
     let page = if release {
         minify_glue(&dir, &page, echarts.as_deref())?
@@ -390,13 +391,7 @@ fn version_of(dir: &Path, files: &[String], page: &str, policy: &str) -> Result<
 fn policy_for(page: &str, sync_origin: Option<&str>) -> String {
     let hashes: Vec<String> = inline_scripts(page)
         .into_iter()
-        .map(|script| {
-            let digest = Sha256::digest(script.as_bytes());
-            format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            )
-        })
+        .map(|script| format!("'{}'", integrity(script.as_bytes())))
         .collect();
     let sync = sync_origin
         .map(|origin| format!(" {origin}"))
