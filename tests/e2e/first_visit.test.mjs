@@ -3,10 +3,8 @@
 // visit downloads each file of the build once, across the page and its service worker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { axeViolations } from './axe.mjs';
-import { DIST, launch, startServer, workerActive } from './harness.mjs';
+import { buildFiles, launch, startServer, workerActive } from './harness.mjs';
 import { byTestId } from './flows.mjs';
 
 /** Records every layout shift of the page (and its FCP) from the very start. */
@@ -139,7 +137,8 @@ test('a first visit downloads each file once, across the page and the service wo
   await page.waitForSelector(byTestId('lock-screen'));
   // The service worker installs from what the page fetched, and fetches the rest.
   await workerActive(page);
-  const files = (await fs.readdir(DIST)).filter((name) => name !== '_headers' && !/\.(br|gz)$/.test(name));
+  const build = await buildFiles();
+  const files = build.map((file) => file.name);
   const asked = new Map();
   for (const entry of server.log) {
     const name = entry.path.slice('/linkwork/'.length) || 'index.html';
@@ -149,11 +148,7 @@ test('a first visit downloads each file once, across the page and the service wo
   assert.deepEqual(twice, [], 'no file is downloaded twice');
   assert.deepEqual([...asked.keys()].sort(), [...files].sort(), 'every file of the build, and nothing else');
   // What went over the wire is the build, compressed, once.
-  let compressed = 0;
-  for (const name of files) {
-    const copy = await fs.stat(path.join(DIST, `${name}.br`)).catch(() => fs.stat(path.join(DIST, name)));
-    compressed += copy.size;
-  }
+  const compressed = build.reduce((sum, file) => sum + file.wire, 0);
   const sent = server.log.reduce((sum, entry) => sum + entry.bytes, 0);
   assert.ok(sent <= compressed * 1.01, `${sent} bytes sent for a build of ${compressed} bytes compressed`);
   assert.equal(

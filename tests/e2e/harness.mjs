@@ -83,6 +83,24 @@ export function headersFor(text, relative) {
   return headers;
 }
 
+/**
+ * The files of the build a browser can be sent (not `_headers`, nor the `.br` and `.gz`
+ * copies), each with its size on the wire as `startServer` sends it: its brotli copy's
+ * where it has one.
+ *
+ * @param {string} [root]
+ * @returns {Promise<{name: string, wire: number}[]>}
+ */
+export async function buildFiles(root = DIST) {
+  const files = [];
+  for (const name of await fs.readdir(root)) {
+    if (name === '_headers' || /\.(br|gz)$/.test(name)) continue;
+    const copy = await fs.stat(path.join(root, `${name}.br`)).catch(() => fs.stat(path.join(root, name)));
+    files.push({ name, wire: copy.size });
+  }
+  return files;
+}
+
 /** The path at the origin's root under which `startServer({ sync })` reaches the CouchDB. */
 export const SYNC_PATH = '/sync';
 
