@@ -19,7 +19,7 @@
 //   LINKWORK_DIST=dist node tests/e2e/first_visit_bench.mjs   (`cargo xtask bench` runs it)
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DIST, launch, startServer, workerActive } from './harness.mjs';
+import { buildFiles, launch, startServer, workerActive } from './harness.mjs';
 
 const RUNS = Number(process.env.LINKWORK_BENCH_RUNS ?? 3);
 const OUT = path.resolve('target/bench/first_visit.json');
@@ -53,18 +53,33 @@ async function throttledPage(context, profile) {
 
 /** First paint and the lock screen ready, in ms from the start of the page's navigation. */
 async function paintAndReady(page) {
-  await page.waitForFunction(() => performance.getEntriesByName('linkwork-started').length > 0, null, {
+  // Paint entries are reported after the frame is presented, so the first paint may be
+  // listed a moment after the app has started.
+  const both = ['linkwork-started', 'first-contentful-paint'];
+  await page.waitForFunction((names) => names.every((n) => performance.getEntriesByName(n).length > 0), both, {
     timeout: 60_000,
     polling: 20,
   });
-  return page.evaluate(() => ({
-    paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-    ready: performance.getEntriesByName('linkwork-started')[0].startTime,
-    // The app's code starts running (WebAssembly compiled and instantiated).
-    main: performance.getEntriesByName('linkwork-main')[0]?.startTime ?? NaN,
-    // The last byte of the WebAssembly (from the network or the service worker's cache).
-    wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
-  }));
+  return page.evaluate(() => {
+    const ready = performance.getEntriesByName('linkwork-started')[0].startTime;
+    return {
+      paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+      ready,
+      // What the page itself fetched until then: the page and what it asked for (not what the
+      // service worker fetches once the app has started).
+      files: [
+        location.pathname,
+        ...performance
+          .getEntriesByType('resource')
+          .filter((e) => e.startTime <= ready && e.name.startsWith(location.origin))
+          .map((e) => new URL(e.name).pathname),
+      ],
+      // The app's code starts running (WebAssembly compiled and instantiated).
+      main: performance.getEntriesByName('linkwork-main')[0]?.startTime ?? NaN,
+      // The last byte of the WebAssembly (from the network or the service worker's cache).
+      wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'))?.responseEnd ?? NaN,
+    };
+  });
 }
 
 /** One first visit, its floor and a repeat visit, as `profile`. */
@@ -75,7 +90,7 @@ async function run(browser, profile) {
     const page = await throttledPage(context, profile);
     await page.goto(server.url, { waitUntil: 'commit' });
     const first = await paintAndReady(page);
-    const lockScreenFiles = [...new Set(server.log.map((entry) => entry.path))];
+    const lockScreenFiles = [...new Set(first.files)];
     await workerActive(page);
     // The worker's install is done: everything this visit downloaded is in the log.
     const bytes = server.log.reduce((sum, entry) => sum + entry.bytes, 0);
@@ -101,22 +116,12 @@ async function run(browser, profile) {
   }
 }
 
-/** The build's own size on the wire: every file once, as its brotli copy where it has one. */
-async function compressedSize() {
-  let total = 0;
-  for (const name of await fs.readdir(DIST)) {
-    if (name === '_headers' || /\.(br|gz)$/.test(name)) continue;
-    const copy = await fs.stat(path.join(DIST, `${name}.br`)).catch(() => fs.stat(path.join(DIST, name)));
-    total += copy.size;
-  }
-  return total;
-}
-
 const browser = await launch();
 const results = {};
 const rows = [];
 try {
-  const app = await compressedSize();
+  // The build's own size on the wire: every file once, as its brotli copy where it has one.
+  const app = (await buildFiles()).reduce((sum, file) => sum + file.wire, 0);
   for (const profile of PROFILES) {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(await run(browser, profile));
