@@ -32,7 +32,6 @@ export default function linkworkBoot() {
           'current Chrome, Edge, Firefox or Safari.'
         : 'This computer is offline and Linkwork has not been opened here before. Connect ' +
           'to the internet and reload the page. After one visit it opens offline too.';
-      frame.querySelector('main')?.setAttribute('aria-busy', 'false');
       // For whoever supports the PC: the error itself goes to the console only.
       console.error('Linkwork could not start:', error);
     },

@@ -180,4 +180,10 @@ test('without JavaScript the page says what Linkwork needs, and does not pretend
   assert.equal(await page.isVisible('#boot-heading'), false, 'no "Loading Linkwork…" that never ends');
   assert.equal(await page.isVisible('#boot-progress'), false, 'no progress bar that never moves');
   assert.equal(await page.isVisible('.boot__about'), true, 'what Linkwork is, still');
+  const headings = await page.$$eval('h1, h2, h3', (all) =>
+    all.filter((h) => h.getClientRects().length > 0).map((h) => h.textContent),
+  );
+  assert.deepEqual(headings, ['Linkwork needs JavaScript'], 'it is the page’s one heading, first');
+  const order = await page.$eval('main', (main) => main.innerText.indexOf('needs JavaScript') < main.innerText.indexOf('casework'));
+  assert.equal(order, true, 'the message comes before the description');
 });
