@@ -1,6 +1,7 @@
 // End-to-end: offline use, updates, and demos from a static host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,12 +135,17 @@ test('a new version is announced, and replaces the old one only when the person 
   // Deploy: a new worker version, and a page that says which version it is.
   const worker = await fs.readFile(path.join(root, 'sw.js'), 'utf8');
   const oldVersion = worker.match(/const VERSION = '([0-9a-f]+)'/)[1];
-  await fs.writeFile(path.join(root, 'sw.js'), worker.replace(oldVersion, 'feedfacefeedface'));
   const pageText = await fs.readFile(path.join(root, 'index.html'), 'utf8');
+  const newPage = pageText.replace('<title>', '<meta name="deployed" content="second" /><title>');
+  // The new worker names the new page's integrity, as a build does; the old page is still in
+  // the browser's HTTP cache (the open tabs loaded it), and must not be kept as the new one.
+  const sri = (text) => `sha256-${crypto.createHash('sha256').update(text).digest('base64')}`;
+  assert.ok(worker.includes(sri(pageText)), 'the worker names the page by its integrity');
   await fs.writeFile(
-    path.join(root, 'index.html'),
-    pageText.replace('<title>', '<meta name="deployed" content="second" /><title>'),
+    path.join(root, 'sw.js'),
+    worker.replace(oldVersion, 'feedfacefeedface').replace(sri(pageText), sri(newPage)),
   );
+  await fs.writeFile(path.join(root, 'index.html'), newPage);
   // Their precompressed copies would still be the old ones (the server sends those first),
   // as on a host where a file was edited by hand: they go, as a real deploy replaces them.
   for (const name of ['sw.js', 'index.html']) {
@@ -154,6 +160,11 @@ test('a new version is announced, and replaces the old one only when the person 
   assert.equal(await page.locator('meta[name=deployed]').count(), 0);
   const cachesWaiting = await page.evaluate(() => caches.keys());
   assert.ok(cachesWaiting.includes(oldCache), 'the old version is still kept');
+  const keptPage = await page.evaluate(async () => {
+    const cache = await caches.open((await caches.keys()).find((name) => name.endsWith(' feedfacefeedface')));
+    return (await cache.match('./index.html'))?.text();
+  });
+  assert.match(keptPage ?? '', /name="deployed"/, 'the new version keeps the new page, not the one cached by the browser');
 
   await Promise.all([page.waitForEvent('load'), page.click(byTestId('update-now'))]);
   await page.waitForSelector(byTestId('lock-screen'));
