@@ -42,16 +42,18 @@ async function box(page, selector) {
   return { x: Math.round(x), y: Math.round(y), width: Math.round(width), height: Math.round(height) };
 }
 
-test('the loading frame is on screen before the app has arrived, and the app takes its place without moving anything', async (t) => {
+test('the loading frame is on screen, styled, from the page alone, and the app takes its place without moving anything', async (t) => {
   let release;
   const held = new Promise((resolve) => {
     release = resolve;
   });
-  const wasmAsked = [];
+  // Every file but the page itself is held back (stylesheet, scripts, WebAssembly): the
+  // frame needs nothing else to be drawn.
+  const asked = [];
   const { server, page, errors } = await fresh(t, {
     delay: (pathname) => {
-      if (!pathname.endsWith('.wasm')) return 0;
-      wasmAsked.push(pathname);
+      if (pathname === '/linkwork/' || pathname === '/linkwork/index.html') return 0;
+      asked.push(pathname);
       return held;
     },
   });
@@ -62,11 +64,11 @@ test('the loading frame is on screen before the app has arrived, and the app tak
   assert.match(await page.textContent('#boot-status'), /downloads the app once/);
   assert.equal(await page.isVisible('#boot-progress'), true, 'a progress bar while the app downloads');
   assert.equal(await page.textContent('#boot .brand__name'), 'Linkwork');
-  // It is painted, styled by the app's stylesheet (the header is Linkwork's blue), while the
-  // app itself is still held back.
+  // It is painted, styled by the app's stylesheet (the header is Linkwork's blue), while
+  // every other file is still held back.
   const headerColour = await page.$eval('#boot .site-header', (el) => getComputedStyle(el).backgroundColor);
   assert.equal(headerColour, 'rgb(0, 94, 184)');
-  assert.equal(wasmAsked.length, 1, 'the WebAssembly was asked for and is held back');
+  assert.equal(asked.filter((p) => p.endsWith('.wasm')).length, 1, 'the WebAssembly was asked for at once, and is held back');
   assert.equal(await page.$(byTestId('app-root')), null, 'the app has not started');
   assert.deepEqual(await axeViolations(page, 'the loading frame'), []);
   const before = {

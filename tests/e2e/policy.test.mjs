@@ -43,7 +43,9 @@ test('every page works under the strict policy, with no violation reported', asy
     assert.deepEqual(directives.filter((d) => d.startsWith('connect-src')), [connect]);
     assert.match(policy, /default-src 'none'/);
     assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*';/);
-    assert.match(policy, /style-src 'self';/);
+    // Styles from the app's own files, and the page's own stylesheet (inline, so the loading
+    // frame needs no second round trip) by its hash: one hash, nothing else inline.
+    assert.match(policy, /style-src 'self' 'sha256-[A-Za-z0-9+/]+=*';/);
     assert.doesNotMatch(policy, /unsafe-inline|'unsafe-eval'/);
   }
 
@@ -123,6 +125,18 @@ test('every page works under the strict policy, with no violation reported', asy
     return getComputedStyle(p).color;
   });
   assert.notEqual(styled, 'rgb(255, 0, 0)', 'an inline style attribute is refused');
+  // The page's own stylesheet is allowed by its hash alone: another <style> is refused.
+  const restyled = await page.evaluate(() => {
+    const style = document.createElement('style');
+    style.textContent = 'body { background: rgb(255, 0, 0) !important; }';
+    document.head.append(style);
+    return getComputedStyle(document.body).backgroundColor;
+  });
+  assert.notEqual(restyled, 'rgb(255, 0, 0)', 'an injected stylesheet is refused');
+  assert.ok(
+    (await violations(page)).some((v) => v.startsWith('style-src-elem refused inline')),
+    (await violations(page)).join('\n'),
+  );
   // The refusals are also on the console, which is how every other test would notice one.
   assert.ok(app.errors.some((e) => e.includes('Content Security Policy')), app.errors.join('\n'));
 });

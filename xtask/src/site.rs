@@ -57,11 +57,12 @@ const HASHED_CACHE: &str = "public, max-age=31536000, immutable";
 const LOCAL_HOSTS: [&str; 2] = ["localhost", "127.0.0.1"];
 
 /// What the page may load, as a meta tag; `{scripts}` is replaced by the inline scripts'
-/// hashes and `{sync}` by the sync server's origin after a space (nothing when there is no
-/// [`SYNC_ORIGIN_VAR`]). `frame-ancestors` is left to the headers file: browsers ignore it
+/// hashes, `{styles}` by the inline stylesheets' hashes after a space each (the page's own
+/// `<style>`; `style` attributes stay refused), and `{sync}` by the sync server's origin
+/// after a space (nothing when there is no [`SYNC_ORIGIN_VAR`]). `frame-ancestors` is left to the headers file: browsers ignore it
 /// in a meta tag and say so on the console.
 const POLICY: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval' {scripts}; \
-    style-src 'self'; img-src 'self' data:; connect-src 'self'{sync}; manifest-src 'self'; \
+    style-src 'self'{styles}; img-src 'self' data:; connect-src 'self'{sync}; manifest-src 'self'; \
     worker-src 'self'; base-uri 'none'; form-action 'none'";
 
 /// Security headers for every file, besides the policy.
@@ -145,6 +146,7 @@ pub fn finish_build(dir: Option<&str>) -> Result {
     } else {
         page
     };
+    let page = without_wasm_integrity(&dir, &page)?;
     let files = files_to_keep(&dir)?;
     let policy = policy_for(&page, sync_origin.as_deref());
     let version = version_of(&dir, &files, &page, &policy)?;
@@ -170,9 +172,10 @@ pub fn finish_build(dir: Option<&str>) -> Result {
         compress_copies(&dir)?;
     }
     println!(
-        "finish-build: version {version}, {} files kept for offline use, policy with {} inline script hash(es), {}",
+        "finish-build: version {version}, {} files kept for offline use, policy with {} inline script and {} inline style hash(es), {}",
         files.len(),
-        policy.matches("'sha256-").count(),
+        inline_scripts(&page).len(),
+        inline_styles(&page).len(),
         match &sync_origin {
             Some(origin) => format!("may connect to its own origin and {origin} ({SYNC_ORIGIN_VAR})"),
             None => format!("may connect to its own origin only ({SYNC_ORIGIN_VAR} is not set)"),
@@ -224,9 +227,42 @@ fn minify_glue(dir: &Path, page: &str, echarts: Option<&str>) -> Result<String> 
     Ok(page)
 }
 
-/// The page with the `integrity` of the tag that loads `./name` set to `bytes`' SHA-384 (as
-/// Trunk writes it), when that tag has one.
-fn with_new_integrity(page: &str, name: &str, bytes: &[u8]) -> Result<String> {
+/// Where the value of the `integrity` attribute of `tag` (from its `<` to its `>`) is, the
+/// attribute itself starting one byte before `integrity=` (the space before it). A quoted
+/// value ends at its closing quote (included), an unquoted one at a space or the tag's end:
+/// base64 has `/` and `+` in it, which are part of an unquoted value.
+fn integrity_value(tag: &str) -> Result<Option<std::ops::Range<usize>>> {
+    let Some(attr) = tag.find(" integrity=") else {
+        return Ok(None);
+    };
+    let start = attr + " integrity=".len();
+    let end = match tag.as_bytes().get(start) {
+        Some(&quote) if quote == b'"' || quote == b'\'' => {
+            start
+                + 1
+                + tag[start + 1..]
+                    .find(quote as char)
+                    .ok_or("an unclosed quote")?
+                + 1
+        }
+        _ => {
+            start
+                + tag[start..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(tag.len() - start)
+        }
+    };
+    Ok(Some(start..end))
+}
+
+/// Calls `change` with the page, each tag that loads `./name` (its `<` to its `>`) and the
+/// span of that tag's integrity value, if any; `change` edits the page and says where to
+/// look on from.
+fn each_tag_loading(
+    page: &str,
+    name: &str,
+    mut change: impl FnMut(&mut String, usize, std::ops::Range<usize>) -> usize,
+) -> Result<String> {
     let mut out = page.to_owned();
     let mut from = 0;
     while let Some(found) = out[from..].find(&format!("./{name}")) {
@@ -234,33 +270,55 @@ fn with_new_integrity(page: &str, name: &str, bytes: &[u8]) -> Result<String> {
         let start = out[..at].rfind('<').ok_or("a link outside a tag")?;
         let end = at + out[at..].find('>').ok_or("an unclosed tag")?;
         from = end;
-        let Some(attr) = out[start..end].find("integrity=") else {
-            continue;
-        };
-        let value_start = start + attr + "integrity=".len();
-        let quoted = matches!(out.as_bytes()[value_start], b'"' | b'\'');
-        let value_end = if quoted {
-            let quote = out.as_bytes()[value_start] as char;
-            value_start
-                + 1
-                + out[value_start + 1..end]
-                    .find(quote)
-                    .ok_or("an unclosed quote")?
-                + 1
-        } else {
-            value_start
-                + out[value_start..end]
-                    .find(|c: char| c.is_whitespace() || c == '/')
-                    .unwrap_or(end - value_start)
-        };
-        let hash = format!(
-            "\"sha384-{}\"",
-            base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
-        );
-        out.replace_range(value_start..value_end, &hash);
-        from = value_start + hash.len();
+        if let Some(value) = integrity_value(&out[start..end])? {
+            from = change(&mut out, start, start + value.start..start + value.end);
+        }
     }
     Ok(out)
+}
+
+/// The page with the `integrity` of the tag that loads `./name` set to `bytes`' SHA-384 (as
+/// Trunk writes it), when that tag has one.
+fn with_new_integrity(page: &str, name: &str, bytes: &[u8]) -> Result<String> {
+    let hash = format!(
+        "\"sha384-{}\"",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+    );
+    each_tag_loading(page, name, |out, _, value| {
+        out.replace_range(value.clone(), &hash);
+        value.start + hash.len()
+    })
+}
+
+/// The page without an `integrity` on the preload of the app's WebAssembly. Trunk's loader
+/// fetches the file again without one, so the attribute guards nothing (a file that failed
+/// it would be fetched and run anyway), but Chromium holds back a preload that has one until
+/// the whole file has arrived and been hashed, so the browser cannot compile the app while
+/// it downloads. The service worker still checks every file against the build's list.
+fn without_wasm_integrity(dir: &Path, page: &str) -> Result<String> {
+    let mut page = page.to_owned();
+    let entries =
+        fs::read_dir(dir).map_err(|err| format!("cannot list {}: {err}", dir.display()))?;
+    for entry in entries {
+        let name = entry
+            .map_err(|err| format!("cannot list {}: {err}", dir.display()))?
+            .file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".wasm") {
+            page = without_integrity(&page, &name)?;
+        }
+    }
+    Ok(page)
+}
+
+/// The page with no `integrity` attribute on any tag that loads `./name`.
+fn without_integrity(page: &str, name: &str) -> Result<String> {
+    each_tag_loading(page, name, |out, _, value| {
+        // The attribute starts at the space before `integrity=`.
+        let attr = value.start - " integrity=".len();
+        out.replace_range(attr..value.end, "");
+        attr
+    })
 }
 
 /// Renames ECharts to a content-hashed name; the new name, if ECharts is in the build.
@@ -393,11 +451,16 @@ fn policy_for(page: &str, sync_origin: Option<&str>) -> String {
         .into_iter()
         .map(|script| format!("'{}'", integrity(script.as_bytes())))
         .collect();
+    let styles: String = inline_styles(page)
+        .into_iter()
+        .map(|style| format!(" '{}'", integrity(style.as_bytes())))
+        .collect();
     let sync = sync_origin
         .map(|origin| format!(" {origin}"))
         .unwrap_or_default();
     POLICY
         .replace("{scripts}", &hashes.join(" "))
+        .replace("{styles}", &styles)
         .replace("{sync}", &sync)
 }
 
@@ -504,26 +567,49 @@ fn sync_origin_error(value: &str, reason: &str) -> String {
     )
 }
 
+/// The text of every inline stylesheet (`<style>` element) of the page.
+fn inline_styles(page: &str) -> Vec<&str> {
+    elements(page, "style")
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect()
+}
+
 /// The text of every inline script that runs (no `src`, not a JSON data block).
 fn inline_scripts(page: &str) -> Vec<&str> {
-    let mut scripts = Vec::new();
+    elements(page, "script")
+        .into_iter()
+        .filter(|(tag, _)| !tag.contains(" src=") && !tag.contains("application/json"))
+        .map(|(_, body)| body)
+        .collect()
+}
+
+/// Each `<name …>…</name>` element of the page: its start tag and its text.
+fn elements<'a>(page: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut found = Vec::new();
     let mut rest = page;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         let after = &rest[start..];
         let Some(tag_end) = after.find('>') else {
             break;
         };
         let tag = &after[..tag_end];
         let body = &after[tag_end + 1..];
-        let Some(close) = body.find("</script>") else {
+        // `<styles…>` or `<scripts…>` are other elements.
+        if !tag[open.len()..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/')
+            && tag.len() != open.len()
+        {
+            rest = body;
+            continue;
+        }
+        let Some(end) = body.find(&close) else {
             break;
         };
-        if !tag.contains(" src=") && !tag.contains("application/json") {
-            scripts.push(&body[..close]);
-        }
-        rest = &body[close..];
+        found.push((tag, &body[..end]));
+        rest = &body[end..];
     }
-    scripts
+    found
 }
 
 /// The page with `tag` right after its `<meta charset>`, before anything that loads.
@@ -662,6 +748,63 @@ mod tests {
         assert!(out.contains(
             "<script type=module>import init from './app-0123456789abcdef.js';</script>"
         ));
+    }
+
+    #[test]
+    fn an_unquoted_integrity_is_replaced_whole() {
+        // minify-html leaves a value unquoted when it can, `/` and `+` included.
+        let page = "<link crossorigin href=./app-0123456789abcdef.js integrity=sha384-AB/CD+EF rel=modulepreload>";
+        let out = with_new_integrity(page, "app-0123456789abcdef.js", b"abc").expect("page");
+        assert_eq!(
+            out,
+            "<link crossorigin href=./app-0123456789abcdef.js integrity=\"sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn\" rel=modulepreload>"
+        );
+        // Last in the tag, too.
+        let page = "<link href=./a.js integrity=sha384-AB/CD>";
+        let out = with_new_integrity(page, "a.js", b"abc").expect("page");
+        assert!(out.ends_with("WkP/W+2AhgcroefMI1i67KE0yCWn\">"), "{out}");
+    }
+
+    #[test]
+    fn the_wasm_preload_loses_its_integrity_and_nothing_else() {
+        let page = "<link crossorigin href=./app.js integrity=sha384-JS/1 rel=modulepreload>\
+            <link as=fetch crossorigin href=./app_bg.wasm integrity=sha384-W/A+SM rel=preload type=application/wasm>\
+            <script type=module>const wasm = await init('./app_bg.wasm');</script>";
+        let out = without_integrity(page, "app_bg.wasm").expect("page");
+        assert_eq!(
+            out,
+            "<link crossorigin href=./app.js integrity=sha384-JS/1 rel=modulepreload>\
+            <link as=fetch crossorigin href=./app_bg.wasm rel=preload type=application/wasm>\
+            <script type=module>const wasm = await init('./app_bg.wasm');</script>"
+        );
+        // Quoted (a debug build's page), and a page without one is left as it was.
+        let quoted = "<link href=\"./app_bg.wasm\" integrity=\"sha384-X\" rel=\"preload\">";
+        assert_eq!(
+            without_integrity(quoted, "app_bg.wasm").expect("page"),
+            "<link href=\"./app_bg.wasm\" rel=\"preload\">"
+        );
+        assert_eq!(without_integrity(&out, "app_bg.wasm").expect("page"), out);
+    }
+
+    #[test]
+    fn the_inline_stylesheet_is_allowed_by_its_hash_alone() {
+        let page = "<html><head><meta charset=utf-8><style>body{margin:0}</style>\
+            <script type=module>go()</script></head><body><p>x</p></body></html>";
+        assert_eq!(inline_styles(page), vec!["body{margin:0}"]);
+        assert_eq!(inline_scripts(page), vec!["go()"]);
+        let policy = policy_for(page, None);
+        let style_src = policy
+            .split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with("style-src"))
+            .expect("style-src");
+        assert_eq!(
+            style_src,
+            format!("style-src 'self' '{}'", integrity(b"body{margin:0}"))
+        );
+        // No inline stylesheet, no hash: style-src 'self' alone.
+        assert!(policy_for(PAGE_TEXT, None).contains("style-src 'self';"));
+        assert!(!policy.contains("unsafe-inline") && !policy.contains("unsafe-hashes"));
     }
 
     #[test]
