@@ -213,15 +213,25 @@ pub fn relation<T: Mergeable>(ours: &T, theirs: &T) -> Relation {
 }
 
 /// [`relation`], with both contents' hashes known.
+///
+/// A content can come round again: merging two copies that each removed a different part,
+/// with no common version to say so, keeps both parts, which can be exactly the version both
+/// started from. Then each copy's lineage holds the other's content, and the copy whose
+/// lineage knows every version the other's does is the later one (the merge, which knows
+/// both sides). When neither knows all the other's versions, the two are merged: that
+/// loses nothing.
 fn relation_of<T: Mergeable>(ours: &T, theirs: &T, o: Rev, t: Rev) -> Relation {
-    if o == t {
-        Relation::Same
-    } else if theirs.lineage().contains(&o) {
-        Relation::Behind
-    } else if ours.lineage().contains(&t) {
-        Relation::Ahead
-    } else {
-        Relation::Apart
+    let knows = |a: &T, b: &T| b.lineage().iter().all(|r| a.lineage().contains(r));
+    match (theirs.lineage().contains(&o), ours.lineage().contains(&t)) {
+        _ if o == t => Relation::Same,
+        (true, false) => Relation::Behind,
+        (false, true) => Relation::Ahead,
+        (false, false) => Relation::Apart,
+        (true, true) => match (knows(ours, theirs), knows(theirs, ours)) {
+            (true, false) => Relation::Ahead,
+            (false, true) => Relation::Behind,
+            _ => Relation::Apart,
+        },
     }
 }
 
@@ -869,6 +879,43 @@ mod tests {
             let a = edited(&base, &ea);
             let m = merge(Some(&base), side("A", &base), side("B", &a));
             prop_assert_eq!(content(&m), content(&a));
+        }
+    }
+
+    /// Two copies each removed a different contact. Without the common version the merge
+    /// keeps both contacts, which is exactly the version both started from; merging again
+    /// with either copy must still see the merge as the later one, not take that copy back.
+    #[test]
+    fn a_merge_that_restores_the_starting_version_stays_ahead_of_both_copies() {
+        let ws = crate::testing::one_referral_ws();
+        let mut base = ws.referrals.values().next().expect("one").clone();
+        base.contacts.clear();
+        let mut base = edited(
+            &base,
+            &[
+                Edit::AddContact(10, String::new()),
+                Edit::AddContact(20, String::new()),
+                Edit::AddContact(30, String::new()),
+            ],
+        );
+        base.lineage.clear();
+        stamp(&mut base);
+        let (mut a, mut b) = (
+            edited(&base, &[Edit::RemoveContact(0)]),
+            edited(&base, &[Edit::RemoveContact(1)]),
+        );
+        stamp(&mut a);
+        stamp(&mut b);
+        let m = reconcile(side("A", &a), side("B", &b));
+        assert_eq!(m.relation, Relation::Apart);
+        assert_eq!(content(&m.record), content(&base), "both contacts kept");
+        for copy in [&a, &b] {
+            let again = reconcile(side("A", &m.record), side("B", copy));
+            assert_eq!(again.relation, Relation::Ahead);
+            assert_eq!(again.record.contacts.len(), 3);
+            let back = reconcile(side("B", copy), side("A", &m.record));
+            assert_eq!(back.relation, Relation::Behind);
+            assert_eq!(content(&back.record), content(&m.record));
         }
     }
 
