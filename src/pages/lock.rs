@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use linkwork_core::store::vault_store::WorkspaceMeta;
 
+use crate::components::common::disclosure::Disclosure;
 use crate::components::security::create_workspace::CreateWorkspace;
 use crate::components::security::restore_backup::RestoreBackup;
 use crate::components::security::unlock_form::UnlockForm;
@@ -59,18 +60,17 @@ pub fn LockPage() -> impl IntoView {
                     </p>
                 </div>
             })}
-            <details class="panel details" open=none>
-                <summary><h2 class="summary-heading">"Create a workspace"</h2></summary>
+            // Closed panels build their forms when first opened: the lock screen is the first
+            // screen of every visit, and is ready sooner for it.
+            <Disclosure heading="Create a workspace" open=none>
                 <CreateWorkspace workspaces=workspaces.get_value()/>
-            </details>
-            <details class="panel details">
-                <summary><h2 class="summary-heading">"Restore from a backup file"</h2></summary>
+            </Disclosure>
+            <Disclosure heading="Restore from a backup file">
                 <RestoreBackup workspaces=workspaces.get_value()/>
-            </details>
-            <details class="panel details">
-                <summary><h2 class="summary-heading">"Set up this PC from a sync sheet"</h2></summary>
+            </Disclosure>
+            <Disclosure heading="Set up this PC from a sync sheet">
                 <JoinForm workspaces=workspaces.get_value()/>
-            </details>
+            </Disclosure>
             <section class="panel" aria-labelledby="manager-heading">
                 <h2 id="manager-heading">"Managers"</h2>
                 <p>"Open anonymised summary files from link workers and see the whole programme. No workspace is opened and no personal data is involved."</p>

@@ -352,6 +352,22 @@ test('a first visit is welcomed, a new workspace takes focus, reasons read apart
   await page.click(byTestId('unlock'));
   await page.waitForSelector(byTestId('unlock-error'));
   assert.equal(await page.getAttribute(byTestId('unlock-error'), 'role'), 'alert');
+
+  // A closed panel opens from the keyboard onto its labelled form (built as it opens), and
+  // what was typed is still there after closing and opening it again.
+  const sheet = page.locator('summary', { hasText: 'Set up this PC from a sync sheet' });
+  assert.equal(await page.isVisible(byTestId('join-address')), false, 'closed, its form is not shown');
+  await sheet.focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'join-address', 'Tab goes from the heading to the first field');
+  assert.equal(await page.evaluate(() => document.activeElement.labels[0]?.textContent), 'Server address');
+  await page.keyboard.type('https://example.org/sync/');
+  await sheet.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.isVisible(byTestId('join-address')), false, 'closed again');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.inputValue(byTestId('join-address')), 'https://example.org/sync/', 'nothing typed is lost by closing');
   assert.deepEqual(app.errors, []);
 });
 
