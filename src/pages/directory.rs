@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use linkwork_core::model::lists::ListKind;
 
+use crate::components::common::disclosure::Disclosure;
 use crate::components::directory::directory_import::DirectoryImport;
 use crate::components::directory::resource_form::ResourceForm;
 use crate::platform::{show_date, today};
@@ -93,10 +94,9 @@ pub fn DirectoryPage() -> impl IntoView {
             <p class="muted">"Groups, services and activities to connect people to. Entries not checked for a year are marked."</p>
         </div>
         <DirectoryImport/>
-        <details class="panel details">
-            <summary><h2 class="summary-heading">"Add an entry"</h2></summary>
+        <Disclosure heading="Add an entry">
             <ResourceForm resource=None/>
-        </details>
+        </Disclosure>
         <form class="filters" role="search" aria-label="Filter the directory" on:submit=|e| e.prevent_default()>
             <div class="field">
                 <label for="dir-search">"Search"</label>

@@ -17,7 +17,7 @@ pub fn Disclosure(
     let opened = RwSignal::new(open);
     // The first click on its summary line (a mouse, Enter or Space) opens it: the contents are
     // built before the next key press is handled, so a Tab straight after goes into them.
-    // `toggle` comes later, and also when something else opens it (finding text on the page).
+    // `toggle` comes later, and also when anything else opens it.
     let build = move || {
         if !opened.get_untracked() {
             opened.set(true);
