@@ -362,6 +362,8 @@ test('a first visit is welcomed, a new workspace takes focus, reasons read apart
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'join-address', 'Tab goes from the heading to the first field');
   assert.equal(await page.evaluate(() => document.activeElement.labels[0]?.textContent), 'Server address');
+  const box = (id) => page.$eval(`#${id}`, (e) => [Math.round(e.getBoundingClientRect().height), getComputedStyle(e).fontSize]);
+  assert.deepEqual(await box('join-address'), await box('join-database'), 'the address field is drawn like the others');
   await page.keyboard.type('https://example.org/sync/');
   await sheet.focus();
   await page.keyboard.press('Enter');
