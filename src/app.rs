@@ -210,11 +210,26 @@ pub fn handle_unload_guard(state: AppState) {
             leave();
         }
     });
-    let hidden = window_event_listener(ev::pagehide, move |_| leave());
+    // A page the browser keeps to show again on Back (its back-forward cache) would come
+    // back as it was left, unlocked, to whoever presses Back on a shared PC: this tab locks
+    // as it goes into that cache (this tab only: leaving is not locking the other tabs),
+    // and again if it is shown from there still open.
+    let lock_if_kept = move |kept: bool| {
+        if kept && matches!(state.session.get_untracked(), Session::Open(_)) {
+            state.lock_here();
+        }
+    };
+    let hidden = window_event_listener(ev::pagehide, move |e| {
+        lock_if_kept(e.persisted());
+        leave();
+    });
     // A reload the person stopped, or a page the browser kept and showed
     // again: the page is in use again.
     let back = [
-        window_event_listener(ev::pageshow, move |_| tabs::stay(state.tabs)),
+        window_event_listener(ev::pageshow, move |e| {
+            lock_if_kept(e.persisted());
+            tabs::stay(state.tabs);
+        }),
         window_event_listener(ev::keydown, move |_| tabs::stay(state.tabs)),
         window_event_listener(ev::pointerdown, move |_| tabs::stay(state.tabs)),
     ];

@@ -377,9 +377,17 @@ export async function workerActive(page) {
   });
 }
 
-/** Starts the system Chromium, headless. */
-export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+/**
+ * Starts the system Chromium, headless. Playwright turns the back-forward cache off by
+ * default; `backForwardCache: true` keeps it on, as in a browser people use.
+ */
+export function launch({ backForwardCache = false } = {}) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    ignoreDefaultArgs: backForwardCache ? ['--disable-back-forward-cache'] : [],
+  });
 }
 
 /**

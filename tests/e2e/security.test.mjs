@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { screenshot } from './harness.mjs';
+import { launch, screenshot, startServer } from './harness.mjs';
 import {
   PASS,
   addPractice,
@@ -218,6 +218,54 @@ test('locking one tab locks every tab of the workspace, in the background too, a
   await first.waitForSelector(byTestId('lock-screen'));
   await second.waitForSelector(byTestId('lock-screen'));
   assert.deepEqual(app.errors, []);
+});
+
+test('Back to Linkwork from another site shows the lock screen, not the workspace kept in the browser', async (t) => {
+  // With the back-forward cache on, as in the browser a practice uses: the page that
+  // comes back on Back is the one that was left, memory and all.
+  const server = await startServer({ prefix: '/linkwork/' });
+  const elsewhere = await startServer({ prefix: '/elsewhere/' });
+  const browser = await launch({ backForwardCache: true });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+    await elsewhere.close();
+  });
+  const context = await browser.newContext();
+  await context.addInitScript(() => {
+    window.__restored = [];
+    addEventListener('pageshow', (e) => window.__restored.push(e.persisted));
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await createWorkspace(page);
+  await addPractice(page, 'Riverside Medical Practice');
+  await recordReferral(page, 'RV-0412');
+  // A second tab of the workspace stays open: leaving one tab is not locking.
+  const other = await context.newPage();
+  await other.goto(server.url);
+  await unlockByKeyboard(other);
+  await page.bringToFront();
+  await page.click(byTestId('nav-caseload'));
+  await page.waitForSelector(`${byTestId('row-reference')} >> text=RV-0412`);
+
+  // The link worker types another address into the tab and walks away; the next person
+  // presses Back.
+  await page.goto(`${elsewhere.url}nothing-here`);
+  await page.goBack({ waitUntil: 'commit' });
+  await page.waitForFunction(() => window.__restored.length > 1);
+  assert.deepEqual(await page.evaluate(() => window.__restored), [false, true], 'the page came back from the back-forward cache');
+  await page.waitForSelector(byTestId('lock-screen'));
+  assert.equal(await page.title(), 'Locked – Linkwork');
+  assert.ok(!(await page.evaluate(() => document.body.innerText)).includes('RV-0412'), 'nothing personal on screen');
+  assert.equal(await other.isVisible(byTestId('lock-screen')), false, 'the other tab is still open');
+  // Nothing was lost: the passphrase opens it again, the referral there.
+  await unlockByKeyboard(page);
+  await page.click(byTestId('nav-caseload'));
+  await page.waitForSelector(`${byTestId('row-reference')} >> text=RV-0412`);
+  assert.deepEqual(errors, []);
 });
 
 test('a backup restored into a fresh browser profile gives identical data', async (t) => {
