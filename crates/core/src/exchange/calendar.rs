@@ -50,13 +50,14 @@ pub fn diary_ics(ws: &Workspace, from: NaiveDate, weeks: u32, stamp: DateTime<Ut
             let starts = NaiveDateTime::new(a.date, a.start);
             let ends = starts + Duration::minutes(i64::from(a.minutes));
             let mode = ws.settings.lists.label(ListKind::ContactModes, &a.mode);
-            // Cancelled, or never marked on an episode that has ended: a calendar that has
-            // the event takes it out.
+            // Cancelled, or never marked on an episode that has ended or a person handed
+            // over to a colleague (no longer in this diary): a calendar that has the event
+            // takes it out.
             let status = match r.appointment_state(a) {
                 AppointmentState::Marked(
                     ContactOutcome::CancelledByPerson | ContactOutcome::CancelledByLinkWorker,
                 ) => EventStatus::Cancelled,
-                AppointmentState::Booked if !r.status.is_open() => EventStatus::Cancelled,
+                AppointmentState::Booked if !r.on_caseload() => EventStatus::Cancelled,
                 _ => EventStatus::Confirmed,
             };
             let mut event = icalendar::Event::new();
@@ -227,6 +228,47 @@ mod tests {
         assert!(crate::views::today::today(&ws, that_day)
             .appointments
             .is_empty());
+    }
+
+    #[test]
+    fn a_person_handed_over_leaves_the_calendar_as_they_leave_the_diary() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        for date in ["2026-11-24", "2026-12-01"] {
+            ws.book_appointment(
+                id,
+                &AppointmentDraft {
+                    date: date.into(),
+                    start: "10:00".into(),
+                    minutes: "30".into(),
+                    mode: "telephone".into(),
+                    place: String::new(),
+                },
+                today(),
+            )
+            .expect("booked");
+        }
+        let before = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(9)));
+        assert!(before
+            .iter()
+            .all(|e| value(e, "STATUS") == Some("CONFIRMED")));
+        ws.referrals.get_mut(&id).expect("one").handed = Some(crate::model::handover::HandedOver {
+            to: "Jo".into(),
+            on: today(),
+        });
+        assert!(crate::views::diary::days(&ws, today(), 28, false)
+            .iter()
+            .all(|d| d.lines.is_empty()));
+        let after = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(10)));
+        assert_eq!(after.len(), 2, "{after:?}");
+        for (old, new) in before.iter().zip(&after) {
+            assert_eq!(value(new, "UID"), value(old, "UID"));
+            assert_eq!(
+                value(new, "STATUS"),
+                Some("CANCELLED"),
+                "a calendar that has it takes it out"
+            );
+        }
     }
 
     #[test]
