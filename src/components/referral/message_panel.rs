@@ -3,7 +3,7 @@ use linkwork_core::model::consent::{ConsentEntry, GpShare};
 use linkwork_core::views::message::{message_back, MessageOptions};
 use linkwork_core::ReferralId;
 
-use crate::platform::copy_text;
+use crate::platform::{copy_text, today};
 use crate::state::use_state;
 
 /// The message back to the GP and referrer: generated, editable, copied or
@@ -30,6 +30,7 @@ pub fn MessagePanel(
                     MessageOptions {
                         codes_only: codes_only.get_untracked(),
                     },
+                    today(),
                 )
             })
             .unwrap_or_default();

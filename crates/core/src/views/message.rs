@@ -6,8 +6,9 @@ use chrono::NaiveDate;
 use crate::model::consent::{ConsentAbout, ConsentAnswer, GpShare};
 use crate::model::lists::ListKind;
 use crate::model::{Choice, ContactOutcome, ReferralId, ReferralStatus, Workspace};
+use crate::views::gp_record::codes_of;
 use crate::work::measures::{baseline_and_latest, changes, MeasureResult};
-use crate::work::snomed::{DECLINED, REFERRAL};
+use crate::work::snomed::REFERRAL;
 
 /// Which message to write.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,12 +29,19 @@ fn number(v: f64) -> String {
     }
 }
 
-/// Writes the message for a referral, following the consent in force: `None` if it does
-/// not exist or the person has not agreed to anything going back to the GP; codes and
-/// dates only if that is all they agreed to; otherwise the words too, without the outcome
-/// changes unless they agreed to share them, and without any organisation they withdrew
-/// consent to be referred to.
-pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> Option<String> {
+/// Writes the message for a referral on `today`, following the consent in force: `None` if
+/// it does not exist or the person has not agreed to anything going back to the GP; codes
+/// and dates only if that is all they agreed to (no reason for a closure, no words about
+/// their needs); otherwise the words too, without the outcome changes unless they agreed
+/// to share them, and without any organisation they withdrew consent to be referred to.
+/// The link worker's own task wording never goes back (a to-do may name anyone or hold
+/// a concern): what happens next is the next appointment booked, by its date.
+pub fn message_back(
+    ws: &Workspace,
+    id: ReferralId,
+    options: MessageOptions,
+    today: NaiveDate,
+) -> Option<String> {
     let r = ws.referrals.get(&id)?;
     let options = match r.gp_share() {
         GpShare::Nothing => return None,
@@ -59,28 +67,35 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
         day(r.referral_date),
         lists.label(ListKind::ReferrerRoles, &r.referrer_role)
     ));
-    // Accepted once the person was seen or the work started; an episode
-    // closed without either (for example, unable to contact) was not.
-    let accepted =
-        r.first_seen().is_some() || r.history.iter().any(|h| h.status == ReferralStatus::Active);
-    if accepted {
-        out.push(format!(
-            "Code for the GP record: {} (once for this episode)",
-            REFERRAL.line()
-        ));
-    }
-    if r.status == ReferralStatus::Declined {
-        let on = r.history.last().map_or(r.referral_date, |h| h.date);
-        out.push(format!(
-            "Code for the GP record: {} ({})",
-            DECLINED.line(),
-            day(on)
-        ));
+    // The same codes as the GP record entry: the referral once the episode was taken up
+    // (an episode closed without contact, for example unable to contact, was not), and a
+    // decline on its day, even if the episode was reopened since.
+    for coded in codes_of(r) {
+        out.push(if coded.concept == REFERRAL {
+            format!(
+                "Code for the GP record: {} (once for this episode)",
+                REFERRAL.line()
+            )
+        } else {
+            format!(
+                "Code for the GP record: {} ({})",
+                coded.concept.line(),
+                day(coded.date)
+            )
+        });
     }
     if let Some(first) = r.first_seen() {
         out.push(format!("First seen: {}", day(first)));
     }
     let status_line = match (&r.closure, r.status) {
+        // Codes and dates only: the dates, not why the episode ended or what the person
+        // needs (a closure reason may say they died or withdrew).
+        (Some(c), ReferralStatus::Closed) if options.codes_only => {
+            format!("Closed: {}", day(c.date))
+        }
+        (_, ReferralStatus::NeedsBeyond) if options.codes_only => {
+            format!("Episode ended: {}", day(r.status_since()))
+        }
         (Some(c), ReferralStatus::Closed) => format!(
             "Closed: {} ({})",
             day(c.date),
@@ -230,13 +245,15 @@ pub fn message_back(ws: &Workspace, id: ReferralId, options: MessageOptions) -> 
             );
         }
     }
-    // The next dated task: what happens next, as the referrer would want to know.
-    let next = r
-        .open_tasks()
-        .filter_map(|t| t.due.map(|due| (due, t)))
-        .min_by_key(|(due, t)| (*due, t.id));
-    if let Some((due, t)) = next {
-        out.push(format!("Next step: {} (by {}).", t.text, day(due)));
+    // What happens next, as the referrer would want to know: the next appointment booked
+    // (while the episode is open). Never a task's own words.
+    if let Some(a) = r
+        .status
+        .is_open()
+        .then(|| r.next_appointment(today))
+        .flatten()
+    {
+        out.push(format!("Next appointment booked: {}.", day(a.date)));
     }
     Some(finish(out, ws))
 }
@@ -322,7 +339,7 @@ mod tests {
     fn the_message_tells_the_story_and_codes_the_referral() {
         let (mut ws, id) = journey_ws();
         answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert_eq!(text.matches("ONS4 personal wellbeing").count(), 1, "{text}");
         assert!(
             text.contains("1 questionnaire declined or not appropriate"),
@@ -346,7 +363,7 @@ mod tests {
     #[test]
     fn outcomes_stay_out_without_the_persons_agreement() {
         let (ws, id) = journey_ws();
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(!text.contains("3 → 6"), "{text}");
         assert!(text.contains("the person has not agreed to share them"));
     }
@@ -355,7 +372,8 @@ mod tests {
     fn codes_and_dates_only_leaves_the_detail_out() {
         let (mut ws, id) = journey_ws();
         answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
-        let text = message_back(&ws, id, MessageOptions { codes_only: true }).expect("written");
+        let text =
+            message_back(&ws, id, MessageOptions { codes_only: true }, today()).expect("written");
         assert!(text.contains("SNOMED CT 871731000000106"));
         assert!(text.contains("Closed: 20 Nov 2026"));
         for private in [
@@ -372,6 +390,8 @@ mod tests {
     fn an_episode_closed_without_contact_is_not_coded_as_accepted() {
         let mut ws = one_referral_ws();
         let id = *ws.referrals.keys().next().expect("one");
+        // With words going back, the reason is given.
+        answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::Yes);
         ws.change_status(
             id,
             Transition::Close {
@@ -381,7 +401,7 @@ mod tests {
             today(),
         )
         .expect("closed");
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(!text.contains("871731000000106"), "{text}");
         assert!(text.contains("Closed: 20 Nov 2026 (Unable to contact)"));
     }
@@ -399,7 +419,8 @@ mod tests {
             today(),
         )
         .expect("declined");
-        let text = message_back(&ws, id, MessageOptions { codes_only: true }).expect("written");
+        let text =
+            message_back(&ws, id, MessageOptions { codes_only: true }, today()).expect("written");
         assert!(
             text.contains("SNOMED CT 871711000000103 |Social prescribing declined| (4 Nov 2026)")
         );
@@ -425,7 +446,7 @@ mod tests {
                 feedback: String::new(),
             },
         );
-        let full = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let full = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(full.contains("3 (low) → 6") && full.contains("Riverside Walking Group"));
         // Withdrawing consent to be referred on leaves that organisation out.
         answer(
@@ -434,12 +455,12 @@ mod tests {
             ConsentAbout::Connection(connection),
             ConsentAnswer::No,
         );
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(!text.contains("Riverside Walking Group"), "{text}");
         assert!(text.contains("3 (low) → 6"));
         // Withdrawing consent to share outcomes leaves the scores out.
         answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::No);
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(!text.contains("3 (low) → 6"), "{text}");
         assert!(text.contains("Getting out of the house"));
         // Codes only: whatever the form asks for, no words go back.
@@ -449,12 +470,138 @@ mod tests {
             ConsentAbout::GpInformation,
             ConsentAnswer::CodesOnly,
         );
-        let text = message_back(&ws, id, MessageOptions::default()).expect("written");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
         assert!(text.contains("SNOMED CT 871731000000106"));
         assert!(!text.contains("Getting out of the house"), "{text}");
         assert!(text.lines().count() < full.lines().count());
         // Nothing: there is no message at all.
         answer(&mut ws, id, ConsentAbout::GpInformation, ConsentAnswer::No);
-        assert_eq!(message_back(&ws, id, MessageOptions::default()), None);
+        assert_eq!(
+            message_back(&ws, id, MessageOptions::default(), today()),
+            None
+        );
+    }
+
+    #[test]
+    fn codes_and_dates_only_say_no_words_about_why_an_episode_ended() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        answer(
+            &mut ws,
+            id,
+            ConsentAbout::GpInformation,
+            ConsentAnswer::CodesOnly,
+        );
+        ws.change_status(
+            id,
+            Transition::Close {
+                reason: "died".into(),
+            },
+            "2026-11-20",
+            today(),
+        )
+        .expect("closed");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
+        assert!(text.contains("Closed: 20 Nov 2026"), "{text}");
+        assert!(!text.contains("Died"), "{text}");
+
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        ws.change_status(
+            id,
+            Transition::NeedsBeyond {
+                action: "Referred to the crisis team".into(),
+            },
+            "2026-11-19",
+            today(),
+        )
+        .expect("needs beyond");
+        // Nothing asked yet about the GP: codes and dates only.
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
+        assert!(text.contains("Episode ended: 19 Nov 2026"), "{text}");
+        assert!(
+            !text.contains("beyond") && !text.contains("crisis"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_link_workers_task_wording_never_goes_back_only_the_next_appointment() {
+        let (mut ws, id) = journey_ws();
+        ws.change_status(id, Transition::Reopen, "2026-11-21", today())
+            .expect("reopened");
+        for text in [
+            "Chase Riverside Walking Group: first walk",
+            "Ring safeguarding lead: son takes her pension card",
+        ] {
+            ws.add_task(
+                crate::work::diary::TaskOwner::Referral(id),
+                &crate::work::diary::TaskDraft {
+                    text: text.into(),
+                    due: "2026-11-25".into(),
+                },
+            )
+            .expect("task");
+        }
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
+        for private in [
+            "Walking Group",
+            "safeguarding",
+            "pension",
+            "Chase",
+            "Next step",
+        ] {
+            assert!(!text.contains(private), "{private} in {text}");
+        }
+        ws.book_appointment(
+            id,
+            &crate::work::diary::AppointmentDraft {
+                date: "2026-11-26".into(),
+                start: "10:00".into(),
+                minutes: "30".into(),
+                mode: "telephone".into(),
+                place: "Room 3".into(),
+            },
+            today(),
+        )
+        .expect("booked");
+        let text = message_back(&ws, id, MessageOptions::default(), today()).expect("written");
+        assert!(
+            text.contains("Next appointment booked: 26 Nov 2026."),
+            "{text}"
+        );
+        assert!(!text.contains("Room 3"), "{text}");
+        // Once that day has passed, it is not "next" any more.
+        let later = "2026-11-27".parse().expect("date");
+        let text = message_back(&ws, id, MessageOptions::default(), later).expect("written");
+        assert!(!text.contains("Next appointment"), "{text}");
+    }
+
+    #[test]
+    fn a_decline_later_reopened_is_coded_as_the_gp_record_entry_codes_it() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        ws.change_status(
+            id,
+            Transition::Decline {
+                note: String::new(),
+            },
+            "2026-11-04",
+            today(),
+        )
+        .expect("declined");
+        ws.change_status(id, Transition::Reopen, "2026-11-10", today())
+            .expect("reopened");
+        let text =
+            message_back(&ws, id, MessageOptions { codes_only: true }, today()).expect("written");
+        let coded: Vec<String> = crate::views::gp_record::codes_of(&ws.referrals[&id])
+            .iter()
+            .map(|c| c.concept.line())
+            .collect();
+        assert_eq!(coded.len(), 2, "taken up and declined");
+        for line in &coded {
+            assert!(text.contains(line.as_str()), "{line} missing from {text}");
+        }
+        assert!(text.contains("871711000000103 |Social prescribing declined| (4 Nov 2026)"));
     }
 }
