@@ -11,6 +11,17 @@ use crate::model::{
 };
 use crate::store::crypto::Random;
 
+/// A 30-minute booking at `start` on `date`, with no place.
+pub fn booking(date: &str, start: &str, mode: &str) -> crate::work::diary::AppointmentDraft {
+    crate::work::diary::AppointmentDraft {
+        date: date.into(),
+        start: start.into(),
+        minutes: "30".into(),
+        mode: mode.into(),
+        place: String::new(),
+    }
+}
+
 /// The fixed "today" of the tests.
 pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).expect("valid date")

@@ -237,13 +237,7 @@ mod tests {
         for date in ["2026-11-24", "2026-12-01"] {
             ws.book_appointment(
                 id,
-                &AppointmentDraft {
-                    date: date.into(),
-                    start: "10:00".into(),
-                    minutes: "30".into(),
-                    mode: "telephone".into(),
-                    place: String::new(),
-                },
+                &crate::testing::booking(date, "10:00", "telephone"),
                 today(),
             )
             .expect("booked");

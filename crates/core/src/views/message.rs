@@ -406,8 +406,8 @@ mod tests {
         assert!(text.contains("Closed: 20 Nov 2026 (Unable to contact)"));
     }
 
-    #[test]
-    fn a_declined_referral_carries_the_declined_code() {
+    /// One referral (RV-0001), declined on 4 Nov 2026.
+    fn declined_on_4_november() -> (Workspace, ReferralId) {
         let mut ws = one_referral_ws();
         let id = *ws.referrals.keys().next().expect("one");
         ws.change_status(
@@ -419,6 +419,12 @@ mod tests {
             today(),
         )
         .expect("declined");
+        (ws, id)
+    }
+
+    #[test]
+    fn a_declined_referral_carries_the_declined_code() {
+        let (ws, id) = declined_on_4_november();
         let text =
             message_back(&ws, id, MessageOptions { codes_only: true }, today()).expect("written");
         assert!(
@@ -556,11 +562,8 @@ mod tests {
         ws.book_appointment(
             id,
             &crate::work::diary::AppointmentDraft {
-                date: "2026-11-26".into(),
-                start: "10:00".into(),
-                minutes: "30".into(),
-                mode: "telephone".into(),
                 place: "Room 3".into(),
+                ..crate::testing::booking("2026-11-26", "10:00", "telephone")
             },
             today(),
         )
@@ -579,17 +582,7 @@ mod tests {
 
     #[test]
     fn a_decline_later_reopened_is_coded_as_the_gp_record_entry_codes_it() {
-        let mut ws = one_referral_ws();
-        let id = *ws.referrals.keys().next().expect("one");
-        ws.change_status(
-            id,
-            Transition::Decline {
-                note: String::new(),
-            },
-            "2026-11-04",
-            today(),
-        )
-        .expect("declined");
+        let (mut ws, id) = declined_on_4_november();
         ws.change_status(id, Transition::Reopen, "2026-11-10", today())
             .expect("reopened");
         let text =
