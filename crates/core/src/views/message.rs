@@ -71,18 +71,15 @@ pub fn message_back(
     // (an episode closed without contact, for example unable to contact, was not), and a
     // decline on its day, even if the episode was reopened since.
     for coded in codes_of(r) {
-        out.push(if coded.concept == REFERRAL {
-            format!(
-                "Code for the GP record: {} (once for this episode)",
-                REFERRAL.line()
-            )
+        let when = if coded.concept == REFERRAL {
+            "once for this episode".to_owned()
         } else {
-            format!(
-                "Code for the GP record: {} ({})",
-                coded.concept.line(),
-                day(coded.date)
-            )
-        });
+            day(coded.date)
+        };
+        out.push(format!(
+            "Code for the GP record: {} ({when})",
+            coded.concept.line()
+        ));
     }
     if let Some(first) = r.first_seen() {
         out.push(format!("First seen: {}", day(first)));
