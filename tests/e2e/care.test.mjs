@@ -119,9 +119,24 @@ test('consent recorded and withdrawn narrows the message back and the GP record 
   await recordConsent(page, 'support', 'yes', 'written');
   await page.waitForSelector(byTestId('consent-prompt'), { state: 'detached' });
   await recordConsent(page, 'gp', 'yes');
+  // What happens next goes back as the next appointment's date, never a task's own words
+  // (a to-do may name an organisation or hold a concern).
+  const ahead = new Date(Date.now() + 7 * 86_400_000);
+  await page.fill(`#sec-tasks ${byTestId('task-input')}`, 'Ring safeguarding lead: son takes her pension card');
+  await page.fill(`#sec-tasks ${byTestId('task-due')}`, ahead.toISOString().slice(0, 10));
+  await page.click(`#sec-tasks ${byTestId('add-task')}`);
+  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=pension card`);
+  await page.fill(byTestId('booking-date'), ahead.toISOString().slice(0, 10));
+  await page.fill(byTestId('booking-start'), '10:00');
+  await page.click(byTestId('save-booking'));
+  await page.waitForSelector(byTestId('booking-done'));
   await page.click(byTestId('write-message'));
   const full = await page.inputValue(byTestId('message-text'));
   assert.match(full, /Reasons for referral: Loneliness or isolation; Housing/);
+  assert.match(full, new RegExp(`Next appointment booked: ${ahead.getUTCDate()} \\w+ ${ahead.getUTCFullYear()}\\.`));
+  assert.doesNotMatch(full, /safeguarding|pension|Next step/);
+  await page.locator(byTestId('message-panel')).scrollIntoViewIfNeeded();
+  await screenshot(page, 'message-back');
   assert.match(await page.inputValue(byTestId('gp-record-text')), /Social prescribing link worker: seen once; active since/);
   await screenshot(page, 'consent');
 
