@@ -69,10 +69,32 @@ async function audit(url, config) {
     if (!result) throw new Error('Lighthouse returned no result');
     const { lhr } = result;
     // The page did not load, or not enough to be measured (e.g. NO_FCP): no scores to report.
-    if (lhr.runtimeError) throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
+    if (lhr.runtimeError) {
+      throw Object.assign(new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`), {
+        code: lhr.runtimeError.code,
+      });
+    }
     return lhr;
   } finally {
     await chrome.kill();
+  }
+}
+
+/** Lighthouse's own failures to record a trace, which it says to meet by running again. */
+const TRACE_NOT_RECORDED = new Set(['NO_NAVSTART', 'NO_TRACING_STARTED']);
+
+/**
+ * `audit`, run again (up to twice) when Lighthouse failed to record its trace; any other
+ * failure, such as a page that never painted, is reported at once.
+ */
+async function auditAgainIfUnrecorded(url, config) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await audit(url, config);
+    } catch (error) {
+      if (attempt > 2 || !TRACE_NOT_RECORDED.has(error.code)) throw error;
+      console.log(`Lighthouse did not record its trace (${error.code}); running it again`);
+    }
   }
 }
 
@@ -149,7 +171,7 @@ try {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) {
       const started = Date.now();
-      const run = summarise(await audit(server.url, config));
+      const run = summarise(await auditAgainIfUnrecorded(server.url, config));
       run.seconds = Math.round((Date.now() - started) / 100) / 10;
       runs.push(run);
     }
