@@ -24,6 +24,7 @@ use std::time::Duration;
 pub fn start() {
     platform::mark("linkwork-main");
     console_error_panic_hook::set_once();
+    platform::use_for_entry_ids();
     if frame_shown() {
         take_over();
         return;

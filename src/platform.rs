@@ -18,6 +18,15 @@ pub fn now() -> DateTime<Utc> {
 /// The browser's cryptographic random source, for ids, salts and nonces.
 pub struct BrowserIds;
 
+/// New entries (contacts, tasks, consent answers…) take their ids from the browser's
+/// cryptographic random source and clock, so no two copies of a record ever make the same.
+pub fn use_for_entry_ids() {
+    linkwork_core::model::ids::use_platform(linkwork_core::model::ids::Platform {
+        fill: |out| BrowserIds.fill(out),
+        now_ms: || js_sys::Date::now().max(0.0) as u64,
+    });
+}
+
 impl Random for BrowserIds {
     fn fill(&mut self, out: &mut [u8]) {
         let crypto = web_sys::window().and_then(|w| w.crypto().ok());

@@ -158,7 +158,7 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (d, kind, concern, closed))| crate::model::risk::RiskEntry {
-                    id: crate::model::risk::RiskId(i as u32 + 1),
+                    id: crate::model::risk::RiskId::legacy(i as u32 + 1),
                     date: date + chrono::Duration::days(d),
                     kind: kind.to_owned(),
                     concern,
@@ -174,14 +174,14 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (d, about, answer, how))| crate::model::consent::ConsentEntry {
-                    id: crate::model::consent::ConsentId(i as u32 + 1),
+                    id: crate::model::consent::ConsentId::legacy(i as u32 + 1),
                     date: date + chrono::Duration::days(d),
                     about: match about {
                         0 => crate::model::consent::ConsentAbout::Support,
                         1 => crate::model::consent::ConsentAbout::GpInformation,
                         2 => crate::model::consent::ConsentAbout::Outcomes,
                         3 => crate::model::consent::ConsentAbout::Quote,
-                        _ => crate::model::consent::ConsentAbout::Connection(crate::model::directory::ConnectionId(1)),
+                        _ => crate::model::consent::ConsentAbout::Connection(crate::model::directory::ConnectionId::legacy(1)),
                     },
                     answer,
                     how,
@@ -191,12 +191,12 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (by, service, what, due, task))| crate::model::plan::AgreedAction {
-                    id: crate::model::plan::ActionId(i as u32 + 1),
+                    id: crate::model::plan::ActionId::legacy(i as u32 + 1),
                     by,
                     service,
                     what,
                     due: due.map(|d| date + chrono::Duration::days(d)),
-                    task: task.map(crate::model::diary::TaskId),
+                    task: task.map(crate::model::diary::TaskId::legacy),
                 })
                 .collect(),
             edits: edits
@@ -208,7 +208,7 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (text, due, done))| crate::model::diary::Task {
-                    id: crate::model::diary::TaskId(i as u32 + 1),
+                    id: crate::model::diary::TaskId::legacy(i as u32 + 1),
                     text,
                     due: due.map(|d| date + chrono::Duration::days(d)),
                     done: done.map(|d| date + chrono::Duration::days(d)),
@@ -218,19 +218,19 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (d, at, minutes, place, marked))| crate::model::diary::Appointment {
-                    id: crate::model::diary::AppointmentId(i as u32 + 1),
+                    id: crate::model::diary::AppointmentId::legacy(i as u32 + 1),
                     date: date + chrono::Duration::days(d),
                     start: chrono::NaiveTime::from_num_seconds_from_midnight_opt(at * 60, 0).expect("in the day"),
                     minutes,
                     mode: "telephone".into(),
                     place,
-                    contact: marked.then_some(ContactId(1)),
+                    contact: marked.then_some(ContactId::legacy(1)),
                 })
                 .collect(),
             contacts: contacts
                 .into_iter()
                 .map(|(id, d, minutes, outcome, note)| Contact {
-                    id: ContactId(id),
+                    id: ContactId::legacy(id),
                     date: date + chrono::Duration::days(d),
                     mode: "telephone".into(),
                     minutes,
@@ -242,7 +242,7 @@ prop_compose! {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (d, kind, minutes, text))| crate::model::diary::CaseNote {
-                    id: crate::model::diary::NoteId(i as u32 + 1),
+                    id: crate::model::diary::NoteId::legacy(i as u32 + 1),
                     date: date + chrono::Duration::days(d),
                     kind,
                     minutes,
@@ -271,6 +271,7 @@ prop_compose! {
                 .collect(),
             conflicts: Vec::new(),
             lineage: lineage.into_iter().map(crate::model::handover::Rev).collect(),
+            removed: Vec::new(),
         }
     }
 }
@@ -342,7 +343,7 @@ pub fn arb_workspace() -> impl Strategy<Value = Workspace> {
                     NaiveDate::from_ymd_opt(2020, 1, 1).expect("valid") + chrono::Duration::days(d)
                 });
                 ws.tasks.push(crate::model::diary::Task {
-                    id: crate::model::diary::TaskId(i as u32 + 1),
+                    id: crate::model::diary::TaskId::legacy(i as u32 + 1),
                     text: name.clone(),
                     due: day,
                     done: (!active).then_some(day).flatten(),
@@ -412,7 +413,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
     };
     ws.directory.insert(resource.id, resource.clone());
     ws.tasks.push(Task {
-        id: TaskId(1),
+        id: TaskId::legacy(1),
         text: "Ask the housing team about rv-0001 and the damp".into(),
         due: None,
         done: None,
@@ -420,7 +421,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
     ws.practice_work
         .activities
         .push(crate::model::practice_work::Activity {
-            id: crate::model::practice_work::ActivityId(1),
+            id: crate::model::practice_work::ActivityId::legacy(1),
             date: today(),
             kind: crate::model::practice_work::ActivityKind::TeamMeeting,
             practice: Some(ws.settings.practices[0].id),
@@ -477,7 +478,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
         });
         r.what_matters = format!("{m} what matters");
         r.risks.push(RiskEntry {
-            id: RiskId(1),
+            id: RiskId::legacy(1),
             date: date(5),
             kind: "safeguarding".into(),
             concern: format!("{m} risk concern"),
@@ -500,7 +501,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
                 ConsentHow::Written,
             ),
             (
-                ConsentAbout::Connection(ConnectionId(1)),
+                ConsentAbout::Connection(ConnectionId::legacy(1)),
                 ConsentAnswer::Yes,
                 ConsentHow::Verbal,
             ),
@@ -510,7 +511,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
         .enumerate()
         {
             r.consent.push(ConsentEntry {
-                id: ConsentId(i as u32 + 1),
+                id: ConsentId::legacy(i as u32 + 1),
                 date: date(5),
                 about,
                 answer,
@@ -518,21 +519,21 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
             });
         }
         r.plan.push(AgreedAction {
-            id: ActionId(1),
+            id: ActionId::legacy(1),
             by: ActionBy::Service,
             service: format!("{m} plan service"),
             what: format!("{m} plan action"),
             due: Some(date(20)),
-            task: Some(TaskId(1)),
+            task: Some(TaskId::legacy(1)),
         });
         r.tasks.push(Task {
-            id: TaskId(1),
+            id: TaskId::legacy(1),
             text: format!("{m} task"),
             due: Some(date(20)),
             done: Some(date(19)),
         });
         r.contacts.push(Contact {
-            id: ContactId(1),
+            id: ContactId::legacy(1),
             date: date(5),
             mode: "practice".into(),
             minutes: 45,
@@ -540,23 +541,23 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
             note: format!("{m} contact note"),
         });
         r.appointments.push(Appointment {
-            id: AppointmentId(1),
+            id: AppointmentId::legacy(1),
             date: date(5),
             start: chrono::NaiveTime::from_hms_opt(10, 30, 0).expect("valid time"),
             minutes: 45,
             mode: "practice".into(),
             place: format!("{m} room"),
-            contact: Some(ContactId(1)),
+            contact: Some(ContactId::legacy(1)),
         });
         r.case_notes.push(CaseNote {
-            id: NoteId(1),
+            id: NoteId::legacy(1),
             date: date(6),
             kind: NoteKind::OnBehalf,
             minutes: 20,
             text: format!("{m} case note"),
         });
         r.connections.push(Connection {
-            id: ConnectionId(1),
+            id: ConnectionId::legacy(1),
             resource: Some(resource.id),
             name: "Riverside Walking Group".into(),
             category: "physical_activity".into(),
@@ -575,7 +576,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
         });
         r.goals = vec![format!("{m} first goal"), format!("{m} second goal")];
         r.measures.push(MeasureRecord {
-            id: MeasureId(1),
+            id: MeasureId::legacy(1),
             instrument: "ons4".into(),
             time_point: TimePoint::Baseline,
             date: date(5),
@@ -585,7 +586,7 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
             },
         });
         r.measures.push(MeasureRecord {
-            id: MeasureId(2),
+            id: MeasureId::legacy(2),
             instrument: "swemwbs".into(),
             time_point: TimePoint::Baseline,
             date: date(5),

@@ -14,10 +14,15 @@ use crate::model::{ContactOutcome, Workspace};
 /// Weeks the export covers unless asked otherwise.
 pub const DEFAULT_WEEKS: u32 = 4;
 
-/// The stable UID of one appointment.
-fn uid(key: crate::model::RecordKey, appointment: u32) -> String {
+/// The stable UID of one appointment, from its id (never reused, so no other appointment
+/// ever has it). An appointment booked before ids were unique keeps the UID it had, made
+/// from its old number, so calendars that have it still update it.
+fn uid(key: crate::model::RecordKey, appointment: crate::model::diary::AppointmentId) -> String {
     let mut what = b"appointment:".to_vec();
-    what.extend_from_slice(&appointment.to_le_bytes());
+    match appointment.legacy_number() {
+        Some(n) => what.extend_from_slice(&n.to_le_bytes()),
+        None => what.extend_from_slice(appointment.0.as_bytes()),
+    }
     format!("{:016x}@linkwork", key.of_part(&what))
 }
 
@@ -62,7 +67,7 @@ pub fn diary_ics(ws: &Workspace, from: NaiveDate, weeks: u32, stamp: DateTime<Ut
             };
             let mut event = icalendar::Event::new();
             event
-                .uid(&uid(r.key, a.id.0))
+                .uid(&uid(r.key, a.id))
                 .timestamp(stamp)
                 .sequence(sequence)
                 .summary(&format!("{reference} ({mode})"))

@@ -21,10 +21,11 @@ pub const HANDOVER_DOC: DocKind = DocKind {
 };
 
 /// The sealed contents.
+/// Version 2: entries' ids unique across copies (moved as stored records move to version 7).
 pub const HANDOVER_CONTENTS_DOC: DocKind = DocKind {
     format: "linkwork.handover-contents",
-    current: 1,
-    migrations: &[],
+    current: 2,
+    migrations: &[crate::store::format::records_v6_to_v7],
 };
 
 /// What the file says without its code.

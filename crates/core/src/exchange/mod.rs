@@ -4,5 +4,7 @@ pub mod calendar;
 pub mod handover;
 pub mod oruk;
 pub mod person_record;
+#[cfg(test)]
+mod simulation;
 pub mod spreadsheet;
 pub mod sync;

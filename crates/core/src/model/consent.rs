@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::directory::ConnectionId;
-use crate::model::{seq_id, Referral};
+use crate::model::{entry_id, Referral};
 
-seq_id!(
+entry_id!(
     /// Identifies one consent entry within its referral.
     ConsentId
 );

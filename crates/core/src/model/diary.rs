@@ -5,16 +5,16 @@
 use chrono::{NaiveDate, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{seq_id, ContactId, ContactOutcome, Referral};
+use crate::model::{entry_id, ContactId, ContactOutcome, Referral};
 
 /// Longest task, in characters.
 pub const MAX_TASK_LEN: usize = 200;
 
-seq_id!(
+entry_id!(
     /// Identifies one booked appointment within its referral.
     AppointmentId
 );
-seq_id!(
+entry_id!(
     /// Identifies one task within its referral, or within the workspace's own tasks.
     TaskId
 );
@@ -66,7 +66,7 @@ impl Task {
     }
 }
 
-seq_id!(
+entry_id!(
     /// Identifies one case note within its referral.
     NoteId
 );

@@ -8,7 +8,7 @@ crate::model::id_type!(
     /// Identifies a resource in the directory.
     ResourceId
 );
-crate::model::seq_id!(
+crate::model::entry_id!(
     /// Identifies a connection within its referral.
     ConnectionId
 );

@@ -72,6 +72,38 @@ pub struct Rev(pub u64);
 
 crate::model::hex64_serde!(Rev, "a version is 16 hex digits");
 
+/// An entry taken out of a record (a booking made in error, a task or note removed): kept as
+/// a mark for as long as the record is kept, so that no copy of the record made before the
+/// removal (a colleague's, another PC's, an older file) can bring the entry back.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Removed {
+    /// The entry, as parts are named: "tasks/<id>".
+    pub part: String,
+    /// For a booked appointment, when it was booked for: calendar files made after the
+    /// removal still carry it, cancelled, so calendars that have it take it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<Slot>,
+}
+
+/// When a removed appointment was booked for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Slot {
+    pub date: NaiveDate,
+    /// "HH:MM", local time.
+    pub start: String,
+    pub minutes: u32,
+}
+
+impl Removed {
+    /// The mark for entry `id` of list `field`.
+    pub fn part(field: &str, id: impl std::fmt::Display) -> Self {
+        Self {
+            part: format!("{field}/{id}"),
+            slot: None,
+        }
+    }
+}
+
 /// One of two values a field or part had in two places.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Variant {
@@ -91,6 +123,10 @@ pub struct Conflict {
     /// For a part of a list, its id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<serde_json::Value>,
+    /// For one field of that part (changed differently in two places, while its other
+    /// fields merged), the field's name; the values are then that field's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
     /// Both values, in a fixed order (so merging is the same whichever side starts).
     pub values: Vec<Variant>,
 }

@@ -116,7 +116,7 @@ pub enum MeasureResult {
     },
 }
 
-crate::model::seq_id!(
+crate::model::entry_id!(
     /// Identifies a measure record within its referral.
     MeasureId
 );

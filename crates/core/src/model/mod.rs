@@ -9,6 +9,7 @@ pub mod consent;
 pub mod diary;
 pub mod directory;
 pub mod handover;
+pub mod ids;
 pub mod lists;
 pub mod measures;
 pub mod order;
@@ -498,6 +499,10 @@ pub struct Referral {
     /// The versions this referral was exchanged in, oldest first (see [`handover::Rev`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lineage: Vec<handover::Rev>,
+    /// Entries taken out of its lists, as marks that every copy keeps (see
+    /// [`handover::Removed`]), in part order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<handover::Removed>,
 }
 
 /// A change of status, on the day it happened.
@@ -515,40 +520,9 @@ pub struct Closure {
     pub reason: String,
 }
 
-/// An id unique within one referral: a small number, so that a caseload's
-/// many contacts and connections store (and compress) compactly.
-macro_rules! seq_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u32);
+pub(crate) use ids::entry_id;
 
-        impl $name {
-            /// One more than the largest id in use.
-            pub fn next(used: impl Iterator<Item = Self>) -> Self {
-                Self(used.map(|id| id.0).max().unwrap_or(0) + 1)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::num::ParseIntError;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                s.parse().map(Self)
-            }
-        }
-    };
-}
-
-pub(crate) use seq_id;
-
-seq_id!(
+entry_id!(
     /// Identifies one contact within its referral.
     ContactId
 );
@@ -630,7 +604,32 @@ impl Referral {
             arrived: Vec::new(),
             conflicts: Vec::new(),
             lineage: Vec::new(),
+            removed: Vec::new(),
         }
+    }
+
+    /// Marks entry `id` of list `field` as taken out (see [`handover::Removed`]).
+    pub fn mark_removed(&mut self, mark: handover::Removed) {
+        if let Err(at) = self.removed.binary_search(&mark) {
+            self.removed.insert(at, mark);
+        }
+    }
+
+    /// Puts its lists in the one order every copy keeps, whatever order entries arrived in:
+    /// contacts by date, appointments by date and time, everything else in the order the
+    /// entries were made (their ids); entries made at the same time stay in id order.
+    pub fn tidy(&mut self) {
+        use crate::model::order::sort_by_key;
+        sort_by_key(&mut self.contacts, |c| (c.date, c.id));
+        sort_by_key(&mut self.appointments, |a| (a.date, a.start, a.id));
+        sort_by_key(&mut self.consent, |e| e.id);
+        sort_by_key(&mut self.risks, |e| e.id);
+        sort_by_key(&mut self.plan, |e| e.id);
+        sort_by_key(&mut self.tasks, |e| e.id);
+        sort_by_key(&mut self.case_notes, |e| e.id);
+        sort_by_key(&mut self.connections, |e| e.id);
+        sort_by_key(&mut self.measures, |e| e.id);
+        sort_by_key(&mut self.removed, |e| e.clone());
     }
 
     /// Open and still this link worker's (not handed over to a colleague).

@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::diary::TaskId;
-use crate::model::seq_id;
+use crate::model::entry_id;
 
 /// Longest agreed action, or the name of the service doing it, in characters.
 pub const MAX_ACTION_LEN: usize = 200;
 
-seq_id!(
+entry_id!(
     /// Identifies one agreed action within its referral.
     ActionId
 );

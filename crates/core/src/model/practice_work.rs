@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::model::directory::ResourceId;
-use crate::model::{choice, seq_id, Choice, PracticeId};
+use crate::model::{choice, entry_id, Choice, PracticeId};
 
 /// The level of the role an activity belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -78,7 +78,7 @@ impl ActivityKind {
     }
 }
 
-seq_id!(
+entry_id!(
     /// Identifies a practice or community activity within the workspace.
     ActivityId
 );
@@ -269,7 +269,7 @@ pub struct WorkerChanges {
     pub note: String,
 }
 
-seq_id!(
+entry_id!(
     /// Identifies a check-in within the workspace.
     CheckInId
 );
@@ -304,7 +304,7 @@ impl CheckIn {
     /// A check-in with nothing rated yet (its id is assigned when it is added).
     pub fn blank(practice: PracticeId, date: NaiveDate) -> Self {
         Self {
-            id: CheckInId(0),
+            id: CheckInId::legacy(0),
             practice,
             date,
             with_lead: false,

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{seq_id, Referral};
+use crate::model::{entry_id, Referral};
 
 /// Longest concern, action or resolution, in characters.
 pub const MAX_RISK_TEXT: usize = 1000;
@@ -15,7 +15,7 @@ pub use crate::model::lists::LONE_WORKING;
 /// The contact mode of a home visit (an id in the suggested contact modes).
 pub const HOME_VISIT: &str = "home_visit";
 
-seq_id!(
+entry_id!(
     /// Identifies one risk entry within its referral.
     RiskId
 );

@@ -263,7 +263,7 @@ mod tests {
         for n in 1..=2 {
             ws.referrals.get_mut(&id).expect("one").connections.push(
                 crate::model::directory::Connection {
-                    id: crate::model::directory::ConnectionId(n),
+                    id: crate::model::directory::ConnectionId::legacy(n),
                     resource: None,
                     name: "Men's shed".into(),
                     category: "social".into(),

@@ -437,7 +437,7 @@ mod tests {
     fn each_withdrawal_narrows_the_message_back() {
         let (mut ws, id) = journey_ws();
         answer(&mut ws, id, ConsentAbout::Outcomes, ConsentAnswer::Yes);
-        let connection = crate::model::directory::ConnectionId(1);
+        let connection = crate::model::directory::ConnectionId::legacy(1);
         ws.referrals.get_mut(&id).expect("one").connections.push(
             crate::model::directory::Connection {
                 id: connection,

@@ -369,14 +369,14 @@ mod tests {
         ];
         r.notes = "Lives alone since her husband died".into();
         r.case_notes.push(crate::model::diary::CaseNote {
-            id: crate::model::diary::NoteId(1),
+            id: crate::model::diary::NoteId::legacy(1),
             date: today(),
             kind: crate::model::diary::NoteKind::Note,
             minutes: 0,
             text: "Seemed low on the phone today".into(),
         });
         r.risks.push(crate::model::risk::RiskEntry {
-            id: crate::model::risk::RiskId(1),
+            id: crate::model::risk::RiskId::legacy(1),
             date: today(),
             kind: "safeguarding".into(),
             concern: "Son takes her pension".into(),
@@ -397,7 +397,7 @@ mod tests {
             (4, "Men's Shed", None, ConnectionStatus::Stopped),
         ] {
             r.connections.push(Connection {
-                id: ConnectionId(n),
+                id: ConnectionId::legacy(n),
                 resource,
                 name: name.into(),
                 category: "social".into(),
@@ -513,7 +513,7 @@ mod tests {
         answer(
             &mut ws,
             id,
-            ConsentAbout::Connection(ConnectionId(1)),
+            ConsentAbout::Connection(ConnectionId::legacy(1)),
             ConsentAnswer::No,
         );
         let text = person_plan(&ws, id, today()).expect("a plan").text();

@@ -94,7 +94,7 @@ impl Workspace {
         {
             return Err(ConsentError::Unchanged);
         }
-        let id = ConsentId::next(r.consent.iter().map(|e| e.id));
+        let id = ConsentId::new();
         r.consent.push(ConsentEntry {
             id,
             date,
@@ -188,7 +188,7 @@ mod tests {
             (
                 with(
                     "2026-11-20",
-                    ConsentAbout::Connection(crate::model::directory::ConnectionId(9)),
+                    ConsentAbout::Connection(crate::model::directory::ConnectionId::legacy(9)),
                     ConsentAnswer::Yes,
                 ),
                 ConsentError::NoSuchConnection,

@@ -382,7 +382,7 @@ impl Workspace {
         let r = self
             .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
-        a.id = AppointmentId::next(r.appointments.iter().map(|a| a.id));
+        a.id = AppointmentId::new();
         let id = a.id;
         let lone_working = a.mode == crate::model::risk::HOME_VISIT && r.lone_working_risk();
         r.appointments.push(a);
@@ -414,7 +414,16 @@ impl Workspace {
         if r.appointment_state(a) != AppointmentState::Booked {
             return Err(DiaryError::AlreadyMarked);
         }
+        let slot = crate::model::handover::Slot {
+            date: a.date,
+            start: a.start.format("%H:%M").to_string(),
+            minutes: a.minutes,
+        };
         r.appointments.retain(|a| a.id != id);
+        r.mark_removed(crate::model::handover::Removed {
+            slot: Some(slot),
+            ..crate::model::handover::Removed::part("appointments", id)
+        });
         let person = r.person;
         Ok(self.chunk_of(person).unwrap_or_default())
     }
@@ -460,19 +469,23 @@ impl Workspace {
             outcome,
             note: String::new(),
         };
-        let new_id = ContactId::next(r.contacts.iter().map(|c| c.id));
-        let chunk = self.add_contact(referral, &contact, today).map_err(|e| {
-            e.into_iter()
-                .map(|e| match e {
-                    crate::work::journey::JourneyError::EpisodeEnded => DiaryError::EpisodeEnded,
-                    crate::work::journey::JourneyError::ModeUnknown => DiaryError::ModeUnknown,
-                    crate::work::journey::JourneyError::DateTooEarly(d) => {
-                        DiaryError::DateTooEarly(d)
-                    }
-                    _ => DiaryError::NoSuchAppointment,
-                })
-                .collect::<Vec<_>>()
-        })?;
+        let new_id = ContactId::new();
+        let chunk = self
+            .add_contact_as(referral, new_id, &contact, today)
+            .map_err(|e| {
+                e.into_iter()
+                    .map(|e| match e {
+                        crate::work::journey::JourneyError::EpisodeEnded => {
+                            DiaryError::EpisodeEnded
+                        }
+                        crate::work::journey::JourneyError::ModeUnknown => DiaryError::ModeUnknown,
+                        crate::work::journey::JourneyError::DateTooEarly(d) => {
+                            DiaryError::DateTooEarly(d)
+                        }
+                        _ => DiaryError::NoSuchAppointment,
+                    })
+                    .collect::<Vec<_>>()
+            })?;
         let r = self
             .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
@@ -516,7 +529,7 @@ impl Workspace {
     ) -> Result<TaskId, Vec<DiaryError>> {
         let (text, due) = draft.validate()?;
         let tasks = self.tasks_mut(owner).map_err(|e| vec![e])?;
-        let id = TaskId::next(tasks.iter().map(|t| t.id));
+        let id = TaskId::new();
         tasks.push(Task {
             id,
             text,
@@ -550,6 +563,11 @@ impl Workspace {
         tasks.retain(|t| t.id != id);
         if tasks.len() == before {
             return Err(DiaryError::NoSuchTask);
+        }
+        if let TaskOwner::Referral(referral) = owner {
+            if let Some(r) = self.changeable(referral) {
+                r.mark_removed(crate::model::handover::Removed::part("tasks", id));
+            }
         }
         Ok(())
     }
@@ -646,7 +664,7 @@ impl Workspace {
         let r = self
             .changeable(referral)
             .ok_or_else(|| vec![DiaryError::NoSuchReferral])?;
-        note.id = NoteId::next(r.case_notes.iter().map(|n| n.id));
+        note.id = NoteId::new();
         r.case_notes.push(note);
         crate::model::order::sort_by_key(&mut r.case_notes, |n| n.date);
         let person = r.person;
@@ -667,6 +685,7 @@ impl Workspace {
         if r.case_notes.len() == before {
             return Err(DiaryError::NoSuchNote);
         }
+        r.mark_removed(crate::model::handover::Removed::part("case_notes", id));
         let person = r.person;
         Ok(self.chunk_of(person).unwrap_or_default())
     }

@@ -110,7 +110,7 @@ impl Workspace {
             return Err(DirectoryError::BadDate);
         }
         r.connections.push(Connection {
-            id: ConnectionId::next(r.connections.iter().map(|c| c.id)),
+            id: ConnectionId::new(),
             resource,
             name,
             category,

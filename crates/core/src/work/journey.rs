@@ -201,14 +201,23 @@ impl Workspace {
         draft: &ContactDraft,
         today: NaiveDate,
     ) -> Result<u32, Vec<JourneyError>> {
+        self.add_contact_as(id, ContactId::new(), draft, today)
+    }
+
+    /// [`Workspace::add_contact`], the new contact taking the id `new` (made by the caller,
+    /// who links something to it).
+    pub(crate) fn add_contact_as(
+        &mut self,
+        id: ReferralId,
+        new: ContactId,
+        draft: &ContactDraft,
+        today: NaiveDate,
+    ) -> Result<u32, Vec<JourneyError>> {
         let contact = draft.validate(self, id, today)?;
         let r = self.referral_mut(id).map_err(|e| vec![e])?;
         let attended = contact.outcome == ContactOutcome::Attended;
         let date = contact.date;
-        r.contacts.push(Contact {
-            id: ContactId::next(r.contacts.iter().map(|c| c.id)),
-            ..contact
-        });
+        r.contacts.push(Contact { id: new, ..contact });
         crate::model::order::sort_by_key(&mut r.contacts, |c| c.date);
         if attended && r.status.is_waiting() {
             r.status = ReferralStatus::Active;
@@ -230,6 +239,7 @@ impl Workspace {
     ) -> Result<u32, JourneyError> {
         let r = self.referral_mut(id)?;
         r.contacts.retain(|c| c.id != contact);
+        r.mark_removed(crate::model::handover::Removed::part("contacts", contact));
         // An appointment it recorded is back to be marked.
         for a in r
             .appointments
@@ -650,20 +660,20 @@ mod tests {
         .expect("recorded");
         let r = ws.referrals.get_mut(&id).expect("exists");
         r.tasks.push(Task {
-            id: TaskId(1),
+            id: TaskId::legacy(1),
             text: "Call".into(),
             due: Some(NaiveDate::from_ymd_opt(2026, 11, 20).expect("date")),
             done: None,
         });
         // A later task and an overdue one already done do not hide it, nor raise it.
         r.tasks.push(Task {
-            id: TaskId(2),
+            id: TaskId::legacy(2),
             text: "Old".into(),
             due: Some(NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")),
             done: Some(NaiveDate::from_ymd_opt(2026, 11, 2).expect("date")),
         });
         r.risks.push(crate::model::risk::RiskEntry {
-            id: crate::model::risk::RiskId(1),
+            id: crate::model::risk::RiskId::legacy(1),
             date: today(),
             kind: "safeguarding".into(),
             concern: "Worried about a neighbour".into(),

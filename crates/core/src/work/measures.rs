@@ -667,7 +667,7 @@ mod tests {
 
     fn record(id: u32, date: u32, tp: TimePoint, answers: Vec<u8>) -> MeasureRecord {
         MeasureRecord {
-            id: MeasureId(id),
+            id: MeasureId::legacy(id),
             instrument: "ons4".into(),
             time_point: tp,
             date: NaiveDate::from_ymd_opt(2026, 10, date).expect("date"),
@@ -946,7 +946,7 @@ impl crate::model::Workspace {
         let r = self
             .changeable(referral)
             .ok_or(MeasureError::NoSuchReferral)?;
-        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        let id = MeasureId::new();
         r.measures.push(MeasureRecord {
             id,
             instrument: draft.instrument.clone(),
@@ -1227,7 +1227,7 @@ mod workspace_tests {
             .find(|m| m.time_point == TimePoint::Review && m.instrument == "ons4")
             .expect("review")
             .clone();
-        early.id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        early.id = MeasureId::new();
         early.date = NaiveDate::from_ymd_opt(2026, 11, 3).expect("date");
         early.result = answers(vec![9, 9, 9, 0]);
         r.measures.push(early);

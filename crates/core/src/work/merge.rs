@@ -37,6 +37,15 @@ pub trait Mergeable: Serialize + DeserializeOwned + Clone {
     fn clear_local(&mut self);
     /// Takes `other`'s local fields in place of its own.
     fn keep_local(&mut self, other: &Self);
+    /// Puts its lists in the order every copy keeps, after a merge.
+    fn tidy(&mut self) {}
+    /// Whether every removal of an entry made in this version leaves a mark
+    /// ([`crate::model::handover::Removed`]). Then an entry one copy lacks is taken out only
+    /// by a mark (or, for an entry made before marks, by the common version), never because
+    /// a common version that may be wrong had it: a merge never loses an addition.
+    fn marks_removals() -> bool {
+        false
+    }
 }
 
 /// Local: the record key (a secret kept from the first copy: never merged, so never shown in
@@ -59,6 +68,12 @@ impl Mergeable for Referral {
         self.handed.clone_from(&other.handed);
         self.arrived.clone_from(&other.arrived);
         self.lineage.clone_from(&other.lineage);
+    }
+    fn tidy(&mut self) {
+        Referral::tidy(self);
+    }
+    fn marks_removals() -> bool {
+        true
     }
 }
 
@@ -99,6 +114,12 @@ impl<T: Mergeable> Mergeable for Whole<T> {
     }
     fn keep_local(&mut self, other: &Self) {
         *self.0.lineage_mut() = other.0.lineage().to_vec();
+    }
+    fn tidy(&mut self) {
+        self.0.tidy();
+    }
+    fn marks_removals() -> bool {
+        T::marks_removals()
     }
 }
 
@@ -353,21 +374,42 @@ pub fn merge<T: Mergeable>(base: Option<&T>, a: Side<'_, T>, b: Side<'_, T>) -> 
         >= (updated(&cb), Value::Object(cb.clone()).to_string());
     let mut out = Map::new();
     let mut conflicts = Vec::new();
+    let removed = removals(&ca, &cb);
+    let gone: std::collections::BTreeSet<String> = removed
+        .iter()
+        .filter_map(|m| Some(m.get("part")?.as_str()?.to_owned()))
+        .collect();
     let keys: std::collections::BTreeSet<&String> = ca.keys().chain(cb.keys()).collect();
     for key in keys {
-        if key == "conflicts" {
+        if key == "conflicts" || key == REMOVED {
             continue;
         }
         let at = |m: &Map<String, Value>| m.get(key).cloned().unwrap_or(Value::Null);
         let (va, vb) = (at(&ca), at(&cb));
         let vbase = base.as_ref().map(at);
         let sides = [(a.label, &va), (b.label, &vb)];
-        let merged = merge_field(key, vbase.as_ref(), sides, a_wins, &mut conflicts);
+        let marks = T::marks_removals();
+        let mut merged = merge_field(key, vbase.as_ref(), sides, a_wins, marks, &mut conflicts);
+        // An entry removed on either copy stays removed, whatever the other did to it.
+        if let Value::Array(list) = &mut merged {
+            list.retain(|part| {
+                part.get("id").is_none_or(|id| {
+                    !gone.contains(&format!("{key}/{}", crate::model::handover::plain(id)))
+                })
+            });
+        }
         if !merged.is_null() {
             out.insert(key.clone(), merged);
         }
     }
-    let all = merge_conflicts(base.as_ref(), &ca, &cb, conflicts);
+    if !removed.is_empty() {
+        out.insert(
+            REMOVED.into(),
+            Value::Array(removed.into_iter().map(Value::Object).collect()),
+        );
+    }
+    let mut all = merge_conflicts(base.as_ref(), &ca, &cb, conflicts);
+    all.retain(|c| c.item.is_none() || !gone.contains(&c.part()));
     if !all.is_empty() {
         let text = serde_json::to_string(&all).unwrap_or_default();
         out.insert(
@@ -378,7 +420,37 @@ pub fn merge<T: Mergeable>(base: Option<&T>, a: Side<'_, T>, b: Side<'_, T>) -> 
     // Our local fields stay as they were.
     let mut merged: T = from_object(out);
     merged.keep_local(a.record);
+    merged.tidy();
     merged
+}
+
+/// The field holding a record's removal marks ([`crate::model::handover::Removed`]).
+const REMOVED: &str = "removed";
+
+/// Both copies' removal marks, each entry once (by its part), in part order.
+fn removals(a: &Map<String, Value>, b: &Map<String, Value>) -> Vec<Map<String, Value>> {
+    let mut all: std::collections::BTreeMap<String, Map<String, Value>> =
+        std::collections::BTreeMap::new();
+    let marks = [a, b]
+        .into_iter()
+        .filter_map(|m| m.get(REMOVED)?.as_array())
+        .flatten()
+        .filter_map(Value::as_object);
+    for mark in marks {
+        let Some(part) = mark.get("part").and_then(Value::as_str) else {
+            continue;
+        };
+        // The same entry marked on both copies with different details (a booking moved on
+        // one before the other took it out): the greater, so every copy keeps the same.
+        let text = Value::Object(mark.clone()).to_string();
+        match all.get(part) {
+            Some(kept) if Value::Object(kept.clone()).to_string().cmp(&text).is_ge() => {}
+            _ => {
+                all.insert(part.to_owned(), mark.clone());
+            }
+        }
+    }
+    all.into_values().collect()
 }
 
 /// The record's last-changed time, if it has one, for choosing which value shows.
@@ -393,10 +465,33 @@ fn merge_field(
     base: Option<&Value>,
     [(la, va), (lb, vb)]: [(&str, &Value); 2],
     a_wins: bool,
+    marks: bool,
     conflicts: &mut Vec<Conflict>,
 ) -> Value {
     if va == vb {
         return va.clone();
+    }
+    // A list of entries, where removals leave marks: merged entry by entry, so an entry one
+    // copy lacks is not taken as removed just because the common version had it.
+    let entries = marks
+        && matches!(
+            (va, vb),
+            (Value::Array(_), Value::Array(_))
+                | (Value::Null, Value::Array(_))
+                | (Value::Array(_), Value::Null)
+        );
+    if let (true, Some(ia), Some(ib)) = (entries, items(Some(va)), items(Some(vb))) {
+        let ibase = base.and_then(|b| items(Some(b)));
+        return Value::Array(merge_items(
+            key,
+            ibase,
+            ia,
+            ib,
+            [la, lb],
+            a_wins,
+            marks,
+            conflicts,
+        ));
     }
     if let Some(base) = base {
         if va == base {
@@ -420,7 +515,16 @@ fn merge_field(
     if let (Some(ia), Some(ib)) = (items(Some(va)), items(Some(vb))) {
         if !ia.is_empty() || !ib.is_empty() {
             let ibase = base.and_then(|b| items(Some(b)));
-            return Value::Array(merge_items(key, ibase, ia, ib, [la, lb], a_wins, conflicts));
+            return Value::Array(merge_items(
+                key,
+                ibase,
+                ia,
+                ib,
+                [la, lb],
+                a_wins,
+                marks,
+                conflicts,
+            ));
         }
     }
     if let (Value::Array(xa), Value::Array(xb)) = (va, vb) {
@@ -480,6 +584,7 @@ fn conflict(field: &str, item: Option<Value>, sides: [(&str, &Value); 2]) -> Con
     Conflict {
         field: field.to_owned(),
         item,
+        sub: None,
         values,
     }
 }
@@ -495,6 +600,7 @@ fn merge_items(
     b: Vec<(Value, Value)>,
     [la, lb]: [&str; 2],
     a_wins: bool,
+    marks: bool,
     conflicts: &mut Vec<Conflict>,
 ) -> Vec<Value> {
     let ids = |l: &[(Value, Value)]| l.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>();
@@ -515,6 +621,7 @@ fn merge_items(
     let find =
         |l: &[(Value, Value)], id: &Value| l.iter().find(|(i, _)| i == id).map(|(_, v)| v.clone());
     let mut out = Vec::with_capacity(order.len());
+    let mut extra = Vec::new();
     for id in order {
         let (pa, pb) = (find(&a, &id), find(&b, &id));
         let pbase = base.as_ref().and_then(|l| find(l, &id));
@@ -524,19 +631,124 @@ fn merge_items(
                     Some(pa)
                 } else if pbase.as_ref() == Some(&pa) {
                     Some(pb)
+                } else if two_entries(key, &id, base.is_some() && pbase.is_none()) {
+                    // Two different entries under one old number (made on two copies before
+                    // ids were unique): both are kept, the greater under a new id that every
+                    // copy gives it.
+                    let (first, second) = if pa.to_string().cmp(&pb.to_string()).is_le() {
+                        (pa, pb)
+                    } else {
+                        (pb, pa)
+                    };
+                    extra.push(reidentified(second));
+                    Some(first)
+                } else if let Some(both) = merge_entry(
+                    key,
+                    &id,
+                    pbase.as_ref(),
+                    [(la, &pa), (lb, &pb)],
+                    a_wins,
+                    conflicts,
+                ) {
+                    Some(both)
                 } else {
                     conflicts.push(conflict(key, Some(id.clone()), [(la, &pa), (lb, &pb)]));
                     Some(if a_wins { pa } else { pb })
                 }
             }
-            // Removed on the other side, unchanged here: stays removed.
-            (Some(p), None) | (None, Some(p)) if pbase.as_ref() == Some(&p) => None,
+            // Removed on the other side, unchanged here: stays removed. Where removals leave
+            // marks, only an entry made before them is judged so (the marks do the rest).
+            (Some(p), None) | (None, Some(p))
+                if pbase.as_ref() == Some(&p) && !(marks && made_with_marks(&id)) =>
+            {
+                None
+            }
             (Some(p), None) | (None, Some(p)) => Some(p),
             (None, None) => None,
         };
         out.extend(part);
     }
+    out.extend(extra);
     out
+}
+
+/// Whether the entry's id was made since removals leave marks (a UUIDv7, see
+/// [`crate::model::ids`]).
+fn made_with_marks(id: &Value) -> bool {
+    id.as_str()
+        .and_then(|t| uuid::Uuid::parse_str(t).ok())
+        .is_some_and(|u| u.get_version_num() == 7)
+}
+
+/// Whether two different entries with the same id in list `key` are two entries, not one
+/// changed in two places: only ever for an id made from an old number ([`crate::model::ids`]),
+/// when the common version did not have it (`added`: both copies added it), or in a list
+/// whose entries never change once made (consent answers).
+fn two_entries(key: &str, id: &Value, added: bool) -> bool {
+    let old = id
+        .as_str()
+        .and_then(|t| uuid::Uuid::parse_str(t).ok())
+        .and_then(crate::model::ids::legacy_number)
+        .is_some();
+    old && (added || key == "consent")
+}
+
+/// The entry under an id made from its content (so the same on every copy), sorting with
+/// the old numbered entries.
+fn reidentified(mut entry: Value) -> Value {
+    use blake2::Digest;
+    let mut h = blake2::Blake2b512::new();
+    h.update(b"linkwork.entry");
+    h.update(entry.to_string().as_bytes());
+    let out = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes[8..16].copy_from_slice(&out[..8]);
+    let id = uuid::Builder::from_custom_bytes(bytes).into_uuid();
+    if let Some(obj) = entry.as_object_mut() {
+        obj.insert("id".into(), Value::String(id.to_string()));
+    }
+    entry
+}
+
+/// One entry changed on both copies since their common version (`base`), merged field by
+/// field: a field changed on one side takes that change; one changed differently on both
+/// waits for a choice (a [`Conflict`] naming the entry and the field). `None` without a
+/// common version, or if the entries are not records with fields.
+fn merge_entry(
+    key: &str,
+    id: &Value,
+    base: Option<&Value>,
+    [(la, pa), (lb, pb)]: [(&str, &Value); 2],
+    a_wins: bool,
+    conflicts: &mut Vec<Conflict>,
+) -> Option<Value> {
+    let (Value::Object(base), Value::Object(oa), Value::Object(ob)) = (base?, pa, pb) else {
+        return None;
+    };
+    let fields: std::collections::BTreeSet<&String> = oa.keys().chain(ob.keys()).collect();
+    let mut out = Map::new();
+    for field in fields {
+        let at = |m: &Map<String, Value>| m.get(field).cloned().unwrap_or(Value::Null);
+        let (fa, fb, fbase) = (at(oa), at(ob), at(base));
+        let value = if fa == fb || fbase == fb {
+            fa
+        } else if fbase == fa {
+            fb
+        } else {
+            let mut c = conflict(key, Some(id.clone()), [(la, &fa), (lb, &fb)]);
+            c.sub = Some(field.clone());
+            conflicts.push(c);
+            if a_wins {
+                fa
+            } else {
+                fb
+            }
+        };
+        if !value.is_null() {
+            out.insert(field.clone(), value);
+        }
+    }
+    Some(Value::Object(out))
 }
 
 /// Whether every element of `short` appears in `long`, in the same order.
@@ -612,9 +824,20 @@ pub fn choose<T: Mergeable>(
                 Some(Value::Array(parts)) => parts,
                 _ => Vec::new(),
             };
-            match parts.iter_mut().find(|p| p.get("id") == Some(id)) {
-                Some(p) => *p = value,
-                None => parts.push(value),
+            let found = parts.iter_mut().find(|p| p.get("id") == Some(id));
+            match (found, &conflict.sub) {
+                (Some(Value::Object(entry)), Some(field)) => {
+                    if value.is_null() {
+                        entry.remove(field);
+                    } else {
+                        entry.insert(field.clone(), value);
+                    }
+                }
+                // The entry was removed since: a choice about one of its fields changes
+                // nothing (and never brings it back).
+                (None, Some(_)) | (Some(_), Some(_)) => {}
+                (Some(p), None) => *p = value,
+                (None, None) => parts.push(value),
             }
             map.insert(conflict.field.clone(), Value::Array(parts));
         }
@@ -677,7 +900,7 @@ mod tests {
                 });
             }
             Edit::AddContact(minutes, note) => {
-                let id = ContactId::next(r.contacts.iter().map(|c| c.id));
+                let id = ContactId::new();
                 r.contacts.push(Contact {
                     id,
                     date: day,
@@ -696,11 +919,12 @@ mod tests {
             Edit::RemoveContact(i) => {
                 let n = r.contacts.len();
                 if n > 0 {
-                    r.contacts.remove(i % n);
+                    let gone = r.contacts.remove(i % n);
+                    r.mark_removed(crate::model::handover::Removed::part("contacts", gone.id));
                 }
             }
             Edit::AddTask(text) => {
-                let id = TaskId::next(r.tasks.iter().map(|t| t.id));
+                let id = TaskId::new();
                 r.tasks.push(Task {
                     id,
                     text: text.clone(),
@@ -739,6 +963,7 @@ mod tests {
         fn arb_sent()(mut r in arb_referral(vec![PracticeId::from_random([1; 16])], vec![crate::model::PersonId::from_random([2; 16])])) -> Referral {
             let mut seen = std::collections::BTreeSet::new();
             r.contacts.retain(|c| seen.insert(c.id));
+            r.tidy();
             r.lineage.clear();
             stamp(&mut r);
             r
@@ -747,6 +972,28 @@ mod tests {
 
     fn side<'a>(label: &'a str, record: &'a Referral) -> Side<'a, Referral> {
         Side { label, record }
+    }
+
+    /// A list's entries less those removed (marked in `removed`).
+    fn without_removed(
+        key: &str,
+        value: &Value,
+        removed: &[crate::model::handover::Removed],
+    ) -> Value {
+        match value {
+            Value::Array(list) => Value::Array(
+                list.iter()
+                    .filter(|e| {
+                        e.get("id").is_none_or(|id| {
+                            let part = format!("{key}/{}", crate::model::handover::plain(id));
+                            !removed.iter().any(|m| m.part == part)
+                        })
+                    })
+                    .cloned()
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
     }
 
     /// Whether `value` of field `key` (from one copy) survives in `merged`: as the field's
@@ -810,7 +1057,8 @@ mod tests {
         }
 
         /// Without the common version, every value either copy had is still in the merge:
-        /// in the record, or kept in a conflict for a person to choose.
+        /// in the record, or kept in a conflict for a person to choose, unless a copy
+        /// removed it (its mark is then in the merge).
         #[test]
         fn merging_loses_nothing(
             base in arb_sent(),
@@ -825,6 +1073,7 @@ mod tests {
                     if key == "conflicts" {
                         continue;
                     }
+                    let value = without_removed(&key, &value, &m.removed);
                     prop_assert!(kept(&key, &value, &merged, &m.conflicts), "{key} = {value} lost");
                 }
             }
@@ -876,15 +1125,16 @@ mod tests {
             base in arb_sent(),
             ea in proptest::collection::vec(arb_edit(), 1..5),
         ) {
-            let a = edited(&base, &ea);
+            let mut a = edited(&base, &ea);
+            a.tidy();
             let m = merge(Some(&base), side("A", &base), side("B", &a));
             prop_assert_eq!(content(&m), content(&a));
         }
     }
 
     /// Two copies each removed a different contact. Without the common version the merge
-    /// keeps both contacts, which is exactly the version both started from; merging again
-    /// with either copy must still see the merge as the later one, not take that copy back.
+    /// keeps both removals (their marks); merging again with either copy must still see the
+    /// merge as the later one, not take that copy back.
     #[test]
     fn a_merge_that_restores_the_starting_version_stays_ahead_of_both_copies() {
         let ws = crate::testing::one_referral_ws();
@@ -908,11 +1158,13 @@ mod tests {
         stamp(&mut b);
         let m = reconcile(side("A", &a), side("B", &b));
         assert_eq!(m.relation, Relation::Apart);
-        assert_eq!(content(&m.record), content(&base), "both contacts kept");
+        // Each removal left a mark, so both stay removed without the common version.
+        let left: Vec<u32> = m.record.contacts.iter().map(|c| c.minutes).collect();
+        assert_eq!(left, [30], "neither removed contact comes back");
         for copy in [&a, &b] {
             let again = reconcile(side("A", &m.record), side("B", copy));
             assert_eq!(again.relation, Relation::Ahead);
-            assert_eq!(again.record.contacts.len(), 3);
+            assert_eq!(again.record.contacts.len(), 1);
             let back = reconcile(side("B", copy), side("A", &m.record));
             assert_eq!(back.relation, Relation::Behind);
             assert_eq!(content(&back.record), content(&m.record));
@@ -965,8 +1217,12 @@ mod tests {
         apply(&mut a, &Edit::AddTask("Book the walking group".into()));
         let r = reconcile(side("Sam", &a), side("Jo", &b)).record;
         assert_eq!(r.contacts.len(), 1, "matched by id, not duplicated");
+        // The two new tasks are two entries, each with its own id: both kept, no choice.
+        let tasks: Vec<&str> = r.tasks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(tasks, ["Chase the housing team", "Book the walking group"]);
         let parts: Vec<String> = r.conflicts.iter().map(Conflict::part).collect();
-        assert_eq!(parts, ["contacts/1", "tasks/1"], "{:?}", r.conflicts);
+        let contact = r.contacts[0].id;
+        assert_eq!(parts, [format!("contacts/{contact}")], "{:?}", r.conflicts);
         // Choosing a value for a part replaces that part only.
         let c = r
             .conflicts
@@ -976,7 +1232,8 @@ mod tests {
         let at = c.values.iter().position(|v| v.from == "Jo").expect("Jo's");
         let settled = choose(&r, c, at, |r| &mut r.conflicts).expect("chosen");
         assert_eq!(settled.contacts[0].minutes, 60);
-        assert_eq!(settled.conflicts.len(), 1);
+        assert!(settled.conflicts.is_empty());
+        assert_eq!(settled.tasks.len(), 2, "choosing never deletes an entry");
     }
 
     #[test]
@@ -1033,6 +1290,7 @@ mod tests {
         let c = Conflict {
             field: "status".into(),
             item: None,
+            sub: None,
             values: vec![Variant {
                 from: "X".into(),
                 value: Value::from("on_the_moon"),

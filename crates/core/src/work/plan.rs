@@ -199,7 +199,7 @@ impl Workspace {
         let r = self
             .changeable(referral)
             .ok_or_else(|| vec![PlanError::NoSuchReferral])?;
-        action.id = ActionId::next(r.plan.iter().map(|a| a.id));
+        action.id = ActionId::new();
         r.plan.push(action);
         crate::model::order::sort_by_key(&mut r.plan, |a| (a.due.is_none(), a.due, a.id));
         let person = r.person;
@@ -215,6 +215,7 @@ impl Workspace {
         if r.plan.len() == before {
             return Err(PlanError::NoSuchAction);
         }
+        r.mark_removed(crate::model::handover::Removed::part("plan", id));
         let person = r.person;
         Ok(self.chunk_of(person).unwrap_or_default())
     }

@@ -154,7 +154,7 @@ impl Workspace {
                     .map(|r| r.id)
             })
             .flatten();
-        let id = ActivityId::next(self.practice_work.activities.iter().map(|a| a.id));
+        let id = ActivityId::new();
         self.practice_work.activities.push(Activity {
             id,
             date,
@@ -210,7 +210,7 @@ impl Workspace {
         ] {
             *text = text.trim().to_owned();
         }
-        checkin.id = CheckInId::next(self.practice_work.checkins.iter().map(|c| c.id));
+        checkin.id = CheckInId::new();
         let id = checkin.id;
         self.practice_work.checkins.push(checkin);
         Ok(id)
@@ -251,7 +251,7 @@ mod tests {
     /// Adds an attended contact of `minutes` on `date` to the one referral.
     fn contact(ws: &mut Workspace, date: &str, minutes: u32, outcome: ContactOutcome) {
         let r = ws.referrals.values_mut().next().expect("one referral");
-        let id = ContactId::next(r.contacts.iter().map(|c| c.id));
+        let id = ContactId::new();
         r.contacts.push(Contact {
             id,
             date: day(date),

@@ -503,7 +503,7 @@ impl Workspace {
                 .open_tasks()
                 .any(|t| t.text == text && t.due == due);
             if !known {
-                let id = crate::model::diary::TaskId::next(referral.tasks.iter().map(|t| t.id));
+                let id = crate::model::diary::TaskId::new();
                 referral.tasks.push(crate::model::diary::Task {
                     id,
                     text,

@@ -218,7 +218,7 @@ impl Workspace {
         let r = self
             .changeable(referral)
             .ok_or_else(|| vec![RiskError::NoSuchReferral])?;
-        entry.id = RiskId::next(r.risks.iter().map(|e| e.id));
+        entry.id = RiskId::new();
         r.risks.push(entry);
         crate::model::order::sort_by_key(&mut r.risks, |e| (e.date, e.id));
         let person = r.person;

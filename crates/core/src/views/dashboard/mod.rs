@@ -150,7 +150,7 @@ mod tests {
     }
 
     fn contact(r: &mut Referral, date: &str, outcome: ContactOutcome, mode: &str) {
-        let id = ContactId::next(r.contacts.iter().map(|c| c.id));
+        let id = ContactId::new();
         r.contacts.push(Contact {
             id,
             date: day(date),
@@ -162,7 +162,7 @@ mod tests {
     }
 
     fn measure(r: &mut Referral, instrument: &str, date: &str, result: MeasureResult) {
-        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        let id = MeasureId::new();
         let time_point = if r.measures.iter().any(|m| m.instrument == instrument) {
             TimePoint::Review
         } else {
@@ -225,7 +225,7 @@ mod tests {
         measure(r, "swemwbs", "2026-10-05", answers(&[2; 7]));
         measure(r, "swemwbs", "2026-10-26", answers(&[4; 7]));
         r.connections.push(Connection {
-            id: crate::work::directory::ConnectionId(1),
+            id: crate::work::directory::ConnectionId::legacy(1),
             resource: None,
             name: "Walking group".into(),
             category: "nature".into(),
@@ -243,7 +243,7 @@ mod tests {
             feedback: String::new(),
         });
         r.connections.push(Connection {
-            id: crate::work::directory::ConnectionId(2),
+            id: crate::work::directory::ConnectionId::legacy(2),
             resource: None,
             name: "Debt advice".into(),
             category: "debt".into(),
@@ -261,7 +261,7 @@ mod tests {
             quote: "  It got me out of the house.  ".into(),
         });
         r.consent.push(crate::model::consent::ConsentEntry {
-            id: crate::model::consent::ConsentId(1),
+            id: crate::model::consent::ConsentId::legacy(1),
             date: day("2026-10-26"),
             about: crate::model::consent::ConsentAbout::Quote,
             answer: crate::model::consent::ConsentAnswer::Yes,
@@ -345,7 +345,7 @@ mod tests {
             (3, "2024-01-10", NoteKind::OnBehalf, 90),
         ] {
             r.case_notes.push(CaseNote {
-                id: NoteId(n),
+                id: NoteId::legacy(n),
                 date: day(date),
                 kind,
                 minutes,

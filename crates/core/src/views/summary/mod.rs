@@ -351,7 +351,7 @@ mod tests {
         let count = |s: &Summary| s.quotes.iter().filter(|q| **q == quote).count();
         assert!(count(&before) >= 1);
         r.consent.push(ConsentEntry {
-            id: ConsentId::next(r.consent.iter().map(|e| e.id)),
+            id: ConsentId::new(),
             date: today(),
             about: ConsentAbout::Quote,
             answer: ConsentAnswer::No,

@@ -205,7 +205,7 @@ pub(super) fn connect(
         let mut b = [0u8; 16];
         rng.fill(&mut b);
         r.connections.push(Connection {
-            id: ConnectionId::next(r.connections.iter().map(|c| c.id)),
+            id: ConnectionId::new(),
             resource: Some(resource.id),
             name: resource.name.clone(),
             category: resource.category.clone(),

@@ -56,7 +56,7 @@ pub(super) fn diary(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) 
             .map(|c| (c.date, c.mode.clone(), c.minutes.max(30), c.id))
             .collect();
         for (date, mode, minutes, contact) in booked {
-            let id = AppointmentId::next(r.appointments.iter().map(|a| a.id));
+            let id = AppointmentId::new();
             r.appointments.push(Appointment {
                 id,
                 date,
@@ -86,7 +86,7 @@ pub(super) fn diary(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) 
             let last = r.last_contact().unwrap_or(r.referral_date);
             if let Some(date) = date.filter(|d| *d > last && *d >= r.referral_date) {
                 let mode = pick(rng, &MODE_WEIGHTS[..5]).to_owned();
-                let id = AppointmentId::next(r.appointments.iter().map(|a| a.id));
+                let id = AppointmentId::new();
                 r.appointments.push(Appointment {
                     id,
                     date,
@@ -100,7 +100,7 @@ pub(super) fn diary(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) 
             if rng.gen_bool(0.3) {
                 let done = rng.gen_bool(0.4);
                 r.tasks.push(Task {
-                    id: TaskId::next(r.tasks.iter().map(|t| t.id)),
+                    id: TaskId::new(),
                     text: MORE_TASKS[index(rng, MORE_TASKS.len())].to_owned(),
                     due: rng
                         .gen_bool(0.8)
@@ -121,7 +121,7 @@ pub(super) fn diary(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: NaiveDate) 
     ];
     for (text, due) in workspace_tasks {
         ws.tasks.push(Task {
-            id: TaskId::next(ws.tasks.iter().map(|t| t.id)),
+            id: TaskId::new(),
             text: text.to_owned(),
             due: due.map(|d| today + Duration::days(d)),
             done: None,
@@ -138,7 +138,7 @@ pub fn top_up_diary(ws: &mut Workspace, appointments: usize, tasks: usize, today
             let date = (today + Duration::days(rng.gen_range(-10..=14))).max(r.referral_date);
             let mode = pick(&mut rng, &MODE_WEIGHTS[..5]).to_owned();
             r.appointments.push(Appointment {
-                id: AppointmentId::next(r.appointments.iter().map(|a| a.id)),
+                id: AppointmentId::new(),
                 date,
                 start: slot(&mut rng),
                 minutes: 45,
@@ -149,7 +149,7 @@ pub fn top_up_diary(ws: &mut Workspace, appointments: usize, tasks: usize, today
         }
         while r.tasks.len() < tasks {
             r.tasks.push(Task {
-                id: TaskId::next(r.tasks.iter().map(|t| t.id)),
+                id: TaskId::new(),
                 text: MORE_TASKS[index(&mut rng, MORE_TASKS.len())].to_owned(),
                 due: Some(today + Duration::days(rng.gen_range(-14..=14))),
                 done: rng.gen_bool(0.3).then_some(today),

@@ -37,7 +37,7 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
         } else {
             (7, 1, 5)
         };
-        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        let id = MeasureId::new();
         let refused = rng.gen_range(0..100u32);
         let result = if refused < 6 {
             MeasureResult::Declined {
@@ -99,7 +99,7 @@ pub(super) fn outcomes(rng: &mut ChaCha8Rng, r: &mut Referral) {
         } else {
             TimePoint::Review
         };
-        let id = MeasureId::next(r.measures.iter().map(|m| m.id));
+        let id = MeasureId::new();
         r.measures.push(MeasureRecord {
             id,
             instrument: instrument.into(),
@@ -171,7 +171,7 @@ fn work_on_behalf(r: &mut Referral) {
     }
     let pick = (r.key.0 >> 8) as usize;
     r.case_notes.push(CaseNote {
-        id: NoteId::next(r.case_notes.iter().map(|n| n.id)),
+        id: NoteId::new(),
         date: first,
         kind: NoteKind::OnBehalf,
         minutes: 15 + 15 * (pick % 3) as u32,
@@ -209,7 +209,7 @@ fn plan(r: &mut Referral) {
     .enumerate()
     {
         r.plan.push(AgreedAction {
-            id: ActionId(i as u32 + 1),
+            id: ActionId::legacy(i as u32 + 1),
             by,
             service: String::new(),
             what: what.to_owned(),
@@ -221,7 +221,7 @@ fn plan(r: &mut Referral) {
 
 fn agree(r: &mut Referral, about: ConsentAbout, answer: ConsentAnswer) {
     let date = r.first_seen().unwrap_or(r.referral_date);
-    let id = ConsentId::next(r.consent.iter().map(|e| e.id));
+    let id = ConsentId::new();
     r.consent.push(ConsentEntry {
         id,
         date,

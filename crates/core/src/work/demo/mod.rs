@@ -259,7 +259,7 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
         ),
     ] {
         if raised {
-            let id = crate::model::risk::RiskId::next(r.risks.iter().map(|e| e.id));
+            let id = crate::model::risk::RiskId::new();
             r.risks.push(crate::model::risk::RiskEntry {
                 id,
                 date,
@@ -319,7 +319,7 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
                 let mut b = [0u8; 16];
                 rng.fill(&mut b);
                 r.contacts.push(Contact {
-                    id: ContactId(n + 1),
+                    id: ContactId::legacy(n + 1),
                     date: day(at),
                     mode: pick(rng, &MODE_WEIGHTS).to_owned(),
                     minutes: pick(rng, &[(15u32, 15), (30, 30), (45, 25), (60, 25), (90, 5)]),
@@ -362,7 +362,7 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
                 });
             } else if rng.gen_bool(0.75) {
                 r.tasks.push(crate::model::diary::Task {
-                    id: crate::model::diary::TaskId(1),
+                    id: crate::model::diary::TaskId::new(),
                     text: NEXT_STEPS[index(rng, NEXT_STEPS.len())].to_owned(),
                     due: Some(today + chrono::Duration::days(rng.gen_range(-10..=21))),
                     done: None,
@@ -372,8 +372,19 @@ fn journey(rng: &mut ChaCha8Rng, r: &mut Referral, today: NaiveDate) {
     }
 }
 
-/// Makes a synthetic workspace of `spec.referrals` referrals ending `today`.
+/// Makes a synthetic workspace of `spec.referrals` referrals ending `today`. The same spec
+/// and day make the same workspace, entries' ids included (made from the seed, timed two
+/// years before `today`, so anything added to the demo later sorts after them).
 pub fn generate(spec: &DemoSpec, today: NaiveDate) -> Workspace {
+    let start = (today - chrono::Duration::days(730))
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| {
+            u64::try_from(t.and_utc().timestamp_millis()).unwrap_or(0)
+        });
+    crate::model::ids::seeded(spec.seed ^ 0x4944_5321, start, || made(spec, today))
+}
+
+fn made(spec: &DemoSpec, today: NaiveDate) -> Workspace {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let mut ws = Workspace::new();
     for (name, _, size) in PRACTICES {
@@ -545,7 +556,7 @@ pub fn top_up_contacts(ws: &mut Workspace, per_referral: usize, today: NaiveDate
             let mut b = [0u8; 16];
             rng.fill(&mut b);
             r.contacts.push(Contact {
-                id: ContactId::next(r.contacts.iter().map(|c| c.id)),
+                id: ContactId::new(),
                 date: r.referral_date + chrono::Duration::days(rng.gen_range(0..=span)),
                 mode: pick(&mut rng, &MODE_WEIGHTS).to_owned(),
                 minutes: pick(
@@ -573,7 +584,7 @@ pub fn top_up_measures(ws: &mut Workspace, today: NaiveDate) {
         ] {
             let answers = (0..4).map(|_| rng.gen_range(0..=10u8)).collect();
             r.measures.push(MeasureRecord {
-                id: MeasureId::next(r.measures.iter().map(|m| m.id)),
+                id: MeasureId::new(),
                 instrument: "ons4".into(),
                 time_point,
                 date,

@@ -59,7 +59,7 @@ pub(super) fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: Nai
         } else {
             (None, String::new())
         };
-        let id = ActivityId::next(ws.practice_work.activities.iter().map(|a| a.id));
+        let id = ActivityId::new();
         ws.practice_work.activities.push(Activity {
             id,
             date,
@@ -117,7 +117,7 @@ pub(super) fn practice_work(rng: &mut ChaCha8Rng, ws: &mut Workspace, today: Nai
                 2 => Continuum::FittingIn,
                 _ => Continuum::Belonging,
             };
-            let id = CheckInId::next(ws.practice_work.checkins.iter().map(|c| c.id));
+            let id = CheckInId::new();
             ws.practice_work.checkins.push(CheckIn {
                 id,
                 practice: *practice,
