@@ -80,6 +80,31 @@ pub fn diary_ics(ws: &Workspace, from: NaiveDate, weeks: u32, stamp: DateTime<Ut
             }
             events.push((starts, reference.to_owned(), event.done()));
         }
+        // Taken out of the diary: still in the file, cancelled under its own UID, so a
+        // calendar that has it takes it out (its id is never used again).
+        for (id, slot) in r.removed.iter().filter_map(|m| {
+            let id = m.part.strip_prefix("appointments/")?.parse().ok()?;
+            Some((id, m.slot.as_ref()?))
+        }) {
+            let Ok(start) = chrono::NaiveTime::parse_from_str(&slot.start, "%H:%M") else {
+                continue;
+            };
+            if slot.date < from || slot.date >= to {
+                continue;
+            }
+            let starts = NaiveDateTime::new(slot.date, start);
+            let mut event = icalendar::Event::new();
+            event
+                .uid(&uid(r.key, id))
+                .timestamp(stamp)
+                .sequence(sequence)
+                .summary(reference)
+                .starts(starts)
+                .ends(starts + Duration::minutes(i64::from(slot.minutes)))
+                .status(EventStatus::Cancelled)
+                .class(icalendar::Class::Private);
+            events.push((starts, reference.to_owned(), event.done()));
+        }
     }
     crate::model::order::sort_by_key(&mut events, |(at, reference, _)| (*at, reference.clone()));
     for (_, _, event) in events {
@@ -295,5 +320,49 @@ mod tests {
             value(&events[0], "SUMMARY"),
             Some("RV-1\\;X\\nEND:VEVENT\\nBEGIN:VEVENT (Telephone)")
         );
+    }
+
+    /// An appointment taken out of the diary goes out cancelled under its own UID, and the
+    /// next booking (even at the same time) gets a UID of its own: a calendar never moves
+    /// the old event onto the new booking.
+    #[test]
+    fn a_removed_appointment_goes_out_cancelled_and_its_uid_is_never_reused() {
+        let mut ws = one_referral_ws();
+        let id = *ws.referrals.keys().next().expect("one");
+        let draft = AppointmentDraft {
+            date: "2026-11-26".into(),
+            start: "14:00".into(),
+            minutes: "30".into(),
+            mode: "telephone".into(),
+            place: String::new(),
+        };
+        let first = ws
+            .book_appointment(id, &draft, today())
+            .expect("booked")
+            .appointment;
+        let before = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(9)));
+        let old_uid = value(&before[0], "UID").expect("uid").to_owned();
+        ws.remove_appointment(id, first).expect("taken out");
+        let second = ws
+            .book_appointment(id, &draft, today())
+            .expect("booked")
+            .appointment;
+        assert_ne!(first, second, "a removed appointment's id is never reused");
+        let after = parse(&diary_ics(&ws, today(), DEFAULT_WEEKS, stamp(10)));
+        assert_eq!(after.len(), 2);
+        let of = |uid: &str| {
+            after
+                .iter()
+                .find(|e| value(e, "UID") == Some(uid))
+                .expect("the event")
+        };
+        assert_eq!(value(of(&old_uid), "STATUS"), Some("CANCELLED"));
+        assert_eq!(value(of(&old_uid), "DTSTART"), Some("20261126T140000"));
+        let new_uid = after
+            .iter()
+            .filter_map(|e| value(e, "UID"))
+            .find(|u| *u != old_uid)
+            .expect("a second UID");
+        assert_eq!(value(of(new_uid), "STATUS"), Some("CONFIRMED"));
     }
 }

@@ -1302,4 +1302,112 @@ mod tests {
             Err(ChoiceError::Unusable)
         );
     }
+
+    /// The cover case: Sam and Jo each add entries to the same person's record, Jo records
+    /// that the person withdrew GP sharing (dated later than Sam's "codes only"). Merged in
+    /// either order, every entry is there once, nothing waits for a choice, and the answer in
+    /// force is Jo's withdrawal.
+    #[test]
+    fn two_copies_adding_entries_keep_all_of_them_and_the_later_consent_is_in_force() {
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow, GpShare};
+        use crate::work::consent::ConsentDraft;
+        use crate::work::diary::{NoteDraft, TaskDraft, TaskOwner};
+        let mut sam = crate::testing::one_referral_ws();
+        let id = *sam.referrals.keys().next().expect("one");
+        if let Some(r) = sam.referrals.get_mut(&id) {
+            stamp(r);
+        }
+        let mut jo = sam.clone();
+        let today = crate::testing::today();
+        let consent = |date: &str, answer| ConsentDraft {
+            date: date.into(),
+            about: ConsentAbout::GpInformation,
+            answer,
+            how: ConsentHow::Verbal,
+        };
+        let task = |text: &str| TaskDraft {
+            text: text.into(),
+            due: String::new(),
+        };
+        sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
+            .expect("task");
+        sam.record_consent(id, &consent("2026-11-20", ConsentAnswer::CodesOnly), today)
+            .expect("consent");
+        jo.add_contact(
+            id,
+            &crate::work::journey::ContactDraft {
+                date: "2026-11-21".into(),
+                mode: "telephone".into(),
+                minutes: "0".into(),
+                // Not attended: a first attended contact would make the episode active on
+                // Jo's copy only, and without the version handed over that is a choice.
+                outcome: ContactOutcome::DidNotAttend,
+                note: String::new(),
+            },
+            today,
+        )
+        .expect("contact");
+        jo.add_task(TaskOwner::Referral(id), &task("Jo's task"))
+            .expect("task");
+        jo.add_case_note(
+            id,
+            &NoteDraft {
+                date: "2026-11-21".into(),
+                kind: crate::model::diary::NoteKind::Note,
+                minutes: String::new(),
+                text: "Jo's note".into(),
+            },
+            today,
+        )
+        .expect("note");
+        jo.record_consent(id, &consent("2026-11-21", ConsentAnswer::No), today)
+            .expect("withdrawal");
+        let (s, j) = (&sam.referrals[&id], &jo.referrals[&id]);
+        let one = reconcile(side("Sam", s), side("Jo", j)).record;
+        let other = reconcile(side("Jo", j), side("Sam", s)).record;
+        assert_eq!(
+            content(&one),
+            content(&other),
+            "the same whichever receives"
+        );
+        let tasks: Vec<&str> = one.tasks.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(tasks, ["Sam's task", "Jo's task"]);
+        assert_eq!(one.contacts.len(), 1);
+        assert_eq!(one.case_notes.len(), 1);
+        assert_eq!(one.consent.len(), 2, "both answers kept, none deleted");
+        assert!(one.conflicts.is_empty(), "{:?}", one.conflicts);
+        assert_eq!(
+            one.gp_share(),
+            GpShare::Nothing,
+            "the withdrawal is in force"
+        );
+    }
+
+    /// Two answers given on the same day: the one recorded later is in force, on every copy.
+    #[test]
+    fn the_same_day_the_answer_recorded_later_is_in_force_whichever_arrives_first() {
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow, GpShare};
+        use crate::work::consent::ConsentDraft;
+        let mut a = crate::testing::one_referral_ws();
+        let id = *a.referrals.keys().next().expect("one");
+        let mut b = a.clone();
+        let draft = |answer| ConsentDraft {
+            date: "2026-11-21".into(),
+            about: ConsentAbout::GpInformation,
+            answer,
+            how: ConsentHow::Verbal,
+        };
+        let today = crate::testing::today();
+        a.record_consent(id, &draft(ConsentAnswer::Yes), today)
+            .expect("first");
+        b.record_consent(id, &draft(ConsentAnswer::No), today)
+            .expect("recorded later");
+        let (ra, rb) = (&a.referrals[&id], &b.referrals[&id]);
+        for merged in [
+            reconcile(side("A", ra), side("B", rb)).record,
+            reconcile(side("B", rb), side("A", ra)).record,
+        ] {
+            assert_eq!(merged.gp_share(), GpShare::Nothing);
+        }
+    }
 }
