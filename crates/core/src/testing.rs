@@ -272,6 +272,7 @@ prop_compose! {
             conflicts: Vec::new(),
             lineage: lineage.into_iter().map(crate::model::handover::Rev).collect(),
             removed: Vec::new(),
+            exchanged: None,
         }
     }
 }

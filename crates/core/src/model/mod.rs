@@ -503,6 +503,11 @@ pub struct Referral {
     /// [`handover::Removed`]), in part order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<handover::Removed>,
+    /// The version handed to a colleague (its content only), kept until it comes back: the
+    /// version both copies started from, so that on its return a change made on one side
+    /// only is taken, not offered as a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchanged: Option<Box<Referral>>,
 }
 
 /// A change of status, on the day it happened.
@@ -605,6 +610,7 @@ impl Referral {
             conflicts: Vec::new(),
             lineage: Vec::new(),
             removed: Vec::new(),
+            exchanged: None,
         }
     }
 

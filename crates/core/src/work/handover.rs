@@ -24,7 +24,7 @@ use crate::model::{
     normalise_reference, Person, PersonId, Practice, PracticeId, Referral, Workspace,
 };
 use crate::store::format::StoreKey;
-use crate::work::merge::{reconcile, stamp, Mergeable, Reconciled, Relation, Side};
+use crate::work::merge::{reconcile, reconcile_from, stamp, Mergeable, Reconciled, Relation, Side};
 
 /// Everything a handover carries (sealed inside the file).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -238,6 +238,9 @@ impl Workspace {
                     on,
                 });
                 r.lineage = sent.lineage.clone();
+                let mut kept = sent.clone();
+                kept.clear_local();
+                r.exchanged = Some(Box::new(kept));
             }
         }
         for sent in &handover.people {
@@ -443,8 +446,20 @@ impl Workspace {
                     }
                     Some(ours) => {
                         let was_handed = ours.handed.is_some();
-                        let got = arriving(me, &ours, &handover.from, &theirs);
+                        let got = reconcile_from(
+                            ours.exchanged.as_deref(),
+                            Side {
+                                label: me,
+                                record: &ours,
+                            },
+                            Side {
+                                label: &handover.from,
+                                record: &theirs,
+                            },
+                        );
                         let mut record = got.record;
+                        // Back: the version sent has served.
+                        record.exchanged = None;
                         let changed = matches!(got.relation, Relation::Behind | Relation::Apart);
                         if changed || was_handed {
                             record.handed = None;
@@ -934,6 +949,81 @@ mod tests {
                 "Sam (Riverside): \"Sam's words\""
             ]
         );
+    }
+
+    /// The cover case: Sam hands a person over, takes them back and adds a task and "codes
+    /// only"; Jo, who did receive them, adds a contact that makes the episode active, a task
+    /// and a withdrawal of GP sharing, and hands back. Everything is there once, only what
+    /// changed on one side is taken (the status), nothing waits for a choice, and the
+    /// withdrawal is in force.
+    #[test]
+    fn a_take_back_and_a_hand_back_keep_both_sides_additions_and_the_later_withdrawal() {
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow, GpShare};
+        use crate::work::consent::ConsentDraft;
+        use crate::work::diary::{TaskDraft, TaskOwner};
+        let mut sam = demo(40);
+        let person = three_open(&sam)[0];
+        let id = sam.referrals_of(person).last().expect("one").id;
+        sam.referrals.get_mut(&id).expect("ours").status = ReferralStatus::Referred;
+        let out = sam
+            .prepare_handover(&[person], SAM, "Jo", this_morning())
+            .expect("made");
+        sam.mark_handed(&out.handover, today());
+        let mut jo = colleague(&sam);
+        let got = jo.receive(&out.handover, JO, today()).expect("received");
+        jo.apply_received(&out.handover, &got.preview, JO, today())
+            .expect("applied");
+        sam.take_back(&[person]);
+        let gp = |date: &str, answer| ConsentDraft {
+            date: date.into(),
+            about: ConsentAbout::GpInformation,
+            answer,
+            how: ConsentHow::Verbal,
+        };
+        let task = |text: &str| TaskDraft {
+            text: text.into(),
+            due: String::new(),
+        };
+        let yesterday = (today() - chrono::Duration::days(1)).to_string();
+        sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
+            .expect("task");
+        sam.record_consent(id, &gp(&yesterday, ConsentAnswer::CodesOnly), today())
+            .expect("codes only");
+        let contact = crate::work::journey::ContactDraft {
+            date: today().to_string(),
+            mode: "telephone".into(),
+            minutes: "30".into(),
+            outcome: ContactOutcome::Attended,
+            note: String::new(),
+        };
+        jo.add_contact(id, &contact, today()).expect("contact");
+        jo.add_task(TaskOwner::Referral(id), &task("Jo's task"))
+            .expect("task");
+        jo.record_consent(id, &gp(&today().to_string(), ConsentAnswer::No), today())
+            .expect("withdrawn");
+        let back = jo
+            .prepare_handover(&[person], JO, "Sam", this_morning())
+            .expect("made");
+        let got = sam.receive(&back.handover, SAM, today()).expect("received");
+        assert_eq!(got.preview.conflicts, 0, "two additions are no conflict");
+        let r = &got.workspace.referrals[&id];
+        assert!(r.conflicts.is_empty(), "{:?}", r.conflicts);
+        let tasks: Vec<&str> = r
+            .tasks
+            .iter()
+            .map(|t| t.text.as_str())
+            .filter(|t| t.ends_with("task"))
+            .collect();
+        assert_eq!(tasks, ["Sam's task", "Jo's task"]);
+        assert_eq!(r.status, ReferralStatus::Active, "Jo's change, taken");
+        assert_eq!(r.gp_share(), GpShare::Nothing);
+        let gp_answers = r
+            .consent
+            .iter()
+            .filter(|e| e.about == ConsentAbout::GpInformation)
+            .count();
+        assert!(gp_answers >= 2, "both answers kept");
+        assert!(r.exchanged.is_none(), "the version sent is no longer kept");
     }
 
     #[test]

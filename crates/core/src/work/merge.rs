@@ -62,12 +62,14 @@ impl Mergeable for Referral {
         self.handed = None;
         self.arrived = Vec::new();
         self.lineage = Vec::new();
+        self.exchanged = None;
     }
     fn keep_local(&mut self, other: &Self) {
         self.key = other.key;
         self.handed.clone_from(&other.handed);
         self.arrived.clone_from(&other.arrived);
         self.lineage.clone_from(&other.lineage);
+        self.exchanged.clone_from(&other.exchanged);
     }
     fn tidy(&mut self) {
         Referral::tidy(self);
@@ -283,8 +285,22 @@ pub struct Reconciled<T> {
 /// Reconciles our copy of a record with theirs: the rules in the module's description.
 /// Our local fields are kept; the lineages are joined and the result stamped.
 pub fn reconcile<T: Mergeable>(ours: Side<'_, T>, theirs: Side<'_, T>) -> Reconciled<T> {
+    reconcile_from(None, ours, theirs)
+}
+
+/// [`reconcile`], with `base` the version our copy was when it was last sent (if kept):
+/// used as the common version when both copies' lineages hold it.
+pub fn reconcile_from<T: Mergeable>(
+    base: Option<&T>,
+    ours: Side<'_, T>,
+    theirs: Side<'_, T>,
+) -> Reconciled<T> {
     let (o, t) = (content_hash(ours.record), content_hash(theirs.record));
     let relation = relation_of(ours.record, theirs.record, o, t);
+    let common = base.filter(|b| {
+        let h = content_hash(*b);
+        ours.record.lineage().contains(&h) && theirs.record.lineage().contains(&h)
+    });
     let (mut record, now) = match relation {
         Relation::Same | Relation::Ahead => (ours.record.clone(), Some(o)),
         Relation::Behind => {
@@ -292,7 +308,7 @@ pub fn reconcile<T: Mergeable>(ours: Side<'_, T>, theirs: Side<'_, T>) -> Reconc
             r.keep_local(ours.record);
             (r, Some(t))
         }
-        Relation::Apart => (merge(None, ours, theirs), None),
+        Relation::Apart => (merge(common, ours, theirs), None),
     };
     *record.lineage_mut() = joined(ours.record.lineage(), theirs.record.lineage());
     let now = now.unwrap_or_else(|| content_hash(&record));
