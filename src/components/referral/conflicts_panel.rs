@@ -1,34 +1,9 @@
 use leptos::prelude::*;
-use linkwork_core::model::handover::{plain, Conflict};
+use linkwork_core::model::handover::Conflict;
+use linkwork_core::views::conflicts::conflict_words;
 use linkwork_core::ReferralId;
-use serde_json::Value;
 
 use crate::state::use_state;
-
-/// A stored field's name in words: "what_matters" reads "What matters".
-fn field_words(field: &str) -> String {
-    let words = field.replace('_', " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-/// A value in words: text as it is, a part (a contact, a task) as its fields.
-fn value_words(v: &Value) -> String {
-    match v {
-        Value::Null => "(nothing)".into(),
-        Value::Object(map) => map
-            .iter()
-            .filter(|(k, _)| k.as_str() != "id")
-            .map(|(k, v)| format!("{}: {}", field_words(k), value_words(v)))
-            .collect::<Vec<_>>()
-            .join(" · "),
-        Value::Array(list) => list.iter().map(value_words).collect::<Vec<_>>().join(", "),
-        other => plain(other),
-    }
-}
 
 /// Values changed in two places before a handover came back (on the referral, or the
 /// person's details): both are shown with where they came from, and the link worker keeps
@@ -89,18 +64,18 @@ pub fn ConflictsPanel(
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <ul class="conflict-list">
                     {move || conflicts().into_iter().map(|(of_person, c)| {
-                        let what = match &c.item {
-                            Some(id) => format!("{} {}", field_words(&c.field), plain(id)),
-                            None => field_words(&c.field),
-                        };
-                        let what = if of_person { format!("{what} (the person's details)") } else { what };
-                        let choices = c.values.iter().enumerate().map(|(at, v)| {
+                        let words = state.ws.with(|ws| {
+                            ws.referrals.get(&referral).map(|r| conflict_words(ws, r, &c, of_person))
+                        });
+                        let Some(words) = words else { return ().into_any() };
+                        let what = words.what;
+                        let choices = words.choices.into_iter().enumerate().map(|(at, choice)| {
                             let c = c.clone();
-                            let label = format!("Keep {}'s value", v.from);
+                            let label = format!("Keep {}'s value", choice.from);
                             view! {
                                 <li>
-                                    <span class="muted">{format!("{}: ", v.from)}</span>
-                                    <span data-testid="conflict-value">{value_words(&v.value)}</span>
+                                    <span class="muted">{format!("{}: ", choice.who)}</span>
+                                    <span data-testid="conflict-value">{choice.value}</span>
                                     " "
                                     <button type="button" class="button button--secondary button--small" disabled=move || state.read_only()
                                         data-testid="keep-value" on:click=move |_| pick(of_person, &c, at)>{label}</button>
@@ -109,10 +84,10 @@ pub fn ConflictsPanel(
                         }).collect_view();
                         view! {
                             <li data-testid="conflict">
-                                <strong>{what}</strong>
+                                <strong data-testid="conflict-what">{what}</strong>
                                 <ul>{choices}</ul>
                             </li>
-                        }
+                        }.into_any()
                     }).collect_view()}
                 </ul>
             </section>

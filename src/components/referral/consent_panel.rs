@@ -1,39 +1,14 @@
 use leptos::ev;
 use leptos::prelude::*;
 use linkwork_core::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow};
+use linkwork_core::views::conflicts::{
+    consent_about_words as about_words, consent_answer_words as answer_words,
+};
 use linkwork_core::work::consent::{ConsentDraft, ConsentError};
-use linkwork_core::{Choice, Referral, ReferralId};
+use linkwork_core::{Choice, ReferralId};
 
 use crate::platform::{show_date, today};
 use crate::state::use_state;
-
-/// What an answer is about, in words.
-fn about_words(r: &Referral, about: ConsentAbout) -> String {
-    match about {
-        ConsentAbout::Support => "To be supported by the link worker".into(),
-        ConsentAbout::GpInformation => "Information going back to the GP".into(),
-        ConsentAbout::Outcomes => "Sharing changes in their outcome scores".into(),
-        ConsentAbout::Quote => "Using an anonymous quote from their feedback".into(),
-        ConsentAbout::Connection(id) => format!(
-            "Being referred on to {}",
-            r.connections
-                .iter()
-                .find(|c| c.id == id)
-                .map_or("an organisation no longer listed", |c| c.name.as_str())
-        ),
-    }
-}
-
-/// An answer, in words fitting what it is about.
-fn answer_words(about: ConsentAbout, answer: ConsentAnswer) -> &'static str {
-    match (about, answer) {
-        (ConsentAbout::GpInformation, ConsentAnswer::Yes) => "Everything",
-        (ConsentAbout::GpInformation, ConsentAnswer::CodesOnly) => "Codes only",
-        (ConsentAbout::GpInformation, ConsentAnswer::No) => "Nothing",
-        (_, ConsentAnswer::No) => "No",
-        (_, _) => "Yes",
-    }
-}
 
 /// A stable code for an answer's topic, for the form's select.
 fn about_code(about: ConsentAbout) -> String {

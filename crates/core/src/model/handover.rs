@@ -109,6 +109,9 @@ impl Removed {
 pub struct Variant {
     /// The workspace label of where this value was made.
     pub from: String,
+    /// The day that copy was last changed, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<NaiveDate>,
     /// The value, as stored.
     pub value: serde_json::Value,
 }

@@ -4,6 +4,7 @@
 mod attack;
 pub mod caseload;
 pub mod charts;
+pub mod conflicts;
 pub mod csv;
 pub mod dashboard;
 pub mod diary;

@@ -424,6 +424,14 @@ pub fn merge<T: Mergeable>(base: Option<&T>, a: Side<'_, T>, b: Side<'_, T>) -> 
             Value::Array(removed.into_iter().map(Value::Object).collect()),
         );
     }
+    // Each value says when its copy was last changed.
+    let days = [(a.label, updated(&ca)), (b.label, updated(&cb))];
+    for v in conflicts.iter_mut().flat_map(|c| c.values.iter_mut()) {
+        v.on = days
+            .iter()
+            .find(|(label, _)| *label == v.from)
+            .and_then(|(_, at)| at.map(|t| t.date_naive()));
+    }
     let mut all = merge_conflicts(base.as_ref(), &ca, &cb, conflicts);
     all.retain(|c| c.item.is_none() || !gone.contains(&c.part()));
     if !all.is_empty() {
@@ -593,6 +601,7 @@ fn conflict(field: &str, item: Option<Value>, sides: [(&str, &Value); 2]) -> Con
         .iter()
         .map(|(from, value)| Variant {
             from: (*from).to_owned(),
+            on: None,
             value: (*value).clone(),
         })
         .collect();
@@ -1309,6 +1318,7 @@ mod tests {
             sub: None,
             values: vec![Variant {
                 from: "X".into(),
+                on: None,
                 value: Value::from("on_the_moon"),
             }],
         };
