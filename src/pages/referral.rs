@@ -80,6 +80,29 @@ pub fn ReferralPage(
             None => ReferralDraft::new_for(ws, today()),
         }),
     });
+    // The record as the form last saw it: when it changes elsewhere (a choice between two
+    // values, a sync from another PC), the fields nobody has touched follow it, so a save
+    // never writes back a value nobody chose.
+    let opened = StoredValue::new(state.ws.with_untracked(|ws| {
+        existing
+            .as_ref()
+            .map(|r| ReferralDraft::from_referral(ws, r))
+    }));
+    Effect::new(move |_| {
+        let Some(rid) = id else { return };
+        let now = state.ws.with(|ws| {
+            ws.referrals
+                .get(&rid)
+                .map(|r| ReferralDraft::from_referral(ws, r))
+        });
+        let (Some(now), Some(before)) = (now, opened.get_value()) else {
+            return;
+        };
+        if now != before {
+            draft.update(|d| d.rebase(&before, &now));
+            opened.set_value(Some(now));
+        }
+    });
     let sections = SectionDrafts {
         contact: RwSignal::new(contact.unwrap_or_else(|| state.new_contact_draft())),
         booking: RwSignal::new(booking.unwrap_or_else(|| state.new_booking_draft())),

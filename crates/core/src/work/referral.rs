@@ -49,6 +49,52 @@ pub struct ReferralDraft {
     pub next_step_due: String,
 }
 
+impl ReferralDraft {
+    /// The form moved on to `now`, the record as it is now (changed since the form opened at
+    /// `opened`: a choice made between two values, a change synced from another PC): every
+    /// field the person has not touched takes the record's value, and the fields they did
+    /// change keep their words. So saving never writes back a value nobody chose.
+    pub fn rebase(&mut self, opened: &ReferralDraft, now: &ReferralDraft) {
+        fn take<T: PartialEq + Clone>(field: &mut T, opened: &T, now: &T) {
+            if field == opened {
+                field.clone_from(now);
+            }
+        }
+        take(&mut self.reference, &opened.reference, &now.reference);
+        take(&mut self.practice, &opened.practice, &now.practice);
+        take(
+            &mut self.referral_date,
+            &opened.referral_date,
+            &now.referral_date,
+        );
+        take(
+            &mut self.referrer_role,
+            &opened.referrer_role,
+            &now.referrer_role,
+        );
+        take(&mut self.reasons, &opened.reasons, &now.reasons);
+        take(&mut self.notes, &opened.notes, &now.notes);
+        take(&mut self.status, &opened.status, &now.status);
+        take(&mut self.age_band, &opened.age_band, &now.age_band);
+        take(&mut self.sex, &opened.sex, &now.sex);
+        take(
+            &mut self.ethnic_group,
+            &opened.ethnic_group,
+            &now.ethnic_group,
+        );
+        take(
+            &mut self.deprivation_quintile,
+            &opened.deprivation_quintile,
+            &now.deprivation_quintile,
+        );
+        take(
+            &mut self.what_matters,
+            &opened.what_matters,
+            &now.what_matters,
+        );
+    }
+}
+
 /// The form fields that can carry an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Field {
@@ -834,5 +880,26 @@ mod tests {
             "Choose at least one reason for the referral."
         );
         assert!(ReferralError::DateInFuture.to_string().contains("future"));
+    }
+
+    /// A form left open while the record changed elsewhere (a choice made, a sync) takes
+    /// the new values of the fields nobody touched, and keeps what was typed.
+    #[test]
+    fn a_form_left_open_takes_changes_made_elsewhere_and_keeps_what_was_typed() {
+        let ws = crate::testing::one_referral_ws();
+        let r = ws.referrals.values().next().expect("one");
+        let opened = ReferralDraft::from_referral(&ws, r);
+        let mut form = opened.clone();
+        form.notes = "Typed on this PC".into();
+        let mut changed = r.clone();
+        changed.what_matters = "Jo's words, chosen".into();
+        changed.notes = "Changed elsewhere".into();
+        let now = ReferralDraft::from_referral(&ws, &changed);
+        form.rebase(&opened, &now);
+        assert_eq!(
+            form.what_matters, "Jo's words, chosen",
+            "not written back over"
+        );
+        assert_eq!(form.notes, "Typed on this PC", "what was typed stays");
     }
 }
