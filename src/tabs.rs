@@ -84,6 +84,32 @@ fn write(meta: &WorkspaceMeta, tab: TabSession) -> bool {
         .is_some_and(|text| storage::write(&writer_key(meta), &text).is_ok())
 }
 
+/// The session-storage key of this browser tab's own name (random, kept across reloads of
+/// the tab): what it keeps over a lock (a half-filled form) is kept under it, so another
+/// tab's lock never overwrites it.
+const NAME_KEY: &str = "linkwork.tab-name";
+
+/// This tab's name (see [`NAME_KEY`]), made on first use. Without session storage, a name
+/// for this page alone.
+pub fn tab_name() -> String {
+    use linkwork_core::Random;
+    let session = web_sys::window().and_then(|w| w.session_storage().ok().flatten());
+    if let Some(name) = session
+        .as_ref()
+        .and_then(|s| s.get_item(NAME_KEY).ok().flatten())
+        .filter(|n| n.len() == 16 && n.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return name;
+    }
+    let mut bytes = [0u8; 8];
+    crate::platform::BrowserIds.fill(&mut bytes);
+    let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    if let Some(s) = session {
+        let _ = s.set_item(NAME_KEY, &name);
+    }
+    name
+}
+
 /// The session-storage key (one per browser tab, kept across reloads) that
 /// carries a leaving page's id to the next page of the same tab.
 const LEFT_KEY: &str = "linkwork.left-page";

@@ -313,10 +313,9 @@ impl AppState {
     /// over the lock, or a part that cannot be read) leaves the workspace as it was, to move
     /// at a later unlock.
     fn upgrade(&self, meta: WorkspaceMeta, vault: Vault) -> (WorkspaceMeta, Vault) {
-        let kept = storage::read(&self.draft_key(&meta))
-            .ok()
-            .flatten()
-            .is_some()
+        let kept = [self.draft_key(&meta), Self::shared_draft_key(&meta)]
+            .iter()
+            .any(|k| storage::read(k).ok().flatten().is_some())
             || !self.held.with_value(|h| h.is_empty());
         if !meta.needs_upgrade() || kept {
             return (meta, vault);
@@ -363,13 +362,18 @@ impl AppState {
                 }
             }
         }
-        let draft_key = self.draft_key(&meta);
-        let draft = storage::read(&draft_key)
-            .ok()
-            .flatten()
-            .and_then(|v| vault.open(&draft_key, &v).ok())
-            .and_then(|text| serde_json::from_str::<FormDraft>(&text).ok());
-        let _ = storage::remove(&draft_key);
+        let mut draft = None;
+        for draft_key in [self.draft_key(&meta), Self::shared_draft_key(&meta)] {
+            let found = storage::read(&draft_key)
+                .ok()
+                .flatten()
+                .and_then(|v| vault.open(&draft_key, &v).ok())
+                .and_then(|text| serde_json::from_str::<FormDraft>(&text).ok());
+            if found.is_some() && draft.is_none() {
+                draft = found;
+                let _ = storage::remove(&draft_key);
+            }
+        }
         self.show(Session::Open(meta.clone()), loaded);
         self.load_sync(&meta, &vault);
         if !redo.is_empty() {
@@ -391,7 +395,19 @@ impl AppState {
         crate::platform::request_persistence(self.persisted);
     }
 
+    /// Where this tab keeps its half-filled form over a lock: its own key, so two tabs'
+    /// forms never overwrite each other, and each tab gets its own back.
     fn draft_key(&self, meta: &WorkspaceMeta) -> String {
+        format!(
+            "{}{DRAFT_SUFFIX}/{}",
+            Space::Workspace(meta.id.clone()).prefix(),
+            tabs::tab_name()
+        )
+    }
+
+    /// Where an earlier version kept one form for every tab: read once, by the first tab
+    /// to unlock, then removed.
+    fn shared_draft_key(meta: &WorkspaceMeta) -> String {
         format!(
             "{}{DRAFT_SUFFIX}",
             Space::Workspace(meta.id.clone()).prefix()

@@ -593,3 +593,36 @@ test('a workspace without a recovery code says plainly that a forgotten passphra
   assert.match(await page.textContent(byTestId('no-recovery')), /cannot be opened, and its data is lost/);
   assert.deepEqual(app.errors, []);
 });
+
+test("two tabs' half-filled forms are each kept over a lock, and each tab gets its own back", async (t) => {
+  const app = await openFresh(t);
+  const first = app.page;
+  await createWorkspace(first);
+  await addPractice(first, 'Riverside Medical Practice');
+  const second = await app.context.newPage();
+  app.watch(second);
+  await second.goto(app.url);
+  await unlockByKeyboard(second);
+  for (const [page, words] of [[first, 'TAB-ONE'], [second, 'TAB-TWO']]) {
+    await page.bringToFront();
+    await page.click(byTestId('nav-new'));
+    await page.waitForSelector(byTestId('referral-form'));
+    await page.fill(byTestId('field-reference'), words);
+    await page.fill(byTestId('field-notes'), `Typed in ${words}`);
+  }
+  // Locking one tab locks both; each keeps its own form.
+  await first.bringToFront();
+  await first.click(byTestId('lock'));
+  await first.waitForSelector(byTestId('unlock-form'));
+  await second.waitForSelector(byTestId('unlock-form'));
+  await second.bringToFront();
+  await unlockByKeyboard(second);
+  await second.waitForSelector(byTestId('referral-form'));
+  assert.equal(await second.inputValue(byTestId('field-reference')), 'TAB-TWO');
+  await first.bringToFront();
+  await unlockByKeyboard(first);
+  await first.waitForSelector(byTestId('referral-form'));
+  assert.equal(await first.inputValue(byTestId('field-reference')), 'TAB-ONE', "the other tab's lock did not overwrite it");
+  assert.equal(await first.inputValue(byTestId('field-notes')), 'Typed in TAB-ONE');
+  assert.deepEqual(app.errors, []);
+});
