@@ -362,3 +362,40 @@ test('a case note of work on their behalf is in the timeline and counts as time 
   assert.equal(november[1], '0.0', 'apart from contact time');
   assert.deepEqual(app.errors, []);
 });
+
+test('an appointment taken out of the diary is never reused: the next booking at the same time has a UID of its own, and the calendar file cancels the old one', async (t) => {
+  const { page, errors } = await openFresh(t);
+  await createWorkspace(page);
+  await addPractice(page, 'Hillview Surgery');
+  await recordReferral(page, 'RV-0400');
+  const ahead = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  const book = async () => {
+    await openReferral(page);
+    await page.fill(byTestId('booking-date'), ahead);
+    await page.fill(byTestId('booking-start'), '10:00');
+    await page.click(byTestId('save-booking'));
+    await page.waitForSelector(byTestId('booking-done'));
+  };
+  const calendar = async () => {
+    await page.click(byTestId('nav-diary'));
+    await page.waitForSelector(byTestId('diary'));
+    return events(await downloadCalendar(page));
+  };
+  await book();
+  const before = await calendar();
+  assert.equal(before.length, 1);
+  const old = before[0].uid;
+  await openReferral(page);
+  await page.click(byTestId('remove-appointment'));
+  await page.waitForSelector(byTestId('remove-appointment'), { state: 'detached' });
+  await book();
+  const after = await calendar();
+  assert.equal(after.length, 2, after.map((e) => `${e.uid} ${e.status}`).join('\n'));
+  const gone = after.find((e) => e.uid === old);
+  assert.equal(gone?.status, 'CANCELLED', 'the calendar takes the old event out');
+  assert.equal(gone.start, `${ahead}T10:00:00`);
+  const booked = after.find((e) => e.uid !== old);
+  assert.equal(booked.status, 'CONFIRMED');
+  assert.equal(booked.start, `${ahead}T10:00:00`, 'the new booking is a new event, not the old one moved');
+  assert.deepEqual(errors, []);
+});

@@ -94,7 +94,7 @@ export async function addPractice(page, name, size = '') {
  * Records a referral through the form (not keyboard-only). `practice`: the index of the
  * practice to choose, where there is more than one.
  */
-export async function recordReferral(page, reference, { reasons = ['loneliness'], notes = '', practice = null } = {}) {
+export async function recordReferral(page, reference, { reasons = ['loneliness'], notes = '', practice = null, date = null } = {}) {
   await page.click(byTestId('nav-new'));
   await page.waitForSelector(byTestId('referral-form'));
   await page.fill(byTestId('field-reference'), reference);
@@ -102,6 +102,7 @@ export async function recordReferral(page, reference, { reasons = ['loneliness']
   await page.selectOption(byTestId('field-role'), 'gp');
   for (const r of reasons) await page.check(byTestId(`reason-${r}`));
   if (notes) await page.fill(byTestId('field-notes'), notes);
+  if (date) await page.fill(byTestId('field-date'), date);
   await page.click(byTestId('save-referral'));
   await page.waitForSelector(byTestId('notice'));
 }

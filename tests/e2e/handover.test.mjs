@@ -254,3 +254,77 @@ test('a value changed on both sides while handed over keeps both, and the link w
   assert.deepEqual(sam.errors, []);
   assert.deepEqual(jo.errors, []);
 });
+
+/** Adds a task on the open referral page. */
+async function addTask(page, text) {
+  await page.fill(`#sec-tasks ${byTestId('task-input')}`, text);
+  await page.click(`#sec-tasks ${byTestId('add-task')}`);
+  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=${text}`);
+}
+
+/** Records an answer about information going back to the GP, given on `date`. */
+async function gpAnswer(page, answer, date) {
+  await page.selectOption(byTestId('consent-about'), 'gp');
+  await page.selectOption(byTestId('consent-answer-choice'), answer);
+  await page.fill(byTestId('consent-date'), date);
+  await page.click(byTestId('save-consent'));
+  await page.waitForSelector(byTestId('consent-saved'));
+}
+
+test('cover: entries added on both copies while handed over all come back, and the later withdrawal of GP sharing is in force', async (t) => {
+  const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const sam = await openFresh(t);
+  const a = sam.page;
+  await createWorkspace(a, 'Sam (Riverside)');
+  await addPractice(a, 'Riverside Medical Practice');
+  await recordReferral(a, 'QX-4471', { notes: 'Referred by the practice nurse', date: day(-3) });
+  const file = await handOver(a, ['QX-4471'], 'Jo (Hillview)');
+  // Sam takes the person back (thinking the file was lost), adds a task and "codes only",
+  // dated yesterday.
+  await toHandover(a);
+  await a.click(byTestId('take-back-one'));
+  await a.click(byTestId('confirm-handed-yes'));
+  await openReferral(a, 'QX-4471');
+  await addTask(a, "Sam's task: ring about the bus pass");
+  await gpAnswer(a, 'codes_only', day(-1));
+
+  // Jo did receive it: a contact, a task, a note, and GP sharing withdrawn today.
+  const jo = await openFresh(t);
+  const b = jo.page;
+  await createWorkspace(b, 'Jo (Hillview)');
+  await openHandover(b, file, file.code);
+  await b.click(byTestId('confirm-receive'));
+  await b.waitForSelector(byTestId('notice'));
+  await openReferral(b, 'QX-4471');
+  await b.fill(byTestId('contact-note'), 'Met at the library during cover');
+  await b.click(byTestId('save-contact'));
+  await b.waitForSelector(`${byTestId('timeline')} >> text=Met at the library during cover`);
+  await addTask(b, "Jo's task: chase the food bank");
+  await b.fill(byTestId('note-text'), "Jo's note: prefers mornings");
+  await b.click(byTestId('save-note'));
+  await b.waitForSelector(`${byTestId('timeline')} >> text=prefers mornings`);
+  await gpAnswer(b, 'no', day(0));
+  const back = await handOver(b, ['QX-4471'], 'Sam (Riverside)');
+
+  // Sam receives: nothing to choose, everything there once.
+  await openHandover(a, back, back.code);
+  assert.equal(await a.$(byTestId('preview-conflicts')), null, 'two additions are not "changed in two places"');
+  await a.click(byTestId('confirm-receive'));
+  await a.waitForSelector(byTestId('notice'));
+  await openReferral(a, 'QX-4471');
+  assert.equal(await a.$(byTestId('conflicts-panel')), null, 'nothing waits for a choice');
+  const tasks = await a.$$eval(`#sec-tasks ${byTestId('task-text')}`, (t) => t.map((x) => x.textContent));
+  assert.deepEqual(tasks.filter((x) => /task:/.test(x)).sort(), ["Jo's task: chase the food bank", "Sam's task: ring about the bus pass"]);
+  const timeline = await a.textContent(byTestId('timeline'));
+  assert.match(timeline, /Met at the library during cover/);
+  assert.match(timeline, /prefers mornings/);
+  const history = await a.$$eval(`${byTestId('consent-history')} li`, (li) => li.map((l) => l.textContent));
+  assert.match(history.join('\n'), /Information going back to the GP — Codes only/);
+  assert.match(history.join('\n'), /Information going back to the GP — Nothing/);
+  // The withdrawal is in force: no GP record entry, no message back.
+  await a.waitForSelector(byTestId('gp-record-withheld'));
+  await a.waitForSelector(byTestId('message-withheld'));
+  await screenshot(a, 'handover-cover-both-sides');
+  assert.deepEqual(sam.errors, []);
+  assert.deepEqual(jo.errors, []);
+});

@@ -500,3 +500,68 @@ test('two branches of a document on the server (as a cluster makes) are merged, 
     assert.equal(await page.$(byTestId('sync-refused')), null, 'a branch was reported as tampering');
   }
 });
+
+/** Adds a task on the open referral page. */
+async function addTask(page, text) {
+  await page.fill(`#sec-tasks ${byTestId('task-input')}`, text);
+  await page.click(`#sec-tasks ${byTestId('add-task')}`);
+  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=${text}`);
+}
+
+/** Records an answer about information going back to the GP, given today. */
+async function gpAnswer(page, answer) {
+  await page.selectOption(byTestId('consent-about'), 'gp');
+  await page.selectOption(byTestId('consent-answer-choice'), answer);
+  await page.click(byTestId('save-consent'));
+  await page.waitForSelector(byTestId('consent-saved'));
+}
+
+/** The referral's tasks on this PC, sorted. */
+async function tasksOf(page, reference) {
+  await openReferral(page, reference);
+  return (await page.$$eval(`#sec-tasks ${byTestId('task-text')}`, (t) => t.map((x) => x.textContent))).sort();
+}
+
+test('two PCs offline each add a task and a GP sharing answer to one person: after syncing both hold both, and the answer recorded later is in force', async (t) => {
+  const { a, b } = await twoPcs(t);
+  await offline(a, true);
+  await offline(b, true);
+  await openReferral(a.page, 'RV-0001');
+  await addTask(a.page, 'Task from PC A');
+  await gpAnswer(a.page, 'yes');
+  await openReferral(b.page, 'RV-0001');
+  await addTask(b.page, 'Task from PC B');
+  // Recorded after PC A's answer, on the same day: this one is in force.
+  await gpAnswer(b.page, 'no');
+  await offline(a, false);
+  await offline(b, false);
+  await syncNow(a.page);
+  await syncNow(b.page);
+  await syncNow(a.page);
+  for (const page of [a.page, b.page]) {
+    assert.deepEqual(await tasksOf(page, 'RV-0001'), ['Task from PC A', 'Task from PC B']);
+    assert.equal(await page.$(byTestId('conflicts-panel')), null, 'two additions are no clash');
+    const history = await page.$$eval(`${byTestId('consent-history')} li`, (li) => li.map((l) => l.textContent));
+    assert.equal(history.length, 2, history.join('\n'));
+    await page.waitForSelector(byTestId('gp-record-withheld'));
+  }
+  assert.deepEqual(await workspaceOf(a.page), await workspaceOf(b.page), 'the two PCs differ after syncing');
+});
+
+test('three PCs each add a task to one person at once: all three tasks reach all three PCs', async (t) => {
+  const { a, b, account, couch, secret } = await twoPcs(t);
+  const c = await openFresh(t, { sync: couch.url });
+  assert.equal(await join(c, account, secret), null);
+  const pcs = [a, b, c];
+  await Promise.all(pcs.map(async (pc, n) => {
+    await openReferral(pc.page, 'RV-0002');
+    await addTask(pc.page, `Task ${n + 1}`);
+  }));
+  for (let round = 0; round < 2; round += 1) {
+    for (const pc of pcs) await syncNow(pc.page);
+  }
+  for (const pc of pcs) {
+    assert.deepEqual(await tasksOf(pc.page, 'RV-0002'), ['Task 1', 'Task 2', 'Task 3']);
+  }
+  assert.deepEqual(await workspaceOf(a.page), await workspaceOf(c.page));
+});
