@@ -119,6 +119,33 @@ fn benches(c: &mut Criterion) {
         group.finish();
         eprintln!("{n} referrals: {units} characters stored");
 
+        // Unlocking a workspace stored by the previous version (records format 6): every
+        // part takes the upgrade path (read as a tree, moved, read again).
+        let older: Vec<(String, String)> = ws
+            .all_keys()
+            .into_iter()
+            .map(|k| {
+                let text = ws.encode(k);
+                let text = if matches!(k, StoreKey::Records(_)) {
+                    text.replacen("\"version\":7", "\"version\":6", 1)
+                } else {
+                    text
+                };
+                (k.name(&meta.namespace()), text)
+            })
+            .collect();
+        let mut group = c.benchmark_group("upgrade");
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("records-6-to-7", n), &older, |b, older| {
+            b.iter(|| {
+                black_box(linkwork_core::store::format::load_workspace(
+                    &meta.namespace(),
+                    older.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                ))
+            });
+        });
+        group.finish();
+
         // Saving one edit: one part of at most 50 people encoded, compressed, encrypted
         // and packed (the app then writes it with one setItem).
         let part = ws
@@ -283,6 +310,22 @@ fn handover_benches(c: &mut Criterion) {
             .unwrap_or_else(|e| panic!("{e}"))
             .handover;
         group.bench_function("merge/20000-referrals", |b| {
+            b.iter(|| black_box(here.receive(&back, sam, today()).map(|r| r.keys.len())));
+        });
+        // Both sides changed a tenth each (Sam took everyone back and added a task; Jo added
+        // a contact): merged entry by entry against the version handed over.
+        here.take_back(&everyone);
+        let mine: Vec<_> = here.referrals.keys().copied().skip(5).step_by(10).collect();
+        for id in mine {
+            let _ = here.add_task(
+                linkwork_core::work::diary::TaskOwner::Referral(id),
+                &linkwork_core::work::diary::TaskDraft {
+                    text: "Ring about the bus pass".into(),
+                    due: String::new(),
+                },
+            );
+        }
+        group.bench_function("merge-both-changed/20000-referrals", |b| {
             b.iter(|| black_box(here.receive(&back, sam, today()).map(|r| r.keys.len())));
         });
     }
