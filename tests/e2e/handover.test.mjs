@@ -244,12 +244,20 @@ test('a value changed on both sides while handed over keeps both, and the link w
   await openReferral(a, 'RV-0001');
   const values = await a.$$eval(byTestId('conflict-value'), (v) => v.map((x) => x.textContent));
   assert.deepEqual(values.sort(), ['Getting back to the allotment', 'Seeing friends again'], 'both kept; the edit history is joined, not a choice');
+  assert.equal(await a.textContent(byTestId('conflict-what')), 'What matters to the person');
   await a.click(`${byTestId('keep-value')}:has-text("Jo (Hillview)")`);
   await a.waitForSelector(byTestId('conflicts-panel'), { state: 'detached' });
+  // The details form on the same page shows the choice at once, and saving another detail
+  // from it does not write Sam's words back.
+  assert.equal(await a.inputValue(byTestId('field-what-matters')), 'Seeing friends again');
+  await a.fill(byTestId('field-notes'), 'Prefers a call in the morning');
+  await a.click(byTestId('save-referral'));
+  await a.waitForSelector(byTestId('notice'));
   await a.reload();
   await unlockByKeyboard(a);
   await openReferral(a, 'RV-0001');
   assert.equal(await a.inputValue(byTestId('field-what-matters')), 'Seeing friends again');
+  assert.equal(await a.inputValue(byTestId('field-notes')), 'Prefers a call in the morning');
   assert.equal(await a.$(byTestId('conflicts-panel')), null, 'the choice is saved');
   assert.deepEqual(sam.errors, []);
   assert.deepEqual(jo.errors, []);
