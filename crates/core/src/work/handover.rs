@@ -958,9 +958,8 @@ mod tests {
     /// withdrawal is in force.
     #[test]
     fn a_take_back_and_a_hand_back_keep_both_sides_additions_and_the_later_withdrawal() {
-        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow, GpShare};
-        use crate::work::consent::ConsentDraft;
-        use crate::work::diary::{TaskDraft, TaskOwner};
+        use crate::model::consent::{ConsentAbout, ConsentAnswer, GpShare};
+        use crate::work::diary::TaskOwner;
         let mut sam = demo(40);
         let person = three_open(&sam)[0];
         let id = sam.referrals_of(person).last().expect("one").id;
@@ -974,16 +973,8 @@ mod tests {
         jo.apply_received(&out.handover, &got.preview, JO, today())
             .expect("applied");
         sam.take_back(&[person]);
-        let gp = |date: &str, answer| ConsentDraft {
-            date: date.into(),
-            about: ConsentAbout::GpInformation,
-            answer,
-            how: ConsentHow::Verbal,
-        };
-        let task = |text: &str| TaskDraft {
-            text: text.into(),
-            due: String::new(),
-        };
+        let gp = crate::testing::gp_answer;
+        let task = crate::testing::task;
         let yesterday = (today() - chrono::Duration::days(1)).to_string();
         sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
             .expect("task");

@@ -495,18 +495,14 @@ fn merge_field(
     if va == vb {
         return va.clone();
     }
-    // A list of entries, where removals leave marks: merged entry by entry, so an entry one
-    // copy lacks is not taken as removed just because the common version had it.
-    let entries = marks
-        && matches!(
-            (va, vb),
-            (Value::Array(_), Value::Array(_))
-                | (Value::Null, Value::Array(_))
-                | (Value::Array(_), Value::Null)
-        );
-    if let (true, Some(ia), Some(ib)) = (entries, items(Some(va)), items(Some(vb))) {
+    // Lists of entries with ids are merged entry by entry.
+    let mut lists = match (items(Some(va)), items(Some(vb))) {
+        (Some(ia), Some(ib)) if !ia.is_empty() || !ib.is_empty() => Some((ia, ib)),
+        _ => None,
+    };
+    let mut by_id = |(ia, ib)| {
         let ibase = base.and_then(|b| items(Some(b)));
-        return Value::Array(merge_items(
+        Value::Array(merge_items(
             key,
             ibase,
             ia,
@@ -515,7 +511,15 @@ fn merge_field(
             a_wins,
             marks,
             conflicts,
-        ));
+        ))
+    };
+    // Where removals leave marks, before the whole field is compared with the common
+    // version: an entry one copy lacks is not taken as removed just because that version
+    // had it.
+    if marks {
+        if let Some(both) = lists.take() {
+            return by_id(both);
+        }
     }
     if let Some(base) = base {
         if va == base {
@@ -536,20 +540,8 @@ fn merge_field(
             vb.clone()
         };
     }
-    if let (Some(ia), Some(ib)) = (items(Some(va)), items(Some(vb))) {
-        if !ia.is_empty() || !ib.is_empty() {
-            let ibase = base.and_then(|b| items(Some(b)));
-            return Value::Array(merge_items(
-                key,
-                ibase,
-                ia,
-                ib,
-                [la, lb],
-                a_wins,
-                marks,
-                conflicts,
-            ));
-        }
+    if let Some(both) = lists {
+        return by_id(both);
     }
     if let (Value::Array(xa), Value::Array(xb)) = (va, vb) {
         // An append-only history: one copy only added to the other's.
@@ -1335,9 +1327,8 @@ mod tests {
     /// force is Jo's withdrawal.
     #[test]
     fn two_copies_adding_entries_keep_all_of_them_and_the_later_consent_is_in_force() {
-        use crate::model::consent::{ConsentAbout, ConsentAnswer, ConsentHow, GpShare};
-        use crate::work::consent::ConsentDraft;
-        use crate::work::diary::{NoteDraft, TaskDraft, TaskOwner};
+        use crate::model::consent::{ConsentAnswer, GpShare};
+        use crate::work::diary::{NoteDraft, TaskOwner};
         let mut sam = crate::testing::one_referral_ws();
         let id = *sam.referrals.keys().next().expect("one");
         if let Some(r) = sam.referrals.get_mut(&id) {
@@ -1345,16 +1336,8 @@ mod tests {
         }
         let mut jo = sam.clone();
         let today = crate::testing::today();
-        let consent = |date: &str, answer| ConsentDraft {
-            date: date.into(),
-            about: ConsentAbout::GpInformation,
-            answer,
-            how: ConsentHow::Verbal,
-        };
-        let task = |text: &str| TaskDraft {
-            text: text.into(),
-            due: String::new(),
-        };
+        let consent = crate::testing::gp_answer;
+        let task = crate::testing::task;
         sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
             .expect("task");
         sam.record_consent(id, &consent("2026-11-20", ConsentAnswer::CodesOnly), today)
