@@ -45,21 +45,28 @@ impl Budget {
 /// settings, set-up sheet and lock-screen form 20 KB, the CouchDB client 12 KB, and
 /// gloo-net with `http` 4 KB. Then issue 23 lowered it to 1,172.0: base32 codes through
 /// base32ct instead of data-encoding, 6.0 KiB; the app's start marks and the loading frame's
-/// removal add 0.2. Issue 23 withdrew 350 KiB as a hard target; it is still reported.)
+/// removal add 0.2. Issue 23 withdrew 350 KiB as a hard target; it is still reported.
+/// Then issue 35, 22.4 KiB to 1,197.1: entries' ids unique across copies (UUIDv7 made, read
+/// and written instead of numbers, and the ids of version 6 read), removal marks and the
+/// merges that keep them, the version kept over a handover, conflicts worded as the page
+/// words them (each entry kind read to be described), forms that follow changes made
+/// elsewhere, and drafts kept per tab; one shared reading routine for every id type saved
+/// 3.4 of it.)
 pub const WASM: Budget = Budget {
     what: "the wasm",
     target: 350 * 1024,
-    held_at: Some(1175 * 1024),
+    held_at: Some(1200 * 1024),
 };
 
 /// Everything a first visit downloads (the service worker keeps every file, ECharts too;
-/// target 600 KiB gzip; 1,374.7 KiB at the hold's last change: the wasm above, and the JS
-/// glue minified by esbuild and the CSS by Trunk, 2.3 KiB less, with the loading frame's
-/// initializer 0.5 KiB and the page's frame 0.4 KiB more).
+/// target 600 KiB gzip; 1,374.7 KiB at issue 23's change of the hold: the wasm above, and
+/// the JS glue minified by esbuild and the CSS by Trunk, 2.3 KiB less, with the loading
+/// frame's initializer 0.5 KiB and the page's frame 0.4 KiB more; 1,399.7 after issue 35,
+/// the wasm's growth).
 pub const FIRST_LOAD: Budget = Budget {
     what: "the first load",
     target: 600 * 1024,
-    held_at: Some(1378 * 1024),
+    held_at: Some(1403 * 1024),
 };
 
 /// How a build measures up to the budgets, in words.
@@ -277,20 +284,20 @@ mod tests {
         assert_eq!(
             today.missed,
             [
-                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1175.0 KiB until it is met)",
-                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1378.0 KiB until it is met)",
+                "the wasm is 781.0 KiB gzip, over its target of 350.0 KiB (held at 1200.0 KiB until it is met)",
+                "the first load is 981.0 KiB gzip, over its target of 600.0 KiB (held at 1403.0 KiB until it is met)",
             ]
         );
         // Growing past the hold fails, naming what grew.
-        let grown = check(&build(1176, 150));
+        let grown = check(&build(1201, 150));
         assert_eq!(
             grown.breached,
-            ["the wasm is 1176.0 KiB gzip, over the 1175.0 KiB it is held at (target 350.0 KiB)"]
+            ["the wasm is 1201.0 KiB gzip, over the 1200.0 KiB it is held at (target 350.0 KiB)"]
         );
-        let heavier = check(&build(700, 679));
+        let heavier = check(&build(700, 704));
         assert_eq!(
             heavier.breached,
-            ["the first load is 1379.0 KiB gzip, over the 1378.0 KiB it is held at (target 600.0 KiB)"]
+            ["the first load is 1404.0 KiB gzip, over the 1403.0 KiB it is held at (target 600.0 KiB)"]
         );
     }
 

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use rand::{RngCore, SeedableRng};
-use rand_chacha::ChaCha20Rng;
+use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
 /// The platform's random source and clock.
@@ -48,7 +48,7 @@ thread_local! {
 
 /// A seeded source: deterministic ids for a simulation or a test.
 struct Seeded {
-    rng: ChaCha20Rng,
+    rng: ChaCha8Rng,
     ms: u64,
 }
 
@@ -63,7 +63,7 @@ pub fn use_platform(platform: Platform) {
 pub fn seeded<R>(seed: u64, start_ms: u64, f: impl FnOnce() -> R) -> R {
     let before = SEEDED.with(|s| {
         s.borrow_mut().replace(Seeded {
-            rng: ChaCha20Rng::seed_from_u64(seed),
+            rng: ChaCha8Rng::seed_from_u64(seed),
             ms: start_ms,
         })
     });
@@ -105,7 +105,7 @@ pub fn fresh() -> Uuid {
         }
         (None, None) => {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-            let mut rng = ChaCha20Rng::seed_from_u64(n);
+            let mut rng = ChaCha8Rng::seed_from_u64(n);
             let mut bytes = [0u8; 10];
             rng.fill_bytes(&mut bytes);
             (COUNTER_EPOCH_MS + n, bytes)
@@ -136,6 +136,39 @@ pub fn parse(text: &str) -> Option<Uuid> {
     Uuid::parse_str(text)
         .ok()
         .or_else(|| text.parse::<u32>().ok().map(legacy))
+}
+
+/// An entry id as stored, read once for every id type (one reading routine in the download,
+/// not one per type): a UUID, or an earlier version's number.
+#[derive(Clone, Copy, Debug)]
+pub struct Stored(pub Uuid);
+
+impl<'de> serde::Deserialize<'de> for Stored {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Stored;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an entry's id")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Stored, E> {
+                u32::try_from(n)
+                    .map(|n| Stored(legacy(n)))
+                    .map_err(|_| E::custom("an entry's number is too large"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Stored, E> {
+                u32::try_from(n)
+                    .map(|n| Stored(legacy(n)))
+                    .map_err(|_| E::custom("an entry's number is out of range"))
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Stored, E> {
+                parse(text)
+                    .map(Stored)
+                    .ok_or_else(|| E::custom("an entry's id is not one Linkwork makes"))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// An id type for entries within a record: a UUID, stored as its hyphenated text, read from
@@ -172,29 +205,7 @@ macro_rules! entry_id {
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Visit;
-                impl serde::de::Visitor<'_> for Visit {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("an entry's id")
-                    }
-                    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<$name, E> {
-                        u32::try_from(n)
-                            .map($name::legacy)
-                            .map_err(|_| E::custom("an entry's number is too large"))
-                    }
-                    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<$name, E> {
-                        u32::try_from(n)
-                            .map($name::legacy)
-                            .map_err(|_| E::custom("an entry's number is out of range"))
-                    }
-                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
-                        $crate::model::ids::parse(text)
-                            .map($name)
-                            .ok_or_else(|| E::custom("an entry's id is not one Linkwork makes"))
-                    }
-                }
-                d.deserialize_any(Visit)
+                <$crate::model::ids::Stored as serde::Deserialize>::deserialize(d).map(|s| Self(s.0))
             }
         }
 
