@@ -297,10 +297,13 @@ pub fn reconcile_from<T: Mergeable>(
 ) -> Reconciled<T> {
     let (o, t) = (content_hash(ours.record), content_hash(theirs.record));
     let relation = relation_of(ours.record, theirs.record, o, t);
-    let common = base.filter(|b| {
-        let h = content_hash(*b);
-        ours.record.lineage().contains(&h) && theirs.record.lineage().contains(&h)
-    });
+    // Only a merge needs the common version (hashed only then).
+    let common = || {
+        base.filter(|b| {
+            let h = content_hash(*b);
+            ours.record.lineage().contains(&h) && theirs.record.lineage().contains(&h)
+        })
+    };
     let (mut record, now) = match relation {
         Relation::Same | Relation::Ahead => (ours.record.clone(), Some(o)),
         Relation::Behind => {
@@ -308,7 +311,7 @@ pub fn reconcile_from<T: Mergeable>(
             r.keep_local(ours.record);
             (r, Some(t))
         }
-        Relation::Apart => (merge(common, ours, theirs), None),
+        Relation::Apart => (merge(common(), ours, theirs), None),
     };
     *record.lineage_mut() = joined(ours.record.lineage(), theirs.record.lineage());
     let now = now.unwrap_or_else(|| content_hash(&record));
