@@ -624,24 +624,3 @@ pub fn rich_ws() -> (Workspace, [ReferralId; 2]) {
     }
     (ws, ids)
 }
-
-/// An answer about information going back to the GP, given verbally on `date`.
-pub(crate) fn gp_answer(
-    date: &str,
-    answer: crate::model::consent::ConsentAnswer,
-) -> crate::work::consent::ConsentDraft {
-    crate::work::consent::ConsentDraft {
-        date: date.into(),
-        about: crate::model::consent::ConsentAbout::GpInformation,
-        answer,
-        how: crate::model::consent::ConsentHow::Verbal,
-    }
-}
-
-/// A task with these words and no due date.
-pub(crate) fn task(text: &str) -> crate::work::diary::TaskDraft {
-    crate::work::diary::TaskDraft {
-        text: text.into(),
-        due: String::new(),
-    }
-}

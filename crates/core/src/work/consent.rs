@@ -129,6 +129,17 @@ pub(crate) fn answer(
     .expect("recorded");
 }
 
+/// A ready-made answer about information going back to the GP, given verbally on `date`.
+#[cfg(test)]
+pub(crate) fn gp_answer(date: &str, answer: ConsentAnswer) -> ConsentDraft {
+    ConsentDraft {
+        date: date.into(),
+        about: ConsentAbout::GpInformation,
+        answer,
+        how: ConsentHow::Verbal,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -707,6 +707,15 @@ pub fn missed_in_a_row(r: &crate::model::Referral) -> usize {
         .count()
 }
 
+/// A ready-made task with these words and no due date, for tests elsewhere in the crate.
+#[cfg(test)]
+pub(crate) fn task(text: &str) -> TaskDraft {
+    TaskDraft {
+        text: text.into(),
+        due: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -973,8 +973,8 @@ mod tests {
         jo.apply_received(&out.handover, &got.preview, JO, today())
             .expect("applied");
         sam.take_back(&[person]);
-        let gp = crate::testing::gp_answer;
-        let task = crate::testing::task;
+        let gp = crate::work::consent::gp_answer;
+        let task = crate::work::diary::task;
         let yesterday = (today() - chrono::Duration::days(1)).to_string();
         sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
             .expect("task");

@@ -1339,8 +1339,8 @@ mod tests {
         }
         let mut jo = sam.clone();
         let today = crate::testing::today();
-        let consent = crate::testing::gp_answer;
-        let task = crate::testing::task;
+        let consent = crate::work::consent::gp_answer;
+        let task = crate::work::diary::task;
         sam.add_task(TaskOwner::Referral(id), &task("Sam's task"))
             .expect("task");
         sam.record_consent(id, &consent("2026-11-20", ConsentAnswer::CodesOnly), today)
