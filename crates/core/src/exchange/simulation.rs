@@ -41,11 +41,10 @@ struct Ledger {
 
 /// The lists the simulation adds to, with each entry's id as text.
 fn lists(r: &Referral) -> Vec<(&'static str, Vec<String>)> {
-    let ids = |v: Vec<String>| v;
     vec![
         (
             "contacts",
-            ids(r.contacts.iter().map(|e| e.id.to_string()).collect()),
+            r.contacts.iter().map(|e| e.id.to_string()).collect(),
         ),
         ("tasks", r.tasks.iter().map(|e| e.id.to_string()).collect()),
         (
@@ -294,7 +293,12 @@ impl Sim {
     fn handover(&mut self, from: usize, to: usize) {
         let mut theirs = self.sent(from);
         stamp(&mut theirs);
-        let ours = self.sent(to);
+        self.receive(to, &theirs);
+    }
+
+    /// `copy` takes a record that arrived as a file, reconciled with its own.
+    fn receive(&mut self, copy: usize, theirs: &Referral) {
+        let ours = self.sent(copy);
         let merged = reconcile(
             Side {
                 label: "ours",
@@ -302,10 +306,10 @@ impl Sim {
             },
             Side {
                 label: "theirs",
-                record: &theirs,
+                record: theirs,
             },
         );
-        self.set(to, merged.record);
+        self.set(copy, merged.record);
     }
 
     /// One sync of `copy` with the server: it merges every leaf into its copy (against the
@@ -353,18 +357,7 @@ impl Sim {
     /// The server hands an old revision to a copy (a replay), which it takes as a file.
     fn replay(&mut self, copy: usize) {
         let old = self.history[self.rng.gen_range(0..self.history.len())].clone();
-        let ours = self.sent(copy);
-        let merged = reconcile(
-            Side {
-                label: "ours",
-                record: &ours,
-            },
-            Side {
-                label: "old",
-                record: &old,
-            },
-        );
-        self.set(copy, merged.record);
+        self.receive(copy, &old);
     }
 
     fn run(&mut self, steps: usize) -> Result<(), String> {

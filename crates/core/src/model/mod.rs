@@ -635,7 +635,7 @@ impl Referral {
         sort_by_key(&mut self.case_notes, |e| e.id);
         sort_by_key(&mut self.connections, |e| e.id);
         sort_by_key(&mut self.measures, |e| e.id);
-        sort_by_key(&mut self.removed, |e| e.clone());
+        crate::model::order::sort_by(&mut self.removed, Ord::cmp);
     }
 
     /// Open and still this link worker's (not handed over to a colleague).
