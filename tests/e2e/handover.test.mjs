@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { screenshot } from './harness.mjs';
-import { addPractice, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordReferral, unlockByKeyboard } from './flows.mjs';
+import { addPractice, addTask, byTestId, caseloadRows, createWorkspace, logConcern, openFresh, recordConsent, recordReferral, unlockByKeyboard } from './flows.mjs';
 
 /** Goes to the handover page from the caseload. */
 async function toHandover(page) {
@@ -38,6 +38,23 @@ async function openHandover(page, file, code) {
   await page.waitForSelector(
     `${byTestId('handover-preview')}, ${byTestId('receive-code-error')}, ${byTestId('receive-file-error')}, ${byTestId('receive-error')}`,
   );
+}
+
+/** Jo, in a fresh browser profile, receives `file`; gives her app. */
+async function colleagueReceives(t, file) {
+  const jo = await openFresh(t);
+  await createWorkspace(jo.page, 'Jo (Hillview)');
+  await openHandover(jo.page, file, file.code);
+  await jo.page.click(byTestId('confirm-receive'));
+  await jo.page.waitForSelector(byTestId('notice'));
+  return jo;
+}
+
+/** Takes the only person handed over back onto the caseload. */
+async function takeBackOne(page) {
+  await toHandover(page);
+  await page.click(byTestId('take-back-one'));
+  await page.click(byTestId('confirm-handed-yes'));
 }
 
 async function openReferral(page, reference) {
@@ -199,9 +216,7 @@ test('a damaged, cut-short or foreign file, or a newer one, is refused by name a
     for (const k of Object.keys(localStorage)) if (k.startsWith('filler/')) localStorage.removeItem(k);
   });
   // The file never reached Jo: Sam takes RV-0001 back, editable and on the caseload again.
-  await toHandover(a);
-  await a.click(byTestId('take-back-one'));
-  await a.click(byTestId('confirm-handed-yes'));
+  await takeBackOne(a);
   await a.waitForSelector(byTestId('handed-none'));
   assert.match(await a.textContent(byTestId('handed-message')), /1 person taken back onto your caseload/);
   assert.deepEqual((await caseloadRows(a)).map((r) => r[0]), ['RV-0001']);
@@ -217,9 +232,7 @@ test('a value changed on both sides while handed over keeps both, and the link w
   await recordReferral(a, 'RV-0001');
   const file = await handOver(a, ['RV-0001'], 'Jo');
   // Sam takes the person back (thinking the file was lost) and changes what matters.
-  await toHandover(a);
-  await a.click(byTestId('take-back-one'));
-  await a.click(byTestId('confirm-handed-yes'));
+  await takeBackOne(a);
   const whatMatters = async (page, words) => {
     await openReferral(page, 'RV-0001');
     await page.fill(byTestId('field-what-matters'), words);
@@ -228,12 +241,8 @@ test('a value changed on both sides while handed over keeps both, and the link w
   };
   await whatMatters(a, 'Getting back to the allotment');
   // Jo did receive it, and changes the same thing before handing back.
-  const jo = await openFresh(t);
+  const jo = await colleagueReceives(t, file);
   const b = jo.page;
-  await createWorkspace(b, 'Jo (Hillview)');
-  await openHandover(b, file, file.code);
-  await b.click(byTestId('confirm-receive'));
-  await b.waitForSelector(byTestId('notice'));
   await whatMatters(b, 'Seeing friends again');
   const back = await handOver(b, ['RV-0001'], 'Sam');
 
@@ -245,6 +254,14 @@ test('a value changed on both sides while handed over keeps both, and the link w
   const values = await a.$$eval(byTestId('conflict-value'), (v) => v.map((x) => x.textContent));
   assert.deepEqual(values.sort(), ['Getting back to the allotment', 'Seeing friends again'], 'both kept; the edit history is joined, not a choice');
   assert.equal(await a.textContent(byTestId('conflict-what')), 'What matters to the person');
+  // As a link worker sees it on a phone, away from the desk.
+  await a.setViewportSize({ width: 360, height: 740 });
+  await a.locator(byTestId('conflicts-panel')).scrollIntoViewIfNeeded();
+  await a.screenshot({ path: new URL('artifacts/handover-conflict-360.png', import.meta.url).pathname });
+  const wide = await a.evaluate(() => [...document.querySelectorAll('[data-testid="conflicts-panel"] *')]
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth).length);
+  assert.equal(wide, 0, 'nothing in the panel runs off a 360 px screen');
+  await a.setViewportSize({ width: 1280, height: 900 });
   await a.click(`${byTestId('keep-value')}:has-text("Jo (Hillview)")`);
   await a.waitForSelector(byTestId('conflicts-panel'), { state: 'detached' });
   // The details form on the same page shows the choice at once, and saving another detail
@@ -263,22 +280,6 @@ test('a value changed on both sides while handed over keeps both, and the link w
   assert.deepEqual(jo.errors, []);
 });
 
-/** Adds a task on the open referral page. */
-async function addTask(page, text) {
-  await page.fill(`#sec-tasks ${byTestId('task-input')}`, text);
-  await page.click(`#sec-tasks ${byTestId('add-task')}`);
-  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=${text}`);
-}
-
-/** Records an answer about information going back to the GP, given on `date`. */
-async function gpAnswer(page, answer, date) {
-  await page.selectOption(byTestId('consent-about'), 'gp');
-  await page.selectOption(byTestId('consent-answer-choice'), answer);
-  await page.fill(byTestId('consent-date'), date);
-  await page.click(byTestId('save-consent'));
-  await page.waitForSelector(byTestId('consent-saved'));
-}
-
 test('cover: entries added on both copies while handed over all come back, and the later withdrawal of GP sharing is in force', async (t) => {
   const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
   const sam = await openFresh(t);
@@ -289,20 +290,14 @@ test('cover: entries added on both copies while handed over all come back, and t
   const file = await handOver(a, ['QX-4471'], 'Jo (Hillview)');
   // Sam takes the person back (thinking the file was lost), adds a task and "codes only",
   // dated yesterday.
-  await toHandover(a);
-  await a.click(byTestId('take-back-one'));
-  await a.click(byTestId('confirm-handed-yes'));
+  await takeBackOne(a);
   await openReferral(a, 'QX-4471');
   await addTask(a, "Sam's task: ring about the bus pass");
-  await gpAnswer(a, 'codes_only', day(-1));
+  await recordConsent(a, 'gp', 'codes_only', 'verbal', day(-1));
 
   // Jo did receive it: a contact, a task, a note, and GP sharing withdrawn today.
-  const jo = await openFresh(t);
+  const jo = await colleagueReceives(t, file);
   const b = jo.page;
-  await createWorkspace(b, 'Jo (Hillview)');
-  await openHandover(b, file, file.code);
-  await b.click(byTestId('confirm-receive'));
-  await b.waitForSelector(byTestId('notice'));
   await openReferral(b, 'QX-4471');
   await b.fill(byTestId('contact-note'), 'Met at the library during cover');
   await b.click(byTestId('save-contact'));
@@ -311,7 +306,7 @@ test('cover: entries added on both copies while handed over all come back, and t
   await b.fill(byTestId('note-text'), "Jo's note: prefers mornings");
   await b.click(byTestId('save-note'));
   await b.waitForSelector(`${byTestId('timeline')} >> text=prefers mornings`);
-  await gpAnswer(b, 'no', day(0));
+  await recordConsent(b, 'gp', 'no');
   const back = await handOver(b, ['QX-4471'], 'Sam (Riverside)');
 
   // Sam receives: nothing to choose, everything there once.
