@@ -161,13 +161,21 @@ export async function offerBackupFile(page, name, text) {
 }
 
 /** Records one consent answer on the open referral page: `about` is support, gp, outcomes,
- * quote or connection-<id>; `answer` is yes, no or codes_only. */
-export async function recordConsent(page, about, answer, how = 'verbal') {
+ * quote or connection-<id>; `answer` is yes, no or codes_only; `date` (ISO) if not today. */
+export async function recordConsent(page, about, answer, how = 'verbal', date = null) {
   await page.selectOption(byTestId('consent-about'), about);
   await page.selectOption(byTestId('consent-answer-choice'), answer);
   await page.selectOption(byTestId('consent-how'), how);
+  if (date) await page.fill(byTestId('consent-date'), date);
   await page.click(byTestId('save-consent'));
   await page.waitForSelector(byTestId('consent-saved'));
+}
+
+/** Adds a task on the open referral page. */
+export async function addTask(page, text) {
+  await page.fill(`#sec-tasks ${byTestId('task-input')}`, text);
+  await page.click(`#sec-tasks ${byTestId('add-task')}`);
+  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=${text}`);
 }
 
 /** Logs a concern in the open referral's risk log. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { screenshot } from './harness.mjs';
 import { startCouch, makeAccount, dumpServer, couchRequest } from './couch.mjs';
 import {
-  PASS, addPractice, byTestId, caseloadRows, createWorkspace, openFresh, openStorage, recordReferral, unlockByKeyboard,
+  PASS, addPractice, addTask, byTestId, caseloadRows, createWorkspace, openFresh, openStorage, recordConsent, recordReferral, unlockByKeyboard,
 } from './flows.mjs';
 
 const USER = 'sam';
@@ -501,21 +501,6 @@ test('two branches of a document on the server (as a cluster makes) are merged, 
   }
 });
 
-/** Adds a task on the open referral page. */
-async function addTask(page, text) {
-  await page.fill(`#sec-tasks ${byTestId('task-input')}`, text);
-  await page.click(`#sec-tasks ${byTestId('add-task')}`);
-  await page.waitForSelector(`#sec-tasks ${byTestId('open-tasks')} >> text=${text}`);
-}
-
-/** Records an answer about information going back to the GP, given today. */
-async function gpAnswer(page, answer) {
-  await page.selectOption(byTestId('consent-about'), 'gp');
-  await page.selectOption(byTestId('consent-answer-choice'), answer);
-  await page.click(byTestId('save-consent'));
-  await page.waitForSelector(byTestId('consent-saved'));
-}
-
 /** The referral's tasks on this PC, sorted. */
 async function tasksOf(page, reference) {
   await openReferral(page, reference);
@@ -528,11 +513,11 @@ test('two PCs offline each add a task and a GP sharing answer to one person: aft
   await offline(b, true);
   await openReferral(a.page, 'RV-0001');
   await addTask(a.page, 'Task from PC A');
-  await gpAnswer(a.page, 'yes');
+  await recordConsent(a.page, 'gp', 'yes');
   await openReferral(b.page, 'RV-0001');
   await addTask(b.page, 'Task from PC B');
   // Recorded after PC A's answer, on the same day: this one is in force.
-  await gpAnswer(b.page, 'no');
+  await recordConsent(b.page, 'gp', 'no');
   await offline(a, false);
   await offline(b, false);
   await syncNow(a.page);
